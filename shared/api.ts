@@ -1,0 +1,132 @@
+/**
+ * Bodies of the edge API (v1), shared by the edge (which builds them), the runner, the CLI and the
+ * dashboard (which parse them). Types come from these schemas, never written twice.
+ */
+import { z } from 'zod';
+import { ParamsSchema } from './params-schema.ts';
+import { SetNameSchema } from './set-name.ts';
+
+export const VersionKindSchema = z.enum(['create', 'update', 'rollback']);
+export type VersionKind = z.infer<typeof VersionKindSchema>;
+
+const VersionNumber = z.number().int().positive();
+/** Change messages are the audit trail; 1..500 characters. */
+export const MessageSchema = z.string().trim().min(1, 'a message is required (why this change?)').max(500);
+
+/** One immutable version of a set. */
+export const VersionSchema = z.object({
+  set: SetNameSchema,
+  version: VersionNumber,
+  params: ParamsSchema,
+  created_at: z.iso.datetime(),
+  author: z.string(),
+  message: z.string(),
+  kind: VersionKindSchema,
+  /** The version this one replaced (0 for the first). */
+  parent: z.number().int().nonnegative(),
+  rollback_of: VersionNumber.optional(),
+});
+export type Version = z.infer<typeof VersionSchema>;
+
+/** Body of a write: PUT carries the whole document, PATCH a JSON merge patch of it. */
+export const WriteBodySchema = z.object({
+  params: z.unknown(),
+  message: MessageSchema,
+});
+export type WriteBody = z.infer<typeof WriteBodySchema>;
+
+export const RollbackBodySchema = z.strictObject({
+  to: VersionNumber,
+  message: MessageSchema,
+});
+export type RollbackBody = z.infer<typeof RollbackBodySchema>;
+
+export const SetSummarySchema = z.object({
+  set: SetNameSchema,
+  version: VersionNumber,
+  updated_at: z.iso.datetime(),
+  author: z.string(),
+});
+export type SetSummary = z.infer<typeof SetSummarySchema>;
+
+export const SetListSchema = z.object({ sets: z.array(SetSummarySchema) });
+export type SetList = z.infer<typeof SetListSchema>;
+
+/** `GET /v1/sets/:set/versions?limit=&before=`: newest first; `next_before` pages on. */
+export const VersionPageSchema = z.object({
+  set: SetNameSchema,
+  versions: z.array(VersionSchema),
+  next_before: VersionNumber.nullable(),
+});
+export type VersionPage = z.infer<typeof VersionPageSchema>;
+
+export const DiffEntrySchema = z.object({ key: z.string(), from: z.unknown(), to: z.unknown() });
+export const DiffSchema = z.object({
+  set: SetNameSchema,
+  from: VersionNumber,
+  to: VersionNumber,
+  changes: z.array(DiffEntrySchema),
+});
+export type Diff = z.infer<typeof DiffSchema>;
+
+export const SyncStateSchema = z.enum(['starting', 'ready', 'stale', 'error']);
+export type SyncState = z.infer<typeof SyncStateSchema>;
+
+export const RunnerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a runner id is letters, digits, ".", "_" or "-", at most 64 characters');
+
+/** A runner's heartbeat: what it applied, what it rejected and why, how it is doing. */
+export const RunnerReportSchema = z.object({
+  region: z.string().min(1).max(64),
+  applied_version: z.number().int().nonnegative().nullable(),
+  rejected: z.object({ version: VersionNumber, reason: z.string().max(2000) }).nullable().optional(),
+  sync_state: SyncStateSchema,
+  params_age_s: z.number().nonnegative().nullable().optional(),
+  sync_mode: z.enum(['longpoll', 'ws', 'poll', 'file']).optional(),
+  trading: z
+    .object({
+      mid: z.number().nullable().optional(),
+      bid: z.number().nullable().optional(),
+      ask: z.number().nullable().optional(),
+      inventory: z.number().optional(),
+      pnl: z.number().optional(),
+      fills: z.number().int().nonnegative().optional(),
+      mode: z.string().max(32).optional(),
+    })
+    .optional(),
+});
+export type RunnerReport = z.infer<typeof RunnerReportSchema>;
+
+export const FleetEntrySchema = RunnerReportSchema.extend({
+  runner_id: RunnerIdSchema,
+  last_seen: z.iso.datetime(),
+  /** When the runner's applied version last changed (for "applied N ms after the write"). */
+  applied_at: z.iso.datetime().nullable().optional(),
+});
+export type FleetEntry = z.infer<typeof FleetEntrySchema>;
+
+export const FleetSchema = z.object({ set: SetNameSchema, version: VersionNumber, runners: z.array(FleetEntrySchema) });
+export type Fleet = z.infer<typeof FleetSchema>;
+
+/** Messages the edge pushes on `GET /v1/sets/:set/watch`. */
+export const WatchServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('version'), etag: z.string(), version: VersionSchema }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type WatchServerMessage = z.infer<typeof WatchServerMessageSchema>;
+
+/** Messages a runner sends on the watch socket: ACK/NACK of a pushed version, or a full report. */
+export const WatchClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ack'), runner_id: RunnerIdSchema, version: VersionNumber }),
+  z.object({ type: z.literal('nack'), runner_id: RunnerIdSchema, version: VersionNumber, reason: z.string().max(2000) }),
+  z.object({ type: z.literal('report'), runner_id: RunnerIdSchema, report: RunnerReportSchema }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type WatchClientMessage = z.infer<typeof WatchClientMessageSchema>;
+
+/** Response headers with a meaning of their own. */
+export const HEADER_STALE = 'Livetune-Stale';
+export const HEADER_VERSION = 'Livetune-Version';
+/** Body size limit of every request (DESIGN.md: 16 KiB). */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Longest `?wait=` a long-poll may ask for, in seconds. */
+export const MAX_WAIT_S = 60;
