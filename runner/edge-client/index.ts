@@ -1,0 +1,2 @@
+export * from './edge-errors.ts';
+export * from './retry-after.ts';
