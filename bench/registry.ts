@@ -1,0 +1,14 @@
+/**
+ * The benchmarks in run order: CPU-only ones first (nothing else running), then the ones that need
+ * `wrangler dev`. Each module is loaded lazily, so a part that has not landed yet fails its own
+ * rows, not the whole run.
+ */
+import type { Bench, BenchContext } from './bench-context.ts';
+
+function lazy(name: string, description: string, load: () => Promise<Bench>): Bench {
+  return { name, description, run: async (ctx: BenchContext) => (await load()).run(ctx) };
+}
+
+export const BENCHES: Bench[] = [
+  lazy('params-read', 'holder.get() in the hot loop vs a plain constant object', async () => (await import('./params-read.ts')).paramsReadBench),
+];
