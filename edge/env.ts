@@ -1,0 +1,24 @@
+/** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, secrets). */
+import type { Principal } from './auth/tokens.ts';
+import type { ParamsHub } from './hub/params-hub.ts';
+import type { SetRegistry } from './registry/set-registry.ts';
+
+export interface EdgeEnv {
+  /** Immutable versions (`set/<set>/v/<n>`) and the coalesced head mirror (`set/<set>/head`). */
+  VERSIONS: KVNamespace;
+  PARAMS_HUB: DurableObjectNamespace<ParamsHub>;
+  SET_REGISTRY: DurableObjectNamespace<SetRegistry>;
+  /** Secret: comma-separated `name:scope:token` entries, scope `read` or `write`. */
+  LIVETUNE_TOKENS?: string;
+  /** Per-set write rate limit (token bucket): sustained writes/s and burst. */
+  WRITE_RATE_PER_S?: string;
+  WRITE_BURST?: string;
+  /** Per-runner report rate limit (HTTP reports and socket reports). */
+  REPORT_RATE_PER_S?: string;
+  REPORT_BURST?: string;
+  /** Least time between two writes of a set's KV head mirror (KV allows ~1 write/s per key). */
+  HEAD_MIRROR_INTERVAL_MS?: string;
+}
+
+/** Hono's environment of the edge app: bindings plus what middleware stores on the context. */
+export type AppEnv = { Bindings: EdgeEnv; Variables: { principal: Principal } };

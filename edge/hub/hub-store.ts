@@ -1,0 +1,62 @@
+/**
+ * The hub's SQLite storage: every version of its set (the history, strongly consistent, unlike a
+ * KV read), the fleet table, and a few scalar facts (the set's name, the head mirror's progress).
+ * All calls are synchronous: a Durable Object's SQLite runs in-process, and the output gate holds
+ * the response until the write is durable.
+ */
+import type { FleetEntry, Version } from '../../shared/api.ts';
+
+export class HubStore {
+  readonly #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+    sql.exec(`CREATE TABLE IF NOT EXISTS versions (version INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS fleet (runner_id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+  }
+
+  head(): Version | undefined {
+    const row = this.#sql.exec<{ body: string }>('SELECT body FROM versions ORDER BY version DESC LIMIT 1').toArray()[0];
+    return row ? (JSON.parse(row.body) as Version) : undefined;
+  }
+
+  version(n: number): Version | undefined {
+    const row = this.#sql.exec<{ body: string }>('SELECT body FROM versions WHERE version = ?', n).toArray()[0];
+    return row ? (JSON.parse(row.body) as Version) : undefined;
+  }
+
+  /** Newest first, versions strictly below `before`. */
+  page(before: number, limit: number): Version[] {
+    return this.#sql
+      .exec<{ body: string }>('SELECT body FROM versions WHERE version < ? ORDER BY version DESC LIMIT ?', before, limit)
+      .toArray()
+      .map((row) => JSON.parse(row.body) as Version);
+  }
+
+  insert(version: Version): void {
+    // A plain INSERT: a second row for the same number is a bug, and must fail loudly.
+    this.#sql.exec('INSERT INTO versions (version, body) VALUES (?, ?)', version.version, JSON.stringify(version));
+  }
+
+  fleet(): FleetEntry[] {
+    return this.#sql.exec<{ body: string }>('SELECT body FROM fleet ORDER BY runner_id').toArray().map((row) => JSON.parse(row.body) as FleetEntry);
+  }
+
+  fleetEntry(runnerId: string): FleetEntry | undefined {
+    const row = this.#sql.exec<{ body: string }>('SELECT body FROM fleet WHERE runner_id = ?', runnerId).toArray()[0];
+    return row ? (JSON.parse(row.body) as FleetEntry) : undefined;
+  }
+
+  putFleetEntry(entry: FleetEntry): void {
+    this.#sql.exec('INSERT OR REPLACE INTO fleet (runner_id, body) VALUES (?, ?)', entry.runner_id, JSON.stringify(entry));
+  }
+
+  fact(key: string): string | undefined {
+    return this.#sql.exec<{ value: string }>('SELECT value FROM facts WHERE key = ?', key).toArray()[0]?.value;
+  }
+
+  setFact(key: string, value: string): void {
+    this.#sql.exec('INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)', key, value);
+  }
+}

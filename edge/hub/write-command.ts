@@ -1,0 +1,95 @@
+/**
+ * The pure core of a write: given the head and a command, either the next version or the reason it
+ * is refused. The hub adds the I/O (KV, SQLite, wake-ups) around it; keeping this pure makes the
+ * rules readable in one place: preconditions, then the new params, then validation.
+ */
+import type { Version } from '../../shared/api.ts';
+import { etagFor } from '../../shared/etag.ts';
+import { applyMergePatch } from '../../shared/merge-patch.ts';
+import { describeIssues, validateParams } from '../../shared/validate-params.ts';
+import type { ApiErrorInit } from '../errors/api-error.ts';
+import type { WritePrecondition } from '../http/preconditions.ts';
+import { fail, ok, type HubResult } from './hub-result.ts';
+
+export type WriteChange =
+  | { kind: 'replace'; params: unknown }
+  | { kind: 'merge'; patch: Record<string, unknown> }
+  | { kind: 'rollback'; to: number };
+
+export interface WriteCommand {
+  set: string;
+  author: string;
+  message: string;
+  precondition: WritePrecondition;
+  change: WriteChange;
+}
+
+/** What a client needs to say who changed the set under it (412 `details.current`). */
+export function headSummary(head: Version) {
+  return { version: head.version, etag: etagFor(head.set, head.version), author: head.author, created_at: head.created_at, message: head.message };
+}
+
+function stale(head: Version, message: string): ApiErrorInit {
+  return { status: 412, code: 'precondition_failed', message, details: { current: headSummary(head) } };
+}
+
+function checkPrecondition(set: string, head: Version | undefined, precondition: WritePrecondition): ApiErrorInit | undefined {
+  switch (precondition.kind) {
+    case 'create':
+      return head === undefined ? undefined : stale(head, `set "${set}" already exists (version ${head.version} by ${head.author}); update it with If-Match`);
+    case 'if-match':
+      if (head === undefined) return { status: 404, code: 'not_found', message: `set "${set}" does not exist; create it with If-None-Match: *` };
+      if (precondition.any || precondition.versions.includes(head.version)) return undefined;
+      return stale(head, `If-Match does not name the current version: set "${set}" is at version ${head.version} (by ${head.author} at ${head.created_at}: ${JSON.stringify(head.message)})`);
+    case 'none':
+      return head === undefined ? { status: 404, code: 'not_found', message: `set "${set}" does not exist` } : undefined;
+  }
+}
+
+/**
+ * The next version of `set`, or why not. `lookup` finds an older version (rollback target).
+ */
+export function nextVersion(
+  command: WriteCommand,
+  head: Version | undefined,
+  lookup: (version: number) => Version | undefined,
+  now: Date,
+): HubResult<Version> {
+  const refused = checkPrecondition(command.set, head, command.precondition);
+  if (refused) return fail(refused);
+
+  let input: unknown;
+  let rollbackOf: number | undefined;
+  const change = command.change;
+  switch (change.kind) {
+    case 'replace':
+      input = change.params;
+      break;
+    case 'merge':
+      input = applyMergePatch(head?.params ?? {}, change.patch);
+      break;
+    case 'rollback': {
+      const target = lookup(change.to);
+      if (target === undefined) return fail({ status: 404, code: 'not_found', message: `set "${command.set}" has no version ${change.to} (current is ${head?.version ?? 0})` });
+      input = target.params;
+      rollbackOf = change.to;
+      break;
+    }
+  }
+  const validation = validateParams(input);
+  if (!validation.ok) {
+    return fail({ status: 422, code: 'validation_failed', message: `params rejected: ${describeIssues(validation.issues)}`, fields: validation.issues });
+  }
+  const version: Version = {
+    set: command.set,
+    version: (head?.version ?? 0) + 1,
+    params: validation.params,
+    created_at: now.toISOString(),
+    author: command.author,
+    message: command.message,
+    kind: rollbackOf !== undefined ? 'rollback' : head === undefined ? 'create' : 'update',
+    parent: head?.version ?? 0,
+    ...(rollbackOf !== undefined ? { rollback_of: rollbackOf } : {}),
+  };
+  return ok(version);
+}

@@ -1,0 +1,86 @@
+/**
+ * `/v1/sets/:set/params`: read the current version (ETag, 304, long-poll held in the hub, stale
+ * fallback to the KV mirror when the hub is unreachable), replace it (PUT) or merge-patch it (PATCH).
+ */
+import type { Context, Hono } from 'hono';
+import { MAX_WAIT_S, WriteBodySchema, type Version } from '../../shared/api.ts';
+import { validateParams, describeIssues, DOCUMENT_FIELD } from '../../shared/validate-params.ts';
+import { requireWrite } from '../auth/require-scope.ts';
+import type { AppEnv, EdgeEnv } from '../env.ts';
+import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-error.ts';
+import { parseBody } from '../http/parse-body.ts';
+import { readIfNoneMatch, readPrecondition } from '../http/preconditions.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
+import { notModified, versionResponse } from '../http/version-response.ts';
+import type { HubFor } from '../hub/hub-for.ts';
+import { unwrap } from '../hub/hub-result.ts';
+import type { WriteChange } from '../hub/write-command.ts';
+import { headMirrorKey } from '../kv-keys.ts';
+
+function parseWait(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const seconds = /^[0-9]{1,3}(\.[0-9]{1,3})?$/.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= 0 && seconds <= MAX_WAIT_S)) throw badRequest(`wait = ${JSON.stringify(raw)} is not accepted: expected seconds in [0, ${MAX_WAIT_S}]`);
+  return seconds;
+}
+
+/** The KV mirror of the head: possibly behind, so the answer says it is stale. */
+async function answerFromMirror(env: EdgeEnv, set: string, matches: (v: Version) => boolean, cause: unknown): Promise<Response> {
+  console.error(JSON.stringify({ event: 'hub_unreachable', set, error: String(cause) }));
+  const mirror = await env.VERSIONS.get<Version>(headMirrorKey(set), 'json').catch(() => null);
+  if (mirror === null) throw new ApiError({ status: 503, code: 'unavailable', message: `set "${set}" cannot be read right now; retry shortly`, headers: { 'Retry-After': '1' } });
+  return matches(mirror) ? notModified(mirror, { stale: true }) : versionResponse(mirror, { stale: true });
+}
+
+function patchOf(params: unknown): Record<string, unknown> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    const expected = 'a JSON object of params (null resets a key to its default)';
+    throw validationFailed(`params must be ${expected}`, [{ field: DOCUMENT_FIELD, value: params, expected, message: `params: expected ${expected}` }]);
+  }
+  // Every key the patch sets must be a known key with an accepted value; null means "default".
+  const entries = Object.entries(params);
+  const validation = validateParams(Object.fromEntries(entries.filter(([, v]) => v !== null)));
+  if (!validation.ok) throw validationFailed(`params rejected: ${describeIssues(validation.issues)}`, validation.issues);
+  return Object.fromEntries(entries);
+}
+
+export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: HubFor }): void {
+  app.get('/v1/sets/:set/params', async function getParams(c) {
+    const set = c.req.param('set');
+    const ifNoneMatch = readIfNoneMatch(set, c.req.raw.headers);
+    const matches = (v: Version) => ifNoneMatch !== undefined && (ifNoneMatch.any || ifNoneMatch.versions.includes(v.version));
+    const waitS = parseWait(c.req.query('wait'));
+    let head: Version | null;
+    try {
+      const hub = hubFor(c.env, set);
+      head = await hub.head();
+      if (head !== null && waitS > 0 && matches(head)) {
+        const changed = await hub.waitForChange(head.version, waitS * 1000);
+        if (changed === null) return notModified(head);
+        head = changed;
+      }
+    } catch (error) {
+      return answerFromMirror(c.env, set, matches, error);
+    }
+    if (head === null) throw notFound(`set "${set}" does not exist`);
+    return matches(head) ? notModified(head) : versionResponse(head);
+  });
+
+  async function write(c: Context<AppEnv>, change: (params: unknown) => WriteChange): Promise<Response> {
+    const set = c.req.param('set')!;
+    const body = parseBody(WriteBodySchema, await readJsonBody(c.req.raw), 'write body');
+    const precondition = readPrecondition(set, c.req.raw.headers, { required: true });
+    const version = unwrap(await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: change(body.params) }));
+    return versionResponse(version, { status: version.kind === 'create' ? 201 : 200 });
+  }
+
+  app.put('/v1/sets/:set/params', requireWrite(), (c) =>
+    write(c, (params) => {
+      const validation = validateParams(params);
+      if (!validation.ok) throw validationFailed(`params rejected: ${describeIssues(validation.issues)}`, validation.issues);
+      return { kind: 'replace', params: validation.params };
+    }),
+  );
+
+  app.patch('/v1/sets/:set/params', requireWrite(), (c) => write(c, (params) => ({ kind: 'merge', patch: patchOf(params) })));
+}

@@ -1,0 +1,38 @@
+/** Requests against the Worker under test, with the test tokens of vitest.edge.config.ts. */
+import { SELF } from 'cloudflare:test';
+import { etagFor } from '../../shared/etag.ts';
+
+export const WRITE_TOKEN = 'test-write-token';
+export const READ_TOKEN = 'test-read-token';
+export const ORIGIN = 'https://edge.test';
+
+let counter = 0;
+/** A set name no other test uses (storage is shared across the tests of a run). */
+export function freshSet(prefix = 'set'): string {
+  counter += 1;
+  return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function call(method: string, path: string, { token = WRITE_TOKEN, body, headers = {} }: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  const h = new Headers(headers);
+  if (token !== null) h.set('Authorization', `Bearer ${token}`);
+  let payload: string | undefined;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!h.has('Content-Type')) h.set('Content-Type', 'application/json');
+  }
+  return SELF.fetch(`${ORIGIN}${path}`, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) });
+}
+
+export function createSet(set: string, params: unknown = {}, message = 'create'): Promise<Response> {
+  return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-None-Match': '*' } });
+}
+
+export function putParams(set: string, version: number, params: unknown, message = 'update'): Promise<Response> {
+  return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
+}
+
+export async function errorOf(res: Response): Promise<{ code: string; message: string; fields?: { field: string; expected: string; message: string; value?: unknown }[]; details?: Record<string, unknown> }> {
+  const body = (await res.json()) as { error: never };
+  return body.error;
+}

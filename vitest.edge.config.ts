@@ -1,0 +1,24 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Tests inside workerd against the real Worker (wrangler.toml), with test tokens. The head mirror
+// interval is long so that only the first write of a burst and an explicit runDurableObjectAlarm()
+// write the mirror: the coalescing test then counts KV puts without depending on time.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          LIVETUNE_TOKENS: 'ops:write:test-write-token,bot:read:test-read-token,ci:write:test-ci-token',
+          HEAD_MIRROR_INTERVAL_MS: '600000',
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/edge/**/*.test.ts'],
+    testTimeout: 30_000,
+    silent: 'passed-only',
+  },
+});
