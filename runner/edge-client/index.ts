@@ -1,2 +1,3 @@
 export * from './edge-errors.ts';
 export * from './retry-after.ts';
+export * from './api-client.ts';

@@ -1,0 +1,62 @@
+/**
+ * Entry of the `livetune` CLI. `main(argv, io)` runs one invocation against injected I/O and returns
+ * the exit code (tests call it in-process); `runAsProcess` wires it to the real process.
+ */
+import { CommanderError } from 'commander';
+import { processIo, spawnEditor, type CliIo } from './cli-io.ts';
+import type { ErrorScope } from './error-scope.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { buildProgram } from './program.ts';
+import { errorJson, renderError } from './render-error.ts';
+
+/** Runs `livetune <argv…>`; never throws, never exits the process. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const scope: ErrorScope = {};
+  const args = [...argv];
+  const runAt = args.indexOf('run');
+  const program = buildProgram({ io, scope }, () => (runAt >= 0 ? args.slice(runAt + 1) : []));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    // Commander has already printed its message (or the help) to stderr/stdout.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const code = exitCodeFor(error);
+    if (args.includes('--json')) io.stderr.write(`${JSON.stringify(errorJson(error, scope, code))}\n`);
+    else io.stderr.write(`error: ${renderError(error, scope)}\n`);
+    if (code === EXIT.other && error instanceof Error && io.env.LIVETUNE_DEBUG) io.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
+
+/**
+ * The real process: Ctrl-C stops `watch` cleanly (and anything else shortly after), except while the
+ * editor of `livetune edit` is open — the editor owns Ctrl-C then.
+ */
+export async function runAsProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const controller = new AbortController();
+  let editing = false;
+  const onSignal = () => {
+    if (editing) return;
+    controller.abort();
+    setTimeout(() => process.exit(130), 500).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIo = {
+    ...processIo(controller.signal),
+    editFile: async (file, editor) => {
+      editing = true;
+      try {
+        await spawnEditor(file, editor);
+      } finally {
+        editing = false;
+      }
+    },
+  };
+  process.exitCode = await main(argv, io);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
+
+if (import.meta.main) await runAsProcess();

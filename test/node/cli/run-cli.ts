@@ -1,0 +1,23 @@
+/** Runs the CLI in-process with captured output, as `livetune <argv…>` would run. */
+import type { CliIo } from '../../../runner/cli/cli-io.ts';
+import { main } from '../../../runner/cli/main.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: Partial<CliIo> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+    now: () => Date.UTC(2026, 10, 24, 15, 1, 0),
+    confirm: async () => false,
+    ...io,
+  });
+  return { code, stdout, stderr };
+}
