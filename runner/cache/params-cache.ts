@@ -1,0 +1,97 @@
+/**
+ * The last-known-good cache: the newest applied version of a set, on disk, so a runner that
+ * starts while the edge is down can still quote on params that were valid. One JSON file per set,
+ * written atomically, parsed with zod when loaded. A file that exists but cannot be read is an
+ * error naming the path (never a silent fall-back to defaults), and a save never replaces a newer
+ * version with an older one.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ParamsSchema } from '../../shared/params-schema.ts';
+import { SetNameSchema } from '../../shared/set-name.ts';
+import { nodeAtomicFs, writeFileAtomic, type AtomicFs } from './atomic-write.ts';
+
+export const CacheEntrySchema = z.object({
+  set: SetNameSchema,
+  version: z.number().int().positive(),
+  etag: z.string(),
+  params: ParamsSchema,
+  saved_at: z.iso.datetime(),
+});
+export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+
+export class CacheCorruptError extends Error {
+  readonly path: string;
+  constructor(path: string, detail: string, cause?: unknown) {
+    super(`params cache ${path} is unusable: ${detail} (delete it to start without a cache)`, { cause });
+    this.name = 'CacheCorruptError';
+    this.path = path;
+  }
+}
+
+export interface ParamsCacheOptions {
+  dir: string;
+  set: string;
+  fs?: AtomicFs;
+  readText?: (path: string) => Promise<string>;
+  now?: () => number;
+}
+
+export class ParamsCache {
+  readonly path: string;
+  readonly #set: string;
+  readonly #fs: AtomicFs;
+  readonly #readText: (path: string) => Promise<string>;
+  readonly #now: () => number;
+  // Saves are chained so two quick swaps cannot race their renames out of order.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor({ dir, set, fs = nodeAtomicFs, readText = (p) => readFile(p, 'utf8'), now = Date.now }: ParamsCacheOptions) {
+    this.path = join(dir, `${set}.json`);
+    this.#set = set;
+    this.#fs = fs;
+    this.#readText = readText;
+    this.#now = now;
+  }
+
+  /** The cached entry; undefined when there is no file. Throws `CacheCorruptError` otherwise. */
+  async load(): Promise<CacheEntry | undefined> {
+    let text: string;
+    try {
+      text = await this.#readText(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new CacheCorruptError(this.path, (error as Error).message, error);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new CacheCorruptError(this.path, `not valid JSON (${(error as Error).message})`, error);
+    }
+    const parsed = CacheEntrySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CacheCorruptError(this.path, `unexpected content at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    if (parsed.data.set !== this.#set) throw new CacheCorruptError(this.path, `holds set "${parsed.data.set}", expected "${this.#set}"`);
+    return parsed.data;
+  }
+
+  /**
+   * Writes `entry` unless the file already holds this version or a newer one. Resolves to whether
+   * it wrote. A corrupt existing file is replaced: the new entry is known good.
+   */
+  save(entry: Omit<CacheEntry, 'saved_at' | 'set'>): Promise<boolean> {
+    const run = this.#queue.then(async () => {
+      const existing = await this.load().catch(() => undefined);
+      if (existing && existing.version >= entry.version) return false;
+      const full: CacheEntry = { set: this.#set, ...entry, saved_at: new Date(this.#now()).toISOString() };
+      await writeFileAtomic(this.path, `${JSON.stringify(full, null, 2)}\n`, this.#fs);
+      return true;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+}

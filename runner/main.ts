@@ -1,0 +1,53 @@
+/**
+ * The runner executable: `node runner/main.ts --set <set> --runner-id <id> --region <region>`.
+ * Parses the configuration (exit 2 on a bad flag), starts the runner (exit 1 when it cannot start,
+ * e.g. no params and no --allow-defaults), and on SIGINT/SIGTERM stops it cleanly: syncing stops,
+ * the quoting loop cancels its orders, a final report goes to the edge, exit 0.
+ */
+import { ConfigError, parseRunnerConfig, USAGE } from './config.ts';
+import { createLogger } from './log.ts';
+import { startRunner, StartupError } from './runner.ts';
+import { createMinimalLoopFactory } from './trading/minimal-loop.ts';
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config;
+  try {
+    config = parseRunnerConfig(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`livetune runner: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
+  let runner;
+  try {
+    runner = await startRunner(config, { createTradingLoop: createMinimalLoopFactory(), logger });
+  } catch (error) {
+    logger.fatal({ err_kind: error instanceof StartupError ? 'startup' : 'unexpected' }, (error as Error).message);
+    process.exitCode = 1;
+    return;
+  }
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    runner.stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+await main(process.argv.slice(2));

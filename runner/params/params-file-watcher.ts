@@ -1,0 +1,111 @@
+/**
+ * The seed bot's edge-less workflow: edit `tuning_params.json` while the bot runs and the change is
+ * applied. Watches the *directory*, not the file: editors that save by writing a temp file and
+ * renaming it over the original replace the inode, and a watch on the old inode would go deaf.
+ * Changes are debounced (one save is several events), and a file that fails to parse right after a
+ * change is read again once after a short delay, because the editor may still be writing it; only
+ * then is it reported as rejected. Invalid content never reaches the holder (it validates).
+ *
+ * Events: `applied` (snapshot), `rejected` (error), `missing` (file removed; params kept).
+ */
+import { EventEmitter } from 'node:events';
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import type { ParamsHolder, ParamsSnapshot } from './params-holder.ts';
+
+export interface ParamsFileWatcherOptions {
+  path: string;
+  holder: ParamsHolder;
+  logger: Logger;
+  debounceMs?: number;
+  /** Delay before the second read of a file that failed right after a change. */
+  retryDelayMs?: number;
+  clock?: Clock;
+  watch?: (dir: string, listener: (event: string, filename: string | Buffer | null) => void) => FSWatcher;
+}
+
+export interface ParamsFileWatcherEvents {
+  applied: [ParamsSnapshot];
+  rejected: [Error];
+  missing: [];
+}
+
+export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
+  readonly path: string;
+  readonly #o: Required<Omit<ParamsFileWatcherOptions, 'path'>>;
+  #watcher: FSWatcher | null = null;
+  #abort = new AbortController();
+  #generation = 0;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor({ path, holder, logger, debounceMs = 100, retryDelayMs = 200, clock = systemClock, watch = (dir, listener) => fsWatch(dir, listener) }: ParamsFileWatcherOptions) {
+    super();
+    this.path = path;
+    this.#o = { holder, logger, debounceMs, retryDelayMs, clock, watch };
+  }
+
+  start(): void {
+    if (this.#watcher) return;
+    const name = basename(this.path);
+    this.#watcher = this.#o.watch(dirname(this.path), (_event, filename) => {
+      // Some platforms omit the filename; then any change in the directory may be ours.
+      if (filename === null || String(filename) === name) this.#schedule();
+    });
+    this.#watcher.on('error', (error) => this.#o.logger.error({ err: error, path: this.path }, 'params file watcher failed'));
+  }
+
+  stop(): void {
+    this.#abort.abort();
+    this.#watcher?.close();
+    this.#watcher = null;
+  }
+
+  /** Resolves when every reload scheduled so far has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  #schedule(): void {
+    const generation = ++this.#generation;
+    this.#o.clock
+      .sleep(this.#o.debounceMs, this.#abort.signal)
+      .then(() => {
+        // A later event restarted the debounce; that one will do the reload.
+        if (generation === this.#generation) this.#queue = this.#queue.then(() => this.#reload(generation));
+      })
+      .catch(() => {});
+  }
+
+  async #reload(generation: number): Promise<void> {
+    const { holder, logger, clock, retryDelayMs } = this.#o;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const applied = await holder.reloadFromFile(this.path);
+        if (!applied) {
+          logger.warn({ path: this.path }, 'params file removed: keeping the params in force');
+          this.emit('missing');
+          return;
+        }
+        logger.info({ path: this.path }, 'applied params from file');
+        this.emit('applied', holder.snapshot()!);
+        return;
+      } catch (error) {
+        // Maybe half-written: read once more after a pause, unless a newer change will anyway.
+        if (attempt === 0 && !this.#abort.signal.aborted) {
+          try {
+            await clock.sleep(retryDelayMs, this.#abort.signal);
+          } catch {
+            return;
+          }
+          if (generation !== this.#generation) return;
+          continue;
+        }
+        logger.error({ path: this.path, reason: (error as Error).message }, 'params file rejected: keeping the params in force');
+        this.emit('rejected', error as Error);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The params holder: the one place the quoting loop reads its params from. The current params,
+ * their version and etag live together in one frozen snapshot; a swap replaces that snapshot with
+ * one reference assignment, so a loop that calls `get()` once per event can never see half of one
+ * version and half of another. Everything is validated with the shared schema before it gets here.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseParams, ParamsValidationError } from '../../shared/validate-params.ts';
+import type { Params } from '../../shared/params-schema.ts';
+
+/** Where the params in force came from. */
+export type ParamsOrigin = 'edge' | 'cache' | 'defaults' | 'file';
+
+export interface ParamsMeta {
+  /** The edge version; undefined for params with no edge version (a file, the defaults). */
+  version?: number;
+  etag?: string;
+  origin?: ParamsOrigin;
+}
+
+export interface ParamsSnapshot {
+  readonly params: Readonly<Params>;
+  readonly version: number | null;
+  readonly etag: string | null;
+  readonly origin: ParamsOrigin;
+  /** Clock time of the swap. */
+  readonly appliedAt: number;
+}
+
+export interface SwapEvent {
+  readonly previous: ParamsSnapshot | null;
+  readonly current: ParamsSnapshot;
+}
+
+export type SwapListener = (event: SwapEvent) => void;
+
+export interface ParamsHolderOptions {
+  now?: () => number;
+  /** Told when a listener throws; a bad listener must not stop the swap or the other listeners. */
+  onListenerError?: (error: unknown) => void;
+}
+
+export class ParamsHolder {
+  #snapshot: ParamsSnapshot | null = null;
+  #listeners = new Set<SwapListener>();
+  readonly #now: () => number;
+  readonly #onListenerError: (error: unknown) => void;
+
+  constructor({ now = Date.now, onListenerError = () => {} }: ParamsHolderOptions = {}) {
+    this.#now = now;
+    this.#onListenerError = onListenerError;
+  }
+
+  /** The params in force: one reference read. Throws before anything was loaded. */
+  get(): Readonly<Params> {
+    const snapshot = this.#snapshot;
+    if (!snapshot) throw new Error('no params loaded yet: the runner must load params before quoting');
+    return snapshot.params;
+  }
+
+  /** Params, version and etag of one swap, read together. */
+  snapshot(): ParamsSnapshot | null {
+    return this.#snapshot;
+  }
+
+  get version(): number | null {
+    return this.#snapshot?.version ?? null;
+  }
+
+  get etag(): string | null {
+    return this.#snapshot?.etag ?? null;
+  }
+
+  get loaded(): boolean {
+    return this.#snapshot !== null;
+  }
+
+  /**
+   * Validates `input` and swaps it in. Throws `ParamsValidationError` (naming each field and its
+   * range) and keeps the current params when it is invalid. Returns false, changing nothing, when
+   * `meta.version` is not newer than the version held: edge versions only move forward, so a late
+   * answer to an old request cannot undo a newer one.
+   */
+  update(input: unknown, meta: ParamsMeta = {}): boolean {
+    const params = parseParams(input, meta.version === undefined ? 'invalid params' : `invalid params in version ${meta.version}`);
+    const held = this.#snapshot?.version;
+    if (meta.version !== undefined && held != null && meta.version <= held) return false;
+    this.#swap({
+      params: Object.freeze({ ...params }),
+      version: meta.version ?? null,
+      etag: meta.etag ?? null,
+      origin: meta.origin ?? (meta.version === undefined ? 'file' : 'edge'),
+      appliedAt: this.#now(),
+    });
+    return true;
+  }
+
+  /**
+   * The seed bot's reload: false when `path` does not exist; throws (naming the path) on bad JSON
+   * or invalid values, keeping the current params; true when applied. File params carry no edge
+   * version, so they always apply.
+   */
+  async reloadFromFile(path: string, readText: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')): Promise<boolean> {
+    let text: string;
+    try {
+      text = await readText(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new Error(`cannot read params file ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`params file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      return this.update(json, { origin: 'file' });
+    } catch (error) {
+      if (error instanceof ParamsValidationError) throw new ParamsValidationError(error.issues, `params file ${path} rejected`);
+      throw error;
+    }
+  }
+
+  /** Called after each swap with the previous and the new snapshot. Returns the unsubscribe. */
+  onSwap(listener: SwapListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #swap(next: ParamsSnapshot): void {
+    const previous = this.#snapshot;
+    this.#snapshot = Object.freeze(next);
+    for (const listener of this.#listeners) {
+      try {
+        listener({ previous, current: next });
+      } catch (error) {
+        this.#onListenerError(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The runner process, composed: params holder ← sync (long-poll | ws | poll | file) with the
+ * last-known-good cache, health, reports to the edge, the quoting loop, and the local status
+ * server. Every side effect is a dependency with a production default; `main.ts` only parses the
+ * command line and handles signals.
+ */
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
+import { nodeAtomicFs, type AtomicFs } from './cache/atomic-write.ts';
+import { ParamsCache } from './cache/params-cache.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { RunnerConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { ParamsFileWatcher } from './params/params-file-watcher.ts';
+import { ParamsHolder, type ParamsOrigin } from './params/params-holder.ts';
+import { buildStatus, reportFromStatus, type RunnerStatus } from './status/runner-status.ts';
+import { createRunnerMetrics } from './status/runner-metrics.ts';
+import { startStatusServer, type StatusServer } from './status/status-server.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './sync/backoff.ts';
+import { createEdgeHttp } from './sync/edge-http.ts';
+import { HttpSync } from './sync/http-sync.ts';
+import { loadInitialParams, StartupError } from './sync/initial-params.ts';
+import { Reporter } from './sync/reporter.ts';
+import { SyncHealth } from './sync/sync-health.ts';
+import type { SyncLoop } from './sync/sync-loop.ts';
+import { VersionApplier } from './sync/version-applier.ts';
+import { WsSync, type WebSocketConstructor } from './sync/ws-sync.ts';
+import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop-contract.ts';
+
+export { StartupError };
+
+export interface RunnerDeps {
+  /** The quoting engine; the temporary minimal loop until Market Maker V2 lands. */
+  createTradingLoop: TradingLoopFactory;
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+  dispatcher?: Dispatcher;
+  WebSocketCtor?: WebSocketConstructor;
+  cacheFs?: AtomicFs;
+  backoff?: BackoffOptions;
+  /** How long start-up waits for the edge before falling back to the cache. */
+  startupTimeoutMs?: number;
+}
+
+export interface RunnerHandle {
+  status(): RunnerStatus;
+  /** The bound port of the status server. */
+  readonly statusPort: number;
+  readonly holder: ParamsHolder;
+  /** Stops syncing, cancels the loop's orders, flushes a final report. Idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promise<RunnerHandle> {
+  const { createTradingLoop, clock = systemClock, random = Math.random, dispatcher, WebSocketCtor, cacheFs = nodeAtomicFs, backoff = DEFAULT_BACKOFF, startupTimeoutMs = 5_000 } = deps;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
+  const now = () => clock.now();
+  const startedAt = now();
+  const holder = new ParamsHolder({ now, onListenerError: (err) => logger.error({ err }, 'a swap listener failed') });
+  const health = new SyncHealth({
+    graceMs: config.graceMs,
+    onError: config.onError,
+    now,
+    onChange: (from, to, reason) => logger[to === 'ready' ? 'info' : 'warn']({ from, to, reason, version: holder.version }, `sync state ${from} → ${to}`),
+  });
+  const metrics = createRunnerMetrics({
+    labels: { set: config.set, runner: config.runnerId, region: config.region },
+    appliedVersion: () => holder.version,
+    secondsSinceSync: () => {
+      const at = health.view().lastSuccessAt;
+      return at === null ? null : (now() - at) / 1000;
+    },
+    syncState: () => health.state(),
+  });
+  holder.onSwap(() => metrics.swaps.inc());
+  const onFailure = (reason: string) => metrics.syncFailures.inc({ reason });
+  let reporter: Reporter | null = null;
+  const cache = new ParamsCache({ dir: config.cacheDir, set: config.set, fs: cacheFs, now });
+  const applier = new VersionApplier({
+    set: config.set,
+    holder,
+    cache,
+    logger,
+    onOutcome: (outcome) => {
+      if (outcome.kind === 'rejected') metrics.rejections.inc();
+      if (outcome.kind !== 'ignored') reporter?.nudge();
+    },
+  });
+
+  let startedFrom: ParamsOrigin;
+  let sync: SyncLoop | null = null;
+  let watcher: ParamsFileWatcher | null = null;
+  if (config.sync === 'file') {
+    watcher = new ParamsFileWatcher({ path: config.paramsFile, holder, logger, clock });
+    startedFrom = await loadFromFile(config, holder, logger);
+    health.markSuccess();
+  } else {
+    const edge = createEdgeHttp({ url: config.url!, token: config.token!, set: config.set, clock, ...(dispatcher ? { dispatcher } : {}) });
+    startedFrom = await loadInitialParams({ edge, applier, holder, cache, health, logger, allowDefaults: config.allowDefaults, timeoutMs: startupTimeoutMs });
+    const syncDeps = { holder, applier, health, logger, clock, random, backoff, onFailure };
+    sync =
+      config.sync === 'ws'
+        ? new WsSync({ ...syncDeps, url: config.url!, token: config.token!, set: config.set, runnerId: config.runnerId, ...(WebSocketCtor ? { WebSocketCtor } : {}) })
+        : new HttpSync({ ...syncDeps, mode: config.sync, edge, waitS: config.waitS, intervalMs: config.intervalMs });
+    reporter = new Reporter({ edge, runnerId: config.runnerId, clock, heartbeatMs: config.heartbeatMs, logger, onFailure, build: () => reportFromStatus(status()) });
+  }
+
+  const loop: TradingLoop = createTradingLoop({ params: holder, health, venue: config.venue, seed: config.seed, logger: logger.child({ component: 'trading' }) });
+  const status = (): RunnerStatus =>
+    buildStatus({
+      identity: config,
+      mode: config.sync,
+      startedFrom,
+      startedAt,
+      holder,
+      health,
+      rejected: () => applier.lastRejected,
+      trading: () => loop.snapshot(),
+      now,
+    });
+
+  loop.start();
+  // A refused token stops syncing for good: no point opening a socket the edge will refuse.
+  if (!health.refused) sync?.start();
+  watcher?.start();
+  reporter?.start();
+  let server: StatusServer;
+  try {
+    server = await startStatusServer({ host: config.statusHost, port: config.statusPort, status, registry: metrics.registry });
+  } catch (error) {
+    await Promise.allSettled([sync?.stop(), loop.stop('status server failed'), reporter?.stop({ final: false })]);
+    watcher?.stop();
+    throw new StartupError(`cannot listen on ${config.statusHost}:${config.statusPort} (--status-port): ${(error as Error).message}`, { cause: error });
+  }
+  logger.info({ status_port: server.port, url: `http://${config.statusHost}:${server.port}/status`, version: holder.version, started_from: startedFrom, sync_mode: config.sync }, 'runner started');
+
+  let stopping: Promise<void> | null = null;
+  async function stop(reason = 'stop requested'): Promise<void> {
+    logger.info({ reason, version: holder.version }, 'runner stopping');
+    watcher?.stop();
+    await sync?.stop();
+    await loop.stop(reason);
+    await applier.flush();
+    await reporter?.stop({ final: true });
+    await server.close();
+    logger.info({ version: holder.version }, 'runner stopped');
+  }
+  return {
+    status,
+    statusPort: server.port,
+    holder,
+    stop: (reason) => (stopping ??= stop(reason)),
+  };
+}
+
+async function loadFromFile(config: RunnerConfig, holder: ParamsHolder, logger: Logger): Promise<ParamsOrigin> {
+  let loaded: boolean;
+  try {
+    loaded = await holder.reloadFromFile(config.paramsFile);
+  } catch (error) {
+    throw new StartupError((error as Error).message, { cause: error });
+  }
+  if (loaded) return 'file';
+  if (!config.allowDefaults) throw new StartupError(`params file ${config.paramsFile} (--params-file) does not exist; refusing to quote: create it or pass --allow-defaults`);
+  holder.update(DEFAULT_PARAMS, { origin: 'defaults' });
+  logger.warn({ path: config.paramsFile }, 'params file missing: quoting on the default params (--allow-defaults) until it appears');
+  return 'defaults';
+}

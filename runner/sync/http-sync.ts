@@ -1,0 +1,82 @@
+/**
+ * Sync over plain HTTP. `longpoll` (the default) asks `GET …/params?wait=S` with If-None-Match:
+ * the edge holds the request until a newer version exists, so a change arrives within one round
+ * trip and an idle runner costs about two requests a minute; a 304 means "nothing new" and we ask
+ * again at once. `poll` sends plain conditional GETs every interval. Failures back off (full
+ * jitter, Retry-After wins); a refused token stops syncing.
+ */
+import { edgeErrorFromThrown } from '../edge-client/edge-errors.ts';
+import type { EdgeHttp, ParamsFetch } from './edge-http.ts';
+import { BackgroundTask, recordFailure, SeenVersion, type SyncDeps, type SyncLoop } from './sync-loop.ts';
+
+export interface HttpSyncOptions extends SyncDeps {
+  mode: 'longpoll' | 'poll';
+  edge: EdgeHttp;
+  waitS: number;
+  intervalMs: number;
+  /** Added to the long-poll wait for the request deadline: the edge answers 304 at `wait`. */
+  slackMs?: number;
+}
+
+export class HttpSync implements SyncLoop {
+  readonly mode: 'longpoll' | 'poll';
+  readonly #o: HttpSyncOptions;
+  readonly #seen: SeenVersion;
+  readonly #task = new BackgroundTask((signal) => this.#run(signal));
+
+  constructor(options: HttpSyncOptions) {
+    this.mode = options.mode;
+    this.#o = options;
+    this.#seen = new SeenVersion(options.holder);
+  }
+
+  start(): void {
+    this.#task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#task.stop();
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const { edge, health, clock, waitS, slackMs = 10_000 } = this.#o;
+    const wait = this.mode === 'longpoll' ? waitS : 0;
+    let attempt = 0;
+    while (!signal.aborted) {
+      let delayMs: number;
+      try {
+        const answer = await edge.fetchParams({ etag: this.#seen.etag(), waitS: wait, timeoutMs: wait * 1000 + slackMs, signal });
+        delayMs = this.#onAnswer(answer);
+        health.markSuccess();
+        attempt = 0;
+      } catch (thrown) {
+        if (signal.aborted) break;
+        const next = recordFailure(this.#o, edgeErrorFromThrown(thrown, edge.paramsUrl), attempt++, 'params request failed');
+        if (next === null) break;
+        delayMs = next;
+      }
+      if (delayMs > 0) await clock.sleep(delayMs, signal).catch(() => {});
+    }
+  }
+
+  /** Handles an answer and returns how long to wait before the next request. */
+  #onAnswer(answer: ParamsFetch): number {
+    const { intervalMs, applier, logger } = this.#o;
+    const paced = this.mode === 'poll' ? intervalMs : 0;
+    // An answer from the KV mirror means the hub is away and the long-poll is not being held:
+    // asking again at once would spin, so pace like a poll until the hub is back.
+    const staleDelay = answer.stale ? intervalMs : paced;
+    if (answer.stale) logger.warn('edge answered from its KV mirror (possibly stale); polling until it recovers');
+    switch (answer.kind) {
+      case 'not-modified':
+        return staleDelay;
+      case 'changed': {
+        const outcome = applier.receive(answer.received, answer.etag);
+        this.#seen.note(outcome.version, answer.etag);
+        // A long-poll answered 200 with nothing newer means the edge ignored If-None-Match; pace
+        // the next request instead of spinning.
+        return outcome.kind === 'ignored' && this.mode === 'longpoll' ? intervalMs : staleDelay;
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Start-up: where the first params come from. The edge when it answers; else the last-known-good
+ * cache (and the runner says so: it is quoting on params the edge has not confirmed); else the
+ * defaults, but only when the operator allowed it with --allow-defaults — quoting on defaults
+ * nobody chose for this market is a decision, not a fallback. A corrupt cache stops start-up.
+ */
+import type { Logger } from 'pino';
+import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
+import { edgeErrorFromThrown, type EdgeError } from '../edge-client/edge-errors.ts';
+import type { ParamsCache } from '../cache/params-cache.ts';
+import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
+import type { EdgeHttp } from './edge-http.ts';
+import type { SyncHealth } from './sync-health.ts';
+import type { VersionApplier } from './version-applier.ts';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface InitialParamsOptions {
+  edge: EdgeHttp;
+  applier: VersionApplier;
+  holder: ParamsHolder;
+  cache: ParamsCache;
+  health: SyncHealth;
+  logger: Logger;
+  allowDefaults: boolean;
+  timeoutMs: number;
+}
+
+async function askEdge({ edge, applier, health, timeoutMs }: InitialParamsOptions): Promise<string | null> {
+  try {
+    const answer = await edge.fetchParams({ etag: null, waitS: 0, timeoutMs });
+    if (answer.kind === 'not-modified') return 'the edge answered 304 to an unconditional request';
+    const outcome = applier.receive(answer.received, answer.etag);
+    health.markSuccess();
+    switch (outcome.kind) {
+      case 'applied':
+        return null;
+      case 'rejected':
+        return `the edge's version ${outcome.version} was rejected: ${outcome.reason}`;
+      case 'ignored':
+        return `the edge's version ${outcome.version} is not newer than the held one`;
+    }
+  } catch (thrown) {
+    const error: EdgeError = edgeErrorFromThrown(thrown, edge.paramsUrl);
+    if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
+      health.markRefused(`the edge refused the token (${error.status}): syncing stopped until the token is fixed — this is not an outage (${error.message})`);
+    }
+    return error.message;
+  }
+}
+
+/** Loads the first params into the holder; returns where they came from. Throws `StartupError`. */
+export async function loadInitialParams(options: InitialParamsOptions): Promise<ParamsOrigin> {
+  const { holder, cache, health, logger, allowDefaults } = options;
+  const edgeProblem = await askEdge(options);
+  if (edgeProblem === null) {
+    logger.info({ version: holder.version }, 'started from the edge');
+    return 'edge';
+  }
+  let entry;
+  try {
+    entry = await cache.load();
+  } catch (error) {
+    throw new StartupError(`${(error as Error).message}; the edge did not help either: ${edgeProblem}`, { cause: error });
+  }
+  if (entry) {
+    holder.update(entry.params, { version: entry.version, etag: entry.etag, origin: 'cache' });
+    if (!health.refused && health.state() !== 'ready') health.markStartedOffline(`started from the cache: ${edgeProblem}`);
+    logger.warn({ version: entry.version, path: cache.path, saved_at: entry.saved_at, reason: edgeProblem }, 'edge unavailable at start-up: quoting on the last-known-good cache');
+    return 'cache';
+  }
+  if (allowDefaults) {
+    holder.update(DEFAULT_PARAMS, { origin: 'defaults' });
+    if (!health.refused && health.state() !== 'ready') health.markStartedOffline(`started on defaults: ${edgeProblem}`);
+    logger.warn({ path: cache.path, reason: edgeProblem }, 'no edge and no cache: quoting on the default params (--allow-defaults)');
+    return 'defaults';
+  }
+  throw new StartupError(`no params to quote on: ${edgeProblem}; and no cache at ${cache.path}. Refusing to quote: fix the edge or pass --allow-defaults to quote on the defaults`);
+}

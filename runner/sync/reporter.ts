@@ -1,0 +1,88 @@
+/**
+ * Reports to the edge (`POST …/runners/:id/report`): what this runner applied or rejected, its
+ * sync state and a few trading figures. Sent at once after each apply or rejection (`nudge`) and
+ * every `heartbeatMs` otherwise, one at a time so reports never arrive out of order; a final one
+ * is flushed at shutdown. A failed report is logged and counted, never retried in a tight loop:
+ * the next heartbeat carries the same facts.
+ */
+import type { Logger } from 'pino';
+import type { RunnerReport } from '../../shared/api.ts';
+import { edgeErrorFromThrown } from '../edge-client/edge-errors.ts';
+import type { Clock } from '../clock.ts';
+import type { EdgeHttp } from './edge-http.ts';
+
+export interface ReporterOptions {
+  edge: Pick<EdgeHttp, 'postReport'>;
+  runnerId: string;
+  build: () => RunnerReport;
+  clock: Clock;
+  heartbeatMs: number;
+  logger: Logger;
+  timeoutMs?: number;
+  onFailure?: (reason: string) => void;
+}
+
+export class Reporter {
+  readonly #o: ReporterOptions;
+  #abort = new AbortController();
+  #wake: (() => void) | null = null;
+  #nudged = false;
+  #running: Promise<void> | null = null;
+  #inFlight: Promise<void> = Promise.resolve();
+  /** Reports sent successfully (status, tests). */
+  sent = 0;
+
+  constructor(options: ReporterOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#running ??= this.#loop(this.#abort.signal);
+  }
+
+  /** Send a report now (after the current one), e.g. right after an apply or a rejection. */
+  nudge(): void {
+    this.#nudged = true;
+    this.#wake?.();
+  }
+
+  /** Stops the heartbeat and sends one last report; never throws. */
+  async stop({ final = true }: { final?: boolean } = {}): Promise<void> {
+    this.#abort.abort();
+    this.#wake?.();
+    await this.#running;
+    await this.#inFlight;
+    if (final) await this.#send();
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    const { clock, heartbeatMs } = this.#o;
+    while (!signal.aborted) {
+      this.#nudged = false;
+      this.#inFlight = this.#send();
+      await this.#inFlight;
+      if (signal.aborted || this.#nudged) continue;
+      await new Promise<void>((resolve) => {
+        const stopTimer = new AbortController();
+        this.#wake = () => {
+          stopTimer.abort();
+          resolve();
+        };
+        clock.sleep(heartbeatMs, stopTimer.signal).then(resolve, () => {});
+      });
+      this.#wake = null;
+    }
+  }
+
+  async #send(): Promise<void> {
+    const { edge, runnerId, build, logger, timeoutMs = 10_000 } = this.#o;
+    try {
+      await edge.postReport(runnerId, build(), { timeoutMs });
+      this.sent += 1;
+    } catch (error) {
+      const edgeError = edgeErrorFromThrown(error, 'report');
+      this.#o.onFailure?.('report');
+      logger.warn({ err_kind: edgeError.kind, status: edgeError.status }, `report to the edge failed: ${edgeError.message}`);
+    }
+  }
+}
