@@ -63,3 +63,68 @@ describe('GET/PUT /v1/sets/:set/params', () => {
     expect((await errorOf(res)).code).toBe('not_found');
   });
 });
+
+describe('PATCH /v1/sets/:set/params', () => {
+  it('merges the patch into the current document; null resets a key to its default', async () => {
+    const set = freshSet();
+    await createSet(set, { order_size: 2, max_position: 9 });
+    const res = await call('PATCH', `/v1/sets/${set}/params`, {
+      body: { params: { order_size: 0.5, max_position: null }, message: 'smaller' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
+    expect(res.status).toBe(200);
+    const version = VersionSchema.parse(await res.json());
+    expect(version.params).toEqual({ ...DEFAULT_PARAMS, order_size: 0.5 });
+    expect(version).toMatchObject({ version: 2, kind: 'update', parent: 1 });
+  });
+
+  it('needs the same preconditions as PUT (428 without, 412 stale)', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const patch = { params: { order_size: 1 }, message: 'm' };
+    expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch })).status).toBe(428);
+    await putParams(set, 1, {});
+    expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': etagFor(set, 1) } })).status).toBe(412);
+  });
+
+  it('answers 422 naming an unknown key in a patch, with a did-you-mean', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: { order_sise: 1 }, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    expect(res.status).toBe(422);
+    const error = await errorOf(res);
+    expect(error.code).toBe('validation_failed');
+    expect(error.fields?.[0]).toMatchObject({ field: 'order_sise' });
+    expect(error.fields?.[0]?.expected).toContain('order_size');
+  });
+
+  it('answers 404 when patching a set that does not exist', async () => {
+    const set = freshSet();
+    const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: {}, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('write preconditions', () => {
+  it('answers 412 when creating a set that already exists', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const res = await createSet(set);
+    expect(res.status).toBe(412);
+    expect((await errorOf(res)).details?.current).toMatchObject({ version: 1 });
+  });
+
+  it('accepts If-Match: * on an existing set', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: {}, message: 'any' }, headers: { 'If-Match': '*' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('never matches a weak tag in If-Match (strong comparison)', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: {}, message: 'weak' }, headers: { 'If-Match': `W/${etagFor(set, 1)}` } });
+    expect(res.status).toBe(412);
+  });
+});
