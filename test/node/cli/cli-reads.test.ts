@@ -92,4 +92,20 @@ describe('watch', () => {
     const versions = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { version: number }).version);
     expect(versions).toEqual([3, 4]);
   });
+
+  it('takes pushes from the WebSocket when the edge offers one, with the Authorization header', async () => {
+    await edge.close();
+    edge = await startFakeEdge({ watchSocket: true });
+    env.LIVETUNE_URL = edge.url;
+    edge.write('hype-perp', {}, 'alice', 'seed');
+    const done = runCli(['watch', '--count', '1'], env);
+    while (edge.sockets() === 0) await new Promise((r) => setTimeout(r, 10));
+    edge.write('hype-perp', { trading_mode: 'halted' }, 'carol', 'kill switch');
+    const run = await done;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('hype-perp v2 · update by carol');
+    expect(run.stdout).toContain('trading_mode: "active" → "halted"');
+    expect(edge.requests.find((r) => r.method === 'WS')?.headers.authorization).toBe(`Bearer ${WRITE_TOKEN}`);
+    expect(edge.requests.some((r) => r.path.includes('wait='))).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import type { Fleet, Version } from '../../../shared/api.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { paramsJsonSchema } from '../../../shared/json-schema.ts';
@@ -25,6 +26,8 @@ export interface FakeEdge {
   fleet: Map<string, Fleet['runners']>;
   /** Writes a version directly, as another operator would. */
   write(set: string, params: Record<string, unknown>, author: string, message: string): Version;
+  /** How many watch WebSockets were opened (when started with `{ watchSocket: true }`). */
+  sockets(): number;
   /** Makes every request answer this status and body until cleared. */
   failWith(status: number | undefined, body?: unknown): void;
   close(): Promise<void>;
@@ -58,11 +61,12 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function startFakeEdge(): Promise<FakeEdge> {
+export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boolean } = {}): Promise<FakeEdge> {
   const versions = new Map<string, Version[]>();
   const fleet = new Map<string, Fleet['runners']>();
   const requests: RecordedRequest[] = [];
   const waiters = new Set<() => void>();
+  const wss = new WebSocketServer({ noServer: true });
   let failure: { status: number; body: unknown } | undefined;
 
   const head = (set: string) => versions.get(set)?.at(-1);
@@ -76,6 +80,7 @@ export async function startFakeEdge(): Promise<FakeEdge> {
     list.push(version);
     versions.set(set, list);
     for (const wake of waiters) wake();
+    for (const client of wss.clients) client.send(JSON.stringify({ type: 'version', etag: etagFor(set, version.version), version }));
     return version;
   };
 
@@ -170,6 +175,18 @@ export async function startFakeEdge(): Promise<FakeEdge> {
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => error(res, 500, 'internal', String(e)));
   });
+  // The watch socket, as the hub does it: the current version on connect, then every new one.
+  server.on('upgrade', (req, socket, headOfStream) => {
+    const set = /^\/v1\/sets\/([a-z0-9-]+)\/watch$/.exec(req.url ?? '')?.[1];
+    const authorized = TOKENS[(req.headers.authorization ?? '').replace(/^Bearer /, '')] !== undefined;
+    if (!watchSocket || !set || !authorized) return socket.destroy();
+    wss.handleUpgrade(req, socket, headOfStream, (ws) => {
+      // Recorded once the socket is in wss.clients, so a test that waits for it cannot miss a push.
+      requests.push({ method: 'WS', path: req.url ?? '', headers: req.headers, body: undefined });
+      const current = head(set);
+      if (current) ws.send(JSON.stringify({ type: 'version', etag: etagFor(set, current.version), version: current }));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -178,12 +195,15 @@ export async function startFakeEdge(): Promise<FakeEdge> {
     versions,
     fleet,
     write: (set, params, author, message) => append(set, params, author, message, head(set) ? 'update' : 'create'),
+    sockets: () => requests.filter((r) => r.method === 'WS').length,
     failWith(status, body) {
       failure = status === undefined ? undefined : { status, body };
     },
     close: () =>
       new Promise((resolve) => {
         for (const wake of waiters) wake();
+        for (const client of wss.clients) client.terminate();
+        wss.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
