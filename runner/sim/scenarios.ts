@@ -1,0 +1,138 @@
+/**
+ * Market scenarios for the simulated exchange: named presets, every knob overridable. Units are in
+ * the names. The presets are tuned so the phenomena the strategy reacts to are present for real:
+ * a latent signal that both tilts the visible depth and drives the next moves (so the imbalance
+ * carries information and informed traders exist), volatility, jumps, and a regime that switches.
+ */
+
+export interface ScenarioKnobs {
+  startPrice: number;
+  tick: number;
+  lot: number;
+  /** Displayed levels per side (≥ 10: the strategy's imbalance reads the top 10). */
+  levels: number;
+  /** Period of the efficient-price step and book refresh, ms. */
+  stepMs: number;
+  volatilityBpsPerSqrtS: number;
+  jumpsPerHour: number;
+  /** Standard deviation of a jump, bps. */
+  jumpBps: number;
+  /** Arrival rate of new latent signals (private information), per minute. */
+  signalsPerMinute: number;
+  signalHalfLifeS: number;
+  /** Efficient-price drift per unit of signal, bps/s: what makes the signal predictive. */
+  signalDriftBpsPerS: number;
+  /** How much a unit signal tilts displayed depth: bid ×(1 + tilt·z), ask ×(1 − tilt·z). */
+  signalBookTilt: number;
+  marketOrdersPerS: number;
+  /** Share of market orders from informed traders, who trade in the signal's direction. */
+  informedShare: number;
+  meanOrderSize: number;
+  informedSizeMultiplier: number;
+  /** Displayed size at the best level; deeper levels get `depthSlope` more per level. */
+  depthPerLevel: number;
+  depthSlope: number;
+  /** Relative noise of each displayed size, in [0, 1). */
+  depthNoise: number;
+  /** Background half-spread in ticks (0.5 → a 1–2 tick spread). */
+  halfSpreadTicks: number;
+  /** One-way latency of our order entry/cancel and of their answers, ms. */
+  orderLatencyMs: number;
+  marketDataLatencyMs: number;
+  makerFeeBps: number;
+  takerFeeBps: number;
+  /** Switch between these knobs and `regimeAlternate` every `regimeEveryMs` (0: never). */
+  regimeEveryMs: number;
+  regimeAlternate: Partial<RegimeKnobs>;
+}
+
+/** The knobs a regime switch may change (market behaviour, not the venue's rules). */
+export type RegimeKnobs = Pick<
+  ScenarioKnobs,
+  | 'volatilityBpsPerSqrtS'
+  | 'jumpsPerHour'
+  | 'jumpBps'
+  | 'signalsPerMinute'
+  | 'signalHalfLifeS'
+  | 'signalDriftBpsPerS'
+  | 'signalBookTilt'
+  | 'marketOrdersPerS'
+  | 'informedShare'
+>;
+
+const BASE: ScenarioKnobs = {
+  startPrice: 100,
+  tick: 0.01,
+  lot: 0.01,
+  levels: 20,
+  stepMs: 100,
+  volatilityBpsPerSqrtS: 1,
+  jumpsPerHour: 0,
+  jumpBps: 0,
+  signalsPerMinute: 2,
+  signalHalfLifeS: 3,
+  signalDriftBpsPerS: 1.5,
+  signalBookTilt: 0.3,
+  marketOrdersPerS: 2,
+  informedShare: 0.1,
+  meanOrderSize: 1,
+  informedSizeMultiplier: 2,
+  depthPerLevel: 3,
+  depthSlope: 0.15,
+  depthNoise: 0.3,
+  halfSpreadTicks: 0.5,
+  orderLatencyMs: 30,
+  marketDataLatencyMs: 20,
+  makerFeeBps: 1.5,
+  takerFeeBps: 4.5,
+  regimeEveryMs: 0,
+  regimeAlternate: {},
+};
+
+const VOLATILE: Partial<RegimeKnobs> = {
+  volatilityBpsPerSqrtS: 3,
+  jumpsPerHour: 6,
+  jumpBps: 20,
+  signalsPerMinute: 4,
+  signalDriftBpsPerS: 3,
+  signalBookTilt: 0.4,
+  marketOrdersPerS: 5,
+  informedShare: 0.2,
+};
+
+export const SCENARIOS = {
+  calm: BASE,
+  volatile: { ...BASE, ...VOLATILE },
+  /** Frequent, strong, short-lived information and many informed takers: adverse selection dominates. */
+  toxic: {
+    ...BASE,
+    volatilityBpsPerSqrtS: 1.5,
+    signalsPerMinute: 10,
+    signalHalfLifeS: 3,
+    signalDriftBpsPerS: 4,
+    signalBookTilt: 0.5,
+    marketOrdersPerS: 5,
+    informedShare: 0.5,
+    informedSizeMultiplier: 3,
+  },
+  /** Calm, then volatile, every 10 minutes. */
+  'regime-switch': { ...BASE, regimeEveryMs: 600_000, regimeAlternate: VOLATILE },
+} satisfies Record<string, ScenarioKnobs>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** A preset with overrides applied; throws naming the scenario and the accepted names. */
+export function resolveScenario(name: string, overrides: Partial<ScenarioKnobs> = {}): ScenarioKnobs {
+  if (!Object.hasOwn(SCENARIOS, name)) {
+    throw new Error(`unknown scenario ${JSON.stringify(name)}: expected one of ${SCENARIO_NAMES.join(', ')}`);
+  }
+  const knobs: ScenarioKnobs = { ...SCENARIOS[name as ScenarioName], ...overrides };
+  if (!(knobs.levels >= 10)) throw new Error(`scenario knob levels=${knobs.levels}: expected at least 10`);
+  for (const [key, value] of Object.entries(knobs)) {
+    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
+      throw new Error(`scenario knob ${key}=${String(value)}: expected a finite number ≥ 0`);
+    }
+  }
+  return knobs;
+}

@@ -1,0 +1,465 @@
+/**
+ * A seeded, deterministic simulated exchange, in simulated time, implementing `Venue`.
+ *
+ * The market (all from independent random streams, never from our actions):
+ * - an efficient price: Gaussian steps every `stepMs`, Poisson jumps, plus a drift proportional to
+ *   a latent signal z ∈ [−1, 1] that appears at Poisson times and decays with a short half-life;
+ * - a displayed L2 book regenerated around the efficient price every step: depth per level with
+ *   noise, tilted by z (bid-heavy when z > 0). Because z also drives the next moves, the visible
+ *   imbalance really predicts returns, which is what μ̂ is meant to pick up;
+ * - market orders (Poisson) from noise traders (random side) and informed traders (the side z
+ *   points to, larger sizes) that walk the book and deplete it until the next refresh.
+ *
+ * Our orders: entry, cancel and answers delayed by `orderLatencyMs`, books by `marketDataLatencyMs`.
+ * A post-only order that would cross is rejected. A resting order joins the queue behind the
+ * displayed size at its price; traded volume at that price consumes the queue ahead first; the
+ * queue ahead only shrinks (people behind us cannot jump ahead; people ahead cancel). When the
+ * efficient price moves through our order, it fills at our price: the stale quote is picked off,
+ * the main source of adverse selection for a maker. Maker and taker fees from the scenario.
+ *
+ * Drive it with `advanceTo(t)` (or `processNext(limit)` one event at a time). Nothing here reads a
+ * clock or a timer: a backtest runs as fast as the CPU allows.
+ */
+import type { MarketSpec } from '../strategy/compute-quote.ts';
+import { fromUnits } from '../strategy/tick-math.ts';
+import { createBookView, type BookView } from '../venues/book-view.ts';
+import type { EndReason, Fill, OrderRequest, RejectReason, Side, Venue, VenueListener } from '../venues/venue.ts';
+import { MarketDataRing } from './market-data-ring.ts';
+import type { RegimeKnobs, ScenarioKnobs } from './scenarios.ts';
+import { SimAccounting } from './sim-accounting.ts';
+import { SimRandom } from './sim-random.ts';
+import { TimedQueue } from './timed-queue.ts';
+
+type Inbound = { kind: 'place'; order: OrderRequest } | { kind: 'cancel'; id: number } | { kind: 'position' };
+type Outbound =
+  | { kind: 'accepted'; id: number }
+  | { kind: 'rejected'; id: number; reason: RejectReason }
+  | { kind: 'ended'; id: number; reason: EndReason }
+  | { kind: 'cancel_rejected'; id: number; reason: string }
+  | { kind: 'fill'; fill: Fill }
+  | { kind: 'position'; position: number };
+
+interface SimOrder {
+  id: number;
+  side: Side;
+  tick: number;
+  price: number;
+  size: number;
+  remaining: number;
+  /** Displayed size ahead of us at our price. */
+  queueAhead: number;
+}
+
+const NO_LISTENER: VenueListener = {
+  onBook() {},
+  onOrderAccepted() {},
+  onOrderRejected() {},
+  onOrderEnded() {},
+  onCancelRejected() {},
+  onFill() {},
+  onPosition() {},
+  onConnectionChange() {},
+};
+
+/** Stream numbers of the independent random processes. */
+const STREAM = { price: 0, signal: 1, flow: 2, depth: 3 } as const;
+
+export class SimExchange implements Venue {
+  readonly symbol = 'SIM';
+  readonly market: MarketSpec;
+  readonly accounting: SimAccounting;
+  /** Simulated time, ms. */
+  now: number;
+  /** Events processed so far (steps, market orders, messages each way). */
+  events = 0;
+  /** Market-order volume traded (all participants), for reports. */
+  marketVolume = 0;
+  signal = 0;
+  fair: number;
+
+  private readonly base: ScenarioKnobs;
+  private k: ScenarioKnobs;
+  private readonly levels: number;
+  private readonly invTick: number;
+  private readonly rPrice: SimRandom;
+  private readonly rSignal: SimRandom;
+  private readonly rFlow: SimRandom;
+  private readonly rDepth: SimRandom;
+  private listener: VenueListener = NO_LISTENER;
+  private bestBidTick = 0;
+  private bestAskTick = 0;
+  private readonly bidSz: Float64Array;
+  private readonly askSz: Float64Array;
+  private readonly resting: SimOrder[] = [];
+  private readonly inbound = new TimedQueue<Inbound>();
+  private readonly outbound = new TimedQueue<Outbound>();
+  private readonly md: MarketDataRing;
+  private readonly view: BookView;
+  private nextStepAt: number;
+  private nextOrderAt: number;
+  private nextRegimeAt: number;
+  private alternate = false;
+  private fillSeq = 0;
+  private readonly toPrice = (ticks: number): number => fromUnits(ticks, this.market.tick);
+
+  constructor(knobs: ScenarioKnobs, seed: number, startTime = 0) {
+    this.base = knobs;
+    this.k = knobs;
+    this.market = { tick: knobs.tick, lot: knobs.lot };
+    this.levels = knobs.levels;
+    this.invTick = 1 / knobs.tick;
+    this.now = startTime;
+    this.accounting = new SimAccounting(startTime);
+    this.rPrice = new SimRandom(seed, STREAM.price);
+    this.rSignal = new SimRandom(seed, STREAM.signal);
+    this.rFlow = new SimRandom(seed, STREAM.flow);
+    this.rDepth = new SimRandom(seed, STREAM.depth);
+    this.bidSz = new Float64Array(this.levels);
+    this.askSz = new Float64Array(this.levels);
+    this.md = new MarketDataRing(this.levels);
+    this.view = createBookView(this.levels);
+    this.fair = knobs.startPrice * this.invTick;
+    this.refreshBook();
+    this.nextStepAt = startTime + knobs.stepMs;
+    this.nextOrderAt = startTime + this.interArrival();
+    this.nextRegimeAt = knobs.regimeEveryMs > 0 ? startTime + knobs.regimeEveryMs : Number.POSITIVE_INFINITY;
+    this.emitBook();
+  }
+
+  setListener(listener: VenueListener): void {
+    this.listener = listener;
+  }
+
+  place(order: OrderRequest): void {
+    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'place', order });
+  }
+
+  cancel(orderId: number): void {
+    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'cancel', id: orderId });
+  }
+
+  requestPosition(): void {
+    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'position' });
+  }
+
+  /** The exchange's current mid (what the books are marked to). */
+  mid(): number {
+    let b = 0;
+    while (b < this.levels - 1 && this.bidSz[b]! <= 0) b++;
+    let a = 0;
+    while (a < this.levels - 1 && this.askSz[a]! <= 0) a++;
+    return (this.bestBidTick - b + this.bestAskTick + a) / 2 / this.invTick;
+  }
+
+  /** Displayed size at a price on one side, as the exchange sees it now (0 inside the spread). */
+  displayedAt(side: Side, price: number): number {
+    const tick = Math.round(price * this.invTick);
+    const k = side === 'buy' ? this.bestBidTick - tick : tick - this.bestAskTick;
+    if (k < 0) return 0;
+    if (k >= this.levels) return this.k.depthPerLevel * (1 + this.k.depthSlope * k);
+    return side === 'buy' ? this.bidSz[k]! : this.askSz[k]!;
+  }
+
+  bestBid(): number {
+    return this.bestBidTick / this.invTick;
+  }
+
+  bestAsk(): number {
+    return this.bestAskTick / this.invTick;
+  }
+
+  restingOrders(): readonly Readonly<SimOrder>[] {
+    return this.resting;
+  }
+
+  /** Processes every event up to and including `time`, then sets the clock to `time`. */
+  advanceTo(time: number): void {
+    while (this.processNext(time));
+    if (time > this.now) this.now = time;
+  }
+
+  /** Processes the next event if it is due at or before `limit`; false when none is. */
+  processNext(limit: number): boolean {
+    const tOut = this.outbound.peekTime();
+    const tMd = this.md.peekTime() + this.k.marketDataLatencyMs;
+    const tIn = this.inbound.peekTime();
+    let t = tOut;
+    let kind = 0;
+    if (tMd < t) (t = tMd), (kind = 1);
+    if (tIn < t) (t = tIn), (kind = 2);
+    if (this.nextOrderAt < t) (t = this.nextOrderAt), (kind = 3);
+    if (this.nextStepAt < t) (t = this.nextStepAt), (kind = 4);
+    if (t > limit) return false;
+    // The books are marked with the mid that held until now, before this event changes it.
+    this.accounting.advance(t, this.mid());
+    this.now = t;
+    this.events++;
+    switch (kind) {
+      case 0:
+        this.deliver(this.outbound.shift());
+        break;
+      case 1:
+        this.deliverBook();
+        break;
+      case 2:
+        this.receive(this.inbound.shift());
+        break;
+      case 3:
+        this.marketOrder();
+        this.nextOrderAt = t + this.interArrival();
+        break;
+      default:
+        this.step();
+        this.nextStepAt = t + this.k.stepMs;
+    }
+    return true;
+  }
+
+  // ---- the market ---------------------------------------------------------------------------
+
+  private interArrival(): number {
+    return this.k.marketOrdersPerS > 0 ? this.rFlow.exponential(1000 / this.k.marketOrdersPerS) : Number.POSITIVE_INFINITY;
+  }
+
+  private step(): void {
+    if (this.now >= this.nextRegimeAt) this.switchRegime();
+    const k = this.k;
+    const dtS = k.stepMs / 1000;
+    // Signal: decays with its half-life; a new one replaces it at Poisson times.
+    this.signal *= Math.exp((-Math.LN2 * dtS) / Math.max(k.signalHalfLifeS, 1e-9));
+    if (this.rSignal.uniform() < (k.signalsPerMinute / 60) * dtS) {
+      const strength = 0.5 + 0.5 * this.rSignal.uniform();
+      this.signal = this.rSignal.uniform() < 0.5 ? -strength : strength;
+    }
+    let ret = k.volatilityBpsPerSqrtS * Math.sqrt(dtS) * this.rPrice.normal() + k.signalDriftBpsPerS * this.signal * dtS;
+    if (k.jumpsPerHour > 0 && this.rPrice.uniform() < (k.jumpsPerHour / 3600) * dtS) ret += k.jumpBps * this.rPrice.normal();
+    this.fair *= 1 + ret * 1e-4;
+    this.refreshBook();
+    this.sweepAndRequeue();
+    this.emitBook();
+  }
+
+  private switchRegime(): void {
+    this.alternate = !this.alternate;
+    this.k = this.alternate ? { ...this.base, ...(this.base.regimeAlternate as Partial<RegimeKnobs>) } : this.base;
+    this.nextRegimeAt += this.base.regimeEveryMs;
+  }
+
+  /** Displayed depth around the efficient price, tilted by the signal. */
+  private refreshBook(): void {
+    const k = this.k;
+    const h = k.halfSpreadTicks;
+    this.bestBidTick = Math.floor(this.fair - h);
+    this.bestAskTick = Math.ceil(this.fair + h);
+    if (this.bestAskTick <= this.bestBidTick) this.bestAskTick = this.bestBidTick + 1;
+    const tilt = Math.max(-0.95, Math.min(0.95, k.signalBookTilt * this.signal));
+    const lot = k.lot;
+    const noise = k.depthNoise;
+    const r = this.rDepth;
+    for (let i = 0; i < this.levels; i++) {
+      const depth = k.depthPerLevel * (1 + k.depthSlope * i);
+      const bid = depth * (1 + tilt) * (1 + noise * (2 * r.uniform() - 1));
+      const ask = depth * (1 - tilt) * (1 + noise * (2 * r.uniform() - 1));
+      this.bidSz[i] = Math.max(1, Math.floor(bid / lot)) * lot;
+      this.askSz[i] = Math.max(1, Math.floor(ask / lot)) * lot;
+    }
+  }
+
+  /** Orders the new book has crossed fill at their price; the rest keep at most the new depth ahead. */
+  private sweepAndRequeue(): void {
+    for (let i = this.resting.length - 1; i >= 0; i--) {
+      const o = this.resting[i]!;
+      if (o.side === 'buy') {
+        if (o.tick >= this.bestAskTick) this.makerFill(o, o.remaining);
+        else {
+          const lvl = this.bestBidTick - o.tick;
+          if (lvl < 0) o.queueAhead = 0;
+          else if (lvl < this.levels && this.bidSz[lvl]! < o.queueAhead) o.queueAhead = this.bidSz[lvl]!;
+        }
+      } else if (o.tick <= this.bestBidTick) this.makerFill(o, o.remaining);
+      else {
+        const lvl = o.tick - this.bestAskTick;
+        if (lvl < 0) o.queueAhead = 0;
+        else if (lvl < this.levels && this.askSz[lvl]! < o.queueAhead) o.queueAhead = this.askSz[lvl]!;
+      }
+    }
+  }
+
+  private marketOrder(): void {
+    const k = this.k;
+    const f = this.rFlow;
+    const informed = f.uniform() < k.informedShare && Math.abs(this.signal) > 0.05;
+    const coin = f.uniform();
+    const buy = informed ? this.signal > 0 : coin < 0.5;
+    const mean = informed ? k.meanOrderSize * k.informedSizeMultiplier : k.meanOrderSize;
+    const size = Math.max(1, Math.round(f.exponential(mean) / k.lot)) * k.lot;
+    this.marketVolume += this.walk(buy ? 'buy' : 'sell', size, buy ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, true);
+    this.emitBook();
+  }
+
+  /**
+   * An aggressor of `side` trades up to `size` against the book (limit in ticks), our resting
+   * orders included when `withOurs` (a market order) and not when the aggressor is us (no
+   * self-trade). Returns the volume traded.
+   */
+  private walk(side: Side, size: number, limitTick: number, withOurs: boolean, onTrade?: (tick: number, qty: number) => void): number {
+    const buying = side === 'buy';
+    const sizes = buying ? this.askSz : this.bidSz;
+    const best = buying ? this.bestAskTick : this.bestBidTick;
+    let left = size;
+    if (withOurs) left = this.fillInsideSpread(buying, left);
+    for (let lvl = 0; lvl < this.levels && left > 1e-12; lvl++) {
+      const tick = buying ? best + lvl : best - lvl;
+      if (buying ? tick > limitTick : tick < limitTick) break;
+      let avail = sizes[lvl]!;
+      if (withOurs) {
+        for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
+          const o = this.resting[i]!;
+          if (o.tick !== tick || (o.side === 'sell') !== buying) continue;
+          const ahead = Math.min(o.queueAhead, avail, left);
+          o.queueAhead -= ahead;
+          avail -= ahead;
+          left -= ahead;
+          if (left > 1e-12) {
+            const mine = Math.min(left, o.remaining);
+            left -= mine;
+            if (this.makerFill(o, mine)) i--;
+          }
+        }
+      }
+      const taken = Math.min(left, avail);
+      if (taken > 0) {
+        sizes[lvl] = avail - taken;
+        left -= taken;
+        onTrade?.(tick, taken);
+      } else sizes[lvl] = avail;
+    }
+    return size - Math.max(0, left);
+  }
+
+  /** Our orders priced better than the displayed best are first in line for an aggressor. */
+  private fillInsideSpread(buying: boolean, left: number): number {
+    for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
+      const o = this.resting[i]!;
+      const inside = buying ? o.side === 'sell' && o.tick < this.bestAskTick : o.side === 'buy' && o.tick > this.bestBidTick;
+      if (!inside) continue;
+      const mine = Math.min(left, o.remaining);
+      left -= mine;
+      if (this.makerFill(o, mine)) i--;
+    }
+    return left;
+  }
+
+  private emitBook(): void {
+    if (this.md.isFull()) this.deliverBook();
+    this.md.push(this.now, this.bestBidTick, this.bestAskTick, this.bidSz, this.askSz);
+  }
+
+  // ---- our orders ---------------------------------------------------------------------------
+
+  private receive(msg: Inbound): void {
+    switch (msg.kind) {
+      case 'place':
+        this.accept(msg.order);
+        break;
+      case 'cancel': {
+        const i = this.resting.findIndex((o) => o.id === msg.id);
+        if (i < 0) {
+          this.reply({ kind: 'cancel_rejected', id: msg.id, reason: 'unknown order (already filled or cancelled)' });
+        } else {
+          this.resting.splice(i, 1);
+          this.reply({ kind: 'ended', id: msg.id, reason: 'cancelled' });
+        }
+        break;
+      }
+      case 'position':
+        this.reply({ kind: 'position', position: this.accounting.position });
+        break;
+    }
+  }
+
+  private accept(req: OrderRequest): void {
+    const tick = Math.round(req.price * this.invTick);
+    const buying = req.side === 'buy';
+    if (!(req.size > 0) || !Number.isFinite(req.price) || req.price <= 0) {
+      this.reply({ kind: 'rejected', id: req.id, reason: 'invalid_order' });
+      return;
+    }
+    if (req.type === 'ioc') {
+      const pos = this.accounting.position;
+      let size = req.size;
+      if (req.reduceOnly) {
+        if (buying ? pos >= 0 : pos <= 0) {
+          this.reply({ kind: 'rejected', id: req.id, reason: 'reduce_only_would_increase' });
+          return;
+        }
+        size = Math.min(size, Math.abs(pos));
+      }
+      this.reply({ kind: 'accepted', id: req.id });
+      let filled = 0;
+      this.walk(req.side, size, tick, false, (atTick, qty) => {
+        filled += qty;
+        this.takerFill(req, atTick, qty);
+      });
+      this.reply({ kind: 'ended', id: req.id, reason: filled >= req.size - 1e-12 ? 'filled' : 'expired' });
+      this.emitBook();
+      return;
+    }
+    if (buying ? tick >= this.bestAskTick : tick <= this.bestBidTick) {
+      this.reply({ kind: 'rejected', id: req.id, reason: 'post_only_would_cross' });
+      return;
+    }
+    this.resting.push({ id: req.id, side: req.side, tick, price: req.price, size: req.size, remaining: req.size, queueAhead: this.displayedAt(req.side, req.price) });
+    this.reply({ kind: 'accepted', id: req.id });
+  }
+
+  /** Books a maker fill of `qty` on `o`; returns true when it removed the order (fully filled). */
+  private makerFill(o: SimOrder, qty: number): boolean {
+    if (qty <= 1e-12) return false;
+    o.remaining = Math.round((o.remaining - qty) * 1e9) / 1e9;
+    this.book(o.id, o.side, o.price, qty, 'maker');
+    if (o.remaining > 1e-12) return false;
+    this.resting.splice(this.resting.indexOf(o), 1);
+    this.reply({ kind: 'ended', id: o.id, reason: 'filled' });
+    return true;
+  }
+
+  private takerFill(req: OrderRequest, tick: number, qty: number): void {
+    this.book(req.id, req.side, this.toPrice(tick), qty, 'taker');
+  }
+
+  private book(orderId: number, side: Side, price: number, size: number, liquidity: 'maker' | 'taker'): void {
+    const fee = (price * size * (liquidity === 'maker' ? this.k.makerFeeBps : this.k.takerFeeBps)) / 1e4;
+    const time = this.now;
+    this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill: this.mid() });
+    this.fillSeq++;
+    this.reply({ kind: 'fill', fill: { fillId: `sim-${this.fillSeq}`, orderId, symbol: this.symbol, side, price, size, fee, liquidity, time } });
+  }
+
+  private reply(msg: Outbound): void {
+    this.outbound.push(this.now + this.k.orderLatencyMs, msg);
+  }
+
+  private deliver(msg: Outbound): void {
+    const l = this.listener;
+    switch (msg.kind) {
+      case 'accepted':
+        return l.onOrderAccepted(msg.id);
+      case 'rejected':
+        return l.onOrderRejected(msg.id, msg.reason);
+      case 'ended':
+        return l.onOrderEnded(msg.id, msg.reason);
+      case 'cancel_rejected':
+        return l.onCancelRejected(msg.id, msg.reason);
+      case 'fill':
+        return l.onFill(msg.fill);
+      case 'position':
+        return l.onPosition(this.symbol, msg.position);
+    }
+  }
+
+  private deliverBook(): void {
+    this.md.popInto(this.view, this.toPrice);
+    this.listener.onBook(this.view);
+  }
+}
