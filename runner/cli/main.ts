@@ -29,17 +29,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
+/** Global options that take a value (so their value is not mistaken for the subcommand). */
+const VALUE_OPTIONS = new Set(['--url', '--token', '--set', '--timeout']);
+
+/** The subcommand of an argument list: the first word that is neither an option nor its value. */
+export function subcommandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
 /**
- * The real process: Ctrl-C stops `watch` cleanly (and anything else shortly after), except while the
- * editor of `livetune edit` is open — the editor owns Ctrl-C then.
+ * The real process. Ctrl-C stops `watch` and `run` cleanly (a runner cancels its orders and sends a
+ * final report first; a second Ctrl-C exits at once) and any other command at once, except while
+ * the editor of `livetune edit` is open: the editor owns Ctrl-C then.
  */
 export async function runAsProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
+  const graceful = ['watch', 'run'].includes(subcommandOf(argv) ?? '');
   let editing = false;
   const onSignal = () => {
     if (editing) return;
+    if (!graceful || controller.signal.aborted) process.exit(130);
     controller.abort();
-    setTimeout(() => process.exit(130), 500).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
