@@ -17,8 +17,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Accepts a bare params document, or a version as printed by `get --json` (its `params`). */
-export function parseDocument(text: string, source: string): LoadedDocument {
+/**
+ * Accepts a bare params document, or a version as printed by `get --json` (its `params`).
+ * `check: false` skips the schema (the edge still validates): `params` is then the raw document.
+ */
+export function parseDocument(text: string, source: string, { check = true }: { check?: boolean } = {}): LoadedDocument {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -26,6 +29,10 @@ export function parseDocument(text: string, source: string): LoadedDocument {
     throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   const raw = isRecord(json) && isRecord(json.params) && typeof json.version === 'number' ? json.params : json;
+  if (!check) {
+    if (!isRecord(raw)) throw new UsageError(`${source} is not a JSON object of params`);
+    return { raw, params: raw as Params };
+  }
   const result = validateParams(raw);
   if (!result.ok) throw new UsageError(`${source} is not a valid params document (nothing was sent)`, result.issues);
   return { raw: raw as Record<string, unknown>, params: result.params };

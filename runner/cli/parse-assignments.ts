@@ -26,8 +26,11 @@ function keyIssue(key: string, raw: string): FieldIssue {
   return { field: key, value: raw, expected, message: `unknown key "${key}": expected ${expected}` };
 }
 
-/** Parses and validates; throws `UsageError` (exit 2) naming every bad key with its accepted range. */
-export function parseAssignments(args: readonly string[]): Record<string, unknown> {
+/**
+ * Parses and validates; throws `UsageError` (exit 2) naming every bad key with its accepted range.
+ * `check: false` only parses (an edge with a newer schema than this CLI judges the values itself).
+ */
+export function parseAssignments(args: readonly string[], { check = true }: { check?: boolean } = {}): Record<string, unknown> {
   if (args.length === 0) throw new UsageError('nothing to set: give one or more key=value, e.g. livetune set skew_adjustment_factor=0.8 -m "why"');
   const patch: Record<string, unknown> = {};
   const issues: FieldIssue[] = [];
@@ -36,12 +39,13 @@ export function parseAssignments(args: readonly string[]): Record<string, unknow
     const key = eq > 0 ? arg.slice(0, eq).trim() : '';
     if (!key) throw new UsageError(`"${arg}" is not key=value (e.g. skew_adjustment_factor=0.8)`);
     const raw = arg.slice(eq + 1);
-    if (!Object.hasOwn(PARAM_SPECS, key)) {
+    if (check && !Object.hasOwn(PARAM_SPECS, key)) {
       issues.push(keyIssue(key, raw));
       continue;
     }
     if (raw.trim() === '') {
-      const expected = describeAccepted(PARAM_SPECS[key as keyof typeof PARAM_SPECS]);
+      const spec = Object.hasOwn(PARAM_SPECS, key) ? PARAM_SPECS[key as keyof typeof PARAM_SPECS] : undefined;
+      const expected = spec ? describeAccepted(spec) : 'a value';
       issues.push({ field: key, value: raw, expected, message: `${key} has no value: expected ${expected} (or null for the default)` });
       continue;
     }
@@ -49,7 +53,7 @@ export function parseAssignments(args: readonly string[]): Record<string, unknow
   }
   // Keys set to null go back to their defaults; every other key must pass the schema on its own.
   const assigned = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null));
-  const result = validateParams(assigned);
+  const result = check ? validateParams(assigned) : { ok: true as const };
   if (!result.ok) issues.push(...result.issues);
   if (issues.length > 0) throw new UsageError(`invalid value${issues.length > 1 ? 's' : ''} (nothing was sent)`, issues);
   return patch;

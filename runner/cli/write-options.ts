@@ -17,6 +17,15 @@ export interface WriteOptions {
   ifVersion?: string;
 }
 
+/** `--no-local-check`: for an edge whose schema is newer than this CLI's (it validates anyway). */
+export interface CheckOption {
+  localCheck: boolean;
+}
+
+export function withLocalCheckOption(command: Command): Command {
+  return command.option('--no-local-check', "send without checking the schema here (the edge still validates: for an edge newer than this CLI)");
+}
+
 export function withWriteOptions(command: Command): Command {
   return command
     .requiredOption('-m, --message <why>', 'why this change (required: it is the audit trail)')

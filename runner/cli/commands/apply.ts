@@ -10,9 +10,9 @@ import { NotFoundError } from '../../edge-client/edge-errors.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { parseDocument } from '../load-document.ts';
 import { UsageError } from '../usage-error.ts';
-import { baseForWrite, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
+import { baseForWrite, parseMessage, reportWrite, withLocalCheckOption, withWriteOptions, type CheckOption, type WriteOptions } from '../write-options.ts';
 
-interface ApplyOptions extends WriteOptions {
+interface ApplyOptions extends WriteOptions, CheckOption {
   file: string;
   create?: boolean;
 }
@@ -30,15 +30,15 @@ async function readSource(ctx: CommandContext, file: string): Promise<string> {
 }
 
 export function addApplyCommand(program: Command, deps: CliDeps): void {
-  withWriteOptions(
+  withLocalCheckOption(withWriteOptions(
     program
       .command('apply')
       .description('replace the whole params document from a JSON file; creates the set if it does not exist')
       .requiredOption('-f, --file <file.json>', 'the params document ("-" reads standard input)')
       .option('--create', 'create the set (fails with 412 if it already exists)'),
-  ).action(async (options: ApplyOptions, command: Command) => {
+  )).action(async (options: ApplyOptions, command: Command) => {
     const ctx = commandContext(command, deps);
-    const doc = parseDocument(await readSource(ctx, options.file), options.file);
+    const doc = parseDocument(await readSource(ctx, options.file), options.file, { check: options.localCheck });
     const message = parseMessage(options.message);
     const set = ctx.set();
     const client = ctx.client();

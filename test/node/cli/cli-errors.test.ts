@@ -51,6 +51,16 @@ describe('a document the edge rejects (422)', () => {
   });
 });
 
+describe('--no-local-check', () => {
+  it('lets the edge judge the values, and renders its 422 field by field', async () => {
+    const run = await runCli(['set', 'skew_adjustment_factor=5', 'order_size=0.4', '--no-local-check', '-m', 'x'], env);
+    expect(run.code).toBe(3);
+    expect(edge.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ params: { skew_adjustment_factor: 5, order_size: 0.4 }, message: 'x' });
+    expect(run.stderr).toContain('skew_adjustment_factor = 5: expected a finite number in [0, 2]');
+    expect(edge.versions.get('hype-perp')).toHaveLength(1);
+  });
+});
+
 describe('tokens and scopes', () => {
   it('says the token was refused on 401 and lacks write scope on 403 (exit 3)', async () => {
     const refused = await runCli(['get'], { ...env, LIVETUNE_TOKEN: 'wrong' });
