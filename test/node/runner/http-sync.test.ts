@@ -1,0 +1,219 @@
+/**
+ * The long-poll / poll state machine against a scripted edge and a fake clock: for each answer
+ * the test checks the state, the delay chosen before the next request, and what was applied,
+ * rejected or reported.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { etagFor } from '../../../shared/etag.ts';
+import { NetworkError, RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../runner/edge-client/edge-errors.ts';
+import { ParamsHolder } from '../../../runner/params/params-holder.ts';
+import { computeBackoff } from '../../../runner/sync/backoff.ts';
+import { HttpSync } from '../../../runner/sync/http-sync.ts';
+import { SyncHealth } from '../../../runner/sync/sync-health.ts';
+import { VersionApplier, type ApplyOutcome } from '../../../runner/sync/version-applier.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { changed, ScriptedEdge, SET, silentLogger } from '../helpers/runner-fixtures.ts';
+
+const backoff = { baseMs: 500, capMs: 30_000 };
+/** Lets the sync loop handle an answer the test just gave (promise callbacks, no timers). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(mode: 'longpoll' | 'poll' = 'longpoll', graceMs = 30_000) {
+  const clock = new FakeClock();
+  const edge = new ScriptedEdge();
+  const holder = new ParamsHolder({ now: () => clock.now() });
+  const outcomes: ApplyOutcome[] = [];
+  const failures: string[] = [];
+  const logger = silentLogger();
+  const applier = new VersionApplier({ set: SET, holder, logger, onOutcome: (o) => outcomes.push(o) });
+  const health = new SyncHealth({ graceMs, onError: 'reduce-only', now: () => clock.now() });
+  const sync = new HttpSync({ mode, edge, holder, applier, health, logger, clock, random: () => 0.5, backoff, waitS: 25, intervalMs: 5000, onFailure: (r) => failures.push(r) });
+  return { clock, edge, holder, applier, health, sync, outcomes, failures };
+}
+
+let current: ReturnType<typeof setup> | undefined;
+function start(mode?: 'longpoll' | 'poll', graceMs?: number) {
+  current = setup(mode, graceMs);
+  current.sync.start();
+  return current;
+}
+afterEach(async () => {
+  await current?.sync.stop();
+  current = undefined;
+});
+
+describe('HttpSync (long-poll)', () => {
+  it('applies a 200 and long-polls again at once with If-None-Match and ?wait', async () => {
+    const { edge, holder, health, clock, outcomes } = start();
+    const first = await edge.nextCall();
+    expect(first.options).toMatchObject({ etag: null, waitS: 25 });
+    first.respond(changed(1, { order_size: 1.5 }));
+    const second = await edge.nextCall();
+    expect(second.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });
+    expect(holder.get().order_size).toBe(1.5);
+    expect(health.state()).toBe('ready');
+    expect(outcomes).toEqual([{ kind: 'applied', version: 1, etag: etagFor(SET, 1) }]);
+    expect(clock.sleeps.filter((ms) => ms !== second.options.timeoutMs && ms !== first.options.timeoutMs)).toEqual([]);
+  });
+
+  it('gives each request a deadline longer than the long-poll wait', async () => {
+    const { edge } = start();
+    const call = await edge.nextCall();
+    expect(call.options.timeoutMs).toBeGreaterThan(25_000);
+  });
+
+  it('asks again at once after a 304, keeping the etag', async () => {
+    const { edge, health } = start();
+    (await edge.nextCall()).respond(changed(3));
+    (await edge.nextCall()).respond({ kind: 'not-modified', stale: false });
+    const third = await edge.nextCall();
+    expect(third.options.etag).toBe(etagFor(SET, 3));
+    expect(health.state()).toBe('ready');
+  });
+
+  it.each([
+    ['401', new UnauthorizedError('unauthorized', '401 from edge: unknown token', { status: 401 })],
+    ['403', new ForbiddenError('forbidden', '403 from edge: read scope needed', { status: 403 })],
+  ])('stops syncing on %s and says the token was refused', async (_status, error) => {
+    const { edge, health, sync } = start();
+    (await edge.nextCall()).fail(error);
+    await settle();
+    await sync.stop();
+    expect(edge.calls).toHaveLength(1);
+    const view = health.view();
+    expect(view.state).toBe('error');
+    expect(view.reason).toMatch(/refused the token/);
+    expect(view.reason).toMatch(/not an outage/);
+    expect(view.policy).toBe('reduce_only');
+  });
+
+  it('waits exactly Retry-After on a 429', async () => {
+    const { edge, clock, health, failures } = start();
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new RateLimitedError('429 from edge', { status: 429, retryAfterMs: 7000 }));
+    expect(await sleep).toBe(7000);
+    expect(health.state()).toBe('stale');
+    expect(failures).toEqual(['rate-limited']);
+    await clock.advance(6999);
+    expect(edge.calls).toHaveLength(1);
+    await clock.advance(1);
+    await edge.nextCall();
+    expect(edge.calls).toHaveLength(2);
+  });
+
+  it('backs off with full jitter on 5xx, growing per attempt and reset by a success', async () => {
+    const { edge, clock, health } = start();
+    let sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new ServerError('503 from edge', { status: 503 }));
+    expect(await sleep).toBe(computeBackoff(0, backoff, () => 0.5));
+    await clock.advance(250);
+    sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new NetworkError('network', 'ECONNREFUSED'));
+    expect(await sleep).toBe(computeBackoff(1, backoff, () => 0.5));
+    expect(health.state()).toBe('stale');
+    await clock.advance(500);
+    (await edge.nextCall()).respond(changed(1));
+    await settle();
+    expect(health.state()).toBe('ready');
+    sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new ServerError('500 from edge', { status: 500 }));
+    expect(await sleep).toBe(250);
+  });
+
+  it('honours Retry-After on a 503 too', async () => {
+    const { edge, clock } = start();
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new ServerError('503', { status: 503, retryAfterMs: 12_000 }));
+    expect(await sleep).toBe(12_000);
+  });
+
+  it('treats a timed-out request as a failure to retry with backoff', async () => {
+    const { edge, clock, health, failures } = start();
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new TimeoutError('timeout', 'no answer within 35000 ms'));
+    expect(await sleep).toBe(250);
+    expect(health.state()).toBe('stale');
+    expect(failures).toEqual(['timeout']);
+  });
+
+  it('treats a garbage body as a failure and keeps the held params', async () => {
+    const { edge, clock, holder, health, failures } = start();
+    (await edge.nextCall()).respond(changed(1));
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).respond({ kind: 'changed', received: { kind: 'malformed', reason: 'body is not JSON ("<html>")' }, etag: null, stale: false });
+    expect(await sleep).toBe(250);
+    expect(holder.version).toBe(1);
+    expect(health.state()).toBe('stale');
+    expect(failures).toEqual(['bad-response']);
+  });
+
+  it('rejects a version with invalid params, keeps the held params and does not fetch it again', async () => {
+    const { edge, holder, applier, outcomes, health } = start();
+    (await edge.nextCall()).respond(changed(1, { order_size: 1 }));
+    (await edge.nextCall()).respond(changed(2, { skew_adjustment_factor: 9 }));
+    const next = await edge.nextCall();
+    expect(holder.version).toBe(1);
+    expect(holder.get().order_size).toBe(1);
+    expect(outcomes[1]).toMatchObject({ kind: 'rejected', version: 2 });
+    expect(applier.lastRejected).toMatchObject({ version: 2, reason: expect.stringContaining('skew_adjustment_factor = 9 is not accepted: expected a finite number in [0, 2]') });
+    // The edge is reachable; the rejection is reported, not an outage.
+    expect(health.state()).toBe('ready');
+    // If-None-Match names the rejected version, so the edge holds the next poll instead of resending it.
+    expect(next.options.etag).toBe(etagFor(SET, 2));
+    next.respond(changed(3, { order_size: 3 }));
+    await edge.nextCall();
+    expect(holder.version).toBe(3);
+    expect(applier.lastRejected).toBeNull();
+  });
+
+  it('ignores a late answer carrying an older version and paces the next request', async () => {
+    const { edge, holder, clock, outcomes } = start();
+    (await edge.nextCall()).respond(changed(5, { order_size: 5 }));
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).respond(changed(3, { order_size: 3 }));
+    expect(await sleep).toBe(5000);
+    expect(holder.version).toBe(5);
+    expect(holder.get().order_size).toBe(5);
+    expect(outcomes.map((o) => o.kind)).toEqual(['applied', 'ignored']);
+  });
+
+  it('moves from stale to error after the grace period and recovers on the next answer', async () => {
+    const { edge, clock, health } = start('longpoll', 10_000);
+    (await edge.nextCall()).respond(changed(1));
+    // 250 + 500 + 1000 ms of backoff: still inside the 10 s grace period.
+    for (let i = 0; i < 3; i++) {
+      const sleep = clock.nextSleep();
+      (await edge.nextCall()).fail(new NetworkError('network', 'ECONNREFUSED'));
+      await clock.advance(await sleep);
+    }
+    expect(health.view()).toMatchObject({ state: 'stale', policy: 'normal' });
+    await clock.advance(10_000);
+    expect(health.view()).toMatchObject({ state: 'error', policy: 'reduce_only' });
+    expect(health.view().reason).toMatch(/unreachable for more than 10 s/);
+    (await edge.nextCall()).respond({ kind: 'not-modified', stale: false });
+    await edge.nextCall();
+    expect(health.view()).toMatchObject({ state: 'ready', policy: 'normal' });
+  });
+
+  it('paces like a poll while the edge answers from its KV mirror', async () => {
+    const { edge, clock } = start();
+    (await edge.nextCall()).respond(changed(1));
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).respond({ kind: 'not-modified', stale: true });
+    expect(await sleep).toBe(5000);
+  });
+});
+
+describe('HttpSync (poll)', () => {
+  it('sends plain conditional GETs every interval', async () => {
+    const { edge, clock } = start('poll');
+    const first = await edge.nextCall();
+    expect(first.options.waitS).toBe(0);
+    const sleep = clock.nextSleep();
+    first.respond(changed(1));
+    expect(await sleep).toBe(5000);
+    await clock.advance(5000);
+    const second = await edge.nextCall();
+    expect(second.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 0 });
+  });
+});
