@@ -11,4 +11,5 @@ function lazy(name: string, description: string, load: () => Promise<Bench>): Be
 
 export const BENCHES: Bench[] = [
   lazy('params-read', 'holder.get() in the hot loop vs a plain constant object', async () => (await import('./params-read.ts')).paramsReadBench),
+  lazy('sync-latency', 'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s', async () => (await import('./sync-latency.ts')).syncLatencyBench),
 ];

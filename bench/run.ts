@@ -131,7 +131,8 @@ async function main(): Promise<void> {
   // latest.json is committed: only a complete, full-size run may replace it.
   if (!quick && !only) writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
   process.stdout.write(`results: ${file}${!quick && !only ? ' and bench/results/latest.json' : ''}\n`);
-  process.exitCode = errors.length ? 1 : 0;
+  // Exit explicitly: a keep-alive socket left by a client must not hold the run open.
+  process.exit(errors.length ? 1 : 0);
 }
 
 main().catch(async (error: unknown) => {
