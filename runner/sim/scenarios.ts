@@ -34,7 +34,7 @@ export interface ScenarioKnobs {
   depthSlope: number;
   /** Relative noise of each displayed size, in [0, 1). */
   depthNoise: number;
-  /** Background half-spread in ticks (0.5 → a 1–2 tick spread). */
+  /** Background half-spread in ticks (1.5 → a 3–4 tick spread). */
   halfSpreadTicks: number;
   /** One-way latency of our order entry/cancel and of their answers, ms. */
   orderLatencyMs: number;
@@ -77,10 +77,13 @@ const BASE: ScenarioKnobs = {
   informedShare: 0.1,
   meanOrderSize: 1,
   informedSizeMultiplier: 2,
-  depthPerLevel: 3,
-  depthSlope: 0.15,
+  // A thin book with a 3–4 tick spread puts 5 bps quotes one to three ticks behind the touch, so
+  // takers reach them and informed takers are what hurts (Glosten–Milgrom). With a deep, one-tick
+  // book our quotes only ever filled when a price move swept them, and μ̂ had almost nothing to act on.
+  depthPerLevel: 1,
+  depthSlope: 0.1,
   depthNoise: 0.3,
-  halfSpreadTicks: 0.5,
+  halfSpreadTicks: 1.5,
   orderLatencyMs: 30,
   marketDataLatencyMs: 20,
   makerFeeBps: 1.5,

@@ -293,8 +293,15 @@ export class SimExchange implements Venue {
     const buy = informed ? this.signal > 0 : coin < 0.5;
     const mean = informed ? k.meanOrderSize * k.informedSizeMultiplier : k.meanOrderSize;
     const size = Math.max(1, Math.round(f.exponential(mean) / k.lot)) * k.lot;
-    this.marketVolume += this.walk(buy ? 'buy' : 'sell', size, buy ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, true);
+    this.submitMarketOrder(buy ? 'buy' : 'sell', size);
+  }
+
+  /** An outside aggressor trades up to `size` at once, our resting orders included; returns the volume. */
+  submitMarketOrder(side: Side, size: number): number {
+    const traded = this.walk(side, size, side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, true);
+    this.marketVolume += traded;
     this.emitBook();
+    return traded;
   }
 
   /**
