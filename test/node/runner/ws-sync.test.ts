@@ -1,0 +1,147 @@
+/**
+ * WebSocket sync against a real `ws` server on loopback: the pushed version is applied and ACKed,
+ * an invalid one NACKed with the reason, and after the server drops the socket the runner
+ * reconnects (backoff on the fake clock) and catches up from the version sent on connect.
+ */
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { etagFor } from '../../../shared/etag.ts';
+import { ParamsHolder } from '../../../runner/params/params-holder.ts';
+import { SyncHealth } from '../../../runner/sync/sync-health.ts';
+import { VersionApplier } from '../../../runner/sync/version-applier.ts';
+import { WsSync } from '../../../runner/sync/ws-sync.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { SET, silentLogger, versionBody } from '../helpers/runner-fixtures.ts';
+import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
+
+/** A watch endpoint: sends the current version on connect, records what runners send. */
+class FakeWatchServer {
+  readonly wss: WebSocketServer;
+  readonly received: unknown[] = [];
+  readonly authorizations: Array<string | undefined> = [];
+  current: ReturnType<typeof versionBody>;
+  #waiters: Array<() => void> = [];
+  #taken = 0;
+
+  constructor(current: ReturnType<typeof versionBody>, refuse = false) {
+    this.current = current;
+    this.wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: refuse ? (_info, done) => done(false, 401, 'Unauthorized') : undefined,
+    });
+    this.wss.on('connection', (socket, request) => {
+      this.authorizations.push(request.headers.authorization);
+      this.push(socket, this.current);
+      socket.on('message', (data) => {
+        this.received.push(JSON.parse(String(data)));
+        for (const wake of this.#waiters.splice(0)) wake();
+      });
+    });
+  }
+
+  static async start(current: ReturnType<typeof versionBody>, refuse = false): Promise<FakeWatchServer> {
+    const server = new FakeWatchServer(current, refuse);
+    await new Promise((resolve) => server.wss.once('listening', resolve));
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
+  }
+
+  push(socket: WebSocket, version: ReturnType<typeof versionBody>): void {
+    socket.send(JSON.stringify({ type: 'version', etag: etagFor(SET, version.version), version }));
+  }
+
+  publish(version: ReturnType<typeof versionBody>): void {
+    this.current = version;
+    for (const socket of this.wss.clients) this.push(socket, version);
+  }
+
+  dropAll(): void {
+    for (const socket of this.wss.clients) socket.terminate();
+  }
+
+  async nextMessage(): Promise<unknown> {
+    while (this.received.length <= this.#taken) await new Promise<void>((wake) => this.#waiters.push(wake));
+    return this.received[this.#taken++];
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.wss.clients) socket.terminate();
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+let server: FakeWatchServer | undefined;
+let sync: WsSync | undefined;
+afterEach(async () => {
+  await sync?.stop();
+  await server?.close();
+  sync = server = undefined;
+});
+
+function startSync(url: string) {
+  const clock = new FakeClock();
+  const logger = silentLogger();
+  const holder = new ParamsHolder({ now: () => clock.now() });
+  const applier = new VersionApplier({ set: SET, holder, logger });
+  const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
+  sync = new WsSync({ url, token: 'read-token', set: SET, runnerId: 'r-1', holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 } });
+  sync.start();
+  return { clock, holder, applier, health };
+}
+
+describe('WsSync', () => {
+  it('applies the pushed version, ACKs it, NACKs an invalid one, and catches up after a drop', async () => {
+    server = await FakeWatchServer.start(versionBody(1));
+    const { clock, holder, health, applier } = startSync(server.url);
+
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 1 });
+    expect(server.authorizations).toEqual(['Bearer read-token']);
+    expect(holder.version).toBe(1);
+    expect(health.state()).toBe('ready');
+
+    server.publish(versionBody(2, { ...DEFAULT_PARAMS, max_position: 0 }));
+    expect(await server.nextMessage()).toMatchObject({ type: 'nack', runner_id: 'r-1', version: 2, reason: expect.stringContaining('max_position') });
+    expect(holder.version).toBe(1);
+    expect(applier.lastRejected?.version).toBe(2);
+
+    // The edge goes away; a new version is written meanwhile.
+    const backoff = clock.nextSleep();
+    server.dropAll();
+    expect(await backoff).toBe(250);
+    expect(health.state()).toBe('stale');
+    server.current = versionBody(3, { ...DEFAULT_PARAMS, order_size: 3 });
+    await clock.advance(250);
+
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+    expect(holder.get().order_size).toBe(3);
+    expect(health.state()).toBe('ready');
+    expect(server.authorizations).toHaveLength(2);
+  });
+
+  it('ACKs the version it already runs when the server re-sends it on reconnect', async () => {
+    server = await FakeWatchServer.start(versionBody(4));
+    const { clock, holder } = startSync(server.url);
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 4 });
+    const backoff = clock.nextSleep();
+    server.dropAll();
+    await clock.advance(await backoff);
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 4 });
+    expect(holder.version).toBe(4);
+  });
+
+  it('stops on a 401 at the upgrade and says the token was refused', async () => {
+    server = await FakeWatchServer.start(versionBody(1), true);
+    const { health } = startSync(server.url);
+    await new Promise<void>((resolve) => {
+      const check = () => (health.refused ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(health.view()).toMatchObject({ state: 'error', policy: 'halt' });
+    expect(health.view().reason).toMatch(/refused the token \(401\)/);
+  });
+});
