@@ -10,7 +10,7 @@ import type { Params } from '../../shared/params-schema.ts';
 import type { RiskPolicy } from '../trading/trading-loop-contract.ts';
 import type { BookView } from '../venues/book-view.ts';
 import type { EndReason, Fill, OrderType, RejectReason, Side, Venue, VenueListener } from '../venues/venue.ts';
-import { computeQuoteInto, createQuote, type QuoteOptions, type QuoteSide, type TradingMode } from './compute-quote.ts';
+import { computeQuoteInto, createQuote, type Quote, type QuoteOptions, type QuoteSide, type TradingMode } from './compute-quote.ts';
 import { FillLedger } from './fill-ledger.ts';
 import { applyBookUpdate, createStrategyState, type StrategyState } from './strategy-state.ts';
 import { ceilUnits, floorUnits, fromUnits, lotFloor } from './tick-math.ts';
@@ -117,6 +117,11 @@ export class QuotingEngine implements VenueListener {
   restingQuote(side: Side): number | null {
     const o = side === 'buy' ? this.bidOrder : this.askOrder;
     return o !== null && (o.status === 'open' || o.status === 'partially_filled') ? o.price : null;
+  }
+
+  /** The quote computed at the last decision (reused object: copy what you keep). */
+  lastQuote(): Readonly<Quote> {
+    return this.quote;
   }
 
   order(id: number): Readonly<TrackedOrder> | undefined {
