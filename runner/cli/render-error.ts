@@ -80,6 +80,7 @@ function renderEdgeError(error: EdgeError, scope: ErrorScope): string {
       : `the token is not allowed to do this (403). (${said})`;
   }
   if (error instanceof NotFoundError) {
+    if (/\bversion\b/i.test(said)) return `not found (404): ${said}\nSee the versions: livetune history${setFlag(scope)}`;
     return `not found (404): ${said}\nList the sets: livetune sets; create one: livetune apply -f params.json --create -m "why"${setFlag(scope)}`;
   }
   if (error instanceof PreconditionRequiredError) return `the edge requires If-Match on this write (428): ${said}`;

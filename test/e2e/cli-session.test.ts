@@ -1,0 +1,142 @@
+/**
+ * The operator's CLI, as a real process (bin/livetune.mjs), against a real `wrangler dev` edge: one
+ * full session — create, change, a rejected value, a stale write, history, diff, rollback, watch,
+ * fleet — asserting on exit codes, on what the edge stored, and on what the operator is told.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEdge } from './helpers/edge-process.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/livetune.mjs', import.meta.url));
+const SET = 'cli-session';
+
+type Edge = Awaited<ReturnType<typeof startEdge>>;
+let edge: Edge;
+const children: ChildProcess[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[], token = edge.tokens.write): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const livetune = (...args: string[]) => start(args).done;
+
+async function historyLength(): Promise<number> {
+  const run = await livetune('history', '--json', '-n', '100');
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { versions: unknown[] }).versions.length;
+}
+
+beforeAll(async () => {
+  edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-cli-')) });
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+});
+
+afterAll(async () => {
+  await edge?.stop();
+});
+
+describe('an operator session with the livetune CLI', () => {
+  it('creates, changes, is refused, rolls back and sees the fleet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lt-cli-doc-'));
+    const doc = join(dir, 'params.json');
+    writeFileSync(doc, JSON.stringify({ skew_adjustment_factor: 0.5, base_half_spread_bps: 6 }));
+
+    // Create: the set does not exist yet, so apply creates it (If-None-Match: *).
+    const created = await livetune('apply', '-f', doc, '-m', 'first version', '--json');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const v1 = JSON.parse(created.stdout) as { version: number; kind: string; author: string };
+    expect(v1).toMatchObject({ version: 1, kind: 'create' });
+
+    // Change two keys.
+    const changed = await livetune('set', 'skew_adjustment_factor=0.8', 'trading_mode=reduce_only', '-m', 'inventory too long');
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain(`${SET} v2`);
+    expect(changed.stdout).toContain('skew_adjustment_factor: 0.5 → 0.8');
+    expect(await historyLength()).toBe(2);
+
+    // A bad value: stopped here (exit 2) and, sent anyway, refused by the edge (422). Nothing changed.
+    const local = await livetune('set', 'skew_adjustment_factor=5', '-m', 'too far');
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('skew_adjustment_factor = 5: expected a finite number in [0, 2]');
+    const refused = await livetune('set', 'skew_adjustment_factor=5', '--no-local-check', '-m', 'too far');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('(422)');
+    expect(refused.stderr).toContain('skew_adjustment_factor = 5: expected a finite number in [0, 2]');
+    expect(await historyLength()).toBe(2);
+
+    // A stale write: based on v1 while the set is at v2.
+    const stale = await livetune('set', 'order_size=0.5', '--if-version', '1', '-m', 'based on old data');
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toContain(`it is now at v2, written by ${v1.author}`);
+    expect(stale.stderr).toContain(`livetune diff 1 2 --set ${SET}`);
+    expect(await historyLength()).toBe(2);
+
+    // History and diff.
+    const history = await livetune('history');
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/^v2\s+update\s+\S+\s+\S+ \S+\s+inventory too long$/m);
+    expect(history.stdout).toMatch(/^v1\s+create\s+\S+\s+\S+ \S+\s+first version$/m);
+    const diff = await livetune('diff', '1', '2');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('skew_adjustment_factor: 0.5 → 0.8');
+    expect(diff.stdout).toContain('trading_mode: "active" → "reduce_only"');
+
+    // Watch sees the rollback land; the rollback makes v1's params current again as v3.
+    const watch = start(['watch', '--count', '1', '--json']);
+    const watching = new Promise<void>((resolve) => watch.child.stderr!.on('data', (d: Buffer) => d.toString().includes('watching') && resolve()));
+    await watching;
+    const rollback = await livetune('rollback', '1', '-m', 'undo: inventory is fine');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain(`${SET} v3 · rollback to v1`);
+    const watched = await watch.done;
+    expect(watched.code).toBe(0);
+    expect(JSON.parse(watched.stdout.trim())).toMatchObject({ version: 3, kind: 'rollback', rollback_of: 1 });
+    const current = JSON.parse((await livetune('get', '--json')).stdout) as { version: number; params: Record<string, unknown> };
+    expect(current.version).toBe(3);
+    expect(current.params).toMatchObject({ skew_adjustment_factor: 0.5, trading_mode: 'active', base_half_spread_bps: 6 });
+
+    // Fleet: a runner reports, the operator sees it.
+    const report = await fetch(`${edge.url}/v1/sets/${SET}/runners/fra-1/report`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${edge.tokens.read}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ region: 'fra', applied_version: 3, sync_state: 'ready', params_age_s: 2, trading: { inventory: 0.5, pnl: 1.25 } }),
+    });
+    expect(report.status).toBeLessThan(300);
+    const fleet = await livetune('fleet');
+    expect(fleet.code).toBe(0);
+    expect(fleet.stdout).toMatch(/fra-1\s+fra\s+v3\s+ready\s+2s\s+\S+ ago\s+0\.5\s+1\.25/);
+
+    // A read token cannot write, and is never echoed.
+    const readOnly = await start(['set', 'order_size=0.5', '-m', 'x'], edge.tokens.read).done;
+    expect(readOnly.code).toBe(3);
+    expect(readOnly.stderr).toContain('lacks write scope (403)');
+    for (const run of [created, changed, local, refused, stale, history, diff, rollback, watched, fleet, readOnly]) {
+      expect(run.stdout + run.stderr).not.toContain(edge.tokens.write);
+      expect(run.stdout + run.stderr).not.toContain(edge.tokens.read);
+    }
+  });
+});
