@@ -10,15 +10,21 @@ import { createInterface } from 'node:readline';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** What a runner's `GET /status` says; only the fields the tests read are typed. */
+/** What a runner's `GET /status` says (runner/status/runner-status.ts); only the fields the tests read. */
 export interface RunnerStatus {
   set: string;
+  runner_id: string;
+  region: string;
   version: number | null;
   etag: string | null;
-  sync: { state: 'starting' | 'ready' | 'stale' | 'error'; last_error?: string | null; [key: string]: unknown };
-  started_from: 'edge' | 'cache' | 'defaults' | null;
-  trading: { mid: number | null; bid: number | null; ask: number | null; params_version: number | null; [key: string]: unknown } | null;
-  [key: string]: unknown;
+  sync_state: 'starting' | 'ready' | 'stale' | 'error';
+  sync_mode: string;
+  policy: string;
+  last_error: string | null;
+  rejected: { version: number; reason: string } | null;
+  started_from: 'edge' | 'cache' | 'defaults' | 'file';
+  params: Record<string, unknown> | null;
+  trading: { mid: number | null; bid: number | null; ask: number | null; fills: number; mode: string; params_version: number | null } | null;
 }
 
 export interface RunnerOptions {
