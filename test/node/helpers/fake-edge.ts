@@ -81,8 +81,9 @@ export class FakeEdge {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://edge');
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    };
     if (req.headers.authorization !== `Bearer ${this.token}`) return json(401, { error: { code: 'unauthorized', message: 'unknown token' } });
     const report = new RegExp(`^/v1/sets/${this.set}/runners/([^/]+)/report$`).exec(url.pathname);
     if (report && req.method === 'POST') {
