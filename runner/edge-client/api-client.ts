@@ -120,29 +120,30 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
     return { version, etag: answer.headers.get('etag') ?? etagFor(version.set, version.version) };
   }
 
+  /**
+   * The current version. With `ifNoneMatch` an unchanged set answers `not-modified`; with `waitS`
+   * too the edge holds the request until a newer version exists or the wait ends (long-poll).
+   */
+  async function getParams(set: string, options: CallOptions & { ifNoneMatch?: string; waitS?: number } = {}): Promise<ParamsRead> {
+    const query = options.waitS === undefined ? '' : `?wait=${options.waitS}`;
+    const headers: Record<string, string> = options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {};
+    const answer = await request('GET', `${setPath(set)}/params${query}`, { headers, signal: options.signal, extraMs: (options.waitS ?? 0) * 1000 });
+    if (answer.status === 304) return { kind: 'not-modified' };
+    const version = parse(VersionSchema, answer.text, answer.url, answer.status);
+    return { kind: 'changed', version, etag: answer.headers.get('etag') ?? etagFor(set, version.version) };
+  }
+
   return {
     baseUrl: base,
+    getParams,
 
     listSets(options?: CallOptions): Promise<SetList> {
       return getJson(SetListSchema, '/v1/sets', options);
     },
 
-    /**
-     * The current version. With `ifNoneMatch` an unchanged set answers `not-modified`; with `waitS`
-     * too the edge holds the request until a newer version exists or the wait ends (long-poll).
-     */
-    async getParams(set: string, options: CallOptions & { ifNoneMatch?: string; waitS?: number } = {}): Promise<ParamsRead> {
-      const query = options.waitS === undefined ? '' : `?wait=${options.waitS}`;
-      const headers: Record<string, string> = options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {};
-      const answer = await request('GET', `${setPath(set)}/params${query}`, { headers, signal: options.signal, extraMs: (options.waitS ?? 0) * 1000 });
-      if (answer.status === 304) return { kind: 'not-modified' };
-      const version = parse(VersionSchema, answer.text, answer.url, answer.status);
-      return { kind: 'changed', version, etag: answer.headers.get('etag') ?? etagFor(set, version.version) };
-    },
-
     /** The current version; a set with no version yet is a `NotFoundError`. */
     async current(set: string, options?: CallOptions): Promise<Tagged> {
-      const read = await this.getParams(set, options);
+      const read = await getParams(set, options);
       if (read.kind === 'not-modified') throw new BadResponseError('bad-response', `304 without If-None-Match for ${set}`);
       return read;
     },
