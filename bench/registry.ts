@@ -11,5 +11,7 @@ function lazy(name: string, description: string, load: () => Promise<Bench>): Be
 
 export const BENCHES: Bench[] = [
   lazy('params-read', 'holder.get() in the hot loop vs a plain constant object', async () => (await import('./params-read.ts')).paramsReadBench),
+  lazy('engine', 'quoting engine book events/s alone and under a 1,000 swaps/s storm', async () => (await import('./engine-throughput.ts')).engineThroughputBench),
+  lazy('simulator', 'simulated exchange events/s; wall time of one simulated day', async () => (await import('./simulator.ts')).simulatorBench),
   lazy('sync-latency', 'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s', async () => (await import('./sync-latency.ts')).syncLatencyBench),
 ];
