@@ -1,13 +1,15 @@
 /**
- * `backtest --params file --scenario name --seed N --duration 6h`: runs the strategy on the simulated
- * exchange (`runBacktest` of runner/backtest) with a progress bar on stderr; the result on stdout.
+ * `backtest --params file --scenario name --seed N --duration 6h`: the quoting engine against the
+ * simulated exchange (`runBacktest` of runner/backtest), a progress bar on stderr, the report on
+ * stdout (`--json` for the full report). Same params, scenario and seed: same report.
  */
 import { readFile } from 'node:fs/promises';
-import { SingleBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { SCENARIO_NAMES } from '../../sim/scenarios.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
+import { formatBacktestReport } from '../format-backtest-report.ts';
 import { parseDocument } from '../load-document.ts';
-import { loadRunnerModule, requireFunction } from '../optional-module.ts';
 import { parseDuration } from '../parse-duration.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -18,18 +20,19 @@ interface BacktestOptions {
   duration: string;
 }
 
-type RunBacktest = (options: Record<string, unknown>) => Promise<unknown> | unknown;
-
 export function addBacktestCommand(program: Command, deps: CliDeps): void {
   program
     .command('backtest')
-    .description('run the strategy on the simulated exchange; --json prints the full result')
+    .description('run the strategy on the simulated exchange; --json prints the full report')
     .requiredOption('--params <file>', 'params document')
-    .option('--scenario <name>', 'market scenario', 'default')
-    .option('--seed <n>', 'random seed (same seed, same result)', '1')
+    .option('--scenario <name>', `market scenario: ${SCENARIO_NAMES.join(' | ')}`, 'calm')
+    .option('--seed <n>', 'random seed (same seed, same report)', '1')
     .option('--duration <d>', 'simulated time, e.g. 30m, 6h, 1d', '6h')
     .action(async (options: BacktestOptions, command: Command) => {
       const ctx = commandContext(command, deps);
+      if (!(SCENARIO_NAMES as readonly string[]).includes(options.scenario)) {
+        throw new UsageError(`--scenario ${JSON.stringify(options.scenario)}: expected one of ${SCENARIO_NAMES.join(', ')}`);
+      }
       const seed = Number(options.seed);
       if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)}: expected a whole number`);
       const durationMs = parseDuration(options.duration);
@@ -40,26 +43,22 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
         throw new UsageError(`cannot read --params ${options.params}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const { params } = parseDocument(text, options.params);
-      const module = await loadRunnerModule('backtest/index.ts', 'backtest');
-      const runBacktest = requireFunction<RunBacktest>(module, 'runBacktest', 'backtest');
-      const bar = new SingleBar({ stream: ctx.io.stderr as NodeJS.WritableStream, format: 'backtest [{bar}] {percentage}% | {value}/{total} simulated min', hideCursor: true }, Presets.shades_classic);
-      const totalMin = Math.ceil(durationMs / 60_000);
-      bar.start(totalMin, 0);
+      // Loaded on demand: the simulator is large and only this command needs it.
+      const { runBacktest } = await import('../../backtest/run-backtest.ts');
+      const bar = new SingleBar(
+        { stream: ctx.io.stderr as NodeJS.WritableStream, format: `backtest ${options.scenario} [{bar}] {percentage}% of ${options.duration} simulated`, hideCursor: true },
+        Presets.shades_classic,
+      );
+      bar.start(100, 0);
+      let report;
       try {
-        const result = await runBacktest({
-          params,
-          scenario: options.scenario,
-          seed,
-          durationMs,
-          onProgress: (fraction: number) => bar.update(Math.min(totalMin, Math.round(fraction * totalMin))),
-        });
-        bar.update(totalMin);
-        bar.stop();
-        if (ctx.json) return ctx.outJson(result);
-        const rows = Object.entries((result ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v !== 'object' || v === null);
-        ctx.out(rows.map(([k, v]) => `${k}: ${String(v)}`).join('\n'));
+        // runBacktest is synchronous: the bar redraws from inside update() (cli-progress synchronousUpdate).
+        report = runBacktest({ params, scenario: options.scenario, seed, durationMs, onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)) });
+        bar.update(100);
       } finally {
         bar.stop();
       }
+      if (ctx.json) ctx.outJson(report);
+      else ctx.out(formatBacktestReport(report));
     });
 }

@@ -1,0 +1,45 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+let dir: string;
+let params: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'livetune-bt-'));
+  params = join(dir, 'params.json');
+  await writeFile(params, JSON.stringify({ skew_adjustment_factor: 0.8 }));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('livetune backtest', () => {
+  it('prints the same report for the same params, scenario and seed (--json parses)', async () => {
+    const argv = ['backtest', '--params', params, '--scenario', 'toxic', '--seed', '7', '--duration', '2m', '--json'];
+    const [a, b] = [await runCli(argv, {}), await runCli(argv, {})];
+    expect(a.code).toBe(0);
+    const report = JSON.parse(a.stdout) as { scenario: string; seed: number; duration_ms: number };
+    expect(report).toMatchObject({ scenario: 'toxic', seed: 7, duration_ms: 120_000 });
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('prints a readable report', async () => {
+    const run = await runCli(['backtest', '--params', params, '--duration', '1m'], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^backtest calm · seed 1 · 1min simulated/);
+    expect(run.stdout).toMatch(/^P&L\s+/m);
+  });
+
+  it('rejects an unknown scenario, a bad duration and an invalid params file before running (exit 2)', async () => {
+    const scenario = await runCli(['backtest', '--params', params, '--scenario', 'nope'], {});
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toContain('expected one of calm, volatile, toxic, regime-switch');
+    const duration = await runCli(['backtest', '--params', params, '--duration', '6 hours'], {});
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain('e.g. 6h');
+    await writeFile(params, JSON.stringify({ max_position: 0 }));
+    const invalid = await runCli(['backtest', '--params', params], {});
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('max_position = 0: expected a finite number > 0');
+  });
+});
