@@ -91,11 +91,18 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
     if (failure) return send(res, failure.status, failure.body);
     const token = TOKENS[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
     if (!token) return error(res, 401, 'unauthorized', 'missing or unknown token');
-    const isWrite = req.method !== 'GET';
+    const isWrite = req.method !== 'GET' && !url.pathname.endsWith('/report');
     if (isWrite && token.scope !== 'write') return error(res, 403, 'forbidden', `token "${token.name}" has scope read; this call needs write`);
     if (url.pathname === '/v1/schema') return send(res, 200, paramsJsonSchema());
     if (url.pathname === '/v1/sets') {
       return send(res, 200, { sets: [...versions.values()].map((l) => l.at(-1)!).map((v) => ({ set: v.set, version: v.version, updated_at: v.created_at, author: v.author })) });
+    }
+    const report = /^\/v1\/sets\/([a-z0-9-]+)\/runners\/([A-Za-z0-9._-]+)\/report$/.exec(url.pathname);
+    if (report && req.method === 'POST') {
+      const [, reportSet = '', runnerId = ''] = report;
+      const entry = { ...(body as Fleet['runners'][number]), runner_id: runnerId, last_seen: new Date().toISOString() };
+      fleet.set(reportSet, [...(fleet.get(reportSet) ?? []).filter((r) => r.runner_id !== runnerId), entry]);
+      return send(res, 200, entry);
     }
     const match = /^\/v1\/sets\/([a-z0-9-]+)\/(params|versions|diff|rollback|fleet)(?:\/(\d+))?$/.exec(url.pathname);
     if (!match) return error(res, 404, 'not_found', `no route ${url.pathname}`);
