@@ -23,6 +23,9 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
+  if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
+    logger.warn('--token on the command line is visible to every user of this machine (ps); prefer LIVETUNE_TOKEN');
+  }
   let runner;
   try {
     runner = await startRunner(config, { createTradingLoop: createMinimalLoopFactory(), logger });

@@ -92,8 +92,17 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   let startedFrom: ParamsOrigin;
   let sync: SyncLoop | null = null;
   let watcher: ParamsFileWatcher | null = null;
+  /** The last rejected edit of the params file (file mode), until a good edit replaces it. */
+  let fileError: string | null = null;
   if (config.sync === 'file') {
     watcher = new ParamsFileWatcher({ path: config.paramsFile, holder, logger, clock });
+    watcher.on('rejected', (error) => {
+      fileError = error.message;
+      metrics.rejections.inc();
+    });
+    watcher.on('applied', () => {
+      fileError = null;
+    });
     startedFrom = await loadFromFile(config, holder, logger);
     health.markSuccess();
   } else {
@@ -104,7 +113,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       config.sync === 'ws'
         ? new WsSync({ ...syncDeps, url: config.url!, token: config.token!, set: config.set, runnerId: config.runnerId, ...(WebSocketCtor ? { WebSocketCtor } : {}) })
         : new HttpSync({ ...syncDeps, mode: config.sync, edge, waitS: config.waitS, intervalMs: config.intervalMs });
-    reporter = new Reporter({ edge, runnerId: config.runnerId, clock, heartbeatMs: config.heartbeatMs, logger, onFailure, build: () => reportFromStatus(status()) });
+    reporter = new Reporter({ edge, runnerId: config.runnerId, clock, heartbeatMs: config.heartbeatMs, logger, onFailure, enabled: () => !health.refused, build: () => reportFromStatus(status()) });
   }
 
   const loop: TradingLoop = createTradingLoop({ params: holder, health, venue: config.venue, seed: config.seed, logger: logger.child({ component: 'trading' }) });
@@ -118,6 +127,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       health,
       rejected: () => applier.lastRejected,
       trading: () => loop.snapshot(),
+      otherError: () => fileError,
       now,
     });
 
@@ -139,12 +149,21 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   let stopping: Promise<void> | null = null;
   async function stop(reason = 'stop requested'): Promise<void> {
     logger.info({ reason, version: holder.version }, 'runner stopping');
-    watcher?.stop();
-    await sync?.stop();
-    await loop.stop(reason);
-    await applier.flush();
-    await reporter?.stop({ final: true });
-    await server.close();
+    // Each step runs even if an earlier one failed: the orders must be cancelled and the edge
+    // told, whatever else went wrong.
+    const step = async (what: string, fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (error) {
+        logger.error({ err: error }, `shutdown: ${what} failed`);
+      }
+    };
+    await step('stopping the file watcher', () => watcher?.stop());
+    await step('stopping sync', () => sync?.stop());
+    await step('stopping the quoting loop', () => loop.stop(reason));
+    await step('writing the cache', () => applier.flush());
+    await step('sending the final report', () => reporter?.stop({ final: true }));
+    await step('closing the status server', () => server.close());
     logger.info({ version: holder.version }, 'runner stopped');
   }
   return {

@@ -38,6 +38,8 @@ export interface StatusSources {
   health: SyncHealth;
   rejected: () => Rejection | null;
   trading: () => TradingSnapshot | null;
+  /** A problem outside sync health (a rejected params file edit). */
+  otherError?: () => string | null;
   now: () => number;
 }
 
@@ -55,7 +57,7 @@ export function buildStatus(s: StatusSources): RunnerStatus {
     sync_state: health.state,
     sync_mode: s.mode,
     policy: health.policy,
-    last_error: health.reason,
+    last_error: health.reason ?? s.otherError?.() ?? null,
     rejected: s.rejected(),
     started_from: s.startedFrom,
     started_at: new Date(s.startedAt).toISOString(),

@@ -20,6 +20,8 @@ export interface ReporterOptions {
   logger: Logger;
   timeoutMs?: number;
   onFailure?: (reason: string) => void;
+  /** False while reports are pointless (the edge refused the token): nothing is sent. */
+  enabled?: () => boolean;
 }
 
 export class Reporter {
@@ -75,7 +77,8 @@ export class Reporter {
   }
 
   async #send(): Promise<void> {
-    const { edge, runnerId, build, logger, timeoutMs = 10_000 } = this.#o;
+    const { edge, runnerId, build, logger, timeoutMs = 10_000, enabled = () => true } = this.#o;
+    if (!enabled()) return;
     try {
       await edge.postReport(runnerId, build(), { timeoutMs });
       this.sent += 1;

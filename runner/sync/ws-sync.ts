@@ -72,7 +72,13 @@ export class WsSync implements SyncLoop {
   #session(signal: AbortSignal): Promise<Session> {
     const { WebSocketCtor = WebSocket as unknown as WebSocketConstructor, token, clock, health, logger, pingIntervalMs = 15_000 } = this.#o;
     return new Promise<Session>((resolve) => {
-      const socket = new WebSocketCtor(this.#url, { headers: { authorization: `Bearer ${token}` } });
+      let socket: WebSocket;
+      try {
+        socket = new WebSocketCtor(this.#url, { headers: { authorization: `Bearer ${token}` } });
+      } catch (error) {
+        resolve({ kind: 'closed', error: new NetworkError('network', `cannot open watch socket ${this.#url}: ${(error as Error).message}`, { cause: error }), heard: false });
+        return;
+      }
       const sessionEnd = new AbortController();
       let heard = false;
       let lastHeardAt = clock.now();
@@ -100,6 +106,10 @@ export class WsSync implements SyncLoop {
         logger.info('watch socket open');
         this.#keepAlive(socket, sessionEnd.signal, pingIntervalMs, () => lastHeardAt);
       });
+      // Protocol-level pongs count as signs of life too (the edge may answer those and not ours).
+      socket.on('pong', () => {
+        lastHeardAt = clock.now();
+      });
       socket.on('message', (data) => {
         lastHeardAt = clock.now();
         heard = true;
@@ -116,7 +126,8 @@ export class WsSync implements SyncLoop {
     });
   }
 
-  /** Pings on the clock; a socket silent for three intervals is dead even if TCP has not noticed. */
+  /** Pings on the clock; a socket silent for three intervals is dead even if TCP has not noticed
+   * (a NAT or proxy that dropped the flow can leave the socket "open" for many minutes). */
   async #keepAlive(socket: WebSocket, signal: AbortSignal, intervalMs: number, lastHeardAt: () => number): Promise<void> {
     const { clock } = this.#o;
     try {
@@ -128,6 +139,7 @@ export class WsSync implements SyncLoop {
           return;
         }
         this.#send(socket, { type: 'ping' });
+        if (socket.readyState === WebSocket.OPEN) socket.ping();
       }
     } catch {
       // the session ended

@@ -3,7 +3,7 @@
  * nothing; a live change reaching the loop; a rejected version reported; /status and /metrics;
  * shutdown with a final report.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -113,4 +113,34 @@ describe('startRunner', () => {
     expect(runner.status()).toMatchObject({ started_from: 'cache', sync_state: 'error', policy: 'reduce_only' });
     expect(runner.status().last_error).toMatch(/refused the token/);
   });
+
+  it('follows a params file in file mode and shows a rejected edit in /status', async () => {
+    const paramsFile = join(dir, 'tuning_params.json');
+    await writeFile(paramsFile, JSON.stringify({ order_size: 1 }));
+    const fileConfig = parseRunnerConfig(['--set', SET, '--runner-id', 'r-1', '--region', 'eu', '--sync', 'file', '--params-file', paramsFile, '--cache-dir', dir], {});
+    const swaps: number[] = [];
+    runner = await startRunner(fileConfig, { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
+    runner.holder.onSwap((e) => swaps.push(e.current.params.order_size));
+    expect(runner.status()).toMatchObject({ started_from: 'file', sync_mode: 'file', sync_state: 'ready', version: null, params: { order_size: 1 } });
+
+    const applied = new Promise((resolve) => runner!.holder.onSwap(resolve));
+    await writeFile(paramsFile, JSON.stringify({ order_size: 2 }));
+    await applied;
+    expect(runner.holder.get().order_size).toBe(2);
+
+    await writeFile(paramsFile, JSON.stringify({ order_size: 'lots' }));
+    const status = await waitFor(() => runner!.status(), (s) => s.last_error !== null);
+    expect(status.last_error).toMatch(/order_size/);
+    expect(runner.holder.get().order_size).toBe(2);
+    expect(swaps).toEqual([2]);
+  });
 });
+
+/** Re-reads `read()` after each turn of the event loop until `done` holds (no timing asserted). */
+async function waitFor<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
