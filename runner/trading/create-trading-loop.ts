@@ -1,0 +1,145 @@
+/**
+ * The live trading loop behind the runner's `TradingLoopFactory` contract: the Market Maker V2
+ * engine on the `sim` venue (simulated exchange paced to wall time: every batch advances simulated
+ * time to the elapsed real time and processes the events due, in order) or the `paper` venue
+ * (Hyperliquid's public feed, our orders simulated locally).
+ *
+ * Configuration (environment, read once when the factory is built; options win):
+ * - `LIVETUNE_SIM_SCENARIO`: sim preset (calm | volatile | toxic | regime-switch; default calm);
+ * - `LIVETUNE_PAPER_URL`: feed URL (default wss://api.hyperliquid.xyz/ws);
+ * - `LIVETUNE_PAPER_COIN`: coin (default HYPE); `LIVETUNE_PAPER_TICK` / `LIVETUNE_PAPER_LOT`.
+ */
+import type { Logger } from 'pino';
+import { resolveScenario } from '../sim/scenarios.ts';
+import { SimExchange } from '../sim/sim-exchange.ts';
+import { QuotingEngine, type EngineLogger } from '../strategy/quoting-engine.ts';
+import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
+import type { TradingLoop, TradingLoopFactory, TradingLoopOptions, TradingSnapshot } from './trading-loop-contract.ts';
+
+export interface TradingLoopDeps {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Sim scenario (else `LIVETUNE_SIM_SCENARIO`, else calm). */
+  scenario?: string;
+  /** Paper venue options (else from the environment). */
+  paper?: PaperVenueOptions;
+  /** Wall clock, ms. */
+  now?: () => number;
+  /** How often a batch of events is processed and the engine's timer duties run, ms. */
+  batchMs?: number;
+  /** Timer injection for tests; the production timer is unref'ed. */
+  every?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Longest wait for the venue to confirm the cancels on stop, ms of wall time. */
+  stopTimeoutMs?: number;
+}
+
+function unrefInterval(fn: () => void, ms: number): { cancel(): void } {
+  const handle = setInterval(fn, ms);
+  handle.unref();
+  return { cancel: () => clearInterval(handle) };
+}
+
+function engineLogger(logger: Logger): EngineLogger {
+  return { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) };
+}
+
+function paperOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): PaperVenueOptions {
+  const number = (key: string): number | undefined => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!(Number.isFinite(value) && value > 0)) throw new Error(`${key}=${raw}: expected a positive number`);
+    return value;
+  };
+  return { url: env.LIVETUNE_PAPER_URL || undefined, coin: env.LIVETUNE_PAPER_COIN || undefined, tick: number('LIVETUNE_PAPER_TICK'), lot: number('LIVETUNE_PAPER_LOT') };
+}
+
+export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoopFactory {
+  const env = deps.env ?? process.env;
+  const now = deps.now ?? (() => performance.now());
+  const batchMs = deps.batchMs ?? 50;
+  const every = deps.every ?? unrefInterval;
+  const stopTimeoutMs = deps.stopTimeoutMs ?? 2_000;
+
+  return function createTradingLoop(options: TradingLoopOptions): TradingLoop {
+    const { params, health, logger } = options;
+    const log = engineLogger(logger);
+    let paramsVersion: number | null = null;
+    // The engine reads this once per event; the version is read in the same breath, so the
+    // snapshot's version is the one the last decision used.
+    const source = {
+      get() {
+        const p = params.get();
+        paramsVersion = params.version ?? null;
+        return p;
+      },
+    };
+    let sim: SimExchange | null = null;
+    let paper: PaperVenue | null = null;
+    if (options.venue === 'sim') sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm'), options.seed);
+    else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
+    else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
+    const venue = (sim ?? paper)!;
+    const engine = new QuotingEngine({
+      venue,
+      params: source,
+      policy: () => health.policy(),
+      clock: sim !== null ? () => sim.now : () => Date.now(),
+      logger: log,
+    });
+    venue.setListener(engine);
+    let timer: { cancel(): void } | null = null;
+    let startedAt = 0;
+
+    function batch(): void {
+      try {
+        if (sim !== null) sim.advanceTo(now() - startedAt);
+        engine.onTimer();
+      } catch (error) {
+        logger.error({ err: error }, 'trading batch failed');
+      }
+    }
+
+    return {
+      start() {
+        if (timer !== null) return;
+        startedAt = now();
+        paper?.start();
+        engine.start();
+        timer = every(batch, batchMs);
+        logger.info({ venue: options.venue, seed: options.seed, symbol: venue.symbol }, 'trading loop started');
+      },
+
+      async stop(reason) {
+        engine.stop(reason);
+        if (sim !== null) {
+          // Simulated time may run ahead of the wall clock now: nothing else happens after stop.
+          for (let i = 0; i < 1_000 && engine.liveOrders() > 0; i++) sim.advanceTo(sim.now + batchMs);
+        } else {
+          const deadline = now() + stopTimeoutMs;
+          while (engine.liveOrders() > 0 && now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          paper?.stop();
+        }
+        timer?.cancel();
+        timer = null;
+        logger.info({ reason, live_orders: engine.liveOrders() }, 'trading loop stopped');
+      },
+
+      snapshot(): TradingSnapshot {
+        const mid = engine.state.mid;
+        return {
+          mid: Number.isFinite(mid) ? mid : null,
+          bid: engine.restingQuote('buy'),
+          ask: engine.restingQuote('sell'),
+          inventory: engine.ledger.position,
+          pnl: engine.ledger.pnl(mid),
+          fills: engine.ledger.fills,
+          mode: health.policy() === 'widen' && engine.lastMode === 'active' ? 'widen' : engine.lastMode,
+          params_version: paramsVersion,
+        };
+      },
+    };
+  };
+}
+
+/** The production factory: defaults from the environment, real timers. */
+export const createTradingLoop: TradingLoopFactory = (options) => createTradingLoopFactory()(options);
