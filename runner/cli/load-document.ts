@@ -2,6 +2,7 @@
  * A params document from a file, stdin or the editor: JSON, then the shared schema. Failures are
  * usage errors (exit 2) that name the source and every offending field.
  */
+import { readFile } from 'node:fs/promises';
 import type { Params } from '../../shared/params-schema.ts';
 import { validateParams } from '../../shared/validate-params.ts';
 import { UsageError } from './usage-error.ts';
@@ -36,4 +37,17 @@ export function parseDocument(text: string, source: string, { check = true }: { 
   const result = validateParams(raw);
   if (!result.ok) throw new UsageError(`${source} is not a valid params document (nothing was sent)`, result.issues);
   return { raw: raw as Record<string, unknown>, params: result.params };
+}
+
+/** A params file given with `flag`, read and validated; an unreadable file is a usage error too. */
+export async function loadDocumentFile(path: string, flag: string, options: { check?: boolean } = {}): Promise<LoadedDocument> {
+  return parseDocument(await readInputFile(path, flag), path, options);
+}
+
+export async function readInputFile(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

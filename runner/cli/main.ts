@@ -9,12 +9,26 @@ import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { buildProgram } from './program.ts';
 import { errorJson, renderError } from './render-error.ts';
 
+/** Global options that take a value (so their value is not mistaken for the subcommand). */
+const VALUE_OPTIONS = new Set(['--url', '--token', '--set', '--timeout']);
+
+/** Where the subcommand is: the first word that is neither an option nor an option's value; -1 if none. */
+export function subcommandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return i;
+  }
+  return -1;
+}
+
 /** Runs `livetune <argv…>`; never throws, never exits the process. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const scope: ErrorScope = {};
   const args = [...argv];
-  const runAt = args.indexOf('run');
-  const program = buildProgram({ io, scope }, () => (runAt >= 0 ? args.slice(runAt + 1) : []));
+  // `run` hands everything after it to the runner's own parser, untouched by commander.
+  const at = subcommandIndex(args);
+  const program = buildProgram({ io, scope }, () => (at >= 0 && args[at] === 'run' ? args.slice(at + 1) : []));
   try {
     await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;
@@ -29,19 +43,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
-/** Global options that take a value (so their value is not mistaken for the subcommand). */
-const VALUE_OPTIONS = new Set(['--url', '--token', '--set', '--timeout']);
-
-/** The subcommand of an argument list: the first word that is neither an option nor its value. */
-export function subcommandOf(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (VALUE_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
-}
-
 /**
  * The real process. Ctrl-C stops `watch` and `run` cleanly (a runner cancels its orders and sends a
  * final report first; a second Ctrl-C exits at once) and any other command at once, except while
@@ -49,7 +50,7 @@ export function subcommandOf(argv: readonly string[]): string | undefined {
  */
 export async function runAsProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
-  const graceful = ['watch', 'run'].includes(subcommandOf(argv) ?? '');
+  const graceful = ['watch', 'run'].includes(argv[subcommandIndex(argv)] ?? '');
   let editing = false;
   const onSignal = () => {
     if (editing) return;

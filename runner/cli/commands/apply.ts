@@ -3,12 +3,11 @@
  * with `--create` or when it does not exist yet; otherwise the write is a compare-and-swap on the
  * version just read, so a concurrent change is never overwritten silently.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { diffParams } from '../../../shared/merge-patch.ts';
 import { NotFoundError } from '../../edge-client/edge-errors.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
-import { parseDocument } from '../load-document.ts';
+import { parseDocument, readInputFile } from '../load-document.ts';
 import { UsageError } from '../usage-error.ts';
 import { baseForWrite, parseMessage, reportWrite, withLocalCheckOption, withWriteOptions, type CheckOption, type WriteOptions } from '../write-options.ts';
 
@@ -22,11 +21,7 @@ async function readSource(ctx: CommandContext, file: string): Promise<string> {
     if (!ctx.io.readStdin) throw new UsageError('-f -: standard input is not available here');
     return ctx.io.readStdin();
   }
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read -f ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  return readInputFile(file, '-f');
 }
 
 export function addApplyCommand(program: Command, deps: CliDeps): void {

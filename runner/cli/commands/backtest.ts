@@ -3,13 +3,12 @@
  * simulated exchange (`runBacktest` of runner/backtest), a progress bar on stderr, the report on
  * stdout (`--json` for the full report). Same params, scenario and seed: same report.
  */
-import { readFile } from 'node:fs/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { SCENARIO_NAMES } from '../../sim/scenarios.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { formatBacktestReport } from '../format-backtest-report.ts';
-import { parseDocument } from '../load-document.ts';
+import { loadDocumentFile } from '../load-document.ts';
 import { parseDuration } from '../parse-duration.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -36,13 +35,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       const seed = Number(options.seed);
       if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)}: expected a whole number`);
       const durationMs = parseDuration(options.duration);
-      let text: string;
-      try {
-        text = await readFile(options.params, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read --params ${options.params}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      const { params } = parseDocument(text, options.params);
+      const { params } = await loadDocumentFile(options.params, '--params');
       // Loaded on demand: the simulator is large and only this command needs it.
       const { runBacktest } = await import('../../backtest/run-backtest.ts');
       const bar = new SingleBar(

@@ -2,12 +2,11 @@
  * `quote --state '{…}'`: what the engine would quote for a hypothetical market state, using the very
  * function the engine runs (`quoteWhatIf`), with params from a file or the set's current version.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Params } from '../../../shared/params-schema.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
-import { parseDocument } from '../load-document.ts';
+import { loadDocumentFile } from '../load-document.ts';
 import { UsageError } from '../usage-error.ts';
 
 const finite = z.number();
@@ -38,13 +37,7 @@ function parseJsonFlag<S extends z.ZodType>(schema: S, text: string, flag: strin
 
 async function quoteParams(ctx: CommandContext, file: string | undefined): Promise<Params> {
   if (file === undefined) return (await ctx.client().current(ctx.set())).version.params;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --params ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return parseDocument(text, file).params;
+  return (await loadDocumentFile(file, '--params')).params;
 }
 
 export function addQuoteCommand(program: Command, deps: CliDeps): void {
