@@ -4,6 +4,7 @@
  * the process (exitOverride), so `main` decides the exit code.
  */
 import { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import { addApplyCommand } from './commands/apply.ts';
 import { addBacktestCommand } from './commands/backtest.ts';
 import { addDiffCommand } from './commands/diff.ts';
@@ -37,8 +38,9 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   const { io } = deps;
   const program = new Command('livetune')
     .description('Operate livetune: read, change, audit and roll back the params of a set; watch the fleet.')
+    .version(pkg.version, '-V, --version', 'print the version of livetune')
     .option('--url <url>', 'edge base URL (default: $LIVETUNE_URL)')
-    .option('--token <token>', 'bearer token (default: $LIVETUNE_TOKEN; never printed)')
+    .option('--token <token>', 'bearer token (default: $LIVETUNE_TOKEN, preferred: a flag shows in ps; never printed)')
     .option('--set <name>', 'param set (default: $LIVETUNE_SET)')
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
     .option('--timeout <ms>', 'deadline of each request in milliseconds (default: 10000)')
