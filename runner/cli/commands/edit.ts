@@ -43,17 +43,25 @@ export function addEditCommand(program: Command, deps: CliDeps): void {
     const { ifMatch, before } = await baseForWrite(ctx, set, { message, ...(options.ifVersion ? { ifVersion: options.ifVersion } : {}) });
     const opened = before ?? (await client.getVersion(set, ctx.scope.readVersion!));
     const dir = await mkdtemp(join(tmpdir(), 'livetune-edit-'));
+    const file = join(dir, `${set}.v${opened.version}.json`);
+    let keep = false;
     try {
-      const file = join(dir, `${set}.v${opened.version}.json`);
       await writeFile(file, `${JSON.stringify(opened.params, null, 2)}\n`, { mode: 0o600 });
       const doc = await editUntilValid(ctx, file);
       if (diffParams(opened.params, doc.params).length === 0) {
         if (ctx.json) return ctx.outJson({ ...opened, unchanged: true });
         return ctx.out(`no changes to ${set} v${opened.version}; nothing was sent`);
       }
-      reportWrite(ctx, await client.putParams(set, { params: doc.raw, message }, { ifMatch }), opened);
+      try {
+        reportWrite(ctx, await client.putParams(set, { params: doc.raw, message }, { ifMatch }), opened);
+      } catch (error) {
+        // The edit is work the operator should not lose to a 412 or an outage: keep the file.
+        keep = true;
+        ctx.note(`your edited document is kept at ${file} (livetune apply -f ${file} -m "…" once you have looked)`);
+        throw error;
+      }
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (!keep) await rm(dir, { recursive: true, force: true });
     }
   });
 }

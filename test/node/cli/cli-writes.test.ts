@@ -154,6 +154,21 @@ describe('livetune edit', () => {
     expect((put?.body as { params: Record<string, unknown> }).params.requote_threshold_bps).toBe(20);
   });
 
+  it('keeps the edited document when the write is refused, and says where', async () => {
+    edge.write('hype-perp', {}, 'bob', 'seed');
+    const editFile = async (path: string) => {
+      edge.write('hype-perp', { order_size: 2 }, 'carol', 'meanwhile');
+      await writeFile(path, JSON.stringify({ order_size: 0.4 }));
+    };
+    const run = await runCli(['edit', '-m', 'mine'], env, { editFile });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('written by carol');
+    const kept = /kept at (\S+\.json)/.exec(run.stderr)?.[1];
+    const { readFile } = await import('node:fs/promises');
+    expect(JSON.parse(await readFile(kept!, 'utf8'))).toEqual({ order_size: 0.4 });
+    await rm(join(kept!, '..'), { recursive: true, force: true });
+  });
+
   it('re-opens the editor on an invalid document, and aborts with exit 2 when told not to', async () => {
     edge.write('hype-perp', {}, 'bob', 'seed');
     let opened = 0;
