@@ -46,6 +46,9 @@ interface PaperOrder extends QueuedOrder {
 
 const SILENT: EngineLogger = { info() {}, warn() {} };
 const BOOK_CAPACITY = 64;
+/** Hyperliquid drops a connection that sent nothing for a minute; a ping every 30 s keeps it. */
+const PING_EVERY_MS = 30_000;
+const PING = JSON.stringify({ method: 'ping' });
 
 export class PaperVenue implements Venue {
   readonly symbol: string;
@@ -75,6 +78,7 @@ export class PaperVenue implements Venue {
   private readonly resting: PaperOrder[] = [];
   private readonly inbound = new TimedQueue<Inbound>();
   private fillSeq = 0;
+  private lastPingAt = 0;
 
   constructor(options: PaperVenueOptions = {}) {
     this.url = options.url ?? DEFAULT_PAPER_URL;
@@ -142,6 +146,7 @@ export class PaperVenue implements Venue {
     ws.on('open', () => {
       this.attempt = 0;
       this.connections++;
+      this.lastPingAt = this.clock();
       for (const msg of subscribeMessages(this.symbol)) ws.send(msg);
       this.connected = true;
       this.logger.info({ url: this.url, coin: this.symbol }, 'paper feed connected');
@@ -229,6 +234,10 @@ export class PaperVenue implements Venue {
 
   private pump(): void {
     const now = this.clock();
+    if (this.connected && now - this.lastPingAt >= PING_EVERY_MS) {
+      this.lastPingAt = now;
+      this.ws?.send(PING);
+    }
     while (this.inbound.peekTime() <= now) {
       const msg = this.inbound.shift();
       if (msg.kind === 'position') this.listener?.onPosition(this.symbol, this.accounting.position);
