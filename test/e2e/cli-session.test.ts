@@ -1,7 +1,7 @@
 /**
  * The operator's CLI, as a real process (bin/livetune.mjs), against a real `wrangler dev` edge: one
  * full session — create, change, a rejected value, a stale write, history, diff, rollback, watch,
- * fleet — asserting on exit codes, on what the edge stored, and on what the operator is told.
+ * fleet, edit — asserting on exit codes, on what the edge stored, and on what the operator is told.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/livetune.mjs', import.meta.url));
 const SET = 'cli-session';
@@ -24,9 +24,9 @@ interface Run {
   stderr: string;
 }
 
-function start(args: string[], token = edge.tokens.write): { child: ChildProcess; done: Promise<Run> } {
+function start(args: string[], token = edge.tokens.write, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET },
+    env: { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -56,6 +56,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await edge?.stop();
+  await stopAllEdges();
 });
 
 describe('an operator session with the livetune CLI', () => {
@@ -69,7 +70,7 @@ describe('an operator session with the livetune CLI', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const v1 = JSON.parse(created.stdout) as { version: number; kind: string; author: string };
-    expect(v1).toMatchObject({ version: 1, kind: 'create' });
+    expect(v1).toMatchObject({ version: 1, kind: 'create', author: edge.tokenNames.write });
 
     // Change two keys.
     const changed = await livetune('set', 'skew_adjustment_factor=0.8', 'trading_mode=reduce_only', '-m', 'inventory too long');
@@ -130,11 +131,18 @@ describe('an operator session with the livetune CLI', () => {
     expect(fleet.code).toBe(0);
     expect(fleet.stdout).toMatch(/fra-1\s+fra\s+v3\s+ready\s+2s\s+\S+ ago\s+0\.5\s+1\.25/);
 
+    // edit: a real $EDITOR (here sed) changes the document; it is validated, then written on v3.
+    const editor = `sed -i -e 's/"requote_threshold_bps": 10,/"requote_threshold_bps": 12,/'`;
+    const edited = await start(['edit', '-m', 'requote less often'], edge.tokens.write, { EDITOR: editor, VISUAL: '' }).done;
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain(`${SET} v4`);
+    expect(edited.stdout).toContain('requote_threshold_bps: 10 → 12');
+
     // A read token cannot write, and is never echoed.
     const readOnly = await start(['set', 'order_size=0.5', '-m', 'x'], edge.tokens.read).done;
     expect(readOnly.code).toBe(3);
     expect(readOnly.stderr).toContain('lacks write scope (403)');
-    for (const run of [created, changed, local, refused, stale, history, diff, rollback, watched, fleet, readOnly]) {
+    for (const run of [created, changed, local, refused, stale, history, diff, rollback, watched, fleet, edited, readOnly]) {
       expect(run.stdout + run.stderr).not.toContain(edge.tokens.write);
       expect(run.stdout + run.stderr).not.toContain(edge.tokens.read);
     }
