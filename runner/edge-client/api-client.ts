@@ -6,6 +6,7 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import {
+  HEADER_STALE,
   DiffSchema,
   FleetSchema,
   SetListSchema,
@@ -41,6 +42,8 @@ export interface ApiClientOptions {
 export interface Tagged {
   version: Version;
   etag: string;
+  /** The edge answered from its KV mirror (its hub was unreachable): maybe not the newest version. */
+  stale?: boolean;
 }
 
 export type ParamsRead = ({ kind: 'changed' } & Tagged) | { kind: 'not-modified' };
@@ -130,7 +133,8 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
     const answer = await request('GET', `${setPath(set)}/params${query}`, { headers, signal: options.signal, extraMs: (options.waitS ?? 0) * 1000 });
     if (answer.status === 304) return { kind: 'not-modified' };
     const version = parse(VersionSchema, answer.text, answer.url, answer.status);
-    return { kind: 'changed', version, etag: answer.headers.get('etag') ?? etagFor(set, version.version) };
+    const stale = answer.headers.get(HEADER_STALE) === 'true';
+    return { kind: 'changed', version, etag: answer.headers.get('etag') ?? etagFor(set, version.version), ...(stale ? { stale } : {}) };
   }
 
   return {

@@ -29,7 +29,8 @@ export function addGetCommands(program: Command, deps: CliDeps): void {
     .action(async (keys: string[], _options: object, command: Command) => {
       const ctx = commandContext(command, deps);
       const set = ctx.set();
-      const { version } = await ctx.client().current(set);
+      const { version, stale } = await ctx.client().current(set);
+      if (stale) ctx.note(`warning: the edge answered from its KV mirror (its hub is unreachable): v${version.version} may not be the newest version`);
       printVersion(ctx, version, keys);
     });
 

@@ -46,11 +46,11 @@ describe('createApiClient', () => {
     const version = { set: 'x', version: 4, params: {}, created_at: '2026-11-24T15:00:00.000Z', author: 'a', message: 'm', kind: 'update', parent: 3 };
     const url = await serve((req, res) => {
       if (req.headers['if-none-match'] === '"x.v4"') return res.writeHead(304).end();
-      res.writeHead(200, { etag: '"x.v4"', 'content-type': 'application/json' }).end(JSON.stringify(version));
+      res.writeHead(200, { etag: '"x.v4"', 'content-type': 'application/json', 'livetune-stale': 'true' }).end(JSON.stringify(version));
     });
     const client = createApiClient({ baseUrl: url });
     const read = await client.getParams('x');
-    expect(read).toMatchObject({ kind: 'changed', etag: '"x.v4"' });
+    expect(read).toMatchObject({ kind: 'changed', etag: '"x.v4"', stale: true });
     expect(await client.getParams('x', { ifNoneMatch: '"x.v4"', waitS: 1 })).toEqual({ kind: 'not-modified' });
   });
 });
