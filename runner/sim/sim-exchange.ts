@@ -1,21 +1,13 @@
 /**
- * A seeded, deterministic simulated exchange, in simulated time, implementing `Venue`.
- *
- * The market (all from independent random streams, never from our actions):
- * - an efficient price: Gaussian steps every `stepMs`, Poisson jumps, plus a drift proportional to
- *   a latent signal z ∈ [−1, 1] that appears at Poisson times and decays with a short half-life;
- * - a displayed L2 book regenerated around the efficient price every step: depth per level with
- *   noise, tilted by z (bid-heavy when z > 0). Because z also drives the next moves, the visible
- *   imbalance really predicts returns, which is what μ̂ is meant to pick up;
- * - market orders (Poisson) from noise traders (random side) and informed traders (the side z
- *   points to, larger sizes) that walk the book and deplete it until the next refresh.
+ * A seeded, deterministic simulated exchange in simulated time, implementing `Venue`: the synthetic
+ * market (synthetic-market.ts) plus our orders and the messages between us and the exchange.
  *
  * Our orders: entry, cancel and answers delayed by `orderLatencyMs`, books by `marketDataLatencyMs`.
  * A post-only order that would cross is rejected. A resting order joins the queue behind the
  * displayed size at its price; traded volume at that price consumes the queue ahead first; the
  * queue ahead only shrinks (people behind us cannot jump ahead; people ahead cancel). When the
- * efficient price moves through our order, it fills at our price: the stale quote is picked off,
- * the main source of adverse selection for a maker. Maker and taker fees from the scenario.
+ * efficient price moves through our order, it fills at our price: the stale quote is picked off.
+ * Maker and taker fees from the scenario.
  *
  * Drive it with `advanceTo(t)` (or `processNext(limit)` one event at a time). Nothing here reads a
  * clock or a timer: a backtest runs as fast as the CPU allows.
@@ -25,9 +17,9 @@ import { fromUnits } from '../strategy/tick-math.ts';
 import { createBookView, type BookView } from '../venues/book-view.ts';
 import type { EndReason, Fill, OrderRequest, RejectReason, Side, Venue, VenueListener } from '../venues/venue.ts';
 import { MarketDataRing } from './market-data-ring.ts';
-import type { RegimeKnobs, ScenarioKnobs } from './scenarios.ts';
+import type { ScenarioKnobs } from './scenarios.ts';
 import { SimAccounting } from './sim-accounting.ts';
-import { SimRandom } from './sim-random.ts';
+import { SyntheticMarket } from './synthetic-market.ts';
 import { TimedQueue } from './timed-queue.ts';
 
 type Inbound = { kind: 'place'; order: OrderRequest } | { kind: 'cancel'; id: number } | { kind: 'position' };
@@ -61,9 +53,6 @@ const NO_LISTENER: VenueListener = {
   onConnectionChange() {},
 };
 
-/** Stream numbers of the independent random processes. */
-const STREAM = { price: 0, signal: 1, flow: 2, depth: 3 } as const;
-
 export class SimExchange implements Venue {
   readonly symbol = 'SIM';
   readonly market: MarketSpec;
@@ -74,20 +63,12 @@ export class SimExchange implements Venue {
   events = 0;
   /** Market-order volume traded (all participants), for reports. */
   marketVolume = 0;
-  signal = 0;
-  fair: number;
+  /** The market process (price, signal, displayed book, outside flow). */
+  readonly synthetic: SyntheticMarket;
 
-  private readonly base: ScenarioKnobs;
-  private k: ScenarioKnobs;
   private readonly levels: number;
   private readonly invTick: number;
-  private readonly rPrice: SimRandom;
-  private readonly rSignal: SimRandom;
-  private readonly rFlow: SimRandom;
-  private readonly rDepth: SimRandom;
   private listener: VenueListener = NO_LISTENER;
-  private bestBidTick = 0;
-  private bestAskTick = 0;
   private readonly bidSz: Float64Array;
   private readonly askSz: Float64Array;
   private readonly resting: SimOrder[] = [];
@@ -97,33 +78,28 @@ export class SimExchange implements Venue {
   private readonly view: BookView;
   private nextStepAt: number;
   private nextOrderAt: number;
-  private nextRegimeAt: number;
-  private alternate = false;
   private fillSeq = 0;
   private readonly toPrice = (ticks: number): number => fromUnits(ticks, this.market.tick);
 
   constructor(knobs: ScenarioKnobs, seed: number, startTime = 0) {
-    this.base = knobs;
-    this.k = knobs;
     this.market = { tick: knobs.tick, lot: knobs.lot };
     this.levels = knobs.levels;
     this.invTick = 1 / knobs.tick;
     this.now = startTime;
     this.accounting = new SimAccounting(startTime);
-    this.rPrice = new SimRandom(seed, STREAM.price);
-    this.rSignal = new SimRandom(seed, STREAM.signal);
-    this.rFlow = new SimRandom(seed, STREAM.flow);
-    this.rDepth = new SimRandom(seed, STREAM.depth);
-    this.bidSz = new Float64Array(this.levels);
-    this.askSz = new Float64Array(this.levels);
+    this.synthetic = new SyntheticMarket(knobs, seed, startTime);
+    this.bidSz = this.synthetic.bidSz;
+    this.askSz = this.synthetic.askSz;
     this.md = new MarketDataRing(this.levels);
     this.view = createBookView(this.levels);
-    this.fair = knobs.startPrice * this.invTick;
-    this.refreshBook();
     this.nextStepAt = startTime + knobs.stepMs;
-    this.nextOrderAt = startTime + this.interArrival();
-    this.nextRegimeAt = knobs.regimeEveryMs > 0 ? startTime + knobs.regimeEveryMs : Number.POSITIVE_INFINITY;
+    this.nextOrderAt = startTime + this.synthetic.interArrival();
     this.emitBook();
+  }
+
+  /** The latent signal z now (tests and diagnostics). */
+  get signal(): number {
+    return this.synthetic.signal;
   }
 
   setListener(listener: VenueListener): void {
@@ -131,41 +107,33 @@ export class SimExchange implements Venue {
   }
 
   place(order: OrderRequest): void {
-    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'place', order });
+    this.inbound.push(this.now + this.synthetic.k.orderLatencyMs, { kind: 'place', order });
   }
 
   cancel(orderId: number): void {
-    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'cancel', id: orderId });
+    this.inbound.push(this.now + this.synthetic.k.orderLatencyMs, { kind: 'cancel', id: orderId });
   }
 
   requestPosition(): void {
-    this.inbound.push(this.now + this.k.orderLatencyMs, { kind: 'position' });
+    this.inbound.push(this.now + this.synthetic.k.orderLatencyMs, { kind: 'position' });
   }
 
   /** The exchange's current mid (what the books are marked to). */
   mid(): number {
-    let b = 0;
-    while (b < this.levels - 1 && this.bidSz[b]! <= 0) b++;
-    let a = 0;
-    while (a < this.levels - 1 && this.askSz[a]! <= 0) a++;
-    return (this.bestBidTick - b + this.bestAskTick + a) / 2 / this.invTick;
+    return this.synthetic.midTicks() / this.invTick;
   }
 
   /** Displayed size at a price on one side, as the exchange sees it now (0 inside the spread). */
   displayedAt(side: Side, price: number): number {
-    const tick = Math.round(price * this.invTick);
-    const k = side === 'buy' ? this.bestBidTick - tick : tick - this.bestAskTick;
-    if (k < 0) return 0;
-    if (k >= this.levels) return this.k.depthPerLevel * (1 + this.k.depthSlope * k);
-    return side === 'buy' ? this.bidSz[k]! : this.askSz[k]!;
+    return this.synthetic.displayedAt(side === 'buy', Math.round(price * this.invTick));
   }
 
   bestBid(): number {
-    return this.bestBidTick / this.invTick;
+    return this.synthetic.bestBidTick / this.invTick;
   }
 
   bestAsk(): number {
-    return this.bestAskTick / this.invTick;
+    return this.synthetic.bestAskTick / this.invTick;
   }
 
   restingOrders(): readonly Readonly<SimOrder>[] {
@@ -181,7 +149,7 @@ export class SimExchange implements Venue {
   /** Processes the next event if it is due at or before `limit`; false when none is. */
   processNext(limit: number): boolean {
     const tOut = this.outbound.peekTime();
-    const tMd = this.md.peekTime() + this.k.marketDataLatencyMs;
+    const tMd = this.md.peekTime() + this.synthetic.k.marketDataLatencyMs;
     const tIn = this.inbound.peekTime();
     let t = tOut;
     let kind = 0;
@@ -205,95 +173,43 @@ export class SimExchange implements Venue {
         this.receive(this.inbound.shift());
         break;
       case 3:
-        this.marketOrder();
-        this.nextOrderAt = t + this.interArrival();
+        this.outsideMarketOrder();
+        this.nextOrderAt = t + this.synthetic.interArrival();
         break;
       default:
-        this.step();
-        this.nextStepAt = t + this.k.stepMs;
+        this.synthetic.step(t);
+        this.sweepAndRequeue();
+        this.emitBook();
+        this.nextStepAt = t + this.synthetic.k.stepMs;
     }
     return true;
   }
 
-  // ---- the market ---------------------------------------------------------------------------
-
-  private interArrival(): number {
-    return this.k.marketOrdersPerS > 0 ? this.rFlow.exponential(1000 / this.k.marketOrdersPerS) : Number.POSITIVE_INFINITY;
-  }
-
-  private step(): void {
-    if (this.now >= this.nextRegimeAt) this.switchRegime();
-    const k = this.k;
-    const dtS = k.stepMs / 1000;
-    // Signal: decays with its half-life; a new one replaces it at Poisson times.
-    this.signal *= Math.exp((-Math.LN2 * dtS) / Math.max(k.signalHalfLifeS, 1e-9));
-    if (this.rSignal.uniform() < (k.signalsPerMinute / 60) * dtS) {
-      const strength = 0.5 + 0.5 * this.rSignal.uniform();
-      this.signal = this.rSignal.uniform() < 0.5 ? -strength : strength;
-    }
-    let ret = k.volatilityBpsPerSqrtS * Math.sqrt(dtS) * this.rPrice.normal() + k.signalDriftBpsPerS * this.signal * dtS;
-    if (k.jumpsPerHour > 0 && this.rPrice.uniform() < (k.jumpsPerHour / 3600) * dtS) ret += k.jumpBps * this.rPrice.normal();
-    this.fair *= 1 + ret * 1e-4;
-    this.refreshBook();
-    this.sweepAndRequeue();
-    this.emitBook();
-  }
-
-  private switchRegime(): void {
-    this.alternate = !this.alternate;
-    this.k = this.alternate ? { ...this.base, ...(this.base.regimeAlternate as Partial<RegimeKnobs>) } : this.base;
-    this.nextRegimeAt += this.base.regimeEveryMs;
-  }
-
-  /** Displayed depth around the efficient price, tilted by the signal. */
-  private refreshBook(): void {
-    const k = this.k;
-    const h = k.halfSpreadTicks;
-    this.bestBidTick = Math.floor(this.fair - h);
-    this.bestAskTick = Math.ceil(this.fair + h);
-    if (this.bestAskTick <= this.bestBidTick) this.bestAskTick = this.bestBidTick + 1;
-    const tilt = Math.max(-0.95, Math.min(0.95, k.signalBookTilt * this.signal));
-    const lot = k.lot;
-    const noise = k.depthNoise;
-    const r = this.rDepth;
-    for (let i = 0; i < this.levels; i++) {
-      const depth = k.depthPerLevel * (1 + k.depthSlope * i);
-      const bid = depth * (1 + tilt) * (1 + noise * (2 * r.uniform() - 1));
-      const ask = depth * (1 - tilt) * (1 + noise * (2 * r.uniform() - 1));
-      this.bidSz[i] = Math.max(1, Math.floor(bid / lot)) * lot;
-      this.askSz[i] = Math.max(1, Math.floor(ask / lot)) * lot;
-    }
-  }
+  // ---- matching ---------------------------------------------------------------------------
 
   /** Orders the new book has crossed fill at their price; the rest keep at most the new depth ahead. */
   private sweepAndRequeue(): void {
     for (let i = this.resting.length - 1; i >= 0; i--) {
       const o = this.resting[i]!;
       if (o.side === 'buy') {
-        if (o.tick >= this.bestAskTick) this.makerFill(o, o.remaining);
+        if (o.tick >= this.synthetic.bestAskTick) this.makerFill(o, o.remaining);
         else {
-          const lvl = this.bestBidTick - o.tick;
+          const lvl = this.synthetic.bestBidTick - o.tick;
           if (lvl < 0) o.queueAhead = 0;
           else if (lvl < this.levels && this.bidSz[lvl]! < o.queueAhead) o.queueAhead = this.bidSz[lvl]!;
         }
-      } else if (o.tick <= this.bestBidTick) this.makerFill(o, o.remaining);
+      } else if (o.tick <= this.synthetic.bestBidTick) this.makerFill(o, o.remaining);
       else {
-        const lvl = o.tick - this.bestAskTick;
+        const lvl = o.tick - this.synthetic.bestAskTick;
         if (lvl < 0) o.queueAhead = 0;
         else if (lvl < this.levels && this.askSz[lvl]! < o.queueAhead) o.queueAhead = this.askSz[lvl]!;
       }
     }
   }
 
-  private marketOrder(): void {
-    const k = this.k;
-    const f = this.rFlow;
-    const informed = f.uniform() < k.informedShare && Math.abs(this.signal) > 0.05;
-    const coin = f.uniform();
-    const buy = informed ? this.signal > 0 : coin < 0.5;
-    const mean = informed ? k.meanOrderSize * k.informedSizeMultiplier : k.meanOrderSize;
-    const size = Math.max(1, Math.round(f.exponential(mean) / k.lot)) * k.lot;
-    this.submitMarketOrder(buy ? 'buy' : 'sell', size);
+  private outsideMarketOrder(): void {
+    const signed = this.synthetic.drawMarketOrder();
+    this.submitMarketOrder(signed > 0 ? 'buy' : 'sell', Math.abs(signed));
   }
 
   /** An outside aggressor trades up to `size` at once, our resting orders included; returns the volume. */
@@ -312,7 +228,7 @@ export class SimExchange implements Venue {
   private walk(side: Side, size: number, limitTick: number, withOurs: boolean, onTrade?: (tick: number, qty: number) => void): number {
     const buying = side === 'buy';
     const sizes = buying ? this.askSz : this.bidSz;
-    const best = buying ? this.bestAskTick : this.bestBidTick;
+    const best = buying ? this.synthetic.bestAskTick : this.synthetic.bestBidTick;
     let left = size;
     if (withOurs) left = this.fillInsideSpread(buying, left);
     for (let lvl = 0; lvl < this.levels && left > 1e-12; lvl++) {
@@ -348,7 +264,7 @@ export class SimExchange implements Venue {
   private fillInsideSpread(buying: boolean, left: number): number {
     for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
       const o = this.resting[i]!;
-      const inside = buying ? o.side === 'sell' && o.tick < this.bestAskTick : o.side === 'buy' && o.tick > this.bestBidTick;
+      const inside = buying ? o.side === 'sell' && o.tick < this.synthetic.bestAskTick : o.side === 'buy' && o.tick > this.synthetic.bestBidTick;
       if (!inside) continue;
       const mine = Math.min(left, o.remaining);
       left -= mine;
@@ -359,7 +275,7 @@ export class SimExchange implements Venue {
 
   private emitBook(): void {
     if (this.md.isFull()) this.deliverBook();
-    this.md.push(this.now, this.bestBidTick, this.bestAskTick, this.bidSz, this.askSz);
+    this.md.push(this.now, this.synthetic.bestBidTick, this.synthetic.bestAskTick, this.bidSz, this.askSz);
   }
 
   // ---- our orders ---------------------------------------------------------------------------
@@ -412,7 +328,7 @@ export class SimExchange implements Venue {
       this.emitBook();
       return;
     }
-    if (buying ? tick >= this.bestAskTick : tick <= this.bestBidTick) {
+    if (buying ? tick >= this.synthetic.bestAskTick : tick <= this.synthetic.bestBidTick) {
       this.reply({ kind: 'rejected', id: req.id, reason: 'post_only_would_cross' });
       return;
     }
@@ -436,7 +352,7 @@ export class SimExchange implements Venue {
   }
 
   private book(orderId: number, side: Side, price: number, size: number, liquidity: 'maker' | 'taker'): void {
-    const fee = (price * size * (liquidity === 'maker' ? this.k.makerFeeBps : this.k.takerFeeBps)) / 1e4;
+    const fee = (price * size * (liquidity === 'maker' ? this.synthetic.k.makerFeeBps : this.synthetic.k.takerFeeBps)) / 1e4;
     const time = this.now;
     this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill: this.mid() });
     this.fillSeq++;
@@ -444,7 +360,7 @@ export class SimExchange implements Venue {
   }
 
   private reply(msg: Outbound): void {
-    this.outbound.push(this.now + this.k.orderLatencyMs, msg);
+    this.outbound.push(this.now + this.synthetic.k.orderLatencyMs, msg);
   }
 
   private deliver(msg: Outbound): void {
