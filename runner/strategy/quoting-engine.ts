@@ -12,17 +12,12 @@ import type { BookView } from '../venues/book-view.ts';
 import type { EndReason, Fill, OrderType, RejectReason, Side, Venue, VenueListener } from '../venues/venue.ts';
 import { computeQuoteInto, createQuote, type Quote, type QuoteOptions, type QuoteSide, type TradingMode } from './compute-quote.ts';
 import { FillLedger } from './fill-ledger.ts';
+import { planLiquidationStep } from './liquidation-step.ts';
 import { applyBookUpdate, createStrategyState, type StrategyState } from './strategy-state.ts';
-import { ceilUnits, floorUnits, fromUnits, lotFloor } from './tick-math.ts';
 import { isLive, type TrackedOrder } from './tracked-order.ts';
 
 /** No book for this long and every resting order is cancelled (spec: stale feed). */
 export const STALE_FEED_MS = 5_000;
-/** Liquidation steps are at least this far apart; Δt of a step is capped at LIQUIDATION_MAX_DT_MS. */
-export const LIQUIDATION_STEP_MS = 250;
-export const LIQUIDATION_MAX_DT_MS = 1_000;
-/** IOC liquidation price: the opposite best with at most this much slippage. */
-export const LIQUIDATION_SLIPPAGE_BPS = 10;
 export const RECONCILE_EVERY_MS = 30_000;
 
 export interface EngineLogger {
@@ -283,26 +278,19 @@ export class QuotingEngine implements VenueListener {
   }
 
   private liquidate(buyRate: number, sellRate: number): void {
-    const rate = buyRate > 0 ? buyRate : sellRate;
-    if (rate <= 0) {
+    if (buyRate <= 0 && sellRate <= 0) {
       // u ≤ u*: stop; the next episode's first step uses the capped Δt.
       this.lastLiquidationAt = Number.NEGATIVE_INFINITY;
       return;
     }
+    if (this.liquidationOrder !== null) return;
     const now = this.clock();
-    if (this.liquidationOrder !== null || now - this.lastLiquidationAt < LIQUIDATION_STEP_MS) return;
-    const dtMs = Math.min(now - this.lastLiquidationAt, LIQUIDATION_MAX_DT_MS);
-    const { tick, lot } = this.venue.market;
-    const size = lotFloor(Math.min((rate * dtMs) / 1000, Math.abs(this.state.inventory)), lot);
+    const s = this.state;
+    const step = planLiquidationStep(now, this.lastLiquidationAt, buyRate, sellRate, s.inventory, s.bestBid, s.bestAsk, this.venue.market);
+    if (step === null) return;
     this.lastLiquidationAt = now;
-    if (size <= 0) return;
-    const slip = LIQUIDATION_SLIPPAGE_BPS * 1e-4;
-    const buying = buyRate > 0;
-    const price = buying
-      ? fromUnits(floorUnits(this.state.bestAsk * (1 + slip), tick), tick)
-      : fromUnits(ceilUnits(this.state.bestBid * (1 - slip), tick), tick);
     this.counters.liquidationOrders++;
-    this.liquidationOrder = this.send(buying ? 'buy' : 'sell', price, size, 'ioc', true);
+    this.liquidationOrder = this.send(step.side, step.price, step.size, 'ioc', true);
   }
 
   private send(side: Side, price: number, size: number, type: OrderType, reduceOnly: boolean): TrackedOrder {
