@@ -1,19 +1,20 @@
 /**
- * `run …`: starts a runner in this process (`startRunner` of runner/runner.ts). The arguments after
- * `run` go to the runner's own config parser (runner/config.ts), which owns those flags; `--url`,
- * `--token` and `--set` given before `run` are passed on too. Ctrl-C stops the runner cleanly
- * (orders cancelled, final report sent).
+ * `run …`: starts a runner in this process (`startRunner` of runner/runner.ts, quoting with the
+ * Market Maker V2 trading loop). The arguments after `run` go to the runner's own config parser
+ * (runner/config.ts), which owns those flags; `--url`, `--token` and `--set` given before `run` are
+ * passed on too. Ctrl-C stops the runner cleanly (orders cancelled, final report sent).
  */
 import type { Command } from 'commander';
 import { commandContext, type CliDeps, type GlobalOptions } from '../command-context.ts';
-import { loadRunnerModule, requireFunction } from '../optional-module.ts';
 import { UsageError } from '../usage-error.ts';
-
-type ParseConfig = (argv: readonly string[], env: Record<string, string | undefined>) => unknown;
-type StartRunner = (config: unknown, deps: Record<string, unknown>) => Promise<{ stop(reason?: string): Promise<void> }>;
 
 function globalFlags(options: GlobalOptions): string[] {
   return (['url', 'token', 'set'] as const).flatMap((key) => (options[key] === undefined ? [] : [`--${key}`, options[key]]));
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 export function addRunCommand(program: Command, deps: CliDeps, runnerArgs: () => string[]): void {
@@ -27,25 +28,21 @@ export function addRunCommand(program: Command, deps: CliDeps, runnerArgs: () =>
     .action(async (_args: string[], _options: object, command: Command) => {
       const ctx = commandContext(command, deps);
       const argv = [...globalFlags(command.optsWithGlobals<GlobalOptions>()), ...runnerArgs()];
-      const config = await loadRunnerModule('config.ts', 'run');
-      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(String(config.USAGE ?? 'livetune run: see runner/config.ts'));
-      const parse = requireFunction<ParseConfig>(config, 'parseRunnerConfig', 'run');
-      let parsed: unknown;
+      // Loaded on demand: the runner and its engine are large and only this command needs them.
+      const { ConfigError, USAGE, parseRunnerConfig } = await import('../../config.ts');
+      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(USAGE.replace('node runner/main.ts', 'livetune run'));
+      let config;
       try {
-        parsed = parse(argv, ctx.io.env);
+        config = parseRunnerConfig(argv, ctx.io.env);
       } catch (error) {
-        if ((error as Error).name === 'ConfigError') throw new UsageError((error as Error).message);
+        if (error instanceof ConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const start = requireFunction<StartRunner>(await loadRunnerModule('runner.ts', 'run'), 'startRunner', 'run');
-      // The quoting engine the runner's own entry uses (runner/main.ts).
-      const loop = await loadRunnerModule('trading/minimal-loop.ts', 'run');
-      const createTradingLoop = requireFunction<() => unknown>(loop, 'createMinimalLoopFactory', 'run')();
-      const runner = await start(parsed, { createTradingLoop });
-      ctx.note('runner started (Ctrl-C to stop)');
-      const signal = ctx.io.signal;
-      if (signal) await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-      else await new Promise<void>(() => {});
+      const { startRunner } = await import('../../runner.ts');
+      const { createTradingLoopFactory } = await import('../../trading/create-trading-loop.ts');
+      const runner = await startRunner(config, { createTradingLoop: createTradingLoopFactory({ env: ctx.io.env }) });
+      ctx.note(`runner ${config.runnerId} (${config.region}) started on ${config.set}; Ctrl-C to stop`);
+      await untilAborted(ctx.io.signal);
       await runner.stop('signal');
     });
 }

@@ -33,6 +33,6 @@ describe('livetune run', () => {
     stop.abort();
     const run = await done;
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('runner started');
+    expect(run.stderr).toContain('runner cli-1 (test) started on hype-perp');
   });
 });
