@@ -89,7 +89,6 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
   }
 
   async write(command: WriteCommand): Promise<HubResult<Version>> {
-    this.store.setFact('set', command.set);
     const taken = this.writeLimiter.take();
     if (taken.kind === 'limited') return rateLimited(`set "${command.set}" takes at most ${this.config.writeRatePerS} writes/s (burst ${this.config.writeBurst})`, taken);
     const run = this.#writeLock.then(() => this.#commit(command));

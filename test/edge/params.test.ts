@@ -128,3 +128,14 @@ describe('write preconditions', () => {
     expect(res.status).toBe(412);
   });
 });
+
+describe('HEAD /v1/sets/:set/params', () => {
+  it('answers like GET without a body', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const res = await call('HEAD', `/v1/sets/${set}/params`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(await res.text()).toBe('');
+  });
+});
