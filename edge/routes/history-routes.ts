@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { RollbackBodySchema, type Diff, type Version } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
-import { requireWrite } from '../auth/require-scope.ts';
+import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv } from '../env.ts';
 import { notFound } from '../errors/api-error.ts';
 import { parseBody } from '../http/parse-body.ts';

@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import { MAX_WAIT_S, WriteBodySchema, type Version } from '../../shared/api.ts';
 import { validateParams, describeIssues, DOCUMENT_FIELD } from '../../shared/validate-params.ts';
-import { requireWrite } from '../auth/require-scope.ts';
+import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv, EdgeEnv } from '../env.ts';
 import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-error.ts';
 import { parseBody } from '../http/parse-body.ts';
@@ -71,7 +71,10 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     const body = parseBody(WriteBodySchema, await readJsonBody(c.req.raw), 'write body');
     const precondition = readPrecondition(set, c.req.raw.headers, { required: true });
     const version = unwrap(await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: change(body.params) }));
-    return versionResponse(version, { status: version.kind === 'create' ? 201 : 200 });
+    const created = version.kind === 'create';
+    const response = versionResponse(version, { status: created ? 201 : 200 });
+    if (created) response.headers.set('Location', `/v1/sets/${set}/versions/${version.version}`);
+    return response;
   }
 
   app.put('/v1/sets/:set/params', requireWrite(), (c) =>

@@ -10,6 +10,7 @@ describe('GET/PUT /v1/sets/:set/params', () => {
     const created = await createSet(set, { skew_adjustment_factor: 1.5 });
     expect(created.status).toBe(201);
     expect(created.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(created.headers.get('Location')).toBe(`/v1/sets/${set}/versions/1`);
     const version = VersionSchema.parse(await created.json());
     expect(version).toMatchObject({ set, version: 1, kind: 'create', parent: 0, author: 'ops', message: 'create' });
     expect(version.params).toEqual({ ...DEFAULT_PARAMS, skew_adjustment_factor: 1.5 });
