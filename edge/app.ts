@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { SET_NAME_RULE, isValidSetName } from '../shared/set-name.ts';
-import { authenticate } from './auth/require-scope.ts';
+import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, notFound } from './errors/api-error.ts';
 import { renderError } from './errors/render-error.ts';
