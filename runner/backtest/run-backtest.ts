@@ -45,18 +45,6 @@ export interface BacktestReport {
   final_mid: number;
 }
 
-function mean(values: readonly number[]): number | null {
-  let sum = 0;
-  let n = 0;
-  for (const v of values) {
-    if (Number.isFinite(v)) {
-      sum += v;
-      n++;
-    }
-  }
-  return n > 0 ? sum / n : null;
-}
-
 export function runBacktest(options: BacktestOptions): BacktestReport {
   const { params, seed, durationMs } = options;
   const timerMs = options.timerMs ?? 100;
@@ -87,9 +75,8 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   }
   const acc = sim.accounting;
   const mid = sim.mid();
-  const makerSpreads = acc.fills.filter((f) => f.liquidity === 'maker').map((f) => ((f.side === 'buy' ? f.midAtFill - f.price : f.price - f.midAtFill) / f.midAtFill) * 1e4);
   const inventory = acc.inventoryStats();
-  const markout = (h: number) => mean(acc.markouts[h]!);
+  const markout = (h: number) => acc.meanMarkout(h);
   return {
     scenario: options.scenario,
     seed,
@@ -97,9 +84,9 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     events: sim.events,
     book_events: engine.counters.bookEvents,
     pnl: { total: acc.pnl(mid), fees: acc.fees, max_drawdown: acc.maxDrawdown },
-    fills: { count: acc.fills.length, maker: makerSpreads.length, taker: acc.fills.length - makerSpreads.length, volume_quote: acc.volume },
+    fills: { count: acc.fillCount, maker: acc.makerFillCount, taker: acc.fillCount - acc.makerFillCount, volume_quote: acc.volume },
     markouts_bps: { '1s': markout(0), '5s': markout(1), '30s': markout(MARKOUT_HORIZONS_MS.length - 1) },
-    realized_spread_bps: mean(makerSpreads),
+    realized_spread_bps: acc.meanRealizedSpread(),
     inventory: { ...inventory, final: acc.position },
     orders: {
       placed: engine.counters.placed,

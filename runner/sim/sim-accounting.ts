@@ -21,16 +21,24 @@ export interface SimFillRecord {
 }
 
 export class SimAccounting {
+  /** Fills kept in `fills` at most (older ones, once all their markouts are known, are dropped). */
+  private readonly maxRetainedFills: number;
   cash = 0;
   position = 0;
   fees = 0;
   volume = 0;
   realized = 0;
   private avgPrice = 0;
-  readonly fills: SimFillRecord[] = [];
-  /** markouts[h][i]: fill i's markout at horizon h in bps (positive = the fill made money); NaN until known. */
-  readonly markouts: number[][] = MARKOUT_HORIZONS_MS.map(() => []);
+  /** Fills so far (only the latest `maxRetainedFills` in a long-running live loop). */
+  fills: SimFillRecord[] = [];
+  /** markouts[h][i]: fills[i]'s markout at horizon h in bps (positive = the fill made money); NaN until known. */
+  markouts: number[][] = MARKOUT_HORIZONS_MS.map(() => []);
+  fillCount = 0;
+  makerFillCount = 0;
   private readonly markoutNext = MARKOUT_HORIZONS_MS.map(() => 0);
+  private readonly markoutSum = MARKOUT_HORIZONS_MS.map(() => 0);
+  private readonly markoutCount = MARKOUT_HORIZONS_MS.map(() => 0);
+  private spreadSum = 0;
   private lastTime = 0;
   private startTime = 0;
   private qIntegral = 0;
@@ -39,9 +47,10 @@ export class SimAccounting {
   private peakPnl = 0;
   maxDrawdown = 0;
 
-  constructor(startTime = 0) {
+  constructor(startTime = 0, maxRetainedFills = Number.POSITIVE_INFINITY) {
     this.lastTime = startTime;
     this.startTime = startTime;
+    this.maxRetainedFills = maxRetainedFills;
   }
 
   recordFill(fill: SimFillRecord): void {
@@ -61,6 +70,11 @@ export class SimAccounting {
     this.volume += fill.size * fill.price;
     this.fills.push(fill);
     for (const m of this.markouts) m.push(Number.NaN);
+    this.fillCount++;
+    if (fill.liquidity === 'maker') {
+      this.makerFillCount++;
+      this.spreadSum += ((fill.side === 'buy' ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) * 1e4;
+    }
     if (Math.abs(this.position) > this.maxAbsPosition) this.maxAbsPosition = Math.abs(this.position);
   }
 
@@ -78,14 +92,39 @@ export class SimAccounting {
       const horizon = MARKOUT_HORIZONS_MS[h]!;
       while (i < fills.length && fills[i]!.time + horizon <= now) {
         const f = fills[i]!;
-        this.markouts[h]![i] = ((f.side === 'buy' ? mid - f.price : f.price - mid) / f.price) * 1e4;
+        const markout = ((f.side === 'buy' ? mid - f.price : f.price - mid) / f.price) * 1e4;
+        this.markouts[h]![i] = markout;
+        this.markoutSum[h]! += markout;
+        this.markoutCount[h]!++;
         i++;
       }
       this.markoutNext[h] = i;
     }
+    if (fills.length > this.maxRetainedFills) this.trim();
     const pnl = this.pnl(mid);
     if (pnl > this.peakPnl) this.peakPnl = pnl;
     else if (this.peakPnl - pnl > this.maxDrawdown) this.maxDrawdown = this.peakPnl - pnl;
+  }
+
+  /** Mean markout per fill at horizon index `h` (of MARKOUT_HORIZONS_MS), bps; null before any. */
+  meanMarkout(h: number): number | null {
+    const n = this.markoutCount[h]!;
+    return n > 0 ? this.markoutSum[h]! / n : null;
+  }
+
+  /** Mean realized spread of maker fills (signed distance from the mid at the fill), bps. */
+  meanRealizedSpread(): number | null {
+    return this.makerFillCount > 0 ? this.spreadSum / this.makerFillCount : null;
+  }
+
+  /** Drops the oldest fills whose every markout is known, down to half the limit (amortized copies). */
+  private trim(): void {
+    const done = Math.min(...this.markoutNext);
+    const drop = Math.min(done, this.fills.length - Math.floor(this.maxRetainedFills / 2));
+    if (drop <= 0) return;
+    this.fills = this.fills.slice(drop);
+    this.markouts = this.markouts.map((m) => m.slice(drop));
+    for (let h = 0; h < this.markoutNext.length; h++) this.markoutNext[h]! -= drop;
   }
 
   /** Mark-to-market P&L: cash + position·mid. */

@@ -81,12 +81,13 @@ export class SimExchange implements Venue {
   private fillSeq = 0;
   private readonly toPrice = (ticks: number): number => fromUnits(ticks, this.market.tick);
 
-  constructor(knobs: ScenarioKnobs, seed: number, startTime = 0) {
+  /** `maxRetainedFills` bounds the fill list of a long-running live loop (reports use running sums). */
+  constructor(knobs: ScenarioKnobs, seed: number, startTime = 0, maxRetainedFills = Number.POSITIVE_INFINITY) {
     this.market = { tick: knobs.tick, lot: knobs.lot };
     this.levels = knobs.levels;
     this.invTick = 1 / knobs.tick;
     this.now = startTime;
-    this.accounting = new SimAccounting(startTime);
+    this.accounting = new SimAccounting(startTime, maxRetainedFills);
     this.synthetic = new SyntheticMarket(knobs, seed, startTime);
     this.bidSz = this.synthetic.bidSz;
     this.askSz = this.synthetic.askSz;

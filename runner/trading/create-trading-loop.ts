@@ -16,6 +16,8 @@ import { QuotingEngine, type EngineLogger } from '../strategy/quoting-engine.ts'
 import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
 import type { TradingLoop, TradingLoopFactory, TradingLoopOptions, TradingSnapshot } from './trading-loop-contract.ts';
 
+const RETAINED_FILLS = 10_000;
+
 export interface TradingLoopDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Sim scenario (else `LIVETUNE_SIM_SCENARIO`, else calm). */
@@ -75,7 +77,8 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     };
     let sim: SimExchange | null = null;
     let paper: PaperVenue | null = null;
-    if (options.venue === 'sim') sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm'), options.seed);
+    // A live loop runs for days: the simulator keeps only its latest fills (reports use running sums).
+    if (options.venue === 'sim') sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm'), options.seed, 0, RETAINED_FILLS);
     else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
     else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
     const venue = (sim ?? paper)!;

@@ -49,6 +49,7 @@ const BOOK_CAPACITY = 64;
 /** Hyperliquid drops a connection that sent nothing for a minute; a ping every 30 s keeps it. */
 const PING_EVERY_MS = 30_000;
 const PING = JSON.stringify({ method: 'ping' });
+const RETAINED_FILLS = 10_000;
 
 export class PaperVenue implements Venue {
   readonly symbol: string;
@@ -93,7 +94,8 @@ export class PaperVenue implements Venue {
     this.WebSocketCtor = options.WebSocketCtor ?? WebSocket;
     this.logger = options.logger ?? SILENT;
     this.pumpMs = options.pumpMs ?? 25;
-    this.accounting = new SimAccounting(this.clock());
+    // A paper session runs for days: keep the latest fills only (the figures are running sums).
+    this.accounting = new SimAccounting(this.clock(), RETAINED_FILLS);
   }
 
   setListener(listener: VenueListener): void {

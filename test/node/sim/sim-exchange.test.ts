@@ -144,3 +144,24 @@ describe('backtest report', () => {
     expect(text).toMatch(/markouts {2}1s -?\d/);
   });
 });
+
+describe('accounting retention', () => {
+  it('keeps running figures exact when old fills are dropped from a long-running loop', async () => {
+    const { SimAccounting } = await import('../../../runner/sim/sim-accounting.ts');
+    const all = new SimAccounting(0);
+    const kept = new SimAccounting(0, 5);
+    for (let i = 0; i < 200; i++) {
+      const fill = { time: i * 1000, orderId: i, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const), price: 100 + (i % 7) * 0.01, size: 0.1, fee: 0.0015, liquidity: 'maker' as const, midAtFill: 100.02 };
+      for (const acc of [all, kept]) {
+        acc.advance(i * 1000, 100 + (i % 5) * 0.01);
+        acc.recordFill(fill);
+      }
+    }
+    for (const acc of [all, kept]) acc.advance(300_000, 100);
+    expect(kept.fills.length).toBeLessThanOrEqual(5);
+    expect(kept.fillCount).toBe(200);
+    for (const h of [0, 1, 2]) expect(kept.meanMarkout(h)).toBeCloseTo(all.meanMarkout(h)!, 12);
+    expect(kept.meanRealizedSpread()).toBeCloseTo(all.meanRealizedSpread()!, 12);
+    expect(kept.pnl(100)).toBeCloseTo(all.pnl(100), 12);
+  });
+});
