@@ -3,11 +3,10 @@
  * market (synthetic-market.ts) plus our orders and the messages between us and the exchange.
  *
  * Our orders: entry, cancel and answers delayed by `orderLatencyMs`, books by `marketDataLatencyMs`.
- * A post-only order that would cross is rejected. A resting order joins the queue behind the
- * displayed size at its price; traded volume at that price consumes the queue ahead first; the
- * queue ahead only shrinks (people behind us cannot jump ahead; people ahead cancel). When the
- * efficient price moves through our order, it fills at our price: the stale quote is picked off.
- * Maker and taker fees from the scenario.
+ * A post-only order that would cross is rejected. Resting orders fill by the maker queue model the
+ * paper venue uses too (maker-queue.ts): behind the displayed size at the price, the queue ahead
+ * consumed first and only ever shrinking; a book that moves through the order fills it at its price
+ * (the stale quote is picked off). Maker and taker fees from the scenario.
  *
  * Drive it with `advanceTo(t)` (or `processNext(limit)` one event at a time). Nothing here reads a
  * clock or a timer: a backtest runs as fast as the CPU allows.
@@ -15,6 +14,7 @@
 import type { MarketSpec } from '../strategy/compute-quote.ts';
 import { fromUnits } from '../strategy/tick-math.ts';
 import { createBookView, type BookView } from '../venues/book-view.ts';
+import { fillFromBook, fillFromTrade } from '../venues/maker-queue.ts';
 import type { EndReason, Fill, OrderRequest, RejectReason, Side, Venue, VenueListener } from '../venues/venue.ts';
 import { MarketDataRing } from './market-data-ring.ts';
 import type { ScenarioKnobs } from './scenarios.ts';
@@ -130,11 +130,11 @@ export class SimExchange implements Venue {
   }
 
   bestBid(): number {
-    return this.synthetic.bestBidTick / this.invTick;
+    return this.toPrice(this.synthetic.bestBidTick);
   }
 
   bestAsk(): number {
-    return this.synthetic.bestAskTick / this.invTick;
+    return this.toPrice(this.synthetic.bestAskTick);
   }
 
   restingOrders(): readonly Readonly<SimOrder>[] {
@@ -190,21 +190,11 @@ export class SimExchange implements Venue {
 
   /** Orders the new book has crossed fill at their price; the rest keep at most the new depth ahead. */
   private sweepAndRequeue(): void {
+    const bestBid = this.bestBid();
+    const bestAsk = this.bestAsk();
     for (let i = this.resting.length - 1; i >= 0; i--) {
       const o = this.resting[i]!;
-      if (o.side === 'buy') {
-        if (o.tick >= this.synthetic.bestAskTick) this.makerFill(o, o.remaining);
-        else {
-          const lvl = this.synthetic.bestBidTick - o.tick;
-          if (lvl < 0) o.queueAhead = 0;
-          else if (lvl < this.levels && this.bidSz[lvl]! < o.queueAhead) o.queueAhead = this.bidSz[lvl]!;
-        }
-      } else if (o.tick <= this.synthetic.bestBidTick) this.makerFill(o, o.remaining);
-      else {
-        const lvl = o.tick - this.synthetic.bestAskTick;
-        if (lvl < 0) o.queueAhead = 0;
-        else if (lvl < this.levels && this.askSz[lvl]! < o.queueAhead) o.queueAhead = this.askSz[lvl]!;
-      }
+      this.settleMaker(o, fillFromBook(o, bestBid, bestAsk, this.synthetic.displayedAt(o.side === 'buy', o.tick)));
     }
   }
 
@@ -237,18 +227,17 @@ export class SimExchange implements Venue {
       if (buying ? tick > limitTick : tick < limitTick) break;
       let avail = sizes[lvl]!;
       if (withOurs) {
+        const price = this.toPrice(tick);
         for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
           const o = this.resting[i]!;
-          if (o.tick !== tick || (o.side === 'sell') !== buying) continue;
-          const ahead = Math.min(o.queueAhead, avail, left);
-          o.queueAhead -= ahead;
+          if (o.tick !== tick || o.side === side) continue;
+          const aheadBefore = o.queueAhead;
+          const mine = fillFromTrade(o, side, price, left);
+          // The displayed size ahead of us traded too: it leaves the level.
+          const ahead = aheadBefore - o.queueAhead;
           avail -= ahead;
-          left -= ahead;
-          if (left > 1e-12) {
-            const mine = Math.min(left, o.remaining);
-            left -= mine;
-            if (this.makerFill(o, mine)) i--;
-          }
+          left -= ahead + mine;
+          if (this.settleMaker(o, mine)) i--;
         }
       }
       const taken = Math.min(left, avail);
@@ -263,13 +252,16 @@ export class SimExchange implements Venue {
 
   /** Our orders priced better than the displayed best are first in line for an aggressor. */
   private fillInsideSpread(buying: boolean, left: number): number {
+    const side: Side = buying ? 'buy' : 'sell';
+    const bestPrice = buying ? this.bestAsk() : this.bestBid();
     for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
       const o = this.resting[i]!;
       const inside = buying ? o.side === 'sell' && o.tick < this.synthetic.bestAskTick : o.side === 'buy' && o.tick > this.synthetic.bestBidTick;
       if (!inside) continue;
-      const mine = Math.min(left, o.remaining);
+      // A trade at the displayed best went through our better price: we were hit first.
+      const mine = fillFromTrade(o, side, bestPrice, left);
       left -= mine;
-      if (this.makerFill(o, mine)) i--;
+      if (this.settleMaker(o, mine)) i--;
     }
     return left;
   }
@@ -333,14 +325,18 @@ export class SimExchange implements Venue {
       this.reply({ kind: 'rejected', id: req.id, reason: 'post_only_would_cross' });
       return;
     }
-    this.resting.push({ id: req.id, side: req.side, tick, price: req.price, size: req.size, remaining: req.size, queueAhead: this.displayedAt(req.side, req.price) });
+    // On the tick grid exactly, so the queue model's price comparisons are exact.
+    this.resting.push({ id: req.id, side: req.side, tick, price: this.toPrice(tick), size: req.size, remaining: req.size, queueAhead: this.displayedAt(req.side, req.price) });
     this.reply({ kind: 'accepted', id: req.id });
   }
 
-  /** Books a maker fill of `qty` on `o`; returns true when it removed the order (fully filled). */
-  private makerFill(o: SimOrder, qty: number): boolean {
+  /**
+   * Books a maker fill of `qty` the queue model already took off `o.remaining`; returns true when
+   * it removed the order (fully filled).
+   */
+  private settleMaker(o: SimOrder, qty: number): boolean {
     if (qty <= 1e-12) return false;
-    o.remaining = Math.round((o.remaining - qty) * 1e9) / 1e9;
+    o.remaining = Math.round(o.remaining * 1e9) / 1e9;
     this.book(o.id, o.side, o.price, qty, 'maker');
     if (o.remaining > 1e-12) return false;
     this.resting.splice(this.resting.indexOf(o), 1);
