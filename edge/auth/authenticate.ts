@@ -16,6 +16,8 @@ function bearer(header: string | undefined): string | undefined {
 
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
+    // '/v1/sets' and '/v1/sets/*' both match the list route: verify once.
+    if (c.get('principal') !== undefined) return next();
     const token = bearer(c.req.header('Authorization'));
     if (token === undefined) {
       throw new ApiError({ status: 401, code: 'unauthorized', message: 'missing bearer token: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer realm="livetune"' } });
