@@ -214,6 +214,11 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     }
   }
 
+  override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
+    // The runtime drops the socket itself; the runner reconnects and is sent the current version.
+    console.warn(JSON.stringify({ event: 'watch_socket_error', error: String(error) }));
+  }
+
   #broadcast(message: string): void {
     for (const ws of this.ctx.getWebSockets()) {
       try {

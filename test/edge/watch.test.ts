@@ -1,4 +1,4 @@
-import { runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { FleetSchema, WatchServerMessageSchema, type WatchServerMessage } from '../../shared/api.ts';
@@ -93,6 +93,21 @@ describe('watch WebSocket', () => {
     await next(1);
     const hub = env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set));
     expect(await runInDurableObject(hub, (instance: ParamsHub) => instance.activity())).toMatchObject({ sockets: 1 });
+    ws.close(1000);
+  });
+});
+
+describe('watch across hibernation', () => {
+  it('still pushes to a socket after the hub was evicted from memory (sockets hibernated)', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const { ws, messages, next } = await watch(set);
+    await next(1);
+    await evictDurableObject(env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set)));
+    // A fresh instance rebuilds its head from SQLite and finds the socket via getWebSockets().
+    expect((await putParams(set, 1, { order_size: 2 }, 'after eviction')).status).toBe(200);
+    await next(2);
+    expect(messages[1]).toMatchObject({ type: 'version', version: { version: 2, params: { order_size: 2 } } });
     ws.close(1000);
   });
 });
