@@ -56,3 +56,25 @@ describe('the edge over real HTTP (wrangler dev)', () => {
     expect(history.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
   });
 });
+
+describe('startEdge options', () => {
+  it('passes vars over wrangler.toml (a tight write limit answers 429 with Retry-After)', async () => {
+    const tight = await startEdge({ vars: { WRITE_RATE_PER_S: '0.01', WRITE_BURST: '1' }, tokens: { write: 'tight-write-token' } });
+    try {
+      const put = (headers: Record<string, string>) =>
+        fetch(`${tight.url}/v1/sets/tight/params`, {
+          method: 'PUT',
+          headers: { Authorization: 'Bearer tight-write-token', 'Content-Type': 'application/json', ...headers },
+          body: JSON.stringify({ params: {}, message: 'm' }),
+        });
+      expect((await put({ 'If-None-Match': '*' })).status).toBe(201);
+      const limited = await put({ 'If-Match': etagFor('tight', 1) });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await tight.stop();
+    }
+    // Stopped by pid: nothing answers on its port any more.
+    await expect(fetch(`${tight.url}/v1/schema`)).rejects.toThrow();
+  });
+});

@@ -149,6 +149,9 @@ export async function startEdge({ persistDir, tokens = {}, port, vars = {}, star
           CI: 'true',
           WRANGLER_SEND_METRICS: 'false',
           CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+          // Load the generated env file (and only it: with --env-file, a developer's .dev.vars is ignored).
+          CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'true',
+          CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
           NO_COLOR: '1',
           FORCE_COLOR: '0',
         },
