@@ -14,6 +14,7 @@ import { computeQuoteInto, createQuote, type Quote, type QuoteOptions, type Quot
 import { FillLedger } from './fill-ledger.ts';
 import { planLiquidationStep } from './liquidation-step.ts';
 import { applyBookUpdate, createStrategyState, type StrategyState } from './strategy-state.ts';
+import { lotFloor } from './tick-math.ts';
 import { isLive, type TrackedOrder } from './tracked-order.ts';
 
 /** No book for this long and every resting order is cancelled (spec: stale feed). */
@@ -258,26 +259,43 @@ export class QuotingEngine implements VenueListener {
       this.cancelAll();
       return;
     }
-    this.manageSide('buy', quote.bid, params.requote_threshold_bps);
-    this.manageSide('sell', quote.ask, params.requote_threshold_bps);
-    this.liquidate(quote.control.buyRate, quote.control.sellRate);
+    const reduceOnly = quote.mode === 'reduce_only';
+    this.manageSide('buy', quote.bid, params, reduceOnly);
+    this.manageSide('sell', quote.ask, params, reduceOnly);
+    this.liquidate(quote.control.buyRate, quote.control.sellRate, params, reduceOnly);
   }
 
-  private manageSide(side: Side, want: QuoteSide, thresholdBps: number): void {
+  /**
+   * How much more our orders on `side` (other than `except`) may add before Q passes its bound:
+   * ±max_position, or 0 in reduce-only. The spec sizes a quote from Q alone; counting what our other
+   * live orders on that side could still fill (a liquidation IOC next to a resting bid) keeps the
+   * bound true even when both fill.
+   */
+  private room(side: Side, params: Readonly<Params>, reduceOnly: boolean, except: TrackedOrder | null): number {
+    const q = this.ledger.position;
+    const limit = reduceOnly ? 0 : params.max_position;
+    const used = side === 'buy' ? q : -q;
+    let exposure = 0;
+    for (const o of this.orders.values()) if (o !== except && o.side === side && isLive(o)) exposure += o.size - o.filled;
+    return lotFloor(limit - used - exposure, this.venue.market.lot);
+  }
+
+  private manageSide(side: Side, want: QuoteSide, params: Readonly<Params>, reduceOnly: boolean): void {
     const order = side === 'buy' ? this.bidOrder : this.askOrder;
+    const size = want.size > 0 ? Math.min(want.size, this.room(side, params, reduceOnly, order)) : 0;
     if (order !== null) {
       if (order.cancelRequested || order.status === 'pending') return;
       const movedBps = (Math.abs(want.price - order.price) / order.price) * 1e4;
-      if (want.size <= 0 || want.size !== order.size || movedBps > thresholdBps) this.cancel(order);
+      if (size <= 0 || size !== order.size || movedBps > params.requote_threshold_bps) this.cancel(order);
       return;
     }
-    if (want.size <= 0 || (side === 'buy' ? this.holdBid : this.holdAsk)) return;
-    const placed = this.send(side, want.price, want.size, 'post_only', false);
+    if (size <= 0 || (side === 'buy' ? this.holdBid : this.holdAsk)) return;
+    const placed = this.send(side, want.price, size, 'post_only', reduceOnly);
     if (side === 'buy') this.bidOrder = placed;
     else this.askOrder = placed;
   }
 
-  private liquidate(buyRate: number, sellRate: number): void {
+  private liquidate(buyRate: number, sellRate: number, params: Readonly<Params>, reduceOnly: boolean): void {
     if (buyRate <= 0 && sellRate <= 0) {
       // u ≤ u*: stop; the next episode's first step uses the capped Δt.
       this.lastLiquidationAt = Number.NEGATIVE_INFINITY;
@@ -288,9 +306,11 @@ export class QuotingEngine implements VenueListener {
     const s = this.state;
     const step = planLiquidationStep(now, this.lastLiquidationAt, buyRate, sellRate, s.inventory, s.bestBid, s.bestAsk, this.venue.market);
     if (step === null) return;
+    const size = Math.min(step.size, this.room(step.side, params, reduceOnly, null));
+    if (size <= 0) return;
     this.lastLiquidationAt = now;
     this.counters.liquidationOrders++;
-    this.liquidationOrder = this.send(step.side, step.price, step.size, 'ioc', true);
+    this.liquidationOrder = this.send(step.side, step.price, size, 'ioc', true);
   }
 
   private send(side: Side, price: number, size: number, type: OrderType, reduceOnly: boolean): TrackedOrder {
