@@ -165,6 +165,17 @@ describe('quoting engine', () => {
     expect(venue.placed).toHaveLength(4);
   });
 
+  it('follows the health policy: widen doubles the offsets, reduce_only quotes only the reducing side', () => {
+    policy = 'widen';
+    engine.onBook(bookAround(100));
+    expect(venue.placed.map((o) => o.price)).toEqual([99.9, 100.1]);
+    const fresh = new FakeVenue();
+    const reducing = new QuotingEngine({ venue: fresh, params: { get: () => DEFAULT_PARAMS }, policy: () => 'reduce_only', clock: () => 0 });
+    reducing.onPosition('SIM', 0.1);
+    reducing.onBook(bookAround(100));
+    expect(fresh.placed).toEqual([{ id: 1, side: 'sell', price: expect.any(Number), size: 0.1, type: 'post_only', reduceOnly: true }]);
+  });
+
   it('a params swap between two events changes the very next decision', () => {
     engine.onBook(bookAround(100));
     expect(engine.lastQuote().control.bidBps).toBe(5);
