@@ -7,11 +7,20 @@ import type { Context } from 'hono';
 import type { ErrorBody } from '../../shared/api-error.ts';
 import { ApiError } from './api-error.ts';
 
+/** Durable Object failures that say a retry may work (reset, overloaded): 503, not a bug. */
+function isTransient(error: Error): boolean {
+  const flags = error as Error & { retryable?: boolean; overloaded?: boolean };
+  return flags.retryable === true || flags.overloaded === true;
+}
+
+function toApiError(error: Error): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isTransient(error)) return new ApiError({ status: 503, code: 'unavailable', message: 'the edge is briefly unavailable; retry shortly', headers: { 'Retry-After': '1' } });
+  return new ApiError({ status: 500, code: 'internal', message: 'internal error' });
+}
+
 export function renderError(error: Error, c: Context): Response {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : new ApiError({ status: 500, code: 'internal', message: 'internal error' });
+  const apiError = toApiError(error);
   if (!(error instanceof ApiError)) {
     console.error(JSON.stringify({ event: 'internal_error', method: c.req.method, path: c.req.path, error: String(error) }));
   }

@@ -106,6 +106,22 @@ describe('storage', () => {
     expect(missing.status).toBe(503);
   });
 
+  it('answers 503 when the hub fails transiently, 500 without details when it breaks', async () => {
+    const set = freshSet();
+    const failing = (error: Error) => () => ({ versions: () => Promise.reject(error) }) as unknown as HubStub;
+    const transient = Object.assign(new Error('Durable Object reset because its code was updated.'), { retryable: true });
+    const get = (app: ReturnType<typeof createApp>) =>
+      app.request(`${ORIGIN}/v1/sets/${set}/versions`, { headers: { Authorization: `Bearer ${WRITE_TOKEN}` } }, env);
+    const unavailable = await get(createApp({ hubFor: failing(transient) }));
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('Retry-After')).toBe('1');
+    expect((await errorOf(unavailable)).code).toBe('unavailable');
+    const broken = await get(createApp({ hubFor: failing(new Error('secret internals: token=abc')) }));
+    expect(broken.status).toBe(500);
+    const error = await errorOf(broken);
+    expect(error).toEqual({ code: 'internal', message: 'internal error' });
+  });
+
   it('answers fresh reads without the stale header', async () => {
     const set = freshSet();
     await createSet(set);
