@@ -67,6 +67,8 @@ async function selectSet(name) {
   $('diff-result').replaceChildren();
   $('edit-errors').replaceChildren();
   delete $('json-text').dataset.touched;
+  $('params-title').textContent = 'Parameters · ' + name + ' (loading)';
+  $('params-meta').textContent = '';
   buildParamRows();
   try {
     await loadHead();

@@ -27,11 +27,11 @@ function renderHistory() {
   const head = state.head ? state.head.version : null;
   const rows = state.history.map((v) => h('tr', { 'data-version': v.version }, [
     h('td', { class: 'num' }, [h('strong', { text: 'v' + v.version }), ' ', v.version === head ? badge('current', 'ok') : null, ' ', kindBadge(v)]),
-    h('td', { class: 'small when', text: fmtTime(v.created_at) }),
+    h('td', { class: 'small when', title: fmtTime(v.created_at) }, [h('div', { text: fmtTime(v.created_at).slice(0, 10) }), h('div', { class: 'muted', text: fmtTime(v.created_at).slice(11) })]),
     h('td', { text: v.author }),
     h('td', { text: v.message }),
     h('td', {}, [v.version === head ? null
-      : h('button', { type: 'button', class: 'link', 'data-rollback': v.version, text: 'Roll back to v' + v.version, onclick: () => openRollback(v.version) })]),
+      : h('button', { type: 'button', class: 'link', 'data-rollback': v.version, title: 'Roll back to v' + v.version, text: 'Roll back', onclick: () => openRollback(v.version) })]),
   ]));
   $('history-table').tBodies[0].replaceChildren(...rows);
   $('history-more').hidden = !state.nextBefore;

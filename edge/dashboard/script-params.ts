@@ -30,7 +30,7 @@ function buildParamRows() {
       h('td', {}, [h('div', { class: 'mono', text: key }), h('div', { class: 'desc', text: s.description || '' })]),
       current,
       h('td', {}, [input, error]),
-      h('td', { class: 'small accepted', title: describeExpected(s), text: compactExpected(s) }),
+      h('td', { class: 'small accepted' + (Array.isArray(s.enum) ? '' : ' range'), title: describeExpected(s), text: compactExpected(s) }),
       h('td', { class: 'num muted', text: s.default === undefined ? '—' : fmtValue(s.default) }),
     ]);
     body.append(tr);

@@ -35,7 +35,7 @@ header.top label { display: flex; align-items: center; gap: 8px; color: #c9d6e3;
 .login p { margin: 0 0 18px; }
 .login form { display: grid; gap: 10px; }
 
-main.app { padding: 16px 20px 40px; display: grid; gap: 16px; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); align-items: start; max-width: 1500px; margin: 0 auto; }
+main.app { padding: 16px 20px 40px; display: grid; gap: 16px; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); align-items: start; max-width: 1500px; margin: 0 auto; }
 .wide { grid-column: 1 / -1; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .card > .head { display: flex; align-items: baseline; gap: 12px; margin-bottom: 10px; }
@@ -45,11 +45,13 @@ table { width: 100%; border-collapse: collapse; }
 th { text-align: left; font-weight: 600; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .4px; padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { padding: 6px 8px; border-bottom: 1px solid #eef1f4; vertical-align: top; }
 tr:last-child td { border-bottom: 0; }
-td .desc { color: var(--muted); font-size: 12px; margin-top: 2px; max-width: 360px; }
+td .desc { color: var(--muted); font-size: 12px; margin-top: 2px; max-width: 340px; }
+.card { overflow-x: auto; }
 td.when { white-space: nowrap; }
 tr.changed td { background: var(--changed); }
 tr.invalid td { background: var(--bad-bg); }
-td.accepted { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; color: var(--muted); }
+td.accepted.range { white-space: nowrap; }
+td.accepted { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; color: var(--muted); }
 button.link { white-space: nowrap; }
 .field-error { color: var(--bad); font-size: 12px; margin-top: 3px; }
 
@@ -92,7 +94,8 @@ tr.silent td { color: #9aa5b1; }
 .notice.info { background: var(--info-bg); color: #0a3069; border: 1px solid #b6e3ff; }
 .notice.ok { background: var(--ok-bg); color: #116329; border: 1px solid #aceebb; }
 .notice ul { margin: 6px 0 0; padding-left: 20px; }
-#banner { position: sticky; top: 0; z-index: 5; }
+#banner { padding: 12px 20px 0; max-width: 1500px; margin: 0 auto; }
+#banner:empty { display: none; }
 
 .diff-controls { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; flex-wrap: wrap; }
 td.from { color: var(--bad); }

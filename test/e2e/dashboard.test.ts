@@ -1,0 +1,188 @@
+/**
+ * The operator dashboard in a real browser: Debian's Chromium (headless, driven by playwright-core)
+ * against a real `wrangler dev` edge and a real runner process. An operator signs in, changes a
+ * parameter with a message, sees the new version in the history and applied by the runner in the
+ * fleet table, and rolls back through the confirmation dialog. The page is only ever driven the way
+ * a person would drive it; the API is read directly only to check what the page claims.
+ *
+ * Without /usr/bin/chromium the suite is skipped (and says why) on a workstation; in CI (CI=true)
+ * a missing Chromium is a failure. Every process started here is killed by pid in afterAll.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
+import { createSet, fleet, head } from './helpers/edge-http.ts';
+import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
+import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
+const SET = 'dash-e2e';
+const RUNNER_ID = 'dash-tokyo-1';
+const REGION = 'ap-northeast-1';
+
+const hasChromium = existsSync(CHROMIUM);
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+if (!hasChromium && !inCi) {
+  console.warn(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true this is a failure`);
+}
+
+type Edge = Awaited<ReturnType<typeof startEdge>>;
+
+describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium', () => {
+  let edge: Edge | undefined;
+  let browserServer: BrowserServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const writes: string[] = [];
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package; the dashboard test must run in CI`);
+    const persistDir = mkdtempSync(join(tmpdir(), 'lt-dash-edge-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'lt-dash-runner-'));
+    dirs.push(persistDir, cacheDir);
+    edge = await startEdge({ persistDir });
+    await createSet(edge.url, edge.tokens.write, SET, { ...DEFAULT_PARAMS }, 'e2e: dashboard set at the defaults');
+    const runner = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: RUNNER_ID, region: REGION, cacheDir });
+    await runner.waitForStatus((s) => s.version === 1, { what: 'version 1 applied' });
+
+    // launchServer, not launch: only the server hands out the browser's process, so afterAll can kill it by pid.
+    // Each launch gets a fresh temporary profile (user-data dir) that Playwright deletes on close.
+    browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.connect(browserServer.wsEndpoint());
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A CSP violation is reported on the console: the page must run under its own policy. Failed
+      // requests are logged there too (the 401 of the wrong token below is expected).
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (request.method() !== 'GET') writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+  });
+
+  afterAll(async () => {
+    const pid = browserServer?.process().pid;
+    await browser?.close().catch(() => undefined);
+    await browserServer?.close().catch(() => undefined);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone after close().
+      }
+    }
+    await stopAllRunners();
+    await edge?.kill();
+    await stopAllEdges();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows nothing but the login form until a token works', async () => {
+    await page.goto(edge!.url);
+    await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
+    expect(await page.locator('header.top, main.app').count()).toBe(0);
+
+    await page.fill('#token', 'not-a-token');
+    await page.click('#login-submit');
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('401');
+    expect(await page.locator('main.app').count()).toBe(0);
+
+    await page.fill('#token', edge!.tokens.write);
+    await page.click('#login-submit');
+    await page.locator('#set-picker').waitFor();
+    expect(await page.locator('#login').count()).toBe(0);
+    await page.selectOption('#set-picker', SET);
+    await page.locator('#params-title').filter({ hasText: `${SET} v1` }).waitFor();
+  });
+
+  it('shows the current params with the derived figures of shared/hints.ts', async () => {
+    const hints = paramsHints(DEFAULT_PARAMS);
+    const liquidation = page.locator('[data-hint="liquidation"] .value');
+    expect(await liquidation.textContent()).toBe(`|Q| > ${Number(hints.liquidation_start_inventory.toFixed(3))}`);
+    expect(await page.locator('[data-hint="liquidation"]').textContent()).toContain(`|Q|/Qmax > ${Number(hints.liquidation_start_ratio.toFixed(3))}`);
+    expect(await page.locator('[data-hint="min-offset"] .value').textContent()).toBe(`${hints.min_offset_bps} bps`);
+    await expect.poll(() => page.locator('tr[data-key="base_half_spread_bps"] td.current').textContent()).toBe('5');
+  });
+
+  it('refuses an out-of-range value in the browser, before anything is sent', async () => {
+    await page.fill('input[data-key="base_half_spread_bps"]', '5000');
+    const row = page.locator('tr[data-key="base_half_spread_bps"]');
+    await expect.poll(() => row.getAttribute('class')).toContain('invalid');
+    expect(await row.locator('.field-error').textContent()).toContain('(0, 1000]');
+    expect(await page.locator('#apply').isDisabled()).toBe(true);
+    expect(writes).toEqual([]);
+  });
+
+  it('applies a change with a message; history and the runner in the fleet table show it', async () => {
+    await page.fill('input[data-key="base_half_spread_bps"]', '8');
+    await page.click('#apply');
+    // Without a message nothing is sent: the message is the audit trail.
+    await expect.poll(() => page.locator('#edit-errors').textContent()).toContain('message is required');
+    expect(writes).toEqual([]);
+
+    await page.fill('#message', 'e2e: widen to 8 bps while the book is thin');
+    await page.click('#apply');
+    await page.locator('#params-title').filter({ hasText: `${SET} v2` }).waitFor();
+    expect(writes).toEqual([`PATCH /v1/sets/${SET}/params`]);
+
+    const v2 = (await head(edge!.url, edge!.tokens.read, SET))!.version;
+    expect(v2.params.base_half_spread_bps).toBe(8);
+    const historyRow = page.locator('#history-table tr[data-version="2"]');
+    await expect.poll(() => historyRow.textContent()).toContain('e2e: widen to 8 bps while the book is thin');
+    expect(await historyRow.textContent()).toContain(v2.author);
+
+    // The real runner applies v2 and reports it; the page shows that without a reload.
+    const runnerRow = page.locator(`#fleet-table tr[data-runner="${RUNNER_ID}"]`);
+    await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v2\s*current/);
+    expect(await runnerRow.textContent()).toContain(REGION);
+    expect((await fleet(edge!.url, edge!.tokens.read, SET)).runners.find((r) => r.runner_id === RUNNER_ID)?.applied_version).toBe(2);
+  });
+
+  it('rolls back only after confirmation, and the runner follows', async () => {
+    await page.click('#history-table button[data-rollback="1"]');
+    const dialog = page.locator('#rollback-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.locator('tr[data-key="base_half_spread_bps"]').textContent()).toMatch(/8\s*5/);
+
+    await page.click('#rollback-confirm');
+    await expect.poll(() => page.locator('#rollback-errors').textContent()).toContain('reason is required');
+    expect(writes.filter((w) => w.includes('/rollback'))).toEqual([]);
+
+    await page.fill('#rollback-message', 'e2e: back to the defaults, markouts got worse');
+    await page.click('#rollback-confirm');
+    await page.locator('#params-title').filter({ hasText: `${SET} v3` }).waitFor();
+    expect(await dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#history-table tr[data-version="3"]').textContent()).toContain('rollback to v1');
+    expect(await page.locator('tr[data-key="base_half_spread_bps"] td.current').textContent()).toBe('5');
+
+    const runnerRow = page.locator(`#fleet-table tr[data-runner="${RUNNER_ID}"]`);
+    await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v3\s*current/);
+  });
+
+  it('shows the diff between any two versions', async () => {
+    await page.selectOption('#diff-from', '1');
+    await page.selectOption('#diff-to', '2');
+    await page.click('#diff-show');
+    const row = page.locator('#diff-result tr[data-key="base_half_spread_bps"]');
+    await expect.poll(() => row.textContent()).toMatch(/5\s*8/);
+    expect(await page.locator('#diff-result tbody tr').count()).toBe(1);
+  });
+
+  it('ran under its own Content-Security-Policy without a script error', async () => {
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
