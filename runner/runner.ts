@@ -4,7 +4,7 @@
  * server. Every side effect is a dependency with a production default; `main.ts` only parses the
  * command line and handles signals.
  */
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
 import { nodeAtomicFs, type AtomicFs } from './cache/atomic-write.ts';
@@ -18,7 +18,7 @@ import { buildStatus, reportFromStatus, type RunnerStatus } from './status/runne
 import { createRunnerMetrics } from './status/runner-metrics.ts';
 import { startStatusServer, type StatusServer } from './status/status-server.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './sync/backoff.ts';
-import { createEdgeHttp } from './sync/edge-http.ts';
+import { createEdgeAgent, createEdgeHttp } from './sync/edge-http.ts';
 import { HttpSync } from './sync/http-sync.ts';
 import { loadInitialParams, StartupError } from './sync/initial-params.ts';
 import { Reporter } from './sync/reporter.ts';
@@ -92,6 +92,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   let startedFrom: ParamsOrigin;
   let sync: SyncLoop | null = null;
   let watcher: ParamsFileWatcher | null = null;
+  let ownAgent: Agent | null = null;
   /** The last rejected edit of the params file (file mode), until a good edit replaces it. */
   let fileError: string | null = null;
   if (config.sync === 'file') {
@@ -106,8 +107,15 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     startedFrom = await loadFromFile(config, holder, logger);
     health.markSuccess();
   } else {
-    const edge = createEdgeHttp({ url: config.url!, token: config.token!, set: config.set, clock, ...(dispatcher ? { dispatcher } : {}) });
-    startedFrom = await loadInitialParams({ edge, applier, holder, cache, health, logger, allowDefaults: config.allowDefaults, timeoutMs: startupTimeoutMs });
+    // The runner owns the connection pool it creates (closed on stop); an injected one is the caller's.
+    ownAgent = dispatcher ? null : createEdgeAgent(config.waitS);
+    const edge = createEdgeHttp({ url: config.url!, token: config.token!, set: config.set, clock, dispatcher: dispatcher ?? ownAgent! });
+    try {
+      startedFrom = await loadInitialParams({ edge, applier, holder, cache, health, logger, allowDefaults: config.allowDefaults, timeoutMs: startupTimeoutMs });
+    } catch (error) {
+      await ownAgent?.close();
+      throw error;
+    }
     const syncDeps = { holder, applier, health, logger, clock, random, backoff, onFailure };
     sync =
       config.sync === 'ws'
@@ -164,6 +172,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     await step('writing the cache', () => applier.flush());
     await step('sending the final report', () => reporter?.stop({ final: true }));
     await step('closing the status server', () => server.close());
+    await step('closing connections to the edge', () => ownAgent?.close());
     logger.info({ version: holder.version }, 'runner stopped');
   }
   return {

@@ -86,6 +86,7 @@ export class ParamsHolder {
     const held = this.#snapshot?.version;
     if (meta.version !== undefined && held != null && meta.version <= held) return false;
     this.#swap({
+      // The document is flat (numbers and one string), so freezing the top level freezes it deeply.
       params: Object.freeze({ ...params }),
       version: meta.version ?? null,
       etag: meta.etag ?? null,
