@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchContext } from './bench-context.ts';
-import { onCleanup, trackPid } from './processes.ts';
+import { onCleanup, trackPid, untrackPid } from './processes.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -39,7 +39,7 @@ async function viaHelper(): Promise<EdgeHandle> {
   const helper = (await import(HELPER)) as { startEdge: (o?: Record<string, unknown>) => Promise<HelperEdge> };
   const edge = await helper.startEdge({});
   // The helper tracks its own processes too; we track the pid so a crash of the run still kills it.
-  trackPid(edge.pid, 'wrangler dev (edge)');
+  trackPid(edge.pid, 'wrangler dev (edge)', true);
   const handle: EdgeHandle = {
     url: edge.url,
     get pid() {
@@ -49,10 +49,12 @@ async function viaHelper(): Promise<EdgeHandle> {
     via: 'startEdge',
     stop: async () => {
       await edge.stop();
+      untrackPid(edge.pid);
     },
     restart: async () => {
+      untrackPid(edge.pid);
       await edge.restart();
-      trackPid(edge.pid, 'wrangler dev (edge)');
+      trackPid(edge.pid, 'wrangler dev (edge)', true);
     },
   };
   return handle;

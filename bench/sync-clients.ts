@@ -9,7 +9,7 @@ import pino from 'pino';
 import { systemClock } from '../runner/clock.ts';
 import { ParamsHolder } from '../runner/params/params-holder.ts';
 import { DEFAULT_BACKOFF } from '../runner/sync/backoff.ts';
-import type { Agent } from 'undici';
+import { request as undiciRequest, type Agent } from 'undici';
 import { createEdgeAgent, createEdgeHttp } from '../runner/sync/edge-http.ts';
 import { HttpSync } from '../runner/sync/http-sync.ts';
 import { SyncHealth } from '../runner/sync/sync-health.ts';
@@ -39,9 +39,25 @@ export interface SyncClientsOptions {
   waitS?: number;
   pollIntervalMs?: number;
   idPrefix?: string;
+  /**
+   * Told of each HTTP request a client starts (long-poll/poll only): when, and a promise of whether
+   * it got an HTTP answer (true) or failed on the network (false). For the reconnection benchmark.
+   */
+  onRequest?: (client: number, startedAt: number, answered: Promise<boolean>) => void;
 }
 
-export function startSyncClients({ url, token, set, mode, count, waitS = 25, pollIntervalMs = 1_000, idPrefix = 'bench' }: SyncClientsOptions): SyncClients {
+/** undici's `request`, reporting each call's start and whether it got an HTTP answer. */
+function observed(client: number, onRequest: NonNullable<SyncClientsOptions['onRequest']>): typeof undiciRequest {
+  const wrapped = (...args: Parameters<typeof undiciRequest>) => {
+    const startedAt = performance.now();
+    const pending = undiciRequest(...args);
+    onRequest(client, startedAt, pending.then(() => true, () => false));
+    return pending;
+  };
+  return wrapped as typeof undiciRequest;
+}
+
+export function startSyncClients({ url, token, set, mode, count, waitS = 25, pollIntervalMs = 1_000, idPrefix = 'bench', onRequest }: SyncClientsOptions): SyncClients {
   const logger = pino({ level: 'silent' });
   const holders: ParamsHolder[] = [];
   const loops: SyncLoop[] = [];
@@ -77,7 +93,7 @@ export function startSyncClients({ url, token, set, mode, count, waitS = 25, pol
     const loop: SyncLoop =
       mode === 'ws'
         ? new WsSync({ ...deps, url, token, set, runnerId: `${idPrefix}-${mode}-${i}` })
-        : new HttpSync({ ...deps, mode, edge: createEdgeHttp({ url, token, set, dispatcher: agent(createEdgeAgent()) }), waitS, intervalMs: pollIntervalMs });
+        : new HttpSync({ ...deps, mode, edge: createEdgeHttp({ url, token, set, dispatcher: agent(createEdgeAgent()), ...(onRequest ? { request: observed(i, onRequest) } : {}) }), waitS, intervalMs: pollIntervalMs });
     holders.push(holder);
     swaps.push(seen);
     loops.push(loop);
