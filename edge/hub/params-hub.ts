@@ -108,9 +108,11 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     }
     this.store.insert(version);
     this.#head = version;
-    await this.#register(version);
+    // Runners first (their answers still leave only once the insert is durable: the output gate),
+    // then the registry and the mirror, then the writer.
     this.waiters.wake(version);
     this.#broadcast(versionMessage(version));
+    await this.#register(version);
     await this.#scheduleMirror();
     console.log(JSON.stringify({ event: 'version', set: version.set, version: version.version, kind: version.kind, author: version.author }));
     return ok(version);
