@@ -4,8 +4,8 @@
  * A write runs under an in-memory lock (KV calls are I/O, during which a Durable Object accepts other
  * events, so the compare-and-swap must not rely on the input gate alone): check preconditions
  * against the head, build the next version (gap-free: head + 1), put it to KV, insert it into SQLite
- * (which makes it the head), register it, and only then answer, wake long-poll waiters and push to
- * WebSocket watchers. A failing KV put answers 503 and leaves the head where it was; the version key
+ * (which makes it the head); only then wake long-poll waiters, push to WebSocket watchers, register
+ * the head with the `SetRegistry` and answer. A failing KV put answers 503 and leaves the head where it was; the version key
  * it may have half-written was never announced by a head, so nobody can have read or cached it.
  *
  * The KV head mirror is written from an alarm at most once per `headMirrorIntervalMs` (KV takes about
