@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRow, meets } from '../../../bench/bench-row.ts';
+import { createFrameCounter } from '../../../bench/counting-proxy.ts';
 import { formatNumber, formatTable } from '../../../bench/format-table.ts';
 import { median, percentile, summarize } from '../../../bench/stats.ts';
 
@@ -84,5 +85,23 @@ describe('bench rows and table', () => {
       'p99 N=50              300 ms  100 ms (poll)     3×  < 250 ms               NO',
       '  ↳ why',
     ]);
+  });
+});
+
+describe('counting proxy frame counter', () => {
+  /** A masked client frame (RFC 6455) with `length` payload bytes. */
+  function frame(length: number): Buffer {
+    const header = length < 126 ? Buffer.from([0x81, 0x80 | length]) : Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff]);
+    return Buffer.concat([header, Buffer.alloc(4, 7), Buffer.alloc(length, 1)]);
+  }
+
+  it('counts frames whatever the chunking, short and 16-bit lengths alike', () => {
+    const stream = Buffer.concat([frame(5), frame(300), frame(0), frame(125)]);
+    for (const size of [1, 3, 7, 64, stream.length]) {
+      let frames = 0;
+      const feed = createFrameCounter(() => frames++);
+      for (let i = 0; i < stream.length; i += size) feed(stream.subarray(i, i + size));
+      expect(frames).toBe(4);
+    }
   });
 });
