@@ -56,6 +56,17 @@ describe('runner process', () => {
     expect((await new ParamsCache({ dir, set: SET }).load())?.version).toBe(2);
   });
 
+  it('follows the edge over the watch socket with --sync ws', async () => {
+    edge = await FakeEdge.start({ set: SET });
+    edge.publish({ ...DEFAULT_PARAMS });
+    const runner = await startRunner({ edgeUrl: edge.url, token: edge.token, set: SET, runnerId: 'e2e-ws', region: 'ap', sync: 'ws', cacheDir: dir });
+    await runner.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', { what: 'version 1 over ws' });
+    edge.publish({ ...DEFAULT_PARAMS, base_half_spread_bps: 8 });
+    await edge.waitForSocketMessage((m) => m.type === 'ack' && m.version === 2);
+    expect(await runner.waitForStatus((s) => s.version === 2, { what: 'version 2 over ws' })).toMatchObject({ sync_mode: 'ws', params: { base_half_spread_bps: 8 } });
+    expect(await runner.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
   it('starts from the cache when the edge is down at start-up, and says so', async () => {
     await new ParamsCache({ dir, set: SET }).save({ version: 4, etag: etagFor(SET, 4), params: { ...DEFAULT_PARAMS, order_size: 0.4 } });
     const runner = await startRunner({ edgeUrl: DOWN, token: 'read-token', set: SET, runnerId: 'e2e-2', region: 'us', cacheDir: dir });

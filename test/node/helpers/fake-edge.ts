@@ -1,10 +1,12 @@
 /**
  * A small stand-in for the livetune edge on loopback (node:http), enough for runner tests: the
- * params endpoint with ETag / If-None-Match / ?wait long-poll, and the report endpoint, which it
- * records. Not the real edge: no KV, no hub, one token.
+ * params endpoint with ETag / If-None-Match / ?wait long-poll, the watch socket (current version
+ * on connect, each new one pushed), and the report endpoint. Reports and socket messages are
+ * recorded. Not the real edge: no KV, no hub, one token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { etagFor } from '../../../shared/etag.ts';
 
@@ -15,6 +17,8 @@ export interface RecordedReport {
 
 export class FakeEdge {
   readonly reports: RecordedReport[] = [];
+  /** What runners sent on the watch socket (ack / nack / ping), parsed. */
+  readonly socketMessages: Array<Record<string, unknown>> = [];
   readonly set: string;
   readonly token: string;
   version = 0;
@@ -22,6 +26,7 @@ export class FakeEdge {
   /** Answer every params request with this status instead (e.g. 503, 401). */
   failWith: number | null = null;
   #server: Server;
+  #wss = new WebSocketServer({ noServer: true });
   #waiters = new Set<() => void>();
   #reportWaiters: Array<() => void> = [];
 
@@ -31,6 +36,36 @@ export class FakeEdge {
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch(() => res.writeHead(500).end());
     });
+    this.#server.on('upgrade', (req, socket, head) => {
+      if (req.url !== `/v1/sets/${this.set}/watch` || req.headers.authorization !== `Bearer ${this.token}`) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n');
+        return;
+      }
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        if (this.version > 0) ws.send(this.#pushMessage());
+        ws.on('message', (data) => {
+          this.socketMessages.push(JSON.parse(String(data)));
+          this.#wakeReports();
+        });
+      });
+    });
+  }
+
+  #pushMessage(): string {
+    return JSON.stringify({ type: 'version', etag: etagFor(this.set, this.version), version: this.body() });
+  }
+
+  #wakeReports(): void {
+    for (const wake of this.#reportWaiters.splice(0)) wake();
+  }
+
+  /** Resolves with the first socket message matching `predicate` (waits for it). */
+  async waitForSocketMessage(predicate: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    for (;;) {
+      const found = this.socketMessages.find(predicate);
+      if (found) return found;
+      await new Promise<void>((wake) => this.#reportWaiters.push(wake));
+    }
   }
 
   static async start({ set, token = 'read-token' }: { set: string; token?: string }): Promise<FakeEdge> {
@@ -48,6 +83,7 @@ export class FakeEdge {
     this.version += 1;
     this.params = params;
     for (const wake of [...this.#waiters]) wake();
+    for (const ws of this.#wss.clients) ws.send(this.#pushMessage());
     return this.version;
   }
 
@@ -75,6 +111,8 @@ export class FakeEdge {
 
   async close(): Promise<void> {
     for (const wake of [...this.#waiters]) wake();
+    for (const ws of this.#wss.clients) ws.terminate();
+    this.#wss.close();
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
   }
@@ -90,7 +128,7 @@ export class FakeEdge {
       let text = '';
       for await (const chunk of req) text += chunk;
       this.reports.push({ runnerId: decodeURIComponent(report[1]!), body: JSON.parse(text) });
-      for (const wake of this.#reportWaiters.splice(0)) wake();
+      this.#wakeReports();
       return void res.writeHead(204).end();
     }
     if (url.pathname !== `/v1/sets/${this.set}/params` || req.method !== 'GET') return json(404, { error: { code: 'not_found', message: 'no such route' } });

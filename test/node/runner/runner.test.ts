@@ -77,6 +77,22 @@ describe('startRunner', () => {
     expect(loop.state.stoppedWith).toBe('done');
   });
 
+  it('follows the watch socket in ws mode: ACKs pushed versions and NACKs an invalid one', async () => {
+    edge = await FakeEdge.start({ set: SET });
+    edge.publish({ ...DEFAULT_PARAMS, order_size: 1 });
+    runner = await startRunner(config(edge.url, ['--sync', 'ws']), { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
+    expect(runner.status()).toMatchObject({ started_from: 'edge', version: 1, sync_mode: 'ws' });
+    // The version sent on connect is the one already held: acknowledged, not applied twice.
+    await edge.waitForSocketMessage((m) => m.type === 'ack' && m.version === 1);
+    edge.publish({ ...DEFAULT_PARAMS, order_size: 2 });
+    expect(await edge.waitForSocketMessage((m) => m.version === 2)).toEqual({ type: 'ack', runner_id: 'r-1', version: 2 });
+    expect(runner.holder.get().order_size).toBe(2);
+    edge.publish({ ...DEFAULT_PARAMS, order_size: -2 });
+    expect(await edge.waitForSocketMessage((m) => m.version === 3)).toMatchObject({ type: 'nack', runner_id: 'r-1', reason: expect.stringContaining('order_size') });
+    await edge.waitForReport((r) => (r.body.rejected as { version?: number } | null)?.version === 3);
+    expect(runner.status()).toMatchObject({ version: 2, sync_state: 'ready', rejected: { version: 3 } });
+  });
+
   it('rejects an invalid version, keeps the held params and reports the rejection', async () => {
     edge = await FakeEdge.start({ set: SET });
     edge.publish({ ...DEFAULT_PARAMS });
