@@ -31,6 +31,12 @@ describe('GET/PUT /v1/sets/:set/params', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('answers 304 to If-None-Match: * once the set exists', async () => {
+    const set = freshSet();
+    await createSet(set);
+    expect((await call('GET', `/v1/sets/${set}/params`, { headers: { 'If-None-Match': '*' } })).status).toBe(304);
+  });
+
   it('updates with If-Match and assigns the next version', async () => {
     const set = freshSet();
     await createSet(set);

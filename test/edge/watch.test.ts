@@ -70,6 +70,20 @@ describe('watch WebSocket', () => {
     ws.close(1000);
   });
 
+  it('records a full report sent on the socket', async () => {
+    const set = freshSet();
+    await createSet(set);
+    const { ws, next } = await watch(set);
+    await next(1);
+    ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-1', report: { region: 'us-east', applied_version: 1, sync_state: 'ready', sync_mode: 'ws' } }));
+    const fleet = await vi.waitUntil(async () => {
+      const f = await fleetOf(set);
+      return f.runners.length === 1 ? f : undefined;
+    }, { timeout: 10_000, interval: 10 });
+    expect(fleet.runners[0]).toMatchObject({ runner_id: 'ws-1', region: 'us-east', applied_version: 1, sync_mode: 'ws' });
+    ws.close(1000);
+  });
+
   it('closes a socket that sends something other than the client messages', async () => {
     const set = freshSet();
     await createSet(set);
