@@ -24,6 +24,14 @@ async function fleetOf(set: string) {
   return FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`)).json());
 }
 
+/** The fleet once it lists `count` runners (socket messages are recorded after they arrive). */
+function fleetWith(set: string, count: number) {
+  return vi.waitUntil(async () => {
+    const fleet = await fleetOf(set);
+    return fleet.runners.length === count ? fleet : undefined;
+  }, { timeout: 10_000, interval: 10 });
+}
+
 describe('watch WebSocket', () => {
   it('sends the current version on connect and pushes each new version', async () => {
     const set = freshSet();
@@ -59,10 +67,7 @@ describe('watch WebSocket', () => {
     ws.send(JSON.stringify({ type: 'ping' }));
     await next(2);
     expect(messages[1]).toEqual({ type: 'pong' });
-    const fleet = await vi.waitUntil(async () => {
-      const f = await fleetOf(set);
-      return f.runners.length === 2 ? f : undefined;
-    }, { timeout: 10_000, interval: 10 });
+    const fleet = await fleetWith(set, 2);
     const [bot1, bot2] = fleet.runners;
     expect(bot1).toMatchObject({ runner_id: 'bot-1', applied_version: 1 });
     expect(bot1?.applied_at).toEqual(expect.any(String));
@@ -76,10 +81,7 @@ describe('watch WebSocket', () => {
     const { ws, next } = await watch(set);
     await next(1);
     ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-1', report: { region: 'us-east', applied_version: 1, sync_state: 'ready', sync_mode: 'ws' } }));
-    const fleet = await vi.waitUntil(async () => {
-      const f = await fleetOf(set);
-      return f.runners.length === 1 ? f : undefined;
-    }, { timeout: 10_000, interval: 10 });
+    const fleet = await fleetWith(set, 1);
     expect(fleet.runners[0]).toMatchObject({ runner_id: 'ws-1', region: 'us-east', applied_version: 1, sync_mode: 'ws' });
     ws.close(1000);
   });
