@@ -264,7 +264,8 @@ export class PaperVenue implements Venue {
       const pos = this.accounting.position;
       if (req.reduceOnly && (buying ? pos >= 0 : pos <= 0)) return l?.onOrderRejected(req.id, 'reduce_only_would_increase');
       l?.onOrderAccepted(req.id);
-      let left = req.reduceOnly ? Math.min(req.size, Math.abs(pos)) : req.size;
+      const size = req.reduceOnly ? Math.min(req.size, Math.abs(pos)) : req.size;
+      let left = size;
       const px = buying ? this.book.askPx : this.book.bidPx;
       const sz = buying ? this.book.askSz : this.book.bidSz;
       const n = buying ? this.book.askCount : this.book.bidCount;
@@ -274,7 +275,8 @@ export class PaperVenue implements Venue {
         left -= qty;
         this.recordFill(req.id, req.side, px[i]!, qty, 'taker');
       }
-      l?.onOrderEnded(req.id, left <= 1e-12 ? 'filled' : 'expired');
+      // Filled only when the whole requested size traded; a reduce-only cap leaves the rest expired.
+      l?.onOrderEnded(req.id, size - left >= req.size - 1e-12 ? 'filled' : 'expired');
       return;
     }
     if (buying ? req.price >= bestAsk : req.price <= bestBid) return l?.onOrderRejected(req.id, 'post_only_would_cross');

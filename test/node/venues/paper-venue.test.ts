@@ -107,3 +107,35 @@ describe('paper venue against a local Hyperliquid-shaped feed', () => {
     expect(rec.events.at(-1)).toBe('position 0.4');
   });
 });
+
+describe('paper venue order paths', () => {
+  it('rejects orders until a book has arrived, and walks the real book for a reduce-only IOC at taker fees', async () => {
+    const sockets: WebSocket[] = [];
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (socket) => sockets.push(socket));
+    await new Promise((r) => server!.once('listening', r));
+    const { port } = server.address() as { port: number };
+    const { rec, listener } = recorder();
+    venue = new PaperVenue({ url: `ws://127.0.0.1:${port}`, orderLatencyMs: 0, pumpMs: 2 });
+    venue.setListener(listener);
+    venue.start();
+    venue.place({ id: 1, side: 'buy', price: 29.99, size: 1, type: 'post_only', reduceOnly: false });
+    await until(() => rec.events.includes('rejected 1 disconnected'));
+    await until(() => sockets.length === 1);
+    sockets[0]!.send(hypeBook(1_764_000_000_000));
+    await until(() => rec.books === 1);
+    // Buy 15 through the asks (10 at 30.001, 5 at 30.002), then sell back more than we hold.
+    venue.place({ id: 2, side: 'buy', price: 30.01, size: 15, type: 'ioc', reduceOnly: false });
+    venue.place({ id: 3, side: 'sell', price: 29.9, size: 40, type: 'ioc', reduceOnly: true });
+    await until(() => rec.events.includes('ended 3 expired'));
+    expect(rec.fills.map((f) => [f.orderId, f.side, f.price, f.size, f.liquidity])).toEqual([
+      [2, 'buy', 30.001, 10, 'taker'],
+      [2, 'buy', 30.002, 5, 'taker'],
+      [3, 'sell', 29.999, 10, 'taker'],
+      [3, 'sell', 29.998, 5, 'taker'],
+    ]);
+    expect(rec.fills[0]!.fee).toBeCloseTo((30.001 * 10 * 4.5) / 1e4, 12);
+    expect(venue.accounting.position).toBe(0);
+    expect(rec.events).toContain('ended 2 filled');
+  });
+});
