@@ -5,8 +5,9 @@
  * events, so the compare-and-swap must not rely on the input gate alone): check preconditions
  * against the head, build the next version (gap-free: head + 1), put it to KV, insert it into SQLite
  * (which makes it the head); only then wake long-poll waiters, push to WebSocket watchers, register
- * the head with the `SetRegistry` and answer. A failing KV put answers 503 and leaves the head where it was; the version key
- * it may have half-written was never announced by a head, so nobody can have read or cached it.
+ * the head with the `SetRegistry` and answer. A failing KV put answers 503 and leaves the head where
+ * it was; the version key it may have half-written was never announced by a head, so nobody can have
+ * read or cached it, and the retry that takes the same number may write it again.
  *
  * The KV head mirror is written from an alarm at most once per `headMirrorIntervalMs` (KV takes about
  * one write per second per key), whatever the write rate.
