@@ -99,7 +99,7 @@ describe('tokens', () => {
 describe('a read token', () => {
   it('cannot write anything: every write route answers 403 and the head stays put', async () => {
     const before = await head(edge.url, READ_TOKEN, SET);
-    const attempts = [
+    const attempts: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [
       { method: 'PUT', path: `/v1/sets/${SET}/params`, headers: { 'if-match': before!.etag }, body: { params: { order_size: 9 }, message: 'read token put' } },
       { method: 'PATCH', path: `/v1/sets/${SET}/params`, headers: { 'if-match': before!.etag }, body: { params: { order_size: 9 }, message: 'read token patch' } },
       { method: 'PUT', path: `/v1/sets/read-token-new-set/params`, headers: { 'if-none-match': '*' }, body: { params: {}, message: 'read token create' } },
