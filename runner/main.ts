@@ -7,7 +7,7 @@
 import { ConfigError, parseRunnerConfig, USAGE } from './config.ts';
 import { createLogger } from './log.ts';
 import { startRunner, StartupError } from './runner.ts';
-import { createMinimalLoopFactory } from './trading/minimal-loop.ts';
+import { createTradingLoop } from './trading/create-trading-loop.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let runner;
   try {
-    runner = await startRunner(config, { createTradingLoop: createMinimalLoopFactory(), logger });
+    runner = await startRunner(config, { createTradingLoop, logger });
   } catch (error) {
     logger.fatal({ err_kind: error instanceof StartupError ? 'startup' : 'unexpected' }, (error as Error).message);
     process.exitCode = 1;

@@ -31,7 +31,7 @@ import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop-con
 export { StartupError };
 
 export interface RunnerDeps {
-  /** The quoting engine; the temporary minimal loop until Market Maker V2 lands. */
+  /** The quoting loop: Market Maker V2 on the configured venue (`createTradingLoop` in production). */
   createTradingLoop: TradingLoopFactory;
   clock?: Clock;
   random?: () => number;
