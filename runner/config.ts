@@ -24,7 +24,9 @@ export const RunnerConfigSchema = z
     region: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a region name: letters, digits, ".", "_" or "-", at most 64 characters'),
     sync: z.enum(['longpoll', 'ws', 'poll', 'file'], { error: 'expected one of longpoll | ws | poll | file' }).default('longpoll'),
     interval: seconds('poll interval', 0.05, 3600).default(5),
-    wait: z.coerce.number().refine((v) => Number.isInteger(v) && v >= 1 && v <= MAX_WAIT_S, `expected whole seconds in [1, ${MAX_WAIT_S}] (long-poll wait)`).default(25),
+    // Idle budget (DESIGN.md: ≤ 150 edge requests per runner-hour): a 50 s long-poll is 72 requests
+    // an hour and a 60 s heartbeat 60 more. Applies and rejections are reported at once regardless.
+    wait: z.coerce.number().refine((v) => Number.isInteger(v) && v >= 1 && v <= MAX_WAIT_S, `expected whole seconds in [1, ${MAX_WAIT_S}] (long-poll wait)`).default(50),
     paramsFile: z.string().min(1).default('tuning_params.json'),
     cacheDir: z.string().min(1).default('.livetune/cache'),
     allowDefaults: flagBoolean.default(false),
@@ -32,7 +34,7 @@ export const RunnerConfigSchema = z
     onError: z.enum(['keep', 'widen', 'reduce-only', 'halt'], { error: 'expected one of keep | widen | reduce-only | halt' }).default('reduce-only'),
     statusPort: z.coerce.number().int().min(0).max(65535, 'expected a TCP port in [0, 65535] (0: any free port)').default(0),
     statusHost: z.string().min(1).default('127.0.0.1'),
-    heartbeat: seconds('report heartbeat', 0.05, 3600).default(5),
+    heartbeat: seconds('report heartbeat', 0.05, 3600).default(60),
     venue: z.enum(['sim', 'paper'], { error: 'expected one of sim | paper' }).default('sim'),
     seed: z.coerce.number().int('expected an integer').default(1),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected one of trace | debug | info | warn | error | fatal | silent' }).default('info'),

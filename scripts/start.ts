@@ -115,6 +115,8 @@ async function main(): Promise<void> {
       '--url', edgeUrl, '--set', set, '--runner-id', runnerId, '--region', region,
       '--venue', 'sim', '--seed', String(i + 1), '--status-port', String(statusPort),
       '--cache-dir', join(home, '.livetune', 'cache', runnerId), '--log-level', 'warn',
+      // A lively fleet table on a laptop; production runners keep the 60 s default (idle budget).
+      '--heartbeat', '2',
     ], { cwd: root, env: { ...process.env, LIVETUNE_TOKEN: tokens.read } });
     children.push(child);
     void child.exited.then((code) => {

@@ -18,8 +18,8 @@ describe('parseRunnerConfig', () => {
   it('applies the documented defaults', () => {
     expect(parseRunnerConfig(identity, edgeEnv)).toMatchObject({
       url: 'http://127.0.0.1:8787', token: 'read-token', set: 'hype-perp', runnerId: 'r-1', region: 'eu-west',
-      sync: 'longpoll', waitS: 25, intervalMs: 5000, cacheDir: '.livetune/cache', allowDefaults: false,
-      graceMs: 30_000, onError: 'reduce-only', statusPort: 0, heartbeatMs: 5000, venue: 'sim', seed: 1, logLevel: 'info',
+      sync: 'longpoll', waitS: 50, intervalMs: 5000, cacheDir: '.livetune/cache', allowDefaults: false,
+      graceMs: 30_000, onError: 'reduce-only', statusPort: 0, heartbeatMs: 60_000, venue: 'sim', seed: 1, logLevel: 'info',
     });
   });
 
