@@ -115,7 +115,7 @@ export const engineThroughputBench: Bench = {
   async run(ctx) {
     const recorded = recordBooks(ctx.quick ? 2_000 : 8_192);
     const events = ctx.quick ? 200_000 : 1_000_000;
-    const rounds = ctx.quick ? 3 : 9;
+    const rounds = ctx.quick ? 3 : 15;
     // Warm-up, and the rate that sets the storm's pace: one swap per (events/s ÷ 1,000) events.
     runEngine(recorded, events, 0);
     const warm = runEngine(recorded, events, 0).eventsPerS;

@@ -33,7 +33,7 @@ export interface LatencyResult {
 }
 
 async function measureOne(ctx: BenchContext, url: string, tokens: { write: string; read: string }, mode: BenchSyncMode, n: number): Promise<LatencyResult> {
-  const samples = mode === 'poll' ? (ctx.quick ? 2 : 5) : ctx.quick ? 5 : 30;
+  const samples = mode === 'poll' ? (ctx.quick ? 2 : 5) : ctx.quick ? 5 : 25;
   const set = `bench-lat-${mode}-${n}-${Date.now().toString(36)}`;
   const created = await ensureSet(url, tokens.write, set);
   const clients = startSyncClients({ url, token: tokens.read, set, mode, count: n, idPrefix: set });
