@@ -42,7 +42,8 @@ export const DASHBOARD_BODY = `
     </section>
 
     <section class="card" id="params-card">
-      <div class="head"><h2 id="params-title">Parameters</h2><span class="spacer"></span><span class="muted small" id="params-meta"></span></div>
+      <div class="head"><h2 id="params-title">Parameters</h2></div>
+      <p class="muted small meta" id="params-meta"></p>
       <div class="hints" id="hints"></div>
       <form id="edit-form" novalidate>
         <table id="params-table">

@@ -40,6 +40,7 @@ main.app { padding: 16px 20px 40px; display: grid; gap: 16px; grid-template-colu
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .card > .head { display: flex; align-items: baseline; gap: 12px; margin-bottom: 10px; }
 .card > .head .spacer { flex: 1; }
+.card > p.meta { margin: -4px 0 4px; }
 
 table { width: 100%; border-collapse: collapse; }
 th { text-align: left; font-weight: 600; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .4px; padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }

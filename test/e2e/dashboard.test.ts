@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
-import { createSet, fleet, head } from './helpers/edge-http.ts';
+import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
 import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
 
@@ -27,6 +27,9 @@ const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
 const SET = 'dash-e2e';
 const RUNNER_ID = 'dash-tokyo-1';
 const REGION = 'ap-northeast-1';
+/** A second runner in another region: the fleet table is about the whole fleet. */
+const OTHER_RUNNER_ID = 'dash-frankfurt-1';
+const OTHER_REGION = 'eu-central-1';
 
 const hasChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -52,8 +55,11 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     dirs.push(persistDir, cacheDir);
     edge = await startEdge({ persistDir });
     await createSet(edge.url, edge.tokens.write, SET, { ...DEFAULT_PARAMS }, 'e2e: dashboard set at the defaults');
-    const runner = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: RUNNER_ID, region: REGION, cacheDir });
-    await runner.waitForStatus((s) => s.version === 1, { what: 'version 1 applied' });
+    const runners = await Promise.all([
+      startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: RUNNER_ID, region: REGION, cacheDir: join(cacheDir, 'tokyo') }),
+      startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: OTHER_RUNNER_ID, region: OTHER_REGION, cacheDir: join(cacheDir, 'frankfurt') }),
+    ]);
+    await Promise.all(runners.map((r) => r.waitForStatus((s) => s.version === 1, { what: 'version 1 applied' })));
 
     // launchServer, not launch: only the server hands out the browser's process, so afterAll can kill it by pid.
     // Each launch gets a fresh temporary profile (user-data dir) that Playwright deletes on close.
@@ -167,8 +173,21 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     await expect.poll(() => page.locator('#history-table tr[data-version="3"]').textContent()).toContain('rollback to v1');
     expect(await page.locator('tr[data-key="base_half_spread_bps"] td.current').textContent()).toBe('5');
 
-    const runnerRow = page.locator(`#fleet-table tr[data-runner="${RUNNER_ID}"]`);
-    await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v3\s*current/);
+    for (const id of [RUNNER_ID, OTHER_RUNNER_ID]) {
+      const runnerRow = page.locator(`#fleet-table tr[data-runner="${id}"]`);
+      await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v3\s*current/);
+    }
+  });
+
+  it('shows a change made elsewhere (CLI, automation) without a reload', async () => {
+    await patch(edge!.url, edge!.tokens.write, SET, { order_size: 0.2 }, 'e2e: smaller clips, written through the API');
+    await page.locator('#params-title').filter({ hasText: `${SET} v4` }).waitFor();
+    await expect.poll(() => page.locator('tr[data-key="order_size"] td.current').textContent()).toBe('0.2');
+    await expect.poll(() => page.locator('#history-table tr[data-version="4"]').textContent()).toContain('written through the API');
+    for (const id of [RUNNER_ID, OTHER_RUNNER_ID]) {
+      const runnerRow = page.locator(`#fleet-table tr[data-runner="${id}"]`);
+      await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v4\s*current/);
+    }
   });
 
   it('shows the diff between any two versions', async () => {
