@@ -19,7 +19,7 @@ function setPath(suffix) {
   return '/v1/sets/' + encodeURIComponent(state.set) + suffix;
 }
 
-/** One request to the edge. Resolves { status, etag, body } for 2xx and 304, throws ApiFailure otherwise. */
+/** One request to the edge. Resolves { status, etag, body, stale } for 2xx and 304, throws ApiFailure otherwise. */
 async function api(path, options) {
   const o = options || {};
   const headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
@@ -38,12 +38,14 @@ async function api(path, options) {
     throw new ApiFailure(0, { error: { code: 'network', message: 'the edge could not be reached' } });
   }
   const etag = response.headers.get('ETag');
-  if (response.status === 304) return { status: 304, etag, body: null };
+  // The edge answers from its KV mirror when the set's hub is unreachable, and says so.
+  const stale = response.headers.get('Livetune-Stale') === 'true';
+  if (response.status === 304) return { status: 304, etag, body: null, stale };
   const text = await response.text();
   let body = null;
   if (text) { try { body = JSON.parse(text); } catch { body = null; } }
   if (!response.ok) throw new ApiFailure(response.status, body);
-  return { status: response.status, etag, body };
+  return { status: response.status, etag, body, stale };
 }
 
 /** A readable explanation of a failure, with the offending fields listed. */

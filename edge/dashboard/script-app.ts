@@ -6,11 +6,13 @@
 export const SCRIPT_APP = String.raw`
 const LONG_POLL_S = 25;
 
-function setLive(on, why) {
+function setLive(on, why, stale) {
   const live = $('live');
-  live.className = 'live ' + (on ? 'on' : 'off');
-  live.textContent = on ? 'live' : 'reconnecting';
-  live.title = on ? 'Live: new versions show up as soon as they are written' : 'Edge unreachable: ' + (why || '');
+  live.className = 'live ' + (on && !stale ? 'on' : 'off');
+  live.textContent = !on ? 'reconnecting' : stale ? 'live (possibly stale copy)' : 'live';
+  live.title = !on ? 'Edge unreachable: ' + (why || '')
+    : stale ? 'The edge answered from its replicated copy: the newest version may not be shown yet'
+    : 'Live: new versions show up as soon as they are written';
 }
 
 /** Takes a version as the new head (from a write, a rollback or the long-poll), newest wins. */
@@ -31,6 +33,7 @@ function acceptHead(version, etag) {
 async function loadHead() {
   const res = await api(setPath('/params'));
   acceptHead(res.body, res.etag);
+  return res;
 }
 
 async function paramsLoop(signal) {
@@ -39,7 +42,7 @@ async function paramsLoop(signal) {
     try {
       const res = await api(setPath('/params?wait=' + LONG_POLL_S), { ifNoneMatch: state.etag, signal });
       failures = 0;
-      setLive(true);
+      setLive(true, '', res.stale);
       if (res.status === 200 && res.body) acceptHead(res.body, res.etag);
     } catch (err) {
       if (signal.aborted) return;
@@ -71,8 +74,8 @@ async function selectSet(name) {
   $('params-meta').textContent = '';
   buildParamRows();
   try {
-    await loadHead();
-    setLive(true);
+    const res = await loadHead();
+    setLive(true, '', res.stale);
   } catch (err) {
     showBanner('error', [failureNode(err, 'Could not load ' + name)]);
     if (err.status === 401) return signOut('Your token is no longer accepted: sign in again.');
