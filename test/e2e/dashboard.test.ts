@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
+import fc from 'fast-check';
+import { SCRIPT_VALIDATE } from '../../edge/dashboard/script-validate.ts';
+import { DEFAULT_PARAMS, PARAM_KEYS, PARAM_SPECS, describeAccepted, paramsHints, paramsJsonSchema, validateParams } from '../../shared/index.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
 import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
@@ -203,5 +205,42 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(pageErrors).toEqual([]);
+  });
+});
+
+/**
+ * The page validates edits with its own small JSON Schema checker before sending them; it must
+ * agree with the edge's zod schema, or operators would see the browser accept what the edge then
+ * refuses (or the reverse). No browser needed: the checker is plain JS.
+ */
+describe('the dashboard\'s in-browser validation', () => {
+  type Issue = { field: string; message: string };
+  const checker = new Function(`${SCRIPT_VALIDATE}; return { validateDocument, describeExpected };`)() as {
+    validateDocument(doc: unknown, schema: unknown): Issue[];
+    describeExpected(s: unknown): string;
+  };
+  const schema = paramsJsonSchema() as { properties: Record<string, unknown> };
+
+  it('states every range exactly as the edge does', () => {
+    for (const key of PARAM_KEYS) expect(checker.describeExpected(schema.properties[key])).toBe(describeAccepted(PARAM_SPECS[key]));
+  });
+
+  it('accepts and refuses exactly the documents the shared schema does', () => {
+    const value = fc.oneof(
+      fc.double({ noNaN: false }), fc.integer({ min: -2000, max: 2000 }), fc.constantFrom(0, 1, 2, 100, 1000, 1000.5, -0),
+      fc.constantFrom('active', 'reduce_only', 'halted', 'paused', '0.5', ''), fc.boolean(), fc.constant(null),
+    );
+    const key = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...PARAM_KEYS) }, { weight: 1, arbitrary: fc.constantFrom('skew', 'order_sizes', '__proto__x') });
+    fc.assert(fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (doc) => {
+      const browserOk = checker.validateDocument(doc, schema).length === 0;
+      expect(browserOk).toBe(validateParams(doc).ok);
+    }), { numRuns: 2000 });
+  });
+
+  it('names the same fields as the edge', () => {
+    const doc = { order_size: -1, base_half_spread_bps: 5000, trading_mode: 'paused', skew_adjustment_factor: 1, typo_key: 3 };
+    const result = validateParams(doc);
+    const edgeFields = result.ok ? [] : result.issues.map((i) => i.field).sort();
+    expect(checker.validateDocument(doc, schema).map((i) => i.field).sort()).toEqual(edgeFields);
   });
 });
