@@ -5,8 +5,10 @@
  * fleet table, and rolls back through the confirmation dialog. The page is only ever driven the way
  * a person would drive it; the API is read directly only to check what the page claims.
  *
- * Without /usr/bin/chromium the suite is skipped (and says why) on a workstation; in CI (CI=true)
- * a missing Chromium is a failure. Every process started here is killed by pid in afterAll.
+ * Without /usr/bin/chromium the browser suite is skipped (and says why) on a workstation; in CI
+ * (CI=true) a missing Chromium is a failure. Every process started here is killed by pid in afterAll.
+ * Two browser-free suites at the end hold the page's own schema checker and hint formulas to the
+ * shared ones they copy.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { SCRIPT_HINTS } from '../../edge/dashboard/script-hints.ts';
 import { SCRIPT_VALIDATE } from '../../edge/dashboard/script-validate.ts';
-import { DEFAULT_PARAMS, PARAM_KEYS, PARAM_SPECS, describeAccepted, paramsHints, paramsJsonSchema, validateParams } from '../../shared/index.ts';
+import { DEFAULT_PARAMS, PARAM_KEYS, PARAM_SPECS, describeAccepted, paramsHints, paramsJsonSchema, validateParams, type Params } from '../../shared/index.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
 import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
@@ -242,5 +245,18 @@ describe('the dashboard\'s in-browser validation', () => {
     const result = validateParams(doc);
     const edgeFields = result.ok ? [] : result.issues.map((i) => i.field).sort();
     expect(checker.validateDocument(doc, schema).map((i) => i.field).sort()).toEqual(edgeFields);
+  });
+});
+
+describe('the dashboard\'s derived figures', () => {
+  const pageHints = new Function(`${SCRIPT_HINTS}; return paramsHints;`)() as (p: Params) => ReturnType<typeof paramsHints>;
+
+  it('are those of shared/hints.ts for any valid document', () => {
+    const unit = fc.double({ min: 0, max: 1, noNaN: true });
+    fc.assert(fc.property(unit, unit, fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 1e-3, max: 1000, noNaN: true }), fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+      (threshold, floor, rate, spread, maxPosition) => {
+        const params: Params = { ...DEFAULT_PARAMS, inventory_urgency_threshold: threshold, min_spread_base_ratio: floor, liquidation_rate_multiplier: rate, base_half_spread_bps: spread, max_position: maxPosition };
+        expect(pageHints(params)).toEqual(paramsHints(params));
+      }));
   });
 });
