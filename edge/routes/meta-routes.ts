@@ -5,11 +5,12 @@
 import type { Hono } from 'hono';
 import type { SetList } from '../../shared/api.ts';
 import { paramsJsonSchema } from '../../shared/json-schema.ts';
-import { dashboardPage } from '../dashboard/page.ts';
+import { dashboardHeaders, dashboardPage } from '../dashboard/page.ts';
 import type { AppEnv } from '../env.ts';
 
 export function registerMetaRoutes(app: Hono<AppEnv>): void {
-  app.get('/', (c) => c.html(dashboardPage()));
+  // The page's own CSP (script and style pinned by hash), no framing, no referrer.
+  app.get('/', (c) => c.html(dashboardPage(), 200, dashboardHeaders()));
 
   app.get('/v1/schema', (c) => c.json(paramsJsonSchema(), 200, { 'Content-Type': 'application/schema+json', 'Cache-Control': 'public, max-age=300' }));
 
