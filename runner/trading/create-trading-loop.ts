@@ -6,11 +6,13 @@
  *
  * Configuration (environment, read once when the factory is built; options win):
  * - `LIVETUNE_SIM_SCENARIO`: sim preset (calm | volatile | toxic | regime-switch; default calm);
+ * - `LIVETUNE_SIM_KNOBS`: knob overrides, `name=value,…` (e.g. `regimeEveryMs=120000`);
  * - `LIVETUNE_PAPER_URL`: feed URL (default wss://api.hyperliquid.xyz/ws);
  * - `LIVETUNE_PAPER_COIN`: coin (default HYPE); `LIVETUNE_PAPER_TICK` / `LIVETUNE_PAPER_LOT`.
  */
 import type { Logger } from 'pino';
-import { resolveScenario } from '../sim/scenarios.ts';
+import { parseKnobList } from '../sim/parse-knobs.ts';
+import { resolveScenario, type ScenarioKnobs } from '../sim/scenarios.ts';
 import { SimExchange } from '../sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../strategy/quoting-engine.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
@@ -22,6 +24,8 @@ export interface TradingLoopDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Sim scenario (else `LIVETUNE_SIM_SCENARIO`, else calm). */
   scenario?: string;
+  /** Sim knob overrides (else `LIVETUNE_SIM_KNOBS`). */
+  knobs?: Partial<ScenarioKnobs>;
   /** Paper venue options (else from the environment). */
   paper?: PaperVenueOptions;
   /** Wall clock, ms. */
@@ -78,7 +82,10 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     let sim: SimExchange | null = null;
     let paper: PaperVenue | null = null;
     // A live loop runs for days: the simulator keeps only its latest fills (reports use running sums).
-    if (options.venue === 'sim') sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm'), options.seed, 0, RETAINED_FILLS);
+    if (options.venue === 'sim') {
+      const knobs = deps.knobs ?? parseKnobList(env.LIVETUNE_SIM_KNOBS);
+      sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm', knobs), options.seed, 0, RETAINED_FILLS);
+    }
     else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
     else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
     const venue = (sim ?? paper)!;

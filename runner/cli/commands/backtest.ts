@@ -5,6 +5,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { parseKnobAssignments } from '../../sim/parse-knobs.ts';
 import { SCENARIO_NAMES } from '../../sim/scenarios.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { formatBacktestReport } from '../format-backtest-report.ts';
@@ -17,6 +18,7 @@ interface BacktestOptions {
   scenario: string;
   seed: string;
   duration: string;
+  knob: string[];
 }
 
 export function addBacktestCommand(program: Command, deps: CliDeps): void {
@@ -27,6 +29,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
     .option('--scenario <name>', `market scenario: ${SCENARIO_NAMES.join(' | ')}`, 'calm')
     .option('--seed <n>', 'random seed (same seed, same report)', '1')
     .option('--duration <d>', 'simulated time, e.g. 30m, 6h, 1d', '6h')
+    .option('--knob <name=value>', 'override a scenario knob, repeatable (e.g. --knob informedShare=0.4)', (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (options: BacktestOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       if (!(SCENARIO_NAMES as readonly string[]).includes(options.scenario)) {
@@ -35,6 +38,12 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       const seed = Number(options.seed);
       if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)}: expected a whole number`);
       const durationMs = parseDuration(options.duration);
+      let overrides;
+      try {
+        overrides = parseKnobAssignments(options.knob);
+      } catch (error) {
+        throw new UsageError(`--knob: ${(error as Error).message}`);
+      }
       const { params } = await loadDocumentFile(options.params, '--params');
       // Loaded on demand: the simulator is large and only this command needs it.
       const { runBacktest } = await import('../../backtest/run-backtest.ts');
@@ -46,7 +55,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       let report;
       try {
         // runBacktest is synchronous: the bar redraws from inside update() (cli-progress synchronousUpdate).
-        report = runBacktest({ params, scenario: options.scenario, seed, durationMs, onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)) });
+        report = runBacktest({ params, scenario: options.scenario, overrides, seed, durationMs, onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)) });
         bar.update(100);
       } finally {
         bar.stop();

@@ -23,6 +23,17 @@ describe('livetune backtest', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it('overrides scenario knobs with --knob, and names a wrong knob (exit 2)', async () => {
+    const base = ['backtest', '--params', params, '--scenario', 'calm', '--seed', '3', '--duration', '2m', '--json'];
+    const plain = JSON.parse((await runCli(base, {})).stdout) as { fills: { count: number } };
+    const busy = JSON.parse((await runCli([...base, '--knob', 'marketOrdersPerS=20', '--knob', 'meanOrderSize=1'], {})).stdout) as { fills: { count: number } };
+    expect(busy.fills.count).toBeGreaterThan(plain.fills.count);
+    const wrong = await runCli(['backtest', '--params', params, '--knob', 'marketOrders=20'], {});
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown knob "marketOrders"');
+    expect(wrong.stderr).toContain('marketOrdersPerS');
+  });
+
   it('prints a readable report', async () => {
     const run = await runCli(['backtest', '--params', params, '--duration', '1m'], {});
     expect(run.code).toBe(0);
