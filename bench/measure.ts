@@ -6,7 +6,9 @@
  * In-process CPU figures are timed in CPU time of the main thread (`process.threadCpuUsage()`), not
  * wall time: on a shared 2-core machine the wall clock also counts the time the loop was not
  * running at all (another process had the core), which is noise, while the thread's CPU time is
- * what "events per second on one core" means. Wall time is kept next to it where it matters.
+ * what "events per second on one core" means. Wall time is kept next to it where it matters. The
+ * thread's CPU time is counted in scheduler ticks here (a few ms), so it only suits runs of
+ * ~100 ms and more; the engine's storm comparison uses short wall-time blocks instead.
  */
 import { median } from './stats.ts';
 
