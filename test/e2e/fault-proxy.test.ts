@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 /** A runner whose edge is the proxy, synced and ready on the current head. */
-async function runnerBehindProxy(): Promise<RunnerProcess> {
+async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll'): Promise<RunnerProcess> {
   proxy = await startFaultProxy({ target: edge.url });
   const runner = await startRunner({
     edgeUrl: proxy.url,
@@ -47,6 +47,7 @@ async function runnerBehindProxy(): Promise<RunnerProcess> {
     set: SET,
     runnerId: 'r-faults',
     region: 'eu-west-1',
+    sync,
     cacheDir: mkdtempSync(join(tmpdir(), 'lt-faults-cache-')),
     // A short long-poll wait so a black-holed request times out (wait + the runner's slack) soon;
     // a long grace so a fault reads `stale`, not `error`.
@@ -205,6 +206,24 @@ describe('a runner behind a faulty link to the edge', () => {
     // Watch a window well inside the 8 s: still that one 503, no second params request.
     await new Promise((r) => setTimeout(r, 3_000));
     expect(faulted('status')).toBe(1);
+    await recovers(runner);
+    expectMonotonic(runner);
+  });
+
+  it('on the watch socket: a cut socket and refused reconnects make it stale, and it catches up once the link is back', async () => {
+    const runner = await runnerBehindProxy('ws');
+    const held = (await runner.status()).version!;
+    const watches = () => proxy.requests.filter((r) => r.mode === 'reset' && r.path.endsWith('/watch')).length;
+    // Switching cuts the open socket; every reconnect is reset.
+    proxy.setMode({ kind: 'reset' });
+    await eventually(() => watches() >= 2, { what: 'reconnects refused by resets' });
+    const s = await runner.waitForStatus((st) => st.sync_state === 'stale', { what: 'stale with the socket down' });
+    expect(s.version).toBe(held);
+    expect(runner.alive()).toBe(true);
+    // A version written while the socket is down arrives with the reconnect (catch-up on connect).
+    const missed = await write();
+    proxy.setMode({ kind: 'pass' });
+    await runner.waitForStatus((st) => st.version === missed && st.sync_state === 'ready', { what: `v${missed} caught up on reconnect`, timeoutMs: 60_000 });
     await recovers(runner);
     expectMonotonic(runner);
   });

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '../../shared/api-error.ts';
+import { SET_NAME_PATTERN } from '../../shared/set-name.ts';
 import { startEdge } from './helpers/edge-process.ts';
 import { createSet, head } from './helpers/edge-http.ts';
 
@@ -252,6 +253,9 @@ describe('hostile input against wrangler dev', () => {
       { numRuns: 250, seed: 20261124, endOnFailure: true },
     );
     console.info(`hostile input: statuses seen ${JSON.stringify(Object.fromEntries([...seen].sort(([a], [b]) => a - b)))}`);
+    // Whatever was created on the way, every set has a legal name (no traversal made a set).
+    const sets = await fetch(`${edge.url}/v1/sets`, { headers: { authorization: `Bearer ${edge.tokens.read}` } }).then((r) => r.json() as Promise<{ sets: { set: string }[] }>);
+    for (const { set } of sets.sets) expect(set).toMatch(SET_NAME_PATTERN);
     // Most requests must have been refused: the generators aim at the edges of every rule.
     const refused = [...seen.entries()].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0);
     expect(refused).toBeGreaterThan(100);
