@@ -166,7 +166,7 @@ export const idleFleetBench: Bench = {
       const perHour = (n: number) => (n / elapsedS) * 3600;
       // The same traffic from its periods: a 60 s window holds only a couple of 50 s long-polls and
       // one 60 s heartbeat, so the count is coarse (±1 request = ±60 req/h); the median interval
-      // between a runner's consecutive requests of one kind (its first one excluded: start-up)
+      // between a runner's consecutive requests of one kind (start-up excluded)
       // gives the rate its configuration really produces.
       const periodicRate = (mode: BenchSyncMode, kind: 'params' | 'report'): number => {
         // A watch socket is one request for its whole life (reconnects would show in the count).
@@ -174,7 +174,9 @@ export const idleFleetBench: Bench = {
         const intervals: number[] = [];
         for (const m of fleet.filter((f) => f.mode === mode)) {
           const at = m.proxy.requests.filter((r) => !r.upgrade && r.path.includes('/report') === (kind === 'report')).map((r) => r.at);
-          for (let k = 2; k < at.length; k++) intervals.push(at[k]! - at[k - 1]!);
+          // A report's first interval is a heartbeat; a params fetch's first one is start-up (the
+          // initial GET, then at once the first long-poll or poll), so it is skipped.
+          for (let k = kind === 'report' ? 1 : 2; k < at.length; k++) intervals.push(at[k]! - at[k - 1]!);
         }
         // NaN (printed n/a): the window was too short to see one full period.
         return intervals.length ? 3_600_000 / summarize(intervals).p50 : Number.NaN;
