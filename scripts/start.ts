@@ -73,7 +73,11 @@ async function stopAll(code: number): Promise<void> {
   const results = await Promise.all(runners.map(async (c) => `${c.name} exited ${await c.stop()}`));
   for (const line of results) say(line);
   const edge = children.find((c) => c.name === 'edge');
-  if (edge) say(`edge exited ${await edge.stop()}`);
+  // wrangler answers SIGTERM with 143 (128 + 15): that is the clean stop we asked for.
+  if (edge) {
+    const code = await edge.stop();
+    say(code === 143 || code === 0 || code === 'SIGTERM' ? 'edge stopped' : `edge exited ${code}`);
+  }
   process.exit(code);
 }
 

@@ -72,7 +72,7 @@ describe('npm start', () => {
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
     expect(first.output()).toMatch(/eu-west-1 exited 0/);
-    expect(first.output()).toMatch(/edge exited/);
+    expect(first.output()).toMatch(/edge stopped/);
 
     const second = start(home, port);
     await until(() => readyRows(second.output()), 'three ready runners after a restart', second.output, 90_000);
