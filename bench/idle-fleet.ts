@@ -62,6 +62,24 @@ async function idleNodeRss(file?: string): Promise<number> {
   return rss;
 }
 
+/**
+ * The runner as one esbuild bundle (plain JS, no type stripping at start-up, one module): not what
+ * `npm start` runs, but what a deploy could ship; its RSS says how much of the runner's memory is
+ * the module graph rather than the runner. Undefined when esbuild (a dependency of wrangler) fails.
+ */
+function bundleRunner(dir: string): string | undefined {
+  const out = join(dir, 'runner-bundle.mjs');
+  try {
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+      join(ROOT, 'runner', 'main.ts'), '--bundle', '--platform=node', '--format=esm', `--outfile=${out}`, '--log-level=error',
+      "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    ], { cwd: ROOT, stdio: 'ignore', timeout: 30_000 });
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 function commit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -149,6 +167,17 @@ export const idleFleetBench: Bench = {
     const windowS = ctx.quick ? 15 : 60;
     const settleS = ctx.quick ? 2 : 5;
     const fleet = await startFleet(ctx, edge.url, edge.tokens.read, set, cacheRoot);
+    // One more long-poll runner from a bundle, for its RSS only (not in the request counts).
+    const bundle = bundleRunner(cacheRoot);
+    let bundled: ReturnType<typeof spawn> | undefined;
+    if (bundle) {
+      bundled = spawn(process.execPath, [bundle, '--url', edge.url, '--set', set, '--runner-id', 'bench-idle-bundled', '--region', 'bench', '--cache-dir', join(cacheRoot, 'bundled'), '--log-level', 'warn'], {
+        cwd: ROOT,
+        env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
+        stdio: 'ignore',
+      });
+      if (bundled.pid !== undefined) trackPid(bundled.pid, 'runner (bundled)');
+    }
     const rows: BenchRow[] = [];
     try {
       // Let start-up traffic (first fetch, first report) pass, then count from the window's start.
@@ -158,6 +187,7 @@ export const idleFleetBench: Bench = {
       await sleep(windowS * 1000);
       const elapsedS = (performance.now() - w0) / 1000;
       const rss = fleet.map((m) => ({ mode: m.mode, rss: rssMb(m.runner.pid) }));
+      const bundledRss = bundled?.pid !== undefined && bundled.exitCode === null ? rssMb(bundled.pid) : Number.NaN;
       const counts = fleet.map((m, i) => {
         const inWindow = m.proxy.requests.filter((r) => r.at >= w0 && r.at - w0 <= elapsedS * 1000);
         const reports = inWindow.filter((r) => r.path.includes('/report')).length;
@@ -228,7 +258,17 @@ export const idleFleetBench: Bench = {
           baseline: baseRss,
           baselineLabel: 'idle node',
           target: { op: '<', value: 100 },
-          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; runner/main.ts at ${commit()}, sim venue`,
+          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; runner/main.ts at ${commit()}, sim venue`,
+        }),
+      );
+      rows.push(
+        makeRow('runner-rss', {
+          figure: 'runner RSS, same runner as one esbuild bundle',
+          value: bundledRss,
+          unit: 'MB',
+          baseline: rssSummary.max,
+          baselineLabel: 'runner/main.ts',
+          note: 'what-if, not what npm start runs: a longpoll runner from an esbuild bundle of runner/main.ts (plain JS, one module), same edge, same window',
         }),
       );
 
@@ -247,6 +287,10 @@ export const idleFleetBench: Bench = {
         );
       }
     } finally {
+      if (bundled?.pid !== undefined) {
+        bundled.kill('SIGKILL');
+        untrackPid(bundled.pid);
+      }
       await stopFleet(fleet);
       rmSync(cacheRoot, { recursive: true, force: true });
     }
