@@ -128,7 +128,7 @@ export const edgeLoadBench: Bench = {
 
     return [
       ...rows('304 path (GET If-None-Match)', r304, r304Base, `autocannon ${connections} connections × ${duration} s each, after a 1 s warm-up; wrangler dev (workerd) on loopback`),
-      ...rows('write (PATCH If-Match: *)', w, wBase, `round-robin over ${WRITE_SETS} sets (per-set limit ${'WRITE_RATE_PER_S'} in wrangler.toml); each write validated, versioned, stored in DO + KV`),
+      ...rows('write (PATCH If-Match: *)', w, wBase, `round-robin over ${WRITE_SETS} sets (one set takes at most WRITE_RATE_PER_S = 50 writes/s, wrangler.toml); each write validated, versioned, stored in DO + KV`),
     ];
   },
 };
