@@ -85,7 +85,9 @@ describe('fifty long-polling runners and an edge restart', () => {
             runnerId: `r-${String(i + j).padStart(2, '0')}`,
             region: REGIONS[(i + j) % REGIONS.length]!,
             cacheDir: mkdtempSync(join(tmpdir(), 'lt-restart50-cache-')),
-            extraArgs: ['--grace', '600', '--heartbeat', '3', '--log-level', 'info'],
+            // A runner says `ready` again only when its first long-poll to the restarted edge answers,
+            // so a short wait (10 s, not the 50 s default) keeps the reconnection phase short.
+            extraArgs: ['--grace', '600', '--heartbeat', '3', '--wait', '10', '--log-level', 'info'],
           }),
         ),
       );
@@ -98,6 +100,7 @@ describe('fifty long-polling runners and an edge restart', () => {
 
     // The edge dies under fifty held long-polls.
     await edge.kill();
+    const killedAt = Date.now();
     await fleetOf(runners, (s) => s.sync_state === 'stale', 'stale while the edge is down');
     for (const r of runners) {
       const s = await r.status();
@@ -107,11 +110,11 @@ describe('fifty long-polling runners and an edge restart', () => {
 
     await edge.restart();
     await fleetOf(runners, (s) => s.sync_state === 'ready' && s.version === v2.version, 'reconnected');
-    // Only the restarted edge can have received these reports.
+    // Reports seen after the kill can only have reached the restarted edge.
     await eventually(
       async () => {
         const table = await fleet(edge.url, edge.tokens.read, SET);
-        const ready = table.runners.filter((e) => e.sync_state === 'ready' && e.applied_version === v2.version);
+        const ready = table.runners.filter((e) => e.sync_state === 'ready' && e.applied_version === v2.version && Date.parse(e.last_seen) > killedAt);
         return runners.every((r) => ready.some((e) => e.runner_id === r.runnerId));
       },
       { what: 'every runner reported ready to the restarted edge', timeoutMs: 60_000 },

@@ -36,7 +36,7 @@ function start(region: string): Promise<RunnerProcess> {
     cacheDir: cacheDirs.get(runnerId)!,
     // A long grace keeps an edge outage `stale` (not `error`) for the whole test; short
     // heartbeats keep the fleet table current.
-    extraArgs: ['--grace', '600', '--heartbeat', '0.5', '--wait', '20'],
+    extraArgs: ['--grace', '600', '--heartbeat', '0.5', '--wait', '5'],
   });
 }
 
