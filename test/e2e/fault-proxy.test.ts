@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 /** A runner whose edge is the proxy, synced and ready on the current head. */
-async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll'): Promise<RunnerProcess> {
+async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll', extraArgs = ['--wait', '2', '--grace', '600', '--interval', '0.5']): Promise<RunnerProcess> {
   proxy = await startFaultProxy({ target: edge.url });
   const runner = await startRunner({
     edgeUrl: proxy.url,
@@ -49,9 +49,9 @@ async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll'): Promise<
     region: 'eu-west-1',
     sync,
     cacheDir: mkdtempSync(join(tmpdir(), 'lt-faults-cache-')),
-    // A short long-poll wait so a black-holed request times out (wait + the runner's slack) soon;
-    // a long grace so a fault reads `stale`, not `error`.
-    extraArgs: ['--wait', '2', '--grace', '600', '--interval', '0.5'],
+    // By default a short long-poll wait so a black-holed request times out (wait + the runner's
+    // slack) soon, and a long grace so a fault reads `stale`, not `error`.
+    extraArgs,
   });
   const current = await head(edge.url, edge.tokens.read, SET);
   await runner.waitForStatus((s) => s.version === current!.version.version && s.sync_state === 'ready', { what: 'ready on the head' });
@@ -226,5 +226,26 @@ describe('a runner behind a faulty link to the edge', () => {
     await runner.waitForStatus((st) => st.version === missed && st.sync_state === 'ready', { what: `v${missed} caught up on reconnect`, timeoutMs: 60_000 });
     await recovers(runner);
     expectMonotonic(runner);
+  });
+
+  it('does not turn a blip shorter than the grace period into error once the link is back', async () => {
+    // Grace 4 s, long-poll wait 10 s: the link is cut for about a second, then works again.
+    const runner = await runnerBehindProxy('longpoll', ['--wait', '10', '--grace', '4', '--interval', '0.5']);
+    proxy.setMode({ kind: 'reset' });
+    await runner.waitForStatus((st) => st.sync_state === 'stale', { what: 'stale during the blip' });
+    proxy.setMode({ kind: 'pass' }, { keepInFlight: true });
+    const backAt = proxy.requests.length;
+    // Watch the state from the moment the runner's first request since the blip reaches the
+    // edge until that request is answered: the edge is reachable all along.
+    await eventually(() => proxy.requests.slice(backAt).some((r) => r.mode === 'pass' && r.path.endsWith('/params')), { what: 'a request through the restored link' });
+    const seen = new Set<string>();
+    await runner.waitForStatus(
+      (st) => {
+        seen.add(st.sync_state);
+        return st.sync_state === 'ready';
+      },
+      { what: 'ready after the blip', timeoutMs: 30_000 },
+    );
+    expect([...seen], 'states seen while the edge was reachable again').not.toContain('error');
   });
 });
