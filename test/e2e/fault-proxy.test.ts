@@ -198,17 +198,19 @@ describe('a runner behind a faulty link to the edge', () => {
     expectMonotonic(runner);
   });
 
-  it('honours 503 Retry-After: no request to the edge before it, then recovers', async () => {
-    const runner = await runnerBehindProxy();
-    const held = (await runner.status()).version!;
-    // The request cut by the switch is retried after a short backoff and meets the 503.
-    await staysOnVersionButStale(runner, { kind: 'status', status: 503, retryAfterS: 8 }, held, { met: 1 });
-    // Watch a window well inside the 8 s: still that one 503, no second params request.
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(faulted('status')).toBe(1);
-    await recovers(runner);
-    expectMonotonic(runner);
-  });
+  for (const status of [503, 429] as const) {
+    it(`honours ${status} Retry-After: no request to the edge before it, then recovers`, async () => {
+      const runner = await runnerBehindProxy();
+      const held = (await runner.status()).version!;
+      // The request cut by the switch is retried after a short backoff and meets the ${status}.
+      await staysOnVersionButStale(runner, { kind: 'status', status, retryAfterS: 8 }, held, { met: 1 });
+      // Watch a window well inside the 8 s: still that one answer, no second params request.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(faulted('status')).toBe(1);
+      await recovers(runner);
+      expectMonotonic(runner);
+    });
+  }
 
   it('on the watch socket: a cut socket and refused reconnects make it stale, and it catches up once the link is back', async () => {
     const runner = await runnerBehindProxy('ws');

@@ -1,5 +1,6 @@
 /**
- * Issue 3 end to end: a real `wrangler dev` and three real runners in three regions on one set.
+ * Issue 3 end to end: a real `wrangler dev` and three real runners in three regions on one set,
+ * one per sync mode (long-poll, WebSocket push, polling).
  * - a write is applied by all three, and the fleet table shows each on the new version;
  * - a rollback likewise (a new version equal to the old one);
  * - the edge dies: every runner says `stale`, keeps its params (same version) and keeps quoting;
@@ -18,13 +19,15 @@ import { eventually, startRunner, stopAllRunners, type RunnerProcess } from './h
 
 const SET = 'fleet-sync';
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-tokyo-1'] as const;
+/** One runner per sync mode, so each transport is held to the same story. */
+const SYNC: Record<(typeof REGIONS)[number], 'longpoll' | 'ws' | 'poll'> = { 'eu-west-1': 'longpoll', 'us-east-1': 'ws', 'ap-tokyo-1': 'poll' };
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 let edge: Edge;
 let runners: RunnerProcess[] = [];
 const cacheDirs = new Map<string, string>();
 
-function start(region: string): Promise<RunnerProcess> {
+function start(region: (typeof REGIONS)[number]): Promise<RunnerProcess> {
   const runnerId = `r-${region}`;
   if (!cacheDirs.has(runnerId)) cacheDirs.set(runnerId, mkdtempSync(join(tmpdir(), `lt-cache-${region}-`)));
   return startRunner({
@@ -33,10 +36,11 @@ function start(region: string): Promise<RunnerProcess> {
     set: SET,
     runnerId,
     region,
+    sync: SYNC[region],
     cacheDir: cacheDirs.get(runnerId)!,
     // A long grace keeps an edge outage `stale` (not `error`) for the whole test; short
     // heartbeats keep the fleet table current.
-    extraArgs: ['--grace', '600', '--heartbeat', '0.5', '--wait', '5'],
+    extraArgs: ['--grace', '600', '--heartbeat', '0.5', '--wait', '5', '--interval', '0.5'],
   });
 }
 
