@@ -123,7 +123,10 @@ describe('20 concurrent writers x 25 writes', () => {
 
     // A 412 names a head that an acknowledged write (or the create) made.
     const madeByWrites = new Set([1, ...written.map((w) => w.version!.version)]);
-    for (const c of conflicted) if (c.currentVersion !== undefined) expect(madeByWrites.has(c.currentVersion), c.message).toBe(true);
+    for (const c of conflicted) {
+      expect(c.currentVersion, `${c.message}: the 412 names the current head`).toBeDefined();
+      expect(madeByWrites.has(c.currentVersion!), c.message).toBe(true);
+    }
 
     // The head is the last acknowledged write.
     const last = written.reduce((a, b) => (a.version!.version > b.version!.version ? a : b));

@@ -116,6 +116,16 @@ describe('a read token', () => {
   });
 });
 
+describe('a token in the URL', () => {
+  it('is not accepted (URLs end up in logs and histories)', async () => {
+    for (const query of [`access_token=${READ_TOKEN}`, `token=${READ_TOKEN}`, `authorization=Bearer%20${READ_TOKEN}`]) {
+      const answer = await call(edge.url, `/v1/sets/${SET}/params?${query}`);
+      expect(answer.status, query).toBe(401);
+      expectNoToken(answer.text, 'the 401 body');
+    }
+  });
+});
+
 describe('another origin', () => {
   it('gets no Access-Control-Allow-Origin on a preflight', async () => {
     const answer = await call(edge.url, `/v1/sets/${SET}/params`, {
