@@ -9,10 +9,11 @@
  *   after the restart.
  * Every runner's applied versions, read from its log, only ever go up.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CacheEntrySchema } from '../../runner/cache/params-cache.ts';
 import { startEdge } from './helpers/edge-process.ts';
 import { createSet, fleet, patch, rollback } from './helpers/edge-http.ts';
 import { eventually, startRunner, stopAllRunners, type RunnerProcess } from './helpers/runner-process.ts';
@@ -127,6 +128,12 @@ describe('three runners in three regions on one set', () => {
     expect(written.version).toBe(4);
     await allOn(4, 'a write after the edge restart');
     for (const r of runners) expect((await r.status()).params?.order_size).toBe(0.5);
+    // Each runner's last-known-good cache now holds v4, whole and valid.
+    for (const r of runners) {
+      const file = join(cacheDirs.get(r.runnerId)!, `${SET}.json`);
+      await eventually(() => CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).version === 4, { what: `${file} to hold v4` });
+      expect(CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).params.order_size).toBe(0.5);
+    }
     // Versions only move forward, in every runner's own log.
     for (const r of runners) {
       const applied = appliedVersions(r);
