@@ -142,4 +142,18 @@ describe('three runners in three regions on one set', () => {
       expect(applied.at(-1), r.runnerId).toBe(4);
     }
   });
+
+  it('a runner started before its set exists quotes on defaults only when allowed, and applies v1 once the set is created', async () => {
+    const set = 'fleet-late-set';
+    const refused = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set, runnerId: 'r-late-0', region: 'eu-west-1', cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')), waitForStatus: false });
+    expect((await refused.exited).code).not.toBe(0);
+    expect(refused.logs.join('\n')).toMatch(/allow-defaults/);
+
+    const late = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set, runnerId: 'r-late-1', region: 'eu-west-1', cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')), extraArgs: ['--allow-defaults', '--grace', '600', '--wait', '5'] });
+    const onDefaults = await late.waitForStatus((s) => s.started_from === 'defaults', { what: 'started on defaults' });
+    expect(onDefaults.version).toBeNull();
+    await createSet(edge.url, edge.tokens.write, set, { order_size: 0.7 }, 'fleet: the late set');
+    const applied = await late.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', { what: 'v1 of the late set applied', timeoutMs: 60_000 });
+    expect(applied.params?.order_size).toBe(0.7);
+  });
 });
