@@ -44,8 +44,12 @@ export class HttpSync implements SyncLoop {
     let attempt = 0;
     while (!signal.aborted) {
       let delayMs: number;
+      // After a failure, the first request is a plain conditional GET, answered at once: a held
+      // long-poll says nothing until it ends, so the grace period could run out (stale → error)
+      // on an edge that is already back. Long-polling resumes after that answer.
+      const waitNow = attempt > 0 ? 0 : wait;
       try {
-        const answer = await edge.fetchParams({ etag: this.#seen.etag(), waitS: wait, timeoutMs: wait * 1000 + slackMs, signal });
+        const answer = await edge.fetchParams({ etag: this.#seen.etag(), waitS: waitNow, timeoutMs: waitNow * 1000 + slackMs, signal });
         delayMs = this.#onAnswer(answer);
         health.markSuccess();
         attempt = 0;

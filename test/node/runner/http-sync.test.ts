@@ -195,6 +195,21 @@ describe('HttpSync (long-poll)', () => {
     expect(health.view()).toMatchObject({ state: 'ready', policy: 'normal' });
   });
 
+  it('after a failure asks without ?wait first, so a returning edge is seen at once, then long-polls again', async () => {
+    const { edge, clock, health } = start('longpoll', 10_000);
+    (await edge.nextCall()).respond(changed(1));
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new NetworkError('network', 'ECONNRESET'));
+    await clock.advance(await sleep);
+    expect(health.state()).toBe('stale');
+    const probe = await edge.nextCall();
+    expect(probe.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 0 });
+    probe.respond({ kind: 'not-modified', stale: false });
+    const resumed = await edge.nextCall();
+    expect(health.state()).toBe('ready');
+    expect(resumed.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });
+  });
+
   it('paces like a poll while the edge answers from its KV mirror', async () => {
     const { edge, clock } = start();
     (await edge.nextCall()).respond(changed(1));
