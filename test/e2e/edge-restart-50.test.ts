@@ -85,9 +85,9 @@ describe('fifty long-polling runners and an edge restart', () => {
             runnerId: `r-${String(i + j).padStart(2, '0')}`,
             region: REGIONS[(i + j) % REGIONS.length]!,
             cacheDir: mkdtempSync(join(tmpdir(), 'lt-restart50-cache-')),
-            // A runner says `ready` again only when its first long-poll to the restarted edge answers,
-            // so a short wait (10 s, not the 50 s default) keeps the reconnection phase short.
-            extraArgs: ['--grace', '600', '--heartbeat', '3', '--wait', '10', '--log-level', 'info'],
+            // The default long-poll wait (50 s): after a failure the runner confirms the edge with a
+            // plain conditional GET first, so reconnecting does not wait for a held long-poll.
+            extraArgs: ['--grace', '600', '--heartbeat', '3', '--log-level', 'info'],
           }),
         ),
       );
