@@ -7,25 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import type { RunnerStatus } from '../../../runner/status/runner-status.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** What a runner's `GET /status` says (runner/status/runner-status.ts); only the fields the tests read. */
-export interface RunnerStatus {
-  set: string;
-  runner_id: string;
-  region: string;
-  version: number | null;
-  etag: string | null;
-  sync_state: 'starting' | 'ready' | 'stale' | 'error';
-  sync_mode: string;
-  policy: string;
-  last_error: string | null;
-  rejected: { version: number; reason: string } | null;
-  started_from: 'edge' | 'cache' | 'defaults' | 'file';
-  params: Record<string, unknown> | null;
-  trading: { mid: number | null; bid: number | null; ask: number | null; fills: number; mode: string; params_version: number | null } | null;
-}
+/** What a runner's `GET /status` says: the runner's own type, so the tests follow it. */
+export type { RunnerStatus };
 
 export interface RunnerOptions {
   edgeUrl: string;
