@@ -81,12 +81,14 @@ export class ParamsCache {
 
   /**
    * Writes `entry` unless the file already holds this version or a newer one. Resolves to whether
-   * it wrote. A corrupt existing file is replaced: the new entry is known good.
+   * it wrote. A corrupt existing file is replaced: the new entry is known good. `replaceNewer` is
+   * for one case only: the edge's fresh head is lower than the cached version, so the cache came
+   * from another edge history and must give way, or every restart would bring it back.
    */
-  save(entry: Omit<CacheEntry, 'saved_at' | 'set'>): Promise<boolean> {
+  save(entry: Omit<CacheEntry, 'saved_at' | 'set'>, { replaceNewer = false }: { replaceNewer?: boolean } = {}): Promise<boolean> {
     const run = this.#queue.then(async () => {
       const existing = await this.load().catch(() => undefined);
-      if (existing && existing.version >= entry.version) return false;
+      if (existing && (replaceNewer ? existing.version === entry.version : existing.version >= entry.version)) return false;
       const full: CacheEntry = { set: this.#set, ...entry, saved_at: new Date(this.#now()).toISOString() };
       await writeFileAtomic(this.path, `${JSON.stringify(full, null, 2)}\n`, this.#fs);
       return true;

@@ -16,6 +16,11 @@ export interface ParamsMeta {
   version?: number;
   etag?: string;
   origin?: ParamsOrigin;
+  /**
+   * This version is the edge's fresh head (answered by the hub, not the KV mirror). It may replace
+   * a higher version that this edge never confirmed (one from the cache, the defaults or a file).
+   */
+  freshHead?: boolean;
 }
 
 export interface ParamsSnapshot {
@@ -79,12 +84,14 @@ export class ParamsHolder {
    * Validates `input` and swaps it in. Throws `ParamsValidationError` (naming each field and its
    * range) and keeps the current params when it is invalid. Returns false, changing nothing, when
    * `meta.version` is not newer than the version held: edge versions only move forward, so a late
-   * answer to an old request cannot undo a newer one.
+   * answer to an old request cannot undo a newer one. That rule protects versions this process
+   * received from the edge; a `freshHead` version lower than params the edge never confirmed is
+   * applied (see `supersedesUnconfirmed`).
    */
   update(input: unknown, meta: ParamsMeta = {}): boolean {
     const params = parseParams(input, meta.version === undefined ? 'invalid params' : `invalid params in version ${meta.version}`);
     const held = this.#snapshot?.version;
-    if (meta.version !== undefined && held != null && meta.version <= held) return false;
+    if (meta.version !== undefined && held != null && meta.version <= held && !this.supersedesUnconfirmed(meta)) return false;
     this.#swap({
       // The document is flat (numbers and one string), so freezing the top level freezes it deeply.
       params: Object.freeze({ ...params }),
@@ -94,6 +101,18 @@ export class ParamsHolder {
       appliedAt: this.#now(),
     });
     return true;
+  }
+
+  /**
+   * True when `meta` is the edge's fresh head with a lower version than the held params, and the
+   * held params never came from the edge in this process. A last-known-good cache written against
+   * another edge history (a staging edge, an edge whose state was wiped) can hold v12 while this
+   * edge's head is v3: "only forward" would pin the runner to v12 forever and hide the edge's
+   * params (a kill switch, say). The edge is the source of truth; the cache is only a fallback.
+   */
+  supersedesUnconfirmed(meta: ParamsMeta): boolean {
+    const held = this.#snapshot;
+    return meta.freshHead === true && meta.version !== undefined && held !== null && held.origin !== 'edge' && held.version !== null && meta.version < held.version;
   }
 
   /**

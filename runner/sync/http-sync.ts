@@ -75,11 +75,14 @@ export class HttpSync implements SyncLoop {
       case 'not-modified':
         return staleDelay;
       case 'changed': {
-        const outcome = applier.receive(answer.received, answer.etag);
+        // Only the hub's answer is the edge's head; the KV mirror may lag, so it never moves back.
+        const outcome = applier.receive(answer.received, answer.etag, { fresh: !answer.stale });
         this.#seen.note(outcome.version, answer.etag);
-        // A long-poll answered 200 with nothing newer means the edge ignored If-None-Match; pace
-        // the next request instead of spinning.
-        return outcome.kind === 'ignored' && this.mode === 'longpoll' ? intervalMs : staleDelay;
+        // A long-poll answered 200 with nothing newer than the held version (an ignored late
+        // answer, or a rejected head below an unconfirmed cached version) will be answered the
+        // same way at once: pace the next request instead of spinning.
+        const notNewer = outcome.kind !== 'applied' && outcome.version <= (this.#o.holder.version ?? 0);
+        return notNewer && this.mode === 'longpoll' ? intervalMs : staleDelay;
       }
     }
   }

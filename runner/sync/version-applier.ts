@@ -4,6 +4,11 @@
  * the schema is rejected (the held params stay) and remembered so the report carries the NACK; an
  * older or equal version is ignored (versions only move forward). Malformed answers are the
  * transport's failure and come back as `BadResponseError`.
+ *
+ * "Only forward" protects versions this process received from this edge. Params from the cache
+ * (or the defaults, or a file) were never confirmed by it: when the hub's fresh answer carries a
+ * lower version, the cache came from another history (a staging edge, a wiped edge) and the runner
+ * follows the edge, saying so loudly. A KV-mirror answer never moves a version backwards.
  */
 import type { Logger } from 'pino';
 import { BadResponseError } from '../edge-client/edge-errors.ts';
@@ -31,6 +36,14 @@ export interface VersionApplierOptions {
   onOutcome?: (outcome: ApplyOutcome) => void;
 }
 
+/** Where a received version came from. */
+export interface ReceiveOrigin {
+  /** Named in errors and logs. */
+  source?: string;
+  /** Answered by the hub (a 200 without `Livetune-Stale`, a socket push), not by the KV mirror. */
+  fresh?: boolean;
+}
+
 export class VersionApplier {
   #lastRejected: Rejection | null = null;
   #pendingSave: Promise<unknown> = Promise.resolve();
@@ -46,8 +59,8 @@ export class VersionApplier {
   }
 
   /** Handles one received version; throws `BadResponseError` when it is not a version at all. */
-  receive(received: ReceivedVersion, etag: string | null, source = 'edge'): ApplyOutcome {
-    const outcome = this.#decide(received, etag, source);
+  receive(received: ReceivedVersion, etag: string | null, { source = 'edge', fresh = false }: ReceiveOrigin = {}): ApplyOutcome {
+    const outcome = this.#decide(received, etag, source, fresh);
     this.#o.onOutcome(outcome);
     return outcome;
   }
@@ -57,14 +70,15 @@ export class VersionApplier {
     await this.#pendingSave;
   }
 
-  #decide(received: ReceivedVersion, etag: string | null, source: string): ApplyOutcome {
+  #decide(received: ReceivedVersion, etag: string | null, source: string, fresh: boolean): ApplyOutcome {
     const { holder, logger, set } = this.#o;
     switch (received.kind) {
       case 'malformed':
         throw new BadResponseError('bad-response', `unusable answer from the ${source}: ${received.reason}`);
       case 'invalid-params': {
         const held = holder.version;
-        if (held !== null && received.version <= held) return { kind: 'ignored', version: received.version, held };
+        const supersedes = holder.supersedesUnconfirmed({ version: received.version, freshHead: fresh });
+        if (held !== null && received.version <= held && !supersedes) return { kind: 'ignored', version: received.version, held };
         this.#lastRejected = { version: received.version, reason: received.reason };
         logger.warn({ version: received.version, held_version: held, reason: received.reason }, 'rejected params version: keeping the held params');
         return { kind: 'rejected', version: received.version, reason: received.reason };
@@ -72,22 +86,31 @@ export class VersionApplier {
       case 'valid': {
         const { version, params } = received.version;
         const tag = etag ?? etagFor(set, version);
-        const previous = holder.version;
-        if (!holder.update(params, { version, etag: tag, origin: 'edge' })) return { kind: 'ignored', version, held: previous };
-        if (this.#lastRejected && this.#lastRejected.version <= version) this.#lastRejected = null;
+        const before = holder.snapshot();
+        const previous = before?.version ?? null;
+        const meta = { version, etag: tag, origin: 'edge' as const, freshHead: fresh };
+        const backwards = holder.supersedesUnconfirmed(meta);
+        if (!holder.update(params, meta)) return { kind: 'ignored', version, held: previous };
+        if (this.#lastRejected && (backwards || this.#lastRejected.version <= version)) this.#lastRejected = null;
+        if (backwards) {
+          logger.error(
+            { version, held_version: previous, held_origin: before?.origin },
+            `the ${before?.origin} held v${previous} but the edge's head is v${version} (a different history: another edge, or its state was wiped); following the edge and replacing the cache`,
+          );
+        }
         logger.info({ version, previous_version: previous, author: received.version.author, message: received.version.message }, 'applied params version');
-        this.#save(version, tag);
+        this.#save(version, tag, backwards);
         return { kind: 'applied', version, etag: tag };
       }
     }
   }
 
-  #save(version: number, etag: string): void {
+  #save(version: number, etag: string, replaceNewer: boolean): void {
     const cache = this.#o.cache;
     if (!cache) return;
     const params = this.#o.holder.get();
     this.#pendingSave = this.#pendingSave.then(() =>
-      cache.save({ version, etag, params }).catch((error: unknown) => {
+      cache.save({ version, etag, params }, { replaceNewer }).catch((error: unknown) => {
         this.#o.logger.error({ version, err: error, path: cache.path }, 'could not write the params cache');
       }),
     );

@@ -159,7 +159,7 @@ export class WsSync implements SyncLoop {
     if (message.type === 'pong') return;
     let outcome: ApplyOutcome;
     try {
-      outcome = applier.receive(readReceivedVersion(message.version, set), message.etag, 'watch socket');
+      outcome = applier.receive(readReceivedVersion(message.version, set), message.etag, { source: 'watch socket', fresh: true });
     } catch (error) {
       logger.warn({ err: error }, 'ignored an unusable version on the watch socket');
       this.#o.onFailure?.('bad-response');

@@ -37,6 +37,14 @@ describe('ParamsCache', () => {
     expect((await cache.load())?.version).toBe(5);
   });
 
+  it("replaces a newer version with an older one only when told the edge's head is older (another history)", async () => {
+    const cache = new ParamsCache({ dir, set: SET });
+    await cache.save(entry(12));
+    expect(await cache.save(entry(3), { replaceNewer: true })).toBe(true);
+    expect((await cache.load())?.version).toBe(3);
+    expect(await cache.save(entry(2))).toBe(false);
+  });
+
   it('leaves the old file intact and readable when the process dies between write and rename', async () => {
     await new ParamsCache({ dir, set: SET }).save(entry(1));
     const crashing = new ParamsCache({

@@ -83,10 +83,11 @@ afterEach(async () => {
   sync = server = undefined;
 });
 
-function startSync(url: string) {
+function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const clock = new FakeClock();
   const logger = silentLogger();
   const holder = new ParamsHolder({ now: () => clock.now() });
+  preload?.(holder);
   const applier = new VersionApplier({ set: SET, holder, logger });
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
   sync = new WsSync({ url, token: 'read-token', set: SET, runnerId: 'r-1', holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 } });
@@ -132,6 +133,25 @@ describe('WsSync', () => {
     await clock.advance(await backoff);
     expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 4 });
     expect(holder.version).toBe(4);
+  });
+
+  it("follows the pushed head when a cached version from another edge history is higher, and ACKs it", async () => {
+    server = await FakeWatchServer.start(versionBody(3, { ...DEFAULT_PARAMS, trading_mode: 'halted' }));
+    const { holder } = startSync(server.url, (h) => h.update(DEFAULT_PARAMS, { version: 12, etag: etagFor(SET, 12), origin: 'cache' }));
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+    expect(holder.snapshot()).toMatchObject({ version: 3, origin: 'edge' });
+    expect(holder.get().trading_mode).toBe('halted');
+  });
+
+  it('ignores a pushed older version while the held one came from this edge', async () => {
+    server = await FakeWatchServer.start(versionBody(5));
+    const { holder } = startSync(server.url);
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 5 });
+    server.publish(versionBody(3));
+    server.publish(versionBody(6));
+    // Only v6 is answered: v3 was ignored (no ACK, no NACK) and changed nothing.
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 6 });
+    expect(holder.version).toBe(6);
   });
 
   it('stops on a 401 at the upgrade and says the token was refused', async () => {
