@@ -4,18 +4,24 @@
  * A write runs under an in-memory lock (KV calls are I/O, during which a Durable Object accepts other
  * events, so the compare-and-swap must not rely on the input gate alone): check preconditions
  * against the head, build the next version (gap-free: head + 1), put it to KV, insert it into SQLite
- * (which makes it the head); only then wake long-poll waiters, push to WebSocket watchers, register
- * the head with the `SetRegistry` and answer. A failing KV put answers 503 and leaves the head where
- * it was; the version key it may have half-written was never announced by a head, so nobody can have
- * read or cached it, and the retry that takes the same number may write it again.
+ * (which makes it the head, and at the same time leaves the registry and the head mirror pending:
+ * their facts lag the head), wake long-poll waiters and push to WebSocket watchers; the lock ends
+ * there. A failing KV put answers 503 and leaves the head where it was.
  *
- * The KV head mirror is written from an alarm at most once per `headMirrorIntervalMs` (KV takes about
- * one write per second per key), whatever the write rate.
+ * Outside the lock, the writer schedules the alarm and registers the head with the `SetRegistry`,
+ * waiting at most `registryTimeoutMs` (so that `GET /v1/sets` lists a set, at its current version,
+ * once the write was answered) — a hung or failing registry, or a failing alarm API, delays the answer
+ * by at most that bound and never turns a committed write into an error: the alarm does what is still
+ * pending, retrying until it succeeds.
+ *
+ * The KV head mirror is written from that alarm at most once per `headMirrorIntervalMs` (KV takes
+ * about one write per second per key), whatever the write rate.
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
   WatchClientMessageSchema,
   type Fleet,
+  type SetSummary,
   type FleetEntry,
   type RunnerReport,
   type Version,
@@ -31,10 +37,21 @@ import { fail, ok, type HubResult } from './hub-result.ts';
 import { HubStore } from './hub-store.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TakeOutcome, type TokenBucket } from './token-bucket.ts';
 import { VersionWaiters } from './version-waiters.ts';
+import { withTimeout } from './with-timeout.ts';
 import { nextVersion, type WriteCommand } from './write-command.ts';
 
 function rateLimited(what: string, outcome: Extract<TakeOutcome, { kind: 'limited' }>) {
   return fail({ status: 429, code: 'rate_limited', message: `${what}; retry in ${outcome.retryAfterS} s`, headers: { 'Retry-After': String(outcome.retryAfterS) } });
+}
+
+/** Longest a writer waits for the `SetRegistry` before answering anyway (the alarm registers later). */
+export const REGISTRY_TIMEOUT_MS = 1000;
+/** Delay between the alarm's attempts to register a head the registry refused or did not answer. */
+export const REGISTRY_RETRY_MS = 1000;
+
+/** What the hub needs of the registry (a test injects a hung or failing one). */
+export interface RegistryClient {
+  upsert(summary: SetSummary): Promise<unknown>;
 }
 
 function versionMessage(version: Version): string {
@@ -51,6 +68,11 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
   writeLimiter: TokenBucket;
   reportLimiter: KeyedBuckets;
   now: () => Date = () => new Date();
+  /** Injectable for tests (a hung or failing registry); production uses the SET_REGISTRY binding. */
+  registry: () => RegistryClient = () => this.env.SET_REGISTRY.get(this.env.SET_REGISTRY.idFromName('registry'));
+  registryTimeoutMs = REGISTRY_TIMEOUT_MS;
+  /** Injectable for tests (an alarm API that throws); production uses the hub's storage. */
+  alarms: Pick<DurableObjectStorage, 'getAlarm' | 'setAlarm'>;
   #head: Version | undefined;
   #writeLock: Promise<unknown> = Promise.resolve();
 
@@ -61,7 +83,10 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     this.kv = env.VERSIONS;
     this.writeLimiter = createTokenBucket({ ratePerS: this.config.writeRatePerS, burst: this.config.writeBurst });
     this.reportLimiter = createKeyedBuckets({ ratePerS: this.config.reportRatePerS, burst: this.config.reportBurst });
+    this.alarms = ctx.storage;
     this.#head = this.store.head();
+    // Work an earlier instance left pending (its alarm could not be set) gets its alarm now.
+    void this.#scheduleAlarm();
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -94,7 +119,15 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     if (taken.kind === 'limited') return rateLimited(`set "${command.set}" takes at most ${this.config.writeRatePerS} writes/s (burst ${this.config.writeBurst})`, taken);
     const run = this.#writeLock.then(() => this.#commit(command));
     this.#writeLock = run.catch(() => undefined);
-    return run;
+    const result = await run;
+    if (!result.ok) return result;
+    // The lock is released: the next writer (If-Match on this version) is not held by what follows,
+    // and nothing that follows can fail the write, which is committed.
+    const version = result.value;
+    await this.#scheduleAlarm();
+    if (!(await this.#register(version))) await this.#scheduleAlarm({ registryRetry: true });
+    console.log(JSON.stringify({ event: 'version', set: version.set, version: version.version, kind: version.kind, author: version.author }));
+    return result;
   }
 
   async #commit(command: WriteCommand): Promise<HubResult<Version>> {
@@ -107,46 +140,82 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
       console.error(JSON.stringify({ event: 'kv_put_failed', set: version.set, version: version.version, error: String(error) }));
       return fail({ status: 503, code: 'unavailable', message: `storage is unavailable; version ${version.version} was not written and the set is unchanged`, headers: { 'Retry-After': '1' } });
     }
+    // The head. Registry and mirror are now pending: their facts name an older version.
     this.store.insert(version);
     this.#head = version;
-    // Runners first (their answers still leave only once the insert is durable: the output gate),
-    // then the registry and the mirror, then the writer.
+    // Runners hear of it at once (their answers still leave only once the insert is durable: the
+    // output gate).
     this.waiters.wake(version);
     this.#broadcast(versionMessage(version));
-    await this.#register(version);
-    await this.#scheduleMirror();
-    console.log(JSON.stringify({ event: 'version', set: version.set, version: version.version, kind: version.kind, author: version.author }));
-    return ok(version);
+    return result;
   }
 
-  /** Keeps `GET /v1/sets` strongly consistent; a failed call is retried by the alarm. */
-  async #register(version: Version): Promise<void> {
+  #registryPending(head: Version): boolean {
+    return Number(this.store.fact('registered_version') ?? 0) < head.version;
+  }
+
+  #mirrorPending(head: Version): boolean {
+    return this.store.fact('mirrored_version') !== String(head.version);
+  }
+
+  /**
+   * Records the head with the `SetRegistry`, waiting at most `registryTimeoutMs`; false when the
+   * registry failed or did not answer in time (the alarm retries). Registrations of two writes may
+   * finish out of order: the fact only moves forward, as the registry's own row does.
+   */
+  async #register(version: Version): Promise<boolean> {
     try {
-      const registry = this.env.SET_REGISTRY.get(this.env.SET_REGISTRY.idFromName('registry'));
-      await registry.upsert({ set: version.set, version: version.version, updated_at: version.created_at, author: version.author });
-      this.store.setFact('registered_version', String(version.version));
+      const summary: SetSummary = { set: version.set, version: version.version, updated_at: version.created_at, author: version.author };
+      await withTimeout(Promise.resolve().then(() => this.registry().upsert(summary)), this.registryTimeoutMs, 'SetRegistry.upsert');
+      if (this.#registryPending(version)) this.store.setFact('registered_version', String(version.version));
+      return true;
     } catch (error) {
       console.error(JSON.stringify({ event: 'registry_failed', set: version.set, version: version.version, error: String(error) }));
+      return false;
     }
   }
 
-  async #scheduleMirror(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) !== null) return;
-    const last = Number(this.store.fact('mirror_at') ?? 0);
-    await this.ctx.storage.setAlarm(Math.max(Date.now(), last + this.config.headMirrorIntervalMs));
+  /**
+   * Makes sure an alarm will do the pending registry and mirror work: the mirror no sooner than
+   * `headMirrorIntervalMs` after the last mirror write, a failed registration after
+   * `REGISTRY_RETRY_MS`. Never throws: the write it follows is committed whatever happens here, and
+   * a later write or the next instance schedules it again.
+   */
+  async #scheduleAlarm({ registryRetry = false }: { registryRetry?: boolean } = {}): Promise<void> {
+    try {
+      const head = this.#head;
+      if (head === undefined) return;
+      const now = Date.now();
+      const mirrorDue = Math.max(now, Number(this.store.fact('mirror_at') ?? 0) + this.config.headMirrorIntervalMs);
+      const dues: number[] = [];
+      if (this.#mirrorPending(head)) dues.push(mirrorDue);
+      // A registration still in flight (the writer's own) is covered by the mirror's alarm.
+      if (this.#registryPending(head)) dues.push(registryRetry ? now + REGISTRY_RETRY_MS : mirrorDue);
+      if (dues.length === 0) return;
+      const due = Math.min(...dues);
+      const current = await this.alarms.getAlarm();
+      if (current === null || current > due) await this.alarms.setAlarm(due);
+    } catch (error) {
+      console.error(JSON.stringify({ event: 'alarm_schedule_failed', set: this.#head?.set, version: this.#head?.version, error: String(error) }));
+    }
   }
 
   override async alarm(): Promise<void> {
     const head = this.#head;
     if (head === undefined) return;
-    if (this.store.fact('registered_version') !== String(head.version)) await this.#register(head);
-    if (this.store.fact('mirrored_version') !== String(head.version)) {
-      await this.kv.put(headMirrorKey(head.set), JSON.stringify(head));
-      this.store.setFact('mirrored_version', String(head.version));
+    const registered = !this.#registryPending(head) || (await this.#register(head));
+    if (this.#mirrorPending(head)) {
+      try {
+        await this.kv.put(headMirrorKey(head.set), JSON.stringify(head));
+        this.store.setFact('mirrored_version', String(head.version));
+      } catch (error) {
+        console.error(JSON.stringify({ event: 'mirror_put_failed', set: head.set, version: head.version, error: String(error) }));
+      }
+      // An attempt counts too: a failing KV is not retried faster than the mirror interval.
       this.store.setFact('mirror_at', String(Date.now()));
     }
-    // Writes that landed while this alarm ran get their own, later mirror write.
-    if (this.#head !== head || this.store.fact('registered_version') !== String(head.version)) await this.#scheduleMirror();
+    // Writes that landed while this alarm ran, and whatever failed, get a later alarm.
+    await this.#scheduleAlarm({ registryRetry: !registered });
   }
 
   async report(set: string, runnerId: string, report: RunnerReport): Promise<HubResult<FleetEntry>> {
