@@ -76,8 +76,8 @@ describe('writes while the alarm API fails', () => {
     expect(await statusWithin(putParams(set, 2, { order_size: 3 }))).toBe(200);
     expect(await listed(set)).toBe(3);
 
-    await runInDurableObject(hub(set), (instance: ParamsHub) => {
-      instance.alarms = instance.ctx.storage;
+    await runInDurableObject(hub(set), (instance: ParamsHub, state) => {
+      instance.alarms = state.storage;
     });
     expect(await statusWithin(putParams(set, 3, { order_size: 4 }))).toBe(200);
     expect(await runDurableObjectAlarm(hub(set))).toBe(true);
