@@ -3,13 +3,15 @@
  * version right after connect and each new one after that, so a reconnect is also the catch-up:
  * nothing is missed while the socket was down. Each pushed version is answered on the socket with
  * an ACK (applied, or already held) or a NACK with the validation reason. A socket that goes
- * silent (no pong for three pings) is dropped and reopened with backoff; a 401/403 on the upgrade
- * stops syncing. The `WebSocket` constructor is injected (production default: `ws`).
+ * silent (no pong for three pings) is dropped and reopened with backoff, and so is one whose
+ * upgrade is not answered within one ping interval (after a network drop a TCP accept can leave the
+ * upgrade hanging forever); a 401/403 on the upgrade stops syncing. The `WebSocket` constructor
+ * is injected (production default: `ws`).
  */
 import WebSocket from 'ws';
 import { z } from 'zod';
 import type { WatchClientMessage } from '../../shared/api.ts';
-import { edgeErrorFromResponse, NetworkError, type EdgeError } from '../edge-client/edge-errors.ts';
+import { edgeErrorFromResponse, NetworkError, TimeoutError, type EdgeError } from '../edge-client/edge-errors.ts';
 import { readReceivedVersion } from './received-version.ts';
 import { BackgroundTask, recordFailure, type SyncDeps, type SyncLoop } from './sync-loop.ts';
 import type { ApplyOutcome } from './version-applier.ts';
@@ -20,7 +22,7 @@ const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 
-export type WebSocketConstructor = new (url: string, options: { headers: Record<string, string> }) => WebSocket;
+export type WebSocketConstructor = new (url: string, options: { headers: Record<string, string>; handshakeTimeout?: number }) => WebSocket;
 
 export interface WsSyncOptions extends SyncDeps {
   url: string;
@@ -74,7 +76,9 @@ export class WsSync implements SyncLoop {
     return new Promise<Session>((resolve) => {
       let socket: WebSocket;
       try {
-        socket = new WebSocketCtor(this.#url, { headers: { authorization: `Bearer ${token}` } });
+        // ws's own handshake timeout is a real-time backstop; the deadline on the injected clock
+        // (#keepAlive) is the one that decides.
+        socket = new WebSocketCtor(this.#url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: pingIntervalMs });
       } catch (error) {
         resolve({ kind: 'closed', error: new NetworkError('network', `cannot open watch socket ${this.#url}: ${(error as Error).message}`, { cause: error }), heard: false });
         return;
@@ -83,6 +87,8 @@ export class WsSync implements SyncLoop {
       let heard = false;
       let lastHeardAt = clock.now();
       let failure: EdgeError = new NetworkError('network', `watch socket ${this.#url} closed`);
+      /** Set when we dropped the socket ourselves (no upgrade answer, silence): that is the cause. */
+      let dropped = false;
       const finish = (result: Session) => {
         sessionEnd.abort();
         signal.removeEventListener('abort', onStop);
@@ -101,10 +107,16 @@ export class WsSync implements SyncLoop {
         request.destroy();
         socket.terminate();
       });
+      // Started now, not on open: an upgrade that is never answered must end the session too.
+      this.#keepAlive(socket, sessionEnd.signal, pingIntervalMs, () => lastHeardAt, (error) => {
+        failure = error;
+        dropped = true;
+        socket.terminate();
+      });
       socket.on('open', () => {
+        lastHeardAt = clock.now();
         health.markSuccess();
         logger.info('watch socket open');
-        this.#keepAlive(socket, sessionEnd.signal, pingIntervalMs, () => lastHeardAt);
       });
       // Protocol-level pongs count as signs of life too (the edge may answer those and not ours).
       socket.on('pong', () => {
@@ -116,26 +128,32 @@ export class WsSync implements SyncLoop {
         this.#onMessage(socket, String(data));
       });
       socket.on('error', (error) => {
-        if (failure.status === undefined) failure = new NetworkError('network', `watch socket ${this.#url}: ${error.message}`, { cause: error });
+        if (failure.status === undefined && !dropped) failure = new NetworkError('network', `watch socket ${this.#url}: ${error.message}`, { cause: error });
       });
       socket.on('close', (code) => {
         if (signal.aborted) return;
-        if (failure.status === undefined && code !== 1006) failure = new NetworkError('network', `watch socket ${this.#url} closed by the edge (code ${code})`);
+        if (failure.status === undefined && !dropped && code !== 1006) failure = new NetworkError('network', `watch socket ${this.#url} closed by the edge (code ${code})`);
         finish({ kind: 'closed', error: failure, heard });
       });
     });
   }
 
   /** Pings on the clock; a socket silent for three intervals is dead even if TCP has not noticed
-   * (a NAT or proxy that dropped the flow can leave the socket "open" for many minutes). */
-  async #keepAlive(socket: WebSocket, signal: AbortSignal, intervalMs: number, lastHeardAt: () => number): Promise<void> {
+   * (a NAT or proxy that dropped the flow can leave the socket "open" for many minutes), and an
+   * upgrade still unanswered after one interval will not be answered. */
+  async #keepAlive(socket: WebSocket, signal: AbortSignal, intervalMs: number, lastHeardAt: () => number, drop: (error: EdgeError) => void): Promise<void> {
     const { clock } = this.#o;
     try {
       for (;;) {
         await clock.sleep(intervalMs, signal);
+        if (socket.readyState === WebSocket.CONNECTING) {
+          this.#o.logger.warn('watch socket upgrade not answered: dropping it');
+          drop(new TimeoutError('timeout', `watch socket ${this.#url}: no answer to the upgrade within ${intervalMs} ms`));
+          return;
+        }
         if (clock.now() - lastHeardAt() >= 3 * intervalMs) {
           this.#o.logger.warn('watch socket silent for three pings: dropping it');
-          socket.terminate();
+          drop(new TimeoutError('timeout', `watch socket ${this.#url} silent for ${3 * intervalMs} ms`));
           return;
         }
         this.#send(socket, { type: 'ping' });

@@ -3,9 +3,9 @@
  * an invalid one NACKed with the reason, and after the server drops the socket the runner
  * reconnects (backoff on the fake clock) and catches up from the version sent on connect.
  */
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { etagFor } from '../../../shared/etag.ts';
 import { ParamsHolder } from '../../../runner/params/params-holder.ts';
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
@@ -77,11 +77,30 @@ class FakeWatchServer {
 
 let server: FakeWatchServer | undefined;
 let sync: WsSync | undefined;
+let silent: { server: Server; sockets: Socket[] } | undefined;
 afterEach(async () => {
   await sync?.stop();
   await server?.close();
-  sync = server = undefined;
+  if (silent) {
+    for (const socket of silent.sockets) socket.destroy();
+    await new Promise((resolve) => silent!.server.close(resolve));
+  }
+  sync = server = silent = undefined;
 });
+
+/** A TCP server that accepts connections and never answers the WebSocket upgrade. */
+async function startSilentServer(): Promise<{ url: string; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const tcp = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  silent = { server: tcp, sockets };
+  return { url: `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`, sockets };
+}
+
+/** Waits (on the event loop, not on time) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const clock = new FakeClock();
@@ -90,9 +109,10 @@ function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   preload?.(holder);
   const applier = new VersionApplier({ set: SET, holder, logger });
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
-  sync = new WsSync({ url, token: 'read-token', set: SET, runnerId: 'r-1', holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 } });
+  const failures: string[] = [];
+  sync = new WsSync({ url, token: 'read-token', set: SET, runnerId: 'r-1', holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 }, onFailure: (r) => failures.push(r) });
   sync.start();
-  return { clock, holder, applier, health };
+  return { clock, holder, applier, health, failures };
 }
 
 describe('WsSync', () => {
@@ -152,6 +172,23 @@ describe('WsSync', () => {
     // Only v6 is answered: v3 was ignored (no ACK, no NACK) and changed nothing.
     expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 6 });
     expect(holder.version).toBe(6);
+  });
+
+  it('gives up on an upgrade that is never answered, goes stale and reconnects with backoff', async () => {
+    const { url, sockets } = await startSilentServer();
+    const { clock, health, failures } = startSync(url);
+    await until(() => sockets.length === 1);
+    expect(health.state()).toBe('starting');
+
+    const backoff = clock.nextSleep();
+    await clock.advance(15_000);
+    expect(await backoff).toBe(250);
+    expect(failures).toEqual(['timeout']);
+    expect(health.state()).toBe('stale');
+    expect(health.view().reason).toMatch(/no answer to the upgrade/);
+
+    await clock.advance(250);
+    await until(() => sockets.length === 2);
   });
 
   it('stops on a 401 at the upgrade and says the token was refused', async () => {
