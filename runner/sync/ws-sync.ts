@@ -5,8 +5,9 @@
  * an ACK (applied, or already held) or a NACK with the validation reason. A socket that goes
  * silent (no pong for three pings) is dropped and reopened with backoff, and so is one whose
  * upgrade is not answered within one ping interval (after a network drop a TCP accept can leave the
- * upgrade hanging forever); a 401/403 on the upgrade stops syncing. The `WebSocket` constructor
- * is injected (production default: `ws`).
+ * upgrade hanging forever); a 401/403 on the upgrade stops syncing. Every message and pong counts
+ * as a successful sync, so the params age stays small on a healthy, quiet socket. The `WebSocket`
+ * constructor is injected (production default: `ws`).
  */
 import WebSocket from 'ws';
 import { z } from 'zod';
@@ -121,10 +122,12 @@ export class WsSync implements SyncLoop {
       // Protocol-level pongs count as signs of life too (the edge may answer those and not ours).
       socket.on('pong', () => {
         lastHeardAt = clock.now();
+        health.markSuccess();
       });
       socket.on('message', (data) => {
         lastHeardAt = clock.now();
         heard = true;
+        health.markSuccess();
         this.#onMessage(socket, String(data));
       });
       socket.on('error', (error) => {

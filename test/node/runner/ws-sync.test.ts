@@ -191,6 +191,25 @@ describe('WsSync', () => {
     await until(() => sockets.length === 2);
   });
 
+  it('counts every message and pong as a successful sync, so the params age stays small on a healthy socket', async () => {
+    server = await FakeWatchServer.start(versionBody(1));
+    const { clock, health } = startSync(server.url);
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 1 });
+    const openedAt = health.view().lastSuccessAt;
+
+    // A push 10 s later (before the first ping at 15 s).
+    await clock.advance(10_000);
+    server.publish(versionBody(2));
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 2 });
+    expect(health.view().lastSuccessAt).toBe(openedAt! + 10_000);
+
+    // The ping at 15 s; the server's protocol pong is the only answer.
+    await clock.advance(5_000);
+    expect(await server.nextMessage()).toEqual({ type: 'ping' });
+    await vi.waitFor(() => expect(health.view().lastSuccessAt).toBe(openedAt! + 15_000));
+    expect(health.state()).toBe('ready');
+  });
+
   it('stops on a 401 at the upgrade and says the token was refused', async () => {
     server = await FakeWatchServer.start(versionBody(1), true);
     const { health } = startSync(server.url);
