@@ -17,6 +17,8 @@ import { unwrap } from '../hub/hub-result.ts';
 import type { WriteChange } from '../hub/write-command.ts';
 import { headMirrorKey } from '../kv-keys.ts';
 
+type IfNoneMatch = ReturnType<typeof readIfNoneMatch>;
+
 function parseWait(raw: string | undefined): number {
   if (raw === undefined) return 0;
   const seconds = /^[0-9]{1,3}(\.[0-9]{1,3})?$/.test(raw) ? Number(raw) : NaN;
@@ -24,12 +26,22 @@ function parseWait(raw: string | undefined): number {
   return seconds;
 }
 
-/** The KV mirror of the head: possibly behind, so the answer says it is stale. */
-async function answerFromMirror(env: EdgeEnv, set: string, matches: (v: Version) => boolean, cause: unknown): Promise<Response> {
+/**
+ * The KV mirror of the head: possibly behind, so the answer says it is stale. A mirror no newer than
+ * a version the client already holds (named in If-None-Match) is answered 304, never 200: an older
+ * version would look like a rollback nobody made (an interrupted long-poll, a watching dashboard).
+ * The 304 carries the client's own tag, and `Retry-After` so the client does not re-poll at once.
+ */
+async function answerFromMirror(env: EdgeEnv, set: string, ifNoneMatch: IfNoneMatch | undefined, cause: unknown): Promise<Response> {
   console.error(JSON.stringify({ event: 'hub_unreachable', set, error: String(cause) }));
   const mirror = await env.VERSIONS.get<Version>(headMirrorKey(set), 'json').catch(() => null);
   if (mirror === null) throw new ApiError({ status: 503, code: 'unavailable', message: `set "${set}" cannot be read right now; retry shortly`, headers: { 'Retry-After': '1' } });
-  return matches(mirror) ? notModified(mirror, { stale: true }) : versionResponse(mirror, { stale: true });
+  if (ifNoneMatch?.any) return notModified(mirror, { stale: true });
+  const known = Math.max(0, ...(ifNoneMatch?.versions ?? []));
+  if (mirror.version > known) return versionResponse(mirror, { stale: true });
+  const response = notModified({ ...mirror, version: known }, { stale: true });
+  response.headers.set('Retry-After', '1');
+  return response;
 }
 
 function patchOf(params: unknown): Record<string, unknown> {
@@ -60,7 +72,7 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
         head = changed;
       }
     } catch (error) {
-      return answerFromMirror(c.env, set, matches, error);
+      return answerFromMirror(c.env, set, ifNoneMatch, error);
     }
     if (head === null) throw notFound(`set "${set}" does not exist`);
     return matches(head) ? notModified(head) : versionResponse(head);

@@ -106,6 +106,28 @@ describe('storage', () => {
     expect(missing.status).toBe(503);
   });
 
+  it('answers 304 stale, never an older version, when the mirror lags the version the client holds', async () => {
+    const set = freshSet();
+    await createSet(set, { order_size: 1 });
+    await runDurableObjectAlarm(hub(set));
+    expect((await putParams(set, 1, { order_size: 2 })).status).toBe(200);
+    // The mirror still holds v1 (the next mirror write is minutes away); the client already has v2.
+    expect(VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json')).version).toBe(1);
+    const unreachable = () =>
+      ({
+        head: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
+        waitForChange: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
+      }) as unknown as HubStub;
+    const app = createApp({ hubFor: unreachable });
+    for (const path of [`/v1/sets/${set}/params?wait=30`, `/v1/sets/${set}/params`]) {
+      const res = await app.request(`${ORIGIN}${path}`, { headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'If-None-Match': etagFor(set, 2) } }, env);
+      expect(res.status).toBe(304);
+      expect(res.headers.get('ETag')).toBe(etagFor(set, 2));
+      expect(res.headers.get(HEADER_STALE)).toBe('true');
+      expect(res.headers.get('Retry-After')).toBe('1');
+    }
+  });
+
   it('answers 503 when the hub fails transiently, 500 without details when it breaks', async () => {
     const set = freshSet();
     const failing = (error: Error) => () => ({ versions: () => Promise.reject(error) }) as unknown as HubStub;
