@@ -143,6 +143,23 @@ describe('fleet', () => {
     expect(again.version).toBe(1);
   });
 
+  it('never moves applied_version backwards when a report built before an ACK arrives after it', async () => {
+    const set = freshSet();
+    await createSet(set);
+    await putParams(set, 1, { order_size: 2 });
+    const { ws, next } = await watch(set);
+    await next(1);
+    ws.send(JSON.stringify({ type: 'ack', runner_id: 'tokyo-1', version: 2 }));
+    const acked = (await vi.waitUntil(async () => (await fleetOf(set)).runners.find((r) => r.applied_version === 2), { timeout: 10_000, interval: 10 }))!;
+    const late = (applied: number | null) => ({ region: 'ap-tokyo', applied_version: applied, sync_state: 'stale', sync_mode: 'ws' });
+    for (const applied of [1, null]) {
+      expect((await call('POST', `/v1/sets/${set}/runners/tokyo-1/report`, { token: READ_TOKEN, body: late(applied) })).status).toBe(200);
+      const entry = (await fleetOf(set)).runners[0];
+      expect(entry).toMatchObject({ runner_id: 'tokyo-1', region: 'ap-tokyo', applied_version: 2, applied_at: acked.applied_at, sync_state: 'stale' });
+    }
+    ws.close(1000);
+  });
+
   it('validates reports (422), runner ids (400) and sets (404)', async () => {
     const set = freshSet();
     await createSet(set);
