@@ -27,7 +27,7 @@ export class HttpSync implements SyncLoop {
   constructor(options: HttpSyncOptions) {
     this.mode = options.mode;
     this.#o = options;
-    this.#seen = new SeenVersion(options.holder);
+    this.#seen = new SeenVersion(options.holder, options.applier.set);
   }
 
   start(): void {

@@ -10,6 +10,7 @@ import type { VersionApplier } from './version-applier.ts';
 import type { EdgeError } from '../edge-client/edge-errors.ts';
 import { decideOnFailure } from './failure-decision.ts';
 import type { ParamsHolder } from '../params/params-holder.ts';
+import { etagFor } from '../../shared/etag.ts';
 
 export type SyncMode = 'longpoll' | 'ws' | 'poll' | 'file';
 
@@ -38,13 +39,18 @@ export class SeenVersion {
   #version = 0;
   #etag: string | null = null;
   readonly #holder: ParamsHolder;
+  readonly #set: string;
 
-  constructor(holder: ParamsHolder) {
+  constructor(holder: ParamsHolder, set: string) {
     this.#holder = holder;
+    this.#set = set;
   }
 
+  /** `etag` is the answer's ETag header; a proxy may strip it, and the etag is a function of
+   * (set, version), so it is derived then: dropping the version would re-fetch a rejected one in a
+   * hot loop. */
   note(version: number, etag: string | null): void {
-    if (version > this.#version && etag) [this.#version, this.#etag] = [version, etag];
+    if (version > this.#version) [this.#version, this.#etag] = [version, etag ?? etagFor(this.#set, version)];
   }
 
   /** The etag to send: ours, or the holder's when it is newer (a start-up fetch, the cache). */

@@ -45,11 +45,14 @@ export interface ReceiveOrigin {
 }
 
 export class VersionApplier {
+  /** The set whose versions this applier takes. */
+  readonly set: string;
   #lastRejected: Rejection | null = null;
   #pendingSave: Promise<unknown> = Promise.resolve();
   readonly #o: Required<Omit<VersionApplierOptions, 'cache'>> & { cache: ParamsCache | undefined };
 
   constructor({ set, holder, cache, logger, onOutcome = () => {} }: VersionApplierOptions) {
+    this.set = set;
     this.#o = { set, holder, cache, logger, onOutcome };
   }
 

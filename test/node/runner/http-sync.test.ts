@@ -166,6 +166,19 @@ describe('HttpSync (long-poll)', () => {
     expect(applier.lastRejected).toBeNull();
   });
 
+  it('does not fetch a rejected version again when its answer came without an ETag (a proxy stripped it)', async () => {
+    const { edge, holder, outcomes } = start();
+    (await edge.nextCall()).respond(changed(1, { order_size: 1 }));
+    const rejected = changed(2, { skew_adjustment_factor: 9 });
+    if (rejected.kind !== 'changed') throw new Error('expected a 200');
+    (await edge.nextCall()).respond({ ...rejected, etag: null });
+    const next = await edge.nextCall();
+    expect(outcomes[1]).toMatchObject({ kind: 'rejected', version: 2 });
+    expect(holder.version).toBe(1);
+    // The etag is derived from (set, version): the next long-poll is held, not answered with v2 again.
+    expect(next.options).toMatchObject({ etag: etagFor(SET, 2), waitS: 25 });
+  });
+
   it('ignores a late answer carrying an older version and paces the next request', async () => {
     const { edge, holder, clock, outcomes } = start();
     (await edge.nextCall()).respond(changed(5, { order_size: 5 }));
