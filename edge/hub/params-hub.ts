@@ -6,7 +6,8 @@
  * against the head, build the next version (gap-free: head + 1), put it to KV, insert it into SQLite
  * (which makes it the head, and at the same time leaves the registry and the head mirror pending:
  * their facts lag the head), wake long-poll waiters and push to WebSocket watchers; the lock ends
- * there. A failing KV put answers 503 and leaves the head where it was.
+ * there. A failing KV put answers 503 and leaves the head where it was; the retry takes the same
+ * number and knowingly rewrites a key the failed attempt may have landed (`#noteEarlierAttempt`).
  *
  * Outside the lock, the writer schedules the alarm and registers the head with the `SetRegistry`,
  * waiting at most `registryTimeoutMs` (so that `GET /v1/sets` lists a set, at its current version,
@@ -134,8 +135,10 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     const result = nextVersion(command, this.#head, (n) => this.store.version(n), this.now());
     if (!result.ok) return result;
     const version = result.value;
+    const key = versionKey(version.set, version.version);
     try {
-      await this.kv.put(versionKey(version.set, version.version), JSON.stringify(version));
+      await this.#noteEarlierAttempt(key, version);
+      await this.kv.put(key, JSON.stringify(version));
     } catch (error) {
       console.error(JSON.stringify({ event: 'kv_put_failed', set: version.set, version: version.version, error: String(error) }));
       return fail({ status: 503, code: 'unavailable', message: `storage is unavailable; version ${version.version} was not written and the set is unchanged`, headers: { 'Retry-After': '1' } });
@@ -148,6 +151,21 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     this.waiters.wake(version);
     this.#broadcast(versionMessage(version));
     return result;
+  }
+
+  /**
+   * "Never rewrite a version key" has one knowing exception. A key for a version the head has not
+   * announced exists only when an earlier attempt at this number landed in KV but was reported failed
+   * (a timeout): that writer got 503, no waiter was woken, no socket was pushed, and the SQLite head
+   * stayed below it. Nobody can have read it ("never read a version before the head announced it":
+   * the edge serves versions from SQLite, and KV only ever after the head), so it is overwritten with
+   * the version the head is about to announce, and the rewrite is logged. The one `get` per write also
+   * caches "not found" at this location, which no reader can hit for the same reason. Best-effort: a
+   * failing `get` changes nothing about that reasoning, so the write goes on to the `put`.
+   */
+  async #noteEarlierAttempt(key: string, version: Version): Promise<void> {
+    const earlier = await this.kv.get(key).catch(() => null);
+    if (earlier !== null) console.warn(JSON.stringify({ event: 'kv_version_rewritten', set: version.set, version: version.version, reason: 'an earlier attempt landed but was reported failed; the head never announced it' }));
   }
 
   #registryPending(head: Version): boolean {

@@ -66,6 +66,50 @@ describe('storage', () => {
     expect(await retried.json()).toMatchObject({ version: 2, parent: 1 });
   });
 
+  it('checks for a landed earlier attempt before rewriting the key of a version the head never announced', async () => {
+    const set = freshSet();
+    await createSet(set, { order_size: 2 });
+    const ops: string[] = [];
+    let failNext = true;
+    const real = env.VERSIONS;
+    // A put that lands but is reported failed (a timeout), once.
+    const landsButFails = new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'put') {
+          return async (key: string, value: string) => {
+            ops.push(`put ${key}`);
+            await target.put(key, value);
+            if (failNext) {
+              failNext = false;
+              throw new Error('KV PUT timed out (injected; the value landed)');
+            }
+          };
+        }
+        if (prop === 'get') {
+          return (key: string, ...rest: unknown[]) => {
+            ops.push(`get ${key}`);
+            return (target.get as (...a: unknown[]) => unknown)(key, ...rest);
+          };
+        }
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await runInDurableObject(hub(set), (instance: ParamsHub) => {
+      instance.kv = landsButFails;
+    });
+    expect((await putParams(set, 1, { order_size: 9 }, 'first attempt')).status).toBe(503);
+    const retried = await putParams(set, 1, { order_size: 5 }, 'the retry');
+    expect(retried.status).toBe(200);
+    const key = versionKey(set, 2);
+    expect(ops.filter((op) => op.endsWith(key))).toEqual([`get ${key}`, `put ${key}`, `get ${key}`, `put ${key}`]);
+    // The key now holds what the head announced.
+    expect(VersionSchema.parse(await real.get(key, 'json'))).toMatchObject({ version: 2, message: 'the retry', params: { order_size: 5 } });
+    await runInDurableObject(hub(set), (instance: ParamsHub) => {
+      instance.kv = real;
+    });
+  });
+
   it('coalesces the KV head mirror: a burst of writes does not write it each time', async () => {
     const set = freshSet();
     const puts = new Map<string, number>();
