@@ -22,8 +22,20 @@ export function computeBackoff(attempt: number, { baseMs, capMs }: BackoffOption
   return Math.floor(r * ceiling);
 }
 
-/** The delay after a failure: the server's `Retry-After` when it gave one, else the backoff. */
+/** A `Retry-After` is spread over at most half of itself, capped at half of this (0.5 s). */
+export const RETRY_AFTER_SPREAD_MAX_MS = 1000;
+
+/**
+ * The delay after a failure: the server's `Retry-After` when it gave one, else the backoff.
+ * `Retry-After` means "not earlier than", so a small full-jitter spread is added on top
+ * (random × min(Retry-After, 1 s) × 0.5): fifty runners told `Retry-After: 1` by the same edge
+ * must not all come back in the same millisecond. `Retry-After: 0` (a misbehaving proxy) counts as
+ * the base backoff, or it would be a tight loop.
+ */
 export function retryDelay(retryAfterMs: number | undefined, attempt: number, options: BackoffOptions, random: () => number, maxRetryAfterMs = 10 * 60_000): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, maxRetryAfterMs);
-  return computeBackoff(attempt, options, random);
+  if (retryAfterMs === undefined) return computeBackoff(attempt, options, random);
+  const honoured = Math.min(retryAfterMs, maxRetryAfterMs);
+  const notBefore = honoured > 0 ? honoured : options.baseMs;
+  const r = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
+  return notBefore + Math.floor(r * Math.min(notBefore, RETRY_AFTER_SPREAD_MAX_MS) * 0.5);
 }

@@ -87,14 +87,18 @@ describe('HttpSync (long-poll)', () => {
     expect(view.policy).toBe('reduce_only');
   });
 
-  it('waits exactly Retry-After on a 429', async () => {
+  it('waits Retry-After plus a small spread on a 429, never less', async () => {
     const { edge, clock, health, failures } = start();
     const sleep = clock.nextSleep();
     (await edge.nextCall()).fail(new RateLimitedError('429 from edge', { status: 429, retryAfterMs: 7000 }));
-    expect(await sleep).toBe(7000);
+    // random = 0.5: 7000 + 0.5 × min(7000, 1000) × 0.5.
+    const delay = await sleep;
+    expect(delay).toBe(7250);
+    expect(delay).toBeGreaterThanOrEqual(7000);
+    expect(delay).toBeLessThanOrEqual(7500);
     expect(health.state()).toBe('stale');
     expect(failures).toEqual(['rate-limited']);
-    await clock.advance(6999);
+    await clock.advance(7249);
     expect(edge.calls).toHaveLength(1);
     await clock.advance(1);
     await edge.nextCall();
@@ -124,7 +128,14 @@ describe('HttpSync (long-poll)', () => {
     const { edge, clock } = start();
     const sleep = clock.nextSleep();
     (await edge.nextCall()).fail(new ServerError('503', { status: 503, retryAfterMs: 12_000 }));
-    expect(await sleep).toBe(12_000);
+    expect(await sleep).toBe(12_250);
+  });
+
+  it('backs off by at least the base delay on Retry-After: 0 instead of spinning', async () => {
+    const { edge, clock } = start();
+    const sleep = clock.nextSleep();
+    (await edge.nextCall()).fail(new ServerError('503', { status: 503, retryAfterMs: 0 }));
+    expect(await sleep).toBeGreaterThanOrEqual(backoff.baseMs);
   });
 
   it('treats a timed-out request as a failure to retry with backoff', async () => {
