@@ -39,7 +39,7 @@ import { HubStore } from './hub-store.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TakeOutcome, type TokenBucket } from './token-bucket.ts';
 import { VersionWaiters } from './version-waiters.ts';
 import { withTimeout } from './with-timeout.ts';
-import { nextVersion, type WriteCommand } from './write-command.ts';
+import { nextVersion, type WriteCommand, type WriteOutcome } from './write-command.ts';
 
 function rateLimited(what: string, outcome: Extract<TakeOutcome, { kind: 'limited' }>) {
   return fail({ status: 429, code: 'rate_limited', message: `${what}; retry in ${outcome.retryAfterS} s`, headers: { 'Retry-After': String(outcome.retryAfterS) } });
@@ -115,26 +115,26 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     return ok({ set, versions, next_before: last !== undefined && last.version > 1 && versions.length === limit ? last.version : null });
   }
 
-  async write(command: WriteCommand): Promise<HubResult<Version>> {
+  async write(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const taken = this.writeLimiter.take();
     if (taken.kind === 'limited') return rateLimited(`set "${command.set}" takes at most ${this.config.writeRatePerS} writes/s (burst ${this.config.writeBurst})`, taken);
     const run = this.#writeLock.then(() => this.#commit(command));
     this.#writeLock = run.catch(() => undefined);
     const result = await run;
-    if (!result.ok) return result;
+    if (!result.ok || result.value.kind === 'unchanged') return result;
     // The lock is released: the next writer (If-Match on this version) is not held by what follows,
     // and nothing that follows can fail the write, which is committed.
-    const version = result.value;
+    const version = result.value.version;
     await this.#scheduleAlarm();
     if (!(await this.#register(version))) await this.#scheduleAlarm({ registryRetry: true });
     console.log(JSON.stringify({ event: 'version', set: version.set, version: version.version, kind: version.kind, author: version.author }));
     return result;
   }
 
-  async #commit(command: WriteCommand): Promise<HubResult<Version>> {
+  async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const result = nextVersion(command, this.#head, (n) => this.store.version(n), this.now());
-    if (!result.ok) return result;
-    const version = result.value;
+    if (!result.ok || result.value.kind === 'unchanged') return result;
+    const version = result.value.version;
     const key = versionKey(version.set, version.version);
     try {
       await this.#noteEarlierAttempt(key, version);

@@ -5,7 +5,7 @@
  */
 import type { Version } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
-import { applyMergePatch } from '../../shared/merge-patch.ts';
+import { applyMergePatch, diffParams } from '../../shared/merge-patch.ts';
 import { describeIssues, validateParams } from '../../shared/validate-params.ts';
 import type { ApiErrorInit } from '../errors/api-error.ts';
 import type { WritePrecondition } from '../http/preconditions.ts';
@@ -23,6 +23,12 @@ export interface WriteCommand {
   precondition: WritePrecondition;
   change: WriteChange;
 }
+
+/**
+ * What a write did: committed a new version, or nothing at all (a merge patch that changes no value:
+ * a new version would wake every runner for nothing and add an empty entry to the history).
+ */
+export type WriteOutcome = { kind: 'committed'; version: Version } | { kind: 'unchanged'; version: Version };
 
 /** What a client needs to say who changed the set under it (412 `details.current`). */
 export function headSummary(head: Version) {
@@ -47,14 +53,16 @@ function checkPrecondition(set: string, head: Version | undefined, precondition:
 }
 
 /**
- * The next version of `set`, or why not. `lookup` finds an older version (rollback target).
+ * The next version of `set` (or the head, unchanged, for a no-op merge patch), or why not. `lookup`
+ * finds an older version (rollback target). A replace or a rollback always commits: it says "this
+ * document", and the history records that it was said.
  */
 export function nextVersion(
   command: WriteCommand,
   head: Version | undefined,
   lookup: (version: number) => Version | undefined,
   now: Date,
-): HubResult<Version> {
+): HubResult<WriteOutcome> {
   const refused = checkPrecondition(command.set, head, command.precondition);
   if (refused) return fail(refused);
 
@@ -80,6 +88,7 @@ export function nextVersion(
   if (!validation.ok) {
     return fail({ status: 422, code: 'validation_failed', message: `params rejected: ${describeIssues(validation.issues)}`, fields: validation.issues });
   }
+  if (change.kind === 'merge' && head !== undefined && diffParams(head.params, validation.params).length === 0) return ok({ kind: 'unchanged', version: head });
   const version: Version = {
     set: command.set,
     version: (head?.version ?? 0) + 1,
@@ -91,5 +100,5 @@ export function nextVersion(
     parent: head?.version ?? 0,
     ...(rollbackOf !== undefined ? { rollback_of: rollbackOf } : {}),
   };
-  return ok(version);
+  return ok({ kind: 'committed', version });
 }

@@ -56,7 +56,8 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const set = c.req.param('set');
     const body = parseBody(RollbackBodySchema, await readJsonBody(c.req.raw), 'rollback body');
     const precondition = readPrecondition(set, c.req.raw.headers, { required: false });
-    const version = unwrap(
+    // A rollback always commits a new version (never `unchanged`).
+    const { version } = unwrap(
       await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: { kind: 'rollback', to: body.to } }),
     );
     return versionResponse(version);

@@ -11,7 +11,7 @@ import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-
 import { parseBody } from '../http/parse-body.ts';
 import { readIfNoneMatch, readPrecondition } from '../http/preconditions.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
-import { notModified, versionResponse } from '../http/version-response.ts';
+import { HEADER_UNCHANGED, notModified, versionResponse } from '../http/version-response.ts';
 import type { HubFor } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
 import type { WriteChange } from '../hub/write-command.ts';
@@ -82,7 +82,13 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     const set = c.req.param('set')!;
     const body = parseBody(WriteBodySchema, await readJsonBody(c.req.raw), 'write body');
     const precondition = readPrecondition(set, c.req.raw.headers, { required: true });
-    const version = unwrap(await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: change(body.params) }));
+    const outcome = unwrap(await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: change(body.params) }));
+    const version = outcome.version;
+    if (outcome.kind === 'unchanged') {
+      const response = versionResponse(version);
+      response.headers.set(HEADER_UNCHANGED, 'true');
+      return response;
+    }
     const created = version.kind === 'create';
     const response = versionResponse(version, { status: created ? 201 : 200 });
     if (created) response.headers.set('Location', `/v1/sets/${set}/versions/${version.version}`);

@@ -105,6 +105,25 @@ describe('PATCH /v1/sets/:set/params', () => {
     expect(error.fields?.[0]?.expected).toContain('order_size');
   });
 
+  it('creates no version for a patch that changes nothing: 200 with the current version and Livetune-Unchanged', async () => {
+    const set = freshSet();
+    await createSet(set, { order_size: 2 });
+    for (const params of [{}, { order_size: 2 }, { max_position: null }, { order_size: 2, trading_mode: 'active' }]) {
+      const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params, message: 'no-op' }, headers: { 'If-Match': etagFor(set, 1) } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Livetune-Unchanged')).toBe('true');
+      expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+      expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 1, message: 'create' });
+    }
+    expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
+    // A patch that changes something still commits, without the header; a stale If-Match is still 412.
+    const changed = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: { order_size: 3 }, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('Livetune-Unchanged')).toBeNull();
+    expect(changed.headers.get('ETag')).toBe(etagFor(set, 2));
+    expect((await call('PATCH', `/v1/sets/${set}/params`, { body: { params: {}, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } })).status).toBe(412);
+  });
+
   it('answers 404 when patching a set that does not exist', async () => {
     const set = freshSet();
     const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: {}, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
