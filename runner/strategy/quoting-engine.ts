@@ -20,6 +20,8 @@ import { isLive, type TrackedOrder } from './tracked-order.ts';
 /** No book for this long and every resting order is cancelled (spec: stale feed). */
 export const STALE_FEED_MS = 5_000;
 export const RECONCILE_EVERY_MS = 30_000;
+/** Order ids remembered after a reconcile settled their missing fills (late fills are replays). */
+const REMEMBERED_SETTLED_ORDERS = 1024;
 
 export interface EngineLogger {
   info(obj: object, msg: string): void;
@@ -67,6 +69,15 @@ export class QuotingEngine implements VenueListener {
   private bidOrder: TrackedOrder | null = null;
   private askOrder: TrackedOrder | null = null;
   private liquidationOrder: TrackedOrder | null = null;
+  /**
+   * Orders the venue ended as filled before all their fills reached us. The venue contract does not
+   * order the two (on Hyperliquid order status and fills arrive on separate streams): the part not
+   * yet in Q still counts as exposure on its side (see `room`) until its fills arrive, matched by
+   * order id, or a position reconcile settles it.
+   */
+  private readonly fillsOwed = new Map<number, TrackedOrder>();
+  /** Orders whose owed fills a reconcile settled: the adopted venue position already holds them. */
+  private readonly settledOrders = new Set<number>();
   /** After a post-only rejection, wait for a fresh book before quoting that side again. */
   private holdBid = false;
   private holdAsk = false;
@@ -140,12 +151,24 @@ export class QuotingEngine implements VenueListener {
   onFill(fill: Fill): void {
     const params = this.params.get();
     if (!this.ledger.apply(fill)) return;
+    if (this.settledOrders.has(fill.orderId)) {
+      // The venue's position adopted at the reconcile already holds this fill: cash and fees count,
+      // Q must not move twice.
+      const signed = fill.side === 'buy' ? fill.size : -fill.size;
+      this.ledger.position = Math.round((this.ledger.position - signed) * 1e9) / 1e9;
+    }
     this.state.inventory = this.ledger.position;
     const order = this.orders.get(fill.orderId);
     if (order !== undefined) {
       order.filled += fill.size;
       if (order.status !== 'filled') order.status = order.filled >= order.size - 1e-12 ? 'filled' : 'partially_filled';
       if (order.status === 'filled') this.forget(order);
+    } else {
+      const owed = this.fillsOwed.get(fill.orderId);
+      if (owed !== undefined) {
+        owed.filled += fill.size;
+        if (owed.filled >= owed.size - 1e-12) this.fillsOwed.delete(owed.id);
+      }
     }
     this.decide(params);
   }
@@ -177,6 +200,7 @@ export class QuotingEngine implements VenueListener {
     if (reason === 'cancelled' || reason === 'expired') order.status = 'cancelled';
     else order.status = 'filled';
     this.forget(order);
+    if (order.status === 'filled' && order.filled < order.size - 1e-12) this.fillsOwed.set(order.id, order);
     this.decide(params);
   }
 
@@ -201,10 +225,17 @@ export class QuotingEngine implements VenueListener {
     }
     // Only adopt the venue's figure when nothing of ours is in flight: a fill still on its way
     // would otherwise be counted twice. Otherwise the next periodic check tries again.
-    if (this.liveOrders() === 0 && Math.abs(position - this.ledger.position) > 1e-9) {
-      this.logger.warn({ engine: this.ledger.position, venue: position }, 'position reconciled with the venue');
+    // Fills owed by orders the venue already ended are in the venue's figure: adopting it settles
+    // them, and their late fills must then leave Q alone.
+    if (this.liveOrders() === 0 && (this.fillsOwed.size > 0 || Math.abs(position - this.ledger.position) > 1e-9)) {
+      if (Math.abs(position - this.ledger.position) > 1e-9) this.logger.warn({ engine: this.ledger.position, venue: position, fills_owed: this.fillsOwed.size }, 'position reconciled with the venue');
       this.ledger.position = position;
       this.state.inventory = position;
+      for (const id of this.fillsOwed.keys()) {
+        this.settledOrders.add(id);
+        if (this.settledOrders.size > REMEMBERED_SETTLED_ORDERS) this.settledOrders.delete(this.settledOrders.values().next().value!);
+      }
+      this.fillsOwed.clear();
     }
   }
 
@@ -269,7 +300,8 @@ export class QuotingEngine implements VenueListener {
    * How much more our orders on `side` (other than `except`) may add before Q passes its bound:
    * ±max_position, or 0 in reduce-only. The spec sizes a quote from Q alone; counting what our other
    * live orders on that side could still fill (a liquidation IOC next to a resting bid) keeps the
-   * bound true even when both fill.
+   * bound true even when both fill. An order the venue ended as filled whose fills have not all
+   * arrived still counts for what is missing (`fillsOwed`).
    */
   private room(side: Side, params: Readonly<Params>, reduceOnly: boolean, except: TrackedOrder | null): number {
     const q = this.ledger.position;
@@ -277,6 +309,7 @@ export class QuotingEngine implements VenueListener {
     const used = side === 'buy' ? q : -q;
     let exposure = 0;
     for (const o of this.orders.values()) if (o !== except && o.side === side && isLive(o)) exposure += o.size - o.filled;
+    for (const o of this.fillsOwed.values()) if (o.side === side) exposure += o.size - o.filled;
     return lotFloor(limit - used - exposure, this.venue.market.lot);
   }
 

@@ -233,3 +233,60 @@ describe('quoting engine', () => {
     expect(fresh.state.inventory).toBe(0.9);
   });
 });
+
+describe('an order the venue ends as filled before its fills arrive', () => {
+  // The venue contract does not order "ended" and the fills (Hyperliquid sends them on separate
+  // streams): what the fills have not yet brought into Q still counts against max_position.
+  const nearMax: Params = { ...DEFAULT_PARAMS, order_size: 0.3, max_position: 3, inventory_urgency_threshold: 1 };
+  let bidId: number;
+  const bids = () => venue.placed.filter((o) => o.side === 'buy');
+
+  beforeEach(() => {
+    params = nearMax;
+    engine = new QuotingEngine({ venue, params: { get: () => params }, clock: () => now });
+    engine.start();
+    engine.onPosition('SIM', 2.7);
+    venue.placed = [];
+    engine.onBook(bookAround(100));
+    bidId = bids()[0]!.id;
+    expect(bids()[0]!.size).toBe(0.3);
+    engine.onOrderAccepted(bidId);
+    engine.onOrderEnded(bidId, 'filled');
+  });
+
+  it('keeps the unreported quantity as exposure: no second bid, and |Q| never passes max_position', () => {
+    expect(bids()).toHaveLength(1);
+    engine.onFill(fill(bidId, 'buy', 0.1));
+    engine.onBook(bookAround(100));
+    expect(bids()).toHaveLength(1);
+    engine.onFill(fill(bidId, 'buy', 0.2));
+    engine.onBook(bookAround(100));
+    expect(bids()).toHaveLength(1);
+    expect(engine.ledger.position).toBe(3);
+  });
+
+  it('releases the exposure once the fills arrived, matched by order id', () => {
+    engine.onFill(fill(bidId, 'buy', 0.3));
+    const ask = venue.placed.find((o) => o.side === 'sell')!;
+    engine.onOrderAccepted(ask.id);
+    engine.onFill(fill(ask.id, 'sell', 0.3)); // Q back to 2.7: room for one 0.3 bid again
+    expect(engine.ledger.position).toBe(2.7);
+    expect(bids()).toHaveLength(2);
+    expect(bids()[1]!.size).toBe(0.3);
+  });
+
+  it('lets a venue position reconcile settle it, and a late fill then leaves Q alone', () => {
+    const ask = venue.placed.find((o) => o.side === 'sell')!;
+    engine.onOrderAccepted(ask.id);
+    params = { ...nearMax, trading_mode: 'halted' };
+    engine.onOrderEnded(ask.id, 'cancelled'); // halted: nothing of ours live, so a reconcile may adopt the venue's figure
+    expect(engine.liveOrders()).toBe(0);
+    engine.onPosition('SIM', 3);
+    expect(engine.ledger.position).toBe(3);
+    engine.onFill(fill(bidId, 'buy', 0.3));
+    expect(engine.ledger.position).toBe(3);
+    params = nearMax;
+    engine.onBook(bookAround(100));
+    expect(bids()).toHaveLength(1);
+  });
+});
