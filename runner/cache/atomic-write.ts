@@ -22,14 +22,15 @@ export async function writeFileAtomic(path: string, data: string, fs: AtomicFs =
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.floor(random() * 1e9).toString(36)}.tmp`);
   const file = await fs.open(temp, 'w', 0o600);
   try {
-    await file.writeFile(data, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
+    try {
+      await file.writeFile(data, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await fs.rename(temp, path);
   } catch (error) {
+    // A failed write (disk full), fsync or rename must not leave a stray temp file per attempt.
     await fs.unlink(temp).catch(() => {});
     throw error;
   }

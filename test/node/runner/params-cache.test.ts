@@ -57,6 +57,22 @@ describe('ParamsCache', () => {
     expect(await readdir(dir)).toEqual([`${SET}.json`]);
   });
 
+  it.each(['writeFile', 'sync'] as const)('removes its temp file when %s fails, keeping the old file', async (failing) => {
+    await new ParamsCache({ dir, set: SET }).save(entry(1));
+    const open: typeof nodeAtomicFs.open = async (...args) => {
+      const handle = await nodeAtomicFs.open(...args);
+      if (args[1] !== 'w') return handle;
+      return Object.assign(Object.create(handle), {
+        [failing]: async () => { throw Object.assign(new Error(`ENOSPC: ${failing} failed`), { code: 'ENOSPC' }); },
+        close: () => handle.close(),
+      });
+    };
+    const failingCache = new ParamsCache({ dir, set: SET, fs: { ...nodeAtomicFs, open } });
+    await expect(failingCache.save(entry(2))).rejects.toThrow(`${failing} failed`);
+    expect(await readdir(dir)).toEqual([`${SET}.json`]);
+    expect((await new ParamsCache({ dir, set: SET }).load())?.version).toBe(1);
+  });
+
   it('reports a corrupt file as an error naming the path, never as "no cache"', async () => {
     const cache = new ParamsCache({ dir, set: SET });
     await writeFile(cache.path, '{"set": "hype-perp", "vers');
