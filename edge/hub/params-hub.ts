@@ -16,7 +16,8 @@
  * pending, retrying until it succeeds.
  *
  * The KV head mirror is written from that alarm at most once per `headMirrorIntervalMs` (KV takes
- * about one write per second per key), whatever the write rate.
+ * about one write per second per key), whatever the write rate — or, while a failed registration is
+ * retried, at most once per `REGISTRY_RETRY_MS` (also one second), with that retry.
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
