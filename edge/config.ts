@@ -10,6 +10,10 @@ export interface EdgeConfig {
   reportRatePerS: number;
   reportBurst: number;
   headMirrorIntervalMs: number;
+  /** Most runners a set's fleet table holds; a report from a new runner id beyond it gets 429. */
+  fleetMaxRunners: number;
+  /** A runner unseen for this long leaves the fleet table. */
+  fleetRetentionS: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<EdgeConfig> = Object.freeze({
@@ -18,6 +22,8 @@ export const DEFAULT_CONFIG: Readonly<EdgeConfig> = Object.freeze({
   reportRatePerS: 2,
   reportBurst: 10,
   headMirrorIntervalMs: 1000,
+  fleetMaxRunners: 1000,
+  fleetRetentionS: 86_400,
 });
 
 function positive(raw: string | undefined, fallback: number): number {
@@ -32,5 +38,7 @@ export function readConfig(env: Partial<EdgeEnv>): EdgeConfig {
     reportRatePerS: positive(env.REPORT_RATE_PER_S, DEFAULT_CONFIG.reportRatePerS),
     reportBurst: positive(env.REPORT_BURST, DEFAULT_CONFIG.reportBurst),
     headMirrorIntervalMs: positive(env.HEAD_MIRROR_INTERVAL_MS, DEFAULT_CONFIG.headMirrorIntervalMs),
+    fleetMaxRunners: positive(env.FLEET_MAX_RUNNERS, DEFAULT_CONFIG.fleetMaxRunners),
+    fleetRetentionS: positive(env.FLEET_RETENTION_S, DEFAULT_CONFIG.fleetRetentionS),
   };
 }

@@ -18,6 +18,8 @@ export interface EdgeEnv {
   REPORT_BURST?: string;
   /** Least time between two writes of a set's KV head mirror (KV allows ~1 write/s per key). */
   HEAD_MIRROR_INTERVAL_MS?: string;
+  FLEET_MAX_RUNNERS?: string;
+  FLEET_RETENTION_S?: string;
 }
 
 /** Hono's environment of the edge app: bindings plus what middleware stores on the context. */

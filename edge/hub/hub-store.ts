@@ -48,6 +48,15 @@ export class HubStore {
     return row ? (JSON.parse(row.body) as FleetEntry) : undefined;
   }
 
+  fleetSize(): number {
+    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM fleet').one().n;
+  }
+
+  /** Drops runners last seen before `cutoff` (ISO 8601 strings of one format sort as times). */
+  pruneFleet(cutoff: string): number {
+    return this.#sql.exec("DELETE FROM fleet WHERE json_extract(body, '$.last_seen') < ?", cutoff).rowsWritten;
+  }
+
   putFleetEntry(entry: FleetEntry): void {
     this.#sql.exec('INSERT OR REPLACE INTO fleet (runner_id, body) VALUES (?, ?)', entry.runner_id, JSON.stringify(entry));
   }

@@ -241,18 +241,42 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     if (this.#head === undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" does not exist` });
     const taken = this.reportLimiter.take(runnerId);
     if (taken.kind === 'limited') return rateLimited(`runner "${runnerId}" reports at most ${this.config.reportRatePerS} times/s`, taken);
-    return ok(this.#recordFleet(runnerId, { kind: 'report', report }));
+    const entry = this.#recordFleet(runnerId, { kind: 'report', report });
+    if (entry === undefined) {
+      return fail({
+        status: 429,
+        code: 'rate_limited',
+        message: `the fleet table of set "${set}" is full (${this.config.fleetMaxRunners} runners); runners unseen for ${this.config.fleetRetentionS} s leave it`,
+        headers: { 'Retry-After': '60' },
+      });
+    }
+    return ok(entry);
   }
 
   async fleet(set: string): Promise<HubResult<Fleet>> {
     if (this.#head === undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" does not exist` });
+    this.#pruneFleet();
     return ok({ set, version: this.#head.version, runners: this.store.fleet() });
   }
 
-  #recordFleet(runnerId: string, event: FleetEvent): FleetEntry {
-    const entry = updateFleetEntry(this.store.fleetEntry(runnerId), runnerId, event, this.now());
+  /**
+   * Records a fleet event, or answers undefined when it would add a runner to a full table. Any
+   * read token may report under any id, so the table is bounded: runners that stopped reporting
+   * age out, and a flood of made-up ids cannot grow the hub's storage without limit.
+   */
+  #recordFleet(runnerId: string, event: FleetEvent): FleetEntry | undefined {
+    const existing = this.store.fleetEntry(runnerId);
+    if (existing === undefined) {
+      this.#pruneFleet();
+      if (this.store.fleetSize() >= this.config.fleetMaxRunners) return undefined;
+    }
+    const entry = updateFleetEntry(existing, runnerId, event, this.now());
     this.store.putFleetEntry(entry);
     return entry;
+  }
+
+  #pruneFleet(): void {
+    this.store.pruneFleet(new Date(this.now().getTime() - this.config.fleetRetentionS * 1000).toISOString());
   }
 
   /** The watch socket (the Worker checked auth and that the set exists). */
