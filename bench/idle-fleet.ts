@@ -183,6 +183,8 @@ export const idleFleetBench: Bench = {
       // Let start-up traffic (first fetch, first report) pass, then count from the window's start.
       await sleep(settleS * 1000);
       const wsBefore = fleet.map((m) => m.proxy.wsMessages());
+      const rssAtStart = fleet.map((m) => rssMb(m.runner.pid));
+      const bundledAtStart = bundled?.pid !== undefined ? rssMb(bundled.pid) : Number.NaN;
       const w0 = performance.now();
       await sleep(windowS * 1000);
       const elapsedS = (performance.now() - w0) / 1000;
@@ -258,7 +260,7 @@ export const idleFleetBench: Bench = {
           baseline: baseRss,
           baselineLabel: 'idle node',
           target: { op: '<', value: 100 },
-          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; runner/main.ts at ${commit()}, sim venue`,
+          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; median at the window's start ${summarize(rssAtStart).p50.toFixed(1)} MB (growth over the window shows whether this is a steady state); runner/main.ts at ${commit()}, sim venue`,
         }),
       );
       rows.push(
@@ -268,7 +270,7 @@ export const idleFleetBench: Bench = {
           unit: 'MB',
           baseline: rssSummary.max,
           baselineLabel: 'runner/main.ts',
-          note: 'what-if, not what npm start runs: a longpoll runner from an esbuild bundle of runner/main.ts (plain JS, one module), same edge, same window',
+          note: `what-if, not what npm start runs: a longpoll runner from an esbuild bundle of runner/main.ts (plain JS, one module), same edge, same window; ${bundledAtStart.toFixed(1)} MB at the window's start`,
         }),
       );
 
