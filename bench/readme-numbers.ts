@@ -2,7 +2,10 @@
  * Prints the table and the machine of a results file (default bench/results/latest.json) as the
  * Markdown the README's `## Numbers` section embeds, so the README shows exactly what a run printed:
  *
- *   node bench/readme-numbers.ts [bench/results/<file>.json]
+ *   node bench/readme-numbers.ts [--no-notes] [bench/results/<file>.json]
+ *
+ * `--no-notes` leaves out the lines under each row (sample sizes, windows, breakdowns), which stay in
+ * the JSON.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +22,16 @@ interface ResultsFile {
   rows: BenchRow[];
 }
 
-const file = process.argv[2] ?? join(import.meta.dirname, 'results', 'latest.json');
+const args = process.argv.slice(2);
+const notes = !args.includes('--no-notes');
+const file = args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, 'results', 'latest.json');
 const results = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
 // JSON has no NaN: the writer stored null for a value that was not measured.
-const rows = results.rows.map((r) => ({ ...r, value: r.value ?? Number.NaN }));
+const rows = results.rows.map((r) => {
+  const row: BenchRow = { ...r, value: r.value ?? Number.NaN };
+  if (!notes) delete row.note;
+  return row;
+});
 const m = results.machine;
 const met = rows.filter((r) => r.met === true).length;
 const unmet = rows.filter((r) => r.met === false);
