@@ -1,5 +1,7 @@
 /**
- * Real runner processes (`node runner/main.ts`, default flags, simulated venue) against the real
+ * Real runner processes, launched as `npm start` and `bin/livetune-runner` launch them (the bundle
+ * `dist/runner.mjs` with the production Node flags and malloc settings, scripts/runner-bundle.ts;
+ * default runner flags, simulated venue) against the real
  * edge, three per sync mode (long-poll, WebSocket, poll every 1 s), each behind its own counting
  * proxy on 127.0.0.1. Three figures come from this one fleet:
  *
@@ -7,12 +9,14 @@
  *   idle window (long-polls, polls, the WebSocket upgrade and the heartbeat reports — a report is a
  *   request too), extrapolated to an hour; 1 s polling is the baseline. WebSocket messages the
  *   runner sends (its pings) are counted apart: not requests, but billed by Cloudflare at 20:1;
- * - runner RSS at steady state (end of the window) against an idle `node` process;
+ * - runner RSS at steady state (end of the window) against an idle `node` process, and next to one
+ *   more long-poll runner started from source (`node runner/main.ts`, no flags: what the tests run);
  * - write → applied in real processes (after the window): the "applied params version" log line's
  *   own timestamp against the send time of the write, both the machine's wall clock (ms).
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { buildRunnerBundle, RUNNER_MALLOC_ENV, RUNNER_NODE_FLAGS } from '../scripts/runner-bundle.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,24 +66,6 @@ async function idleNodeRss(file?: string): Promise<number> {
   return rss;
 }
 
-/**
- * The runner as one esbuild bundle (plain JS, no type stripping at start-up, one module): not what
- * `npm start` runs, but what a deploy could ship; its RSS says how much of the runner's memory is
- * the module graph rather than the runner. Undefined when esbuild (a dependency of wrangler) fails.
- */
-function bundleRunner(dir: string): string | undefined {
-  const out = join(dir, 'runner-bundle.mjs');
-  try {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-      join(ROOT, 'runner', 'main.ts'), '--bundle', '--platform=node', '--format=esm', `--outfile=${out}`, '--log-level=error',
-      "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    ], { cwd: ROOT, stdio: 'ignore', timeout: 30_000 });
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
 function commit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -88,7 +74,7 @@ function commit(): string {
   }
 }
 
-async function startFleet(ctx: BenchContext, edgeUrl: string, token: string, set: string, cacheRoot: string): Promise<FleetMember[]> {
+async function startFleet(ctx: BenchContext, edgeUrl: string, token: string, set: string, cacheRoot: string, bundle: string): Promise<FleetMember[]> {
   const fleet: FleetMember[] = [];
   const starts: Promise<void>[] = [];
   for (const mode of MODES) {
@@ -106,6 +92,7 @@ async function startFleet(ctx: BenchContext, edgeUrl: string, token: string, set
             sync: mode,
             cacheDir: join(cacheRoot, runnerId),
             extraArgs: ['--seed', String(i + 1), ...(mode === 'poll' ? ['--interval', '1'] : [])],
+            bundle,
           });
           trackPid(runner.pid, `runner ${runnerId}`);
           fleet.push({ mode, runner, proxy });
@@ -166,30 +153,27 @@ export const idleFleetBench: Bench = {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'livetune-bench-runners-'));
     const windowS = ctx.quick ? 15 : 60;
     const settleS = ctx.quick ? 2 : 5;
-    const fleet = await startFleet(ctx, edge.url, edge.tokens.read, set, cacheRoot);
-    // One more long-poll runner from a bundle, for its RSS only (not in the request counts).
-    const bundle = bundleRunner(cacheRoot);
-    let bundled: ReturnType<typeof spawn> | undefined;
-    if (bundle) {
-      bundled = spawn(process.execPath, [bundle, '--url', edge.url, '--set', set, '--runner-id', 'bench-idle-bundled', '--region', 'bench', '--cache-dir', join(cacheRoot, 'bundled'), '--log-level', 'warn'], {
-        cwd: ROOT,
-        env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
-        stdio: 'ignore',
-      });
-      if (bundled.pid !== undefined) trackPid(bundled.pid, 'runner (bundled)');
-    }
+    const bundle = await buildRunnerBundle({ outfile: join(cacheRoot, 'runner.mjs') });
+    const fleet = await startFleet(ctx, edge.url, edge.tokens.read, set, cacheRoot, bundle);
+    // One more long-poll runner from source, for its RSS only (not in the request counts).
+    const fromSource = spawn(process.execPath, ['runner/main.ts', '--url', edge.url, '--set', set, '--runner-id', 'bench-idle-source', '--region', 'bench', '--cache-dir', join(cacheRoot, 'source'), '--log-level', 'warn'], {
+      cwd: ROOT,
+      env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
+      stdio: 'ignore',
+    });
+    if (fromSource.pid !== undefined) trackPid(fromSource.pid, 'runner (from source)');
     const rows: BenchRow[] = [];
     try {
       // Let start-up traffic (first fetch, first report) pass, then count from the window's start.
       await sleep(settleS * 1000);
       const wsBefore = fleet.map((m) => m.proxy.wsMessages());
       const rssAtStart = fleet.map((m) => rssMb(m.runner.pid));
-      const bundledAtStart = bundled?.pid !== undefined ? rssMb(bundled.pid) : Number.NaN;
+      const sourceAtStart = fromSource.pid !== undefined ? rssMb(fromSource.pid) : Number.NaN;
       const w0 = performance.now();
       await sleep(windowS * 1000);
       const elapsedS = (performance.now() - w0) / 1000;
       const rss = fleet.map((m) => ({ mode: m.mode, rss: rssMb(m.runner.pid) }));
-      const bundledRss = bundled?.pid !== undefined && bundled.exitCode === null ? rssMb(bundled.pid) : Number.NaN;
+      const sourceRss = fromSource.pid !== undefined && fromSource.exitCode === null ? rssMb(fromSource.pid) : Number.NaN;
       const counts = fleet.map((m, i) => {
         const inWindow = m.proxy.requests.filter((r) => r.at >= w0 && r.at - w0 <= elapsedS * 1000);
         const reports = inWindow.filter((r) => r.path.includes('/report')).length;
@@ -260,17 +244,17 @@ export const idleFleetBench: Bench = {
           baseline: baseRss,
           baselineLabel: 'idle node',
           target: { op: '<', value: 100 },
-          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; median at the window's start ${summarize(rssAtStart).p50.toFixed(1)} MB (growth over the window shows whether this is a steady state); runner/main.ts at ${commit()}, sim venue`,
+          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; median at the window's start ${summarize(rssAtStart).p50.toFixed(1)} MB (growth over the window shows whether this is a steady state); dist/runner.mjs (bundle of runner/main.ts at ${commit()}) with ${RUNNER_NODE_FLAGS.join(' ')} and ${Object.entries(RUNNER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}, sim venue`,
         }),
       );
       rows.push(
         makeRow('runner-rss', {
-          figure: 'runner RSS, same runner as one esbuild bundle',
-          value: bundledRss,
+          figure: 'runner RSS, same runner from source (node runner/main.ts)',
+          value: sourceRss,
           unit: 'MB',
           baseline: rssSummary.max,
-          baselineLabel: 'runner/main.ts',
-          note: `what-if, not what npm start runs: a longpoll runner from an esbuild bundle of runner/main.ts (plain JS, one module), same edge, same window; ${bundledAtStart.toFixed(1)} MB at the window's start`,
+          baselineLabel: 'bundle, max of fleet',
+          note: `a longpoll runner started as the tests start it: runner/main.ts with type stripping, one module per file, no Node flags, default malloc; same edge, same window; ${sourceAtStart.toFixed(1)} MB at the window's start`,
         }),
       );
 
@@ -289,9 +273,9 @@ export const idleFleetBench: Bench = {
         );
       }
     } finally {
-      if (bundled?.pid !== undefined) {
-        bundled.kill('SIGKILL');
-        untrackPid(bundled.pid);
+      if (fromSource.pid !== undefined) {
+        fromSource.kill('SIGKILL');
+        untrackPid(fromSource.pid);
       }
       await stopFleet(fleet);
       rmSync(cacheRoot, { recursive: true, force: true });

@@ -103,7 +103,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const USAGE = `usage: node runner/main.ts --set <set> --runner-id <id> --region <region> [options]
+export const USAGE = `usage: livetune-runner --set <set> --runner-id <id> --region <region> [options]
 ${Object.values(SETTINGS).map((s) => `  ${s.flag}${s.boolean ? '' : ' <value>'}  (env ${s.env})`).join('\n')}`;
 
 /** Parses flags over environment over defaults; throws `ConfigError` naming the flag at fault. */

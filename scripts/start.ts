@@ -14,6 +14,7 @@ import { startChild, waitForHttp, type Child } from './start/child.ts';
 import { ensureDevVars } from './start/dev-vars.ts';
 import { freePort, isPortFree } from './start/free-port.ts';
 import { renderView, type RunnerRow } from './start/live-view.ts';
+import { buildRunnerBundle, runnerLaunch } from './runner-bundle.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const home = resolve(process.env.LIVETUNE_HOME ?? root);
@@ -41,13 +42,19 @@ async function ensureSet(edgeUrl: string, token: string): Promise<number> {
   return ((await created.json()) as { version: number }).version;
 }
 
+/** Runners whose status endpoint has answered once: before that a runner is starting, not down. */
+const answered = new Set<string>();
+
 async function runnerRow(runnerId: string, region: string, statusUrl: string): Promise<RunnerRow> {
   try {
     const response = await fetch(statusUrl, { signal: AbortSignal.timeout(1_000) });
     const status = (await response.json()) as Partial<RunnerRow>;
+    answered.add(runnerId);
     return { runner_id: runnerId, region, version: status.version ?? null, sync_state: status.sync_state ?? '?', trading: status.trading };
   } catch (error) {
-    return { runner_id: runnerId, region, version: null, sync_state: '?', unreachable: error instanceof Error ? error.name : 'error' };
+    if (!answered.has(runnerId)) return { runner_id: runnerId, region, version: null, sync_state: 'starting…' };
+    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'no answer in 1 s' : 'not listening') : 'error';
+    return { runner_id: runnerId, region, version: null, sync_state: '?', unreachable: reason };
   }
 }
 
@@ -107,21 +114,26 @@ async function main(): Promise<void> {
       say(`the edge exited (${code}) — runners keep quoting on their last-known-good params:\n${edge.tail.slice(-10).join('\n')}`);
     }
   });
+  // Bundle the runner while the edge starts; a failed build is reported after the edge is up.
+  const bundleBuilt = buildRunnerBundle({ root });
+  bundleBuilt.catch(() => {});
   await waitForHttp(`${edgeUrl}/v1/schema`, edge, 90_000);
   await ensureSet(edgeUrl, tokens.write);
 
+  // Runners run as in production: the bundle, a small nursery, a frugal malloc (runner-bundle.ts).
+  const bundle = await bundleBuilt;
   const statusUrls: { runnerId: string; region: string; url: string }[] = [];
   for (const [i, region] of REGIONS.entries()) {
     const runnerId = `${region}-1`;
     const statusPort = await freePort();
-    const child = startChild(runnerId, process.execPath, [
-      join(root, 'runner', 'main.ts'),
+    const launch = runnerLaunch(bundle, [
       '--url', edgeUrl, '--set', set, '--runner-id', runnerId, '--region', region,
       '--venue', 'sim', '--seed', String(i + 1), '--status-port', String(statusPort),
       '--cache-dir', join(home, '.livetune', 'cache', runnerId), '--log-level', 'warn',
       // A lively fleet table on a laptop; production runners keep the 60 s default (idle budget).
       '--heartbeat', '2',
-    ], { cwd: root, env: { ...process.env, LIVETUNE_TOKEN: tokens.read } });
+    ], { ...process.env, LIVETUNE_TOKEN: tokens.read });
+    const child = startChild(runnerId, launch.command, launch.args, { cwd: root, env: launch.env });
     children.push(child);
     void child.exited.then((code) => {
       if (!stopping) say(`runner ${runnerId} exited (${code}):\n${child.tail.slice(-10).join('\n')}`);

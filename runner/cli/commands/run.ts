@@ -30,7 +30,7 @@ export function addRunCommand(program: Command, deps: CliDeps, runnerArgs: () =>
       const argv = [...globalFlags(command.optsWithGlobals<GlobalOptions>()), ...runnerArgs()];
       // Loaded on demand: the runner and its engine are large and only this command needs them.
       const { ConfigError, USAGE, parseRunnerConfig } = await import('../../config.ts');
-      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(USAGE.replace('node runner/main.ts', 'livetune run'));
+      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(USAGE.replace('livetune-runner', 'livetune run'));
       let config;
       try {
         config = parseRunnerConfig(argv, ctx.io.env);

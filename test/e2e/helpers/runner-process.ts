@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { RunnerStatus } from '../../../runner/status/runner-status.ts';
+import { runnerLaunch } from '../../../scripts/runner-bundle.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,6 +24,8 @@ export interface RunnerOptions {
   sync?: 'longpoll' | 'ws' | 'poll';
   cacheDir: string;
   extraArgs?: string[];
+  /** Run this bundle as production does (scripts/runner-bundle.ts) instead of runner/main.ts. */
+  bundle?: string;
   /** Resolve once the status endpoint answers (default); false for runners expected to exit early. */
   waitForStatus?: boolean;
 }
@@ -101,9 +104,8 @@ function statusPortFrom(line: string): number | undefined {
 }
 
 export async function startRunner(options: RunnerOptions): Promise<RunnerProcess> {
-  const { edgeUrl, token, set, runnerId, region, sync = 'longpoll', cacheDir, extraArgs = [], waitForStatus = true } = options;
-  const args = [
-    'runner/main.ts',
+  const { edgeUrl, token, set, runnerId, region, sync = 'longpoll', cacheDir, extraArgs = [], waitForStatus = true, bundle } = options;
+  const runnerArgs = [
     '--url', edgeUrl,
     '--set', set,
     '--runner-id', runnerId,
@@ -113,9 +115,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
     '--cache-dir', cacheDir,
     ...extraArgs,
   ];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const env = { ...process.env, LIVETUNE_TOKEN: token, NO_COLOR: '1' };
+  const launch = bundle === undefined ? { command: process.execPath, args: ['runner/main.ts', ...runnerArgs], env } : runnerLaunch(bundle, runnerArgs, env);
+  const child: ChildProcess = spawn(launch.command, launch.args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, LIVETUNE_TOKEN: token, NO_COLOR: '1' },
+    env: launch.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn runner ${runnerId}`);
