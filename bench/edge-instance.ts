@@ -13,7 +13,7 @@ import { onCleanup, trackPid, untrackPid } from './processes.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const HELPER = join(ROOT, 'test', 'e2e', 'helpers', 'edge-process.ts');
+const HELPER = join(ROOT, 'tools', 'edge-process.ts');
 
 export interface EdgeHandle {
   url: string;

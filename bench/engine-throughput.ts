@@ -11,9 +11,9 @@
  * the loop's own thread, as in the runner, alternating two documents the engine quotes differently.
  */
 import { ParamsHolder } from '../runner/params/params-holder.ts';
-import { QuotingEngine } from '../runner/strategy/quoting-engine.ts';
-import type { BookView } from '../runner/venues/book-view.ts';
-import type { OrderRequest, Venue, VenueListener } from '../runner/venues/venue.ts';
+import { QuotingEngine } from '../engine/strategy/quoting-engine.ts';
+import type { BookView } from '../engine/venue/book-view.ts';
+import type { OrderRequest, Venue, VenueListener } from '../engine/venue/venue.ts';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
 import type { Bench } from './bench-context.ts';
 import { makeRow } from './bench-row.ts';

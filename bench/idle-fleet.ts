@@ -1,6 +1,6 @@
 /**
  * Real runner processes, launched as `npm start` and `bin/livetune-runner` launch them (the bundle
- * `dist/runner.mjs` with the production Node flags and malloc settings, scripts/runner-bundle.ts;
+ * `dist/runner.mjs` with the production Node flags and malloc settings, tools/runner-bundle.ts;
  * default runner flags, simulated venue) against the real
  * edge, three per sync mode (long-poll, WebSocket, poll every 1 s), each behind its own counting
  * proxy on 127.0.0.1. Three figures come from this one fleet:
@@ -16,11 +16,11 @@
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { buildRunnerBundle, RUNNER_MALLOC_ENV, RUNNER_NODE_FLAGS } from '../scripts/runner-bundle.ts';
+import { buildRunnerBundle, RUNNER_MALLOC_ENV, RUNNER_NODE_FLAGS } from '../tools/runner-bundle.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startRunner, type RunnerProcess } from '../test/e2e/helpers/runner-process.ts';
+import { startRunner, type RunnerProcess } from '../tools/runner-process.ts';
 import type { Bench, BenchContext } from './bench-context.ts';
 import { makeRow, type BenchRow } from './bench-row.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';

@@ -8,7 +8,7 @@
  * the point: full-jitter backoff keeps a fleet from coming back as one thundering herd, at the price
  * of some runners coming back later.
  */
-import { DEFAULT_BACKOFF } from '../runner/sync/backoff.ts';
+import { DEFAULT_BACKOFF } from '../client/backoff.ts';
 import type { Bench } from './bench-context.ts';
 import { makeRow } from './bench-row.ts';
 import { sharedEdge } from './edge-instance.ts';

@@ -4,11 +4,11 @@
  * engine as fast as it can. Replaying recorded books keeps the simulator's own cost out of the
  * engine's figure, while the engine sees exactly the books it would see in a backtest.
  */
-import { resolveScenario } from '../runner/sim/scenarios.ts';
-import { SimExchange } from '../runner/sim/sim-exchange.ts';
-import type { MarketSpec } from '../runner/strategy/compute-quote.ts';
-import { copyBookView, createBookView, type BookView } from '../runner/venues/book-view.ts';
-import type { VenueListener } from '../runner/venues/venue.ts';
+import { resolveScenario } from '../engine/sim/scenarios.ts';
+import { SimExchange } from '../engine/sim/sim-exchange.ts';
+import type { MarketSpec } from '../engine/strategy/compute-quote.ts';
+import { copyBookView, createBookView, type BookView } from '../engine/venue/book-view.ts';
+import type { VenueListener } from '../engine/venue/venue.ts';
 
 export interface RecordedBooks {
   books: BookView[];

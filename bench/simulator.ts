@@ -5,9 +5,9 @@
  * `livetune backtest` runs it). The simulator-alone day is the baseline of the backtest day: the
  * ratio is what the strategy adds. Both are synchronous and timer-free (simulated time).
  */
-import { runBacktest } from '../runner/backtest/run-backtest.ts';
-import { resolveScenario } from '../runner/sim/scenarios.ts';
-import { SimExchange } from '../runner/sim/sim-exchange.ts';
+import { runBacktest } from '../engine/backtest/run-backtest.ts';
+import { resolveScenario } from '../engine/sim/scenarios.ts';
+import { SimExchange } from '../engine/sim/sim-exchange.ts';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
 import type { Bench } from './bench-context.ts';
 import { makeRow } from './bench-row.ts';

@@ -6,11 +6,11 @@
  * (performance.now()) per version, so a benchmark can ask when *every* client held a version.
  */
 import pino from 'pino';
-import { systemClock } from '../runner/clock.ts';
+import { systemClock } from '../shared/clock.ts';
 import { ParamsHolder } from '../runner/params/params-holder.ts';
-import { DEFAULT_BACKOFF } from '../runner/sync/backoff.ts';
+import { DEFAULT_BACKOFF } from '../client/backoff.ts';
 import { request as undiciRequest, type Agent } from 'undici';
-import { createEdgeAgent, createEdgeHttp } from '../runner/sync/edge-http.ts';
+import { createEdgeAgent, createEdgeHttp } from '../client/edge-http.ts';
 import { HttpSync } from '../runner/sync/http-sync.ts';
 import { SyncHealth } from '../runner/sync/sync-health.ts';
 import type { SyncLoop } from '../runner/sync/sync-loop.ts';

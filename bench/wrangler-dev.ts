@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort } from '../scripts/start/free-port.ts';
+import { freePort } from '../tools/free-port.ts';
 import { sleep } from './measure.ts';
 import { trackPid, untrackPid } from './processes.ts';
 

@@ -10,7 +10,7 @@ const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const stripsTypes = Boolean(process.features?.typescript) || major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 
 if (stripsTypes) {
-  const { runAsProcess } = await import('../runner/cli/main.ts');
+  const { runAsProcess } = await import('../cli/main.ts');
   await runAsProcess(process.argv.slice(2));
 } else {
   const node = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));

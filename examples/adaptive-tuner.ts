@@ -20,7 +20,7 @@ import { DEFAULT_REGIME_CONFIG, decideRegime, type RegimeConfig, type TunerState
 import { realizedVolBpsPerSqrtS, withinWindow, type MidSample } from './adaptive-tuner/realized-vol.ts';
 import { DEFAULT_REGIME_PARAMS, describePatch, patchToward, regimeOfParams } from './adaptive-tuner/regime-params.ts';
 import type { ParamsInput } from '../shared/index.ts';
-import { parseRetryAfter } from '../runner/edge-client/retry-after.ts';
+import { parseRetryAfter } from '../client/retry-after.ts';
 
 interface TunerOptions {
   url: string;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
 import { nodeAtomicFs, type AtomicFs } from './cache/atomic-write.ts';
 import { ParamsCache } from './cache/params-cache.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 import type { RunnerConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { ParamsFileWatcher } from './params/params-file-watcher.ts';
@@ -17,8 +17,8 @@ import { ParamsHolder, type ParamsOrigin } from './params/params-holder.ts';
 import { buildStatus, reportFromStatus, type RunnerStatus } from './status/runner-status.ts';
 import { createRunnerMetrics } from './status/runner-metrics.ts';
 import { startStatusServer, type StatusServer } from './status/status-server.ts';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './sync/backoff.ts';
-import { createEdgeAgent, createEdgeHttp } from './sync/edge-http.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '../client/backoff.ts';
+import { createEdgeAgent, createEdgeHttp } from '../client/edge-http.ts';
 import { HttpSync } from './sync/http-sync.ts';
 import { loadInitialParams, StartupError } from './sync/initial-params.ts';
 import { Reporter } from './sync/reporter.ts';
@@ -26,7 +26,7 @@ import { SyncHealth } from './sync/sync-health.ts';
 import type { SyncLoop } from './sync/sync-loop.ts';
 import { VersionApplier } from './sync/version-applier.ts';
 import { WsSync, type WebSocketConstructor } from './sync/ws-sync.ts';
-import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop-contract.ts';
+import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop.ts';
 
 export { StartupError };
 

@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { ParamsHolder, ParamsSnapshot } from './params-holder.ts';
 
 export interface ParamsFileWatcherOptions {

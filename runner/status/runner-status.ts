@@ -8,7 +8,7 @@ import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
 import type { SyncHealth } from '../sync/sync-health.ts';
 import type { SyncMode } from '../sync/sync-loop.ts';
 import type { Rejection } from '../sync/version-applier.ts';
-import type { RiskPolicy, TradingSnapshot } from '../trading/trading-loop-contract.ts';
+import type { RiskPolicy, TradingSnapshot } from '../../engine/trading-loop-contract.ts';
 
 export interface RunnerStatus {
   set: string;

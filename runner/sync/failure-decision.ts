@@ -4,8 +4,8 @@
  * bad token helps nobody); everything else is retried, after the server's `Retry-After` when it
  * gave one, else after a full-jitter backoff.
  */
-import { EdgeError, RateLimitedError, ServerError } from '../edge-client/edge-errors.ts';
-import { retryDelay, type BackoffOptions } from './backoff.ts';
+import { EdgeError, RateLimitedError, ServerError } from '../../client/edge-errors.ts';
+import { retryDelay, type BackoffOptions } from '../../client/backoff.ts';
 
 export type FailureDecision =
   | { kind: 'stop'; reason: string }

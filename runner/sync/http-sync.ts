@@ -5,8 +5,8 @@
  * again at once. `poll` sends plain conditional GETs every interval. Failures back off (full
  * jitter, Retry-After wins); a refused token stops syncing.
  */
-import { edgeErrorFromThrown } from '../edge-client/edge-errors.ts';
-import type { EdgeHttp, ParamsFetch } from './edge-http.ts';
+import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
+import type { EdgeHttp, ParamsFetch } from '../../client/edge-http.ts';
 import { BackgroundTask, recordFailure, SeenVersion, type SyncDeps, type SyncLoop } from './sync-loop.ts';
 
 export interface HttpSyncOptions extends SyncDeps {

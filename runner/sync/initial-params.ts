@@ -6,10 +6,10 @@
  */
 import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
-import { edgeErrorFromThrown, type EdgeError } from '../edge-client/edge-errors.ts';
+import { edgeErrorFromThrown, type EdgeError } from '../../client/edge-errors.ts';
 import type { ParamsCache } from '../cache/params-cache.ts';
 import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
-import type { EdgeHttp } from './edge-http.ts';
+import type { EdgeHttp } from '../../client/edge-http.ts';
 import type { SyncHealth } from './sync-health.ts';
 import type { VersionApplier } from './version-applier.ts';
 

@@ -7,9 +7,9 @@
  */
 import type { Logger } from 'pino';
 import type { RunnerReport } from '../../shared/api.ts';
-import { edgeErrorFromThrown } from '../edge-client/edge-errors.ts';
-import type { Clock } from '../clock.ts';
-import type { EdgeHttp } from './edge-http.ts';
+import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { EdgeHttp } from '../../client/edge-http.ts';
 
 export interface ReporterOptions {
   edge: Pick<EdgeHttp, 'postReport'>;

@@ -6,7 +6,7 @@
  * waiting will not fix a wrong token). The policy on `error` is the operator's choice.
  */
 import type { SyncState } from '../../shared/api.ts';
-import type { RiskPolicy } from '../trading/trading-loop-contract.ts';
+import type { RiskPolicy } from '../../engine/trading-loop-contract.ts';
 
 export type OnErrorPolicy = 'keep' | 'widen' | 'reduce-only' | 'halt';
 

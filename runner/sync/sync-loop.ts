@@ -3,11 +3,11 @@
  * transports (HTTP long-poll/poll, WebSocket push) differ only in how versions arrive.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
-import type { BackoffOptions } from './backoff.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { BackoffOptions } from '../../client/backoff.ts';
 import type { SyncHealth } from './sync-health.ts';
 import type { VersionApplier } from './version-applier.ts';
-import type { EdgeError } from '../edge-client/edge-errors.ts';
+import type { EdgeError } from '../../client/edge-errors.ts';
 import { decideOnFailure } from './failure-decision.ts';
 import type { ParamsHolder } from '../params/params-holder.ts';
 import { etagFor } from '../../shared/etag.ts';

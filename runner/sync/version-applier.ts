@@ -11,10 +11,10 @@
  * follows the edge, saying so loudly. A KV-mirror answer never moves a version backwards.
  */
 import type { Logger } from 'pino';
-import { BadResponseError } from '../edge-client/edge-errors.ts';
+import { BadResponseError } from '../../client/edge-errors.ts';
 import type { ParamsCache } from '../cache/params-cache.ts';
 import type { ParamsHolder } from '../params/params-holder.ts';
-import type { ReceivedVersion } from './received-version.ts';
+import type { ReceivedVersion } from '../../client/received-version.ts';
 import { etagFor } from '../../shared/etag.ts';
 
 export type ApplyOutcome =

@@ -12,8 +12,8 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 import type { WatchClientMessage } from '../../shared/api.ts';
-import { edgeErrorFromResponse, NetworkError, TimeoutError, type EdgeError } from '../edge-client/edge-errors.ts';
-import { readReceivedVersion } from './received-version.ts';
+import { edgeErrorFromResponse, NetworkError, TimeoutError, type EdgeError } from '../../client/edge-errors.ts';
+import { readReceivedVersion } from '../../client/received-version.ts';
 import { BackgroundTask, recordFailure, type SyncDeps, type SyncLoop } from './sync-loop.ts';
 import type { ApplyOutcome } from './version-applier.ts';
 

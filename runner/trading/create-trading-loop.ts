@@ -11,12 +11,13 @@
  * - `LIVETUNE_PAPER_COIN`: coin (default HYPE); `LIVETUNE_PAPER_TICK` / `LIVETUNE_PAPER_LOT`.
  */
 import type { Logger } from 'pino';
-import { parseKnobList } from '../sim/parse-knobs.ts';
-import { resolveScenario, type ScenarioKnobs } from '../sim/scenarios.ts';
-import { SimExchange } from '../sim/sim-exchange.ts';
-import { QuotingEngine, type EngineLogger } from '../strategy/quoting-engine.ts';
+import { parseKnobList } from '../../engine/sim/parse-knobs.ts';
+import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.ts';
+import { SimExchange } from '../../engine/sim/sim-exchange.ts';
+import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
-import type { TradingLoop, TradingLoopFactory, TradingLoopOptions, TradingSnapshot } from './trading-loop-contract.ts';
+import type { TradingSnapshot } from '../../engine/trading-loop-contract.ts';
+import type { TradingLoop, TradingLoopFactory, TradingLoopOptions } from './trading-loop.ts';
 
 const RETAINED_FILLS = 10_000;
 

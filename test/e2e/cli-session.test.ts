@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
+import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/livetune.mjs', import.meta.url));
 const SET = 'cli-session';

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionSchema, type Version } from '../../shared/api.ts';
-import { parseRetryAfter } from '../../runner/edge-client/retry-after.ts';
-import { startEdge } from './helpers/edge-process.ts';
+import { parseRetryAfter } from '../../client/retry-after.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { call, createSet, errorBody, head, history } from './helpers/edge-http.ts';
 
 const SET = 'race';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
-import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
+import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
 const SET = 'corrupt-cache';
 

@@ -21,8 +21,8 @@ import { SCRIPT_HINTS } from '../../edge/dashboard/script-hints.ts';
 import { SCRIPT_VALIDATE } from '../../edge/dashboard/script-validate.ts';
 import { DEFAULT_PARAMS, PARAM_KEYS, PARAM_SPECS, describeAccepted, paramsHints, paramsJsonSchema, validateParams, type Params } from '../../shared/index.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
-import { startEdge, stopAllEdges } from './helpers/edge-process.ts';
-import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
+import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
+import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionPageSchema, VersionSchema } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
-import { startEdge, stopAllEdges, type EdgeProcess } from './helpers/edge-process.ts';
+import { startEdge, stopAllEdges, type EdgeProcess } from '../../tools/edge-process.ts';
 
 let edge: EdgeProcess;
 

@@ -16,9 +16,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, fleet, patch } from './helpers/edge-http.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from './helpers/runner-process.ts';
+import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'restart-50';
 const RUNNERS = 50;

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, head, patch } from './helpers/edge-http.ts';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './helpers/fault-proxy.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from './helpers/runner-process.ts';
+import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'faults';
 

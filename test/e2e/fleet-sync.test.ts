@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CacheEntrySchema } from '../../runner/cache/params-cache.ts';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, fleet, patch, rollback } from './helpers/edge-http.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from './helpers/runner-process.ts';
+import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'fleet-sync';
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-tokyo-1'] as const;

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '../../shared/api-error.ts';
 import { SET_NAME_PATTERN } from '../../shared/set-name.ts';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, head } from './helpers/edge-http.ts';
 
 const SET = 'hostile';

@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, type EdgeProcess } from './helpers/edge-process.ts';
+import { startEdge, type EdgeProcess } from '../../tools/edge-process.ts';
 import { createSet, patch } from './helpers/edge-http.ts';
-import { startRunner, stopAllRunners, type RunnerStatus } from './helpers/runner-process.ts';
+import { startRunner, stopAllRunners, type RunnerStatus } from '../../tools/runner-process.ts';
 
 const SET = 'live-quotes';
 let edge: EdgeProcess;

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/start/free-port.ts';
+import { freePort } from '../../tools/free-port.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -21,7 +21,7 @@ interface Started {
 const running: ChildProcess[] = [];
 
 function start(home: string, port: number): Started {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.ts')], {
+  const child = spawn(process.execPath, [join(root, 'tools', 'start.ts')], {
     cwd: root,
     env: { ...process.env, LIVETUNE_HOME: home, LIVETUNE_PORT: String(port), LIVETUNE_SET: 'e2e-start' },
     stdio: ['ignore', 'pipe', 'pipe'],

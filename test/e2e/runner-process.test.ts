@@ -12,7 +12,7 @@ import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { ParamsCache } from '../../runner/cache/params-cache.ts';
 import { FakeEdge } from '../node/helpers/fake-edge.ts';
-import { startRunner, stopAllRunners } from './helpers/runner-process.ts';
+import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
 const SET = 'hype-perp';
 /** A loopback port nothing listens on: the edge is "down". */

@@ -10,9 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge } from './helpers/edge-process.ts';
+import { startEdge } from '../../tools/edge-process.ts';
 import { call, createSet, errorBody, head, patch } from './helpers/edge-http.ts';
-import { startRunner, stopAllRunners, type RunnerProcess } from './helpers/runner-process.ts';
+import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'secure';
 const EVIL = 'https://evil.example';

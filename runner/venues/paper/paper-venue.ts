@@ -8,14 +8,14 @@
  * backoff (reset once a connection opens) and resubscribe.
  */
 import WebSocket from 'ws';
-import { computeBackoff, DEFAULT_BACKOFF, type BackoffOptions } from '../../sync/backoff.ts';
-import { SimAccounting } from '../../sim/sim-accounting.ts';
-import { TimedQueue } from '../../sim/timed-queue.ts';
-import type { MarketSpec } from '../../strategy/compute-quote.ts';
-import type { EngineLogger } from '../../strategy/quoting-engine.ts';
-import { createBookView, type BookView } from '../book-view.ts';
-import { fillFromBook, fillFromTrade, type QueuedOrder } from '../maker-queue.ts';
-import type { OrderRequest, Side, Venue, VenueListener } from '../venue.ts';
+import { computeBackoff, DEFAULT_BACKOFF, type BackoffOptions } from '../../../client/backoff.ts';
+import { SimAccounting } from '../../../engine/sim/sim-accounting.ts';
+import { TimedQueue } from '../../../engine/sim/timed-queue.ts';
+import type { MarketSpec } from '../../../engine/strategy/compute-quote.ts';
+import type { EngineLogger } from '../../../engine/strategy/quoting-engine.ts';
+import { createBookView, type BookView } from '../../../engine/venue/book-view.ts';
+import { fillFromBook, fillFromTrade, type QueuedOrder } from '../../../engine/venue/maker-queue.ts';
+import type { OrderRequest, Side, Venue, VenueListener } from '../../../engine/venue/venue.ts';
 import { parseHyperliquidMessage, subscribeMessages, type HlLevel } from './hyperliquid-messages.ts';
 
 export const DEFAULT_PAPER_URL = 'wss://api.hyperliquid.xyz/ws';

@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with captured output, as `livetune <argv…>` would run. */
-import type { CliIo } from '../../../runner/cli/cli-io.ts';
-import { main } from '../../../runner/cli/main.ts';
+import type { CliIo } from '../../../cli/cli-io.ts';
+import { main } from '../../../cli/main.ts';
 
 export interface CliRun {
   code: number;

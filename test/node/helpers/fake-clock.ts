@@ -2,7 +2,7 @@
  * A manual `Clock` for tests: time moves only when the test calls `advance`, and every `sleep` is
  * recorded so a test can assert which delay the code under test chose.
  */
-import type { Clock } from '../../../runner/clock.ts';
+import type { Clock } from '../../../shared/clock.ts';
 
 interface Timer {
   at: number;

@@ -3,8 +3,8 @@ import { pino, type Logger } from 'pino';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import type { RunnerReport } from '../../../shared/api.ts';
-import type { EdgeHttp, FetchParamsOptions, ParamsFetch } from '../../../runner/sync/edge-http.ts';
-import { readReceivedVersion } from '../../../runner/sync/received-version.ts';
+import type { EdgeHttp, FetchParamsOptions, ParamsFetch } from '../../../client/edge-http.ts';
+import { readReceivedVersion } from '../../../client/received-version.ts';
 
 export const SET = 'hype-perp';
 

@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { etagFor } from '../../../shared/etag.ts';
-import { NetworkError, RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../runner/edge-client/edge-errors.ts';
+import { NetworkError, RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
 import { ParamsHolder } from '../../../runner/params/params-holder.ts';
-import { computeBackoff } from '../../../runner/sync/backoff.ts';
+import { computeBackoff } from '../../../client/backoff.ts';
 import { HttpSync } from '../../../runner/sync/http-sync.ts';
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
 import { VersionApplier, type ApplyOutcome } from '../../../runner/sync/version-applier.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunnerReport } from '../../../shared/api.ts';
-import { ServerError } from '../../../runner/edge-client/edge-errors.ts';
+import { ServerError } from '../../../client/edge-errors.ts';
 import { Reporter } from '../../../runner/sync/reporter.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';

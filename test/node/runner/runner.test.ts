@@ -11,7 +11,7 @@ import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { parseRunnerConfig } from '../../../runner/config.ts';
 import { startRunner, StartupError, type RunnerHandle } from '../../../runner/runner.ts';
 import { ParamsCache } from '../../../runner/cache/params-cache.ts';
-import type { TradingLoopFactory, TradingLoopOptions } from '../../../runner/trading/trading-loop-contract.ts';
+import type { TradingLoopFactory, TradingLoopOptions } from '../../../runner/trading/trading-loop.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { FakeEdge } from '../helpers/fake-edge.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';

@@ -1,0 +1,66 @@
+/**
+ * `backtest --params file --scenario name --seed N --duration 6h`: the quoting engine against the
+ * simulated exchange (`runBacktest` of engine/backtest), a progress bar on stderr, the report on
+ * stdout (`--json` for the full report). Same params, scenario and seed: same report.
+ */
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { parseKnobAssignments } from '../../engine/sim/parse-knobs.ts';
+import { SCENARIO_NAMES } from '../../engine/sim/scenarios.ts';
+import { commandContext, type CliDeps } from '../command-context.ts';
+import { formatBacktestReport } from '../format-backtest-report.ts';
+import { loadDocumentFile } from '../load-document.ts';
+import { parseDuration } from '../parse-duration.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface BacktestOptions {
+  params: string;
+  scenario: string;
+  seed: string;
+  duration: string;
+  knob: string[];
+}
+
+export function addBacktestCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('backtest')
+    .description('run the strategy on the simulated exchange; --json prints the full report')
+    .requiredOption('--params <file>', 'params document')
+    .option('--scenario <name>', `market scenario: ${SCENARIO_NAMES.join(' | ')}`, 'calm')
+    .option('--seed <n>', 'random seed (same seed, same report)', '1')
+    .option('--duration <d>', 'simulated time, e.g. 30m, 6h, 1d', '6h')
+    .option('--knob <name=value>', 'override a scenario knob, repeatable (e.g. --knob informedShare=0.4)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .action(async (options: BacktestOptions, command: Command) => {
+      const ctx = commandContext(command, deps);
+      if (!(SCENARIO_NAMES as readonly string[]).includes(options.scenario)) {
+        throw new UsageError(`--scenario ${JSON.stringify(options.scenario)}: expected one of ${SCENARIO_NAMES.join(', ')}`);
+      }
+      const seed = Number(options.seed);
+      if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)}: expected a whole number`);
+      const durationMs = parseDuration(options.duration);
+      let overrides;
+      try {
+        overrides = parseKnobAssignments(options.knob);
+      } catch (error) {
+        throw new UsageError(`--knob: ${(error as Error).message}`);
+      }
+      const { params } = await loadDocumentFile(options.params, '--params');
+      // Loaded on demand: the simulator is large and only this command needs it.
+      const { runBacktest } = await import('../../engine/backtest/run-backtest.ts');
+      const bar = new SingleBar(
+        { stream: ctx.io.stderr as NodeJS.WritableStream, format: `backtest ${options.scenario} [{bar}] {percentage}% of ${options.duration} simulated`, hideCursor: true },
+        Presets.shades_classic,
+      );
+      bar.start(100, 0);
+      let report;
+      try {
+        // runBacktest is synchronous: the bar redraws from inside update() (cli-progress synchronousUpdate).
+        report = runBacktest({ params, scenario: options.scenario, overrides, seed, durationMs, onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)) });
+        bar.update(100);
+      } finally {
+        bar.stop();
+      }
+      if (ctx.json) ctx.outJson(report);
+      else ctx.out(formatBacktestReport(report));
+    });
+}

@@ -1,0 +1,60 @@
+/**
+ * What every write shares: a required reason (`-m`, the audit trail is only useful with reasons),
+ * an optional `--if-version` guard for scripts that read earlier, and the report of what changed.
+ */
+import type { Command } from 'commander';
+import { MessageSchema, type Version } from '../shared/api.ts';
+import { etagFor } from '../shared/etag.ts';
+import { diffParams } from '../shared/merge-patch.ts';
+import type { Tagged } from '../client/api-client.ts';
+import type { CommandContext } from './command-context.ts';
+import { formatChanges, versionSummary } from './format-version.ts';
+import { parseVersionArg } from './parse-version-arg.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface WriteOptions {
+  message: string;
+  ifVersion?: string;
+}
+
+/** `--no-local-check`: for an edge whose schema is newer than this CLI's (it validates anyway). */
+export interface CheckOption {
+  localCheck: boolean;
+}
+
+export function withLocalCheckOption(command: Command): Command {
+  return command.option('--no-local-check', "send without checking the schema here (the edge still validates: for an edge newer than this CLI)");
+}
+
+export function withWriteOptions(command: Command): Command {
+  return command
+    .requiredOption('-m, --message <why>', 'why this change (required: it is the audit trail)')
+    .option('--if-version <n>', 'write only if the set is still at version n (fails with 412 otherwise)');
+}
+
+export function parseMessage(text: string): string {
+  const result = MessageSchema.safeParse(text);
+  if (!result.success) throw new UsageError(`-m/--message: ${result.error.issues[0]?.message ?? 'invalid'} (1 to 500 characters)`);
+  return result.data;
+}
+
+/** The version to write on top of: the one named by `--if-version`, else the current one, read now. */
+export async function baseForWrite(ctx: CommandContext, set: string, options: WriteOptions): Promise<{ ifMatch: string; before: Version | undefined }> {
+  ctx.scope.write = true;
+  if (options.ifVersion !== undefined) {
+    const version = parseVersionArg(options.ifVersion, '--if-version');
+    ctx.scope.readVersion = version;
+    return { ifMatch: etagFor(set, version), before: undefined };
+  }
+  const current = await ctx.client().current(set);
+  ctx.scope.readVersion = current.version.version;
+  return { ifMatch: current.etag, before: current.version };
+}
+
+/** Prints the new version: JSON (with its ETag) for scripts, else its summary and what changed. */
+export function reportWrite(ctx: CommandContext, written: Tagged, before: Version | undefined): void {
+  if (ctx.json) return ctx.outJson({ ...written.version, etag: written.etag });
+  const was = before ? ` (was v${before.version})` : '';
+  const changes = before ? formatChanges(diffParams(before.params, written.version.params)) : '';
+  ctx.out(`${versionSummary(written.version)}${was}\n${changes}`);
+}

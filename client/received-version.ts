@@ -1,0 +1,40 @@
+/**
+ * Reading a version the edge sent. The envelope (set, version, etag …) is parsed loosely on
+ * `params`, and the params are then validated on their own with the shared schema: a document
+ * that breaks the schema must become a rejection of *that version* (NACK with the reason), not a
+ * vague "bad response", so the operator sees which version each runner refused and why.
+ */
+import { z } from 'zod';
+import { VersionSchema, type Version } from '../shared/api.ts';
+import { describeIssues, validateParams } from '../shared/validate-params.ts';
+
+const EnvelopeSchema = VersionSchema.extend({ params: z.unknown() });
+
+export type ReceivedVersion =
+  | { kind: 'valid'; version: Version }
+  | { kind: 'invalid-params'; version: number; reason: string }
+  | { kind: 'malformed'; reason: string };
+
+export function readReceivedVersion(body: unknown, expectedSet: string): ReceivedVersion {
+  const envelope = EnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0];
+    return { kind: 'malformed', reason: `not a version object (${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unknown shape'})` };
+  }
+  const { params, ...rest } = envelope.data;
+  if (rest.set !== expectedSet) return { kind: 'malformed', reason: `version of set "${rest.set}" received while syncing "${expectedSet}"` };
+  const validation = validateParams(params);
+  if (!validation.ok) return { kind: 'invalid-params', version: rest.version, reason: describeIssues(validation.issues) };
+  return { kind: 'valid', version: { ...rest, params: validation.params } };
+}
+
+/** JSON text → a received version; unparsable text is malformed. */
+export function readReceivedVersionText(text: string, expectedSet: string): ReceivedVersion {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { kind: 'malformed', reason: `body is not JSON (${JSON.stringify(text.slice(0, 60))})` };
+  }
+  return readReceivedVersion(body, expectedSet);
+}

@@ -1,0 +1,44 @@
+/**
+ * Position and cash from the venue's fills. Q comes from fills only (never from order replies, which
+ * counted takers twice in the original: repair 1); a fill is counted once by its id, and only when
+ * it is for our symbol (repair 3). Remembers a bounded window of ids: a venue replays recent fills
+ * after a reconnect, not a day's worth.
+ */
+import type { Fill } from '../venue/venue.ts';
+
+const REMEMBERED_FILL_IDS = 16_384;
+
+export class FillLedger {
+  readonly symbol: string;
+  position: number;
+  cash = 0;
+  fees = 0;
+  fills = 0;
+  private readonly seen = new Set<string>();
+  private readonly order: string[] = [];
+
+  constructor(symbol: string, position = 0) {
+    this.symbol = symbol;
+    this.position = position;
+  }
+
+  /** Applies the fill; false when it is a duplicate or for another symbol. */
+  apply(fill: Fill): boolean {
+    if (fill.symbol !== this.symbol || this.seen.has(fill.fillId)) return false;
+    this.seen.add(fill.fillId);
+    this.order.push(fill.fillId);
+    if (this.order.length > REMEMBERED_FILL_IDS) this.seen.delete(this.order.shift()!);
+    const signed = fill.side === 'buy' ? fill.size : -fill.size;
+    // Rounded to 1e-9 so a long run of 0.01-lot fills does not drift off the lot grid.
+    this.position = Math.round((this.position + signed) * 1e9) / 1e9;
+    this.cash -= signed * fill.price + fill.fee;
+    this.fees += fill.fee;
+    this.fills += 1;
+    return true;
+  }
+
+  /** Mark-to-market P&L: cash plus the position at `mid`. */
+  pnl(mid: number): number {
+    return Number.isFinite(mid) ? this.cash + this.position * mid : this.cash;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The trading loop as the runner process sees it: started once, stopped with a reason (resting
+ * orders cancelled before `stop` resolves), asked for a snapshot for /status and reports.
+ */
+import type { Logger } from 'pino';
+import type { HealthSource, ParamsSource, TradingSnapshot } from '../../engine/trading-loop-contract.ts';
+
+export interface TradingLoop {
+  start(): void;
+  /** Cancels resting orders and stops; resolves when the orders are cancelled. */
+  stop(reason: string): Promise<void>;
+  snapshot(): TradingSnapshot;
+}
+
+export interface TradingLoopOptions {
+  /** `version` is the version of the params `get()` returns now (null for defaults or a file). */
+  params: ParamsSource & { version?: number | null };
+  health: HealthSource;
+  venue: string;
+  seed: number;
+  logger: Logger;
+}
+
+export type TradingLoopFactory = (options: TradingLoopOptions) => TradingLoop;

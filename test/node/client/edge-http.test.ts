@@ -1,0 +1,109 @@
+/**
+ * The HTTP layer of the sync against undici's MockAgent (what is sent, how each status maps) and,
+ * for the hung request, a loopback server that never answers plus a fake clock for the deadline.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { etagFor } from '../../../shared/etag.ts';
+import { RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
+import { createEdgeHttp } from '../../../client/edge-http.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { SET, versionBody } from '../helpers/runner-fixtures.ts';
+
+const ORIGIN = 'http://127.0.0.1:8787';
+const PATH = `/v1/sets/${SET}/params`;
+
+describe('createEdgeHttp with a MockAgent', () => {
+  let agent: MockAgent;
+  beforeEach(() => {
+    agent = new MockAgent();
+    agent.disableNetConnect();
+  });
+  afterEach(async () => {
+    await agent.close();
+  });
+  const edge = () => createEdgeHttp({ url: ORIGIN, token: 'secret-token', set: SET, dispatcher: agent });
+
+  it('long-polls with ?wait, If-None-Match and the Bearer token, and reads a 200', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `${PATH}?wait=25`, method: 'GET', headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, 1) } })
+      .reply(200, versionBody(2), { headers: { etag: etagFor(SET, 2), 'content-type': 'application/json' } });
+    const answer = await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 });
+    expect(answer).toMatchObject({ kind: 'changed', etag: etagFor(SET, 2), stale: false, received: { kind: 'valid', version: { version: 2 } } });
+  });
+
+  it('reads a 304 and the stale marker', async () => {
+    agent.get(ORIGIN).intercept({ path: `${PATH}?wait=25`, method: 'GET' }).reply(304, '', { headers: { 'livetune-stale': 'true' } });
+    expect(await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({ kind: 'not-modified', stale: true });
+  });
+
+  it('asks without ?wait when it holds no version yet (nothing to wait for)', async () => {
+    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, versionBody(1), { headers: { etag: etagFor(SET, 1) } });
+    expect((await edge().fetchParams({ etag: null, waitS: 25, timeoutMs: 35_000 })).kind).toBe('changed');
+  });
+
+  it('turns a garbage body into a malformed version', async () => {
+    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, '<html>oops</html>');
+    expect(await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })).toMatchObject({ kind: 'changed', received: { kind: 'malformed' } });
+  });
+
+  it('turns invalid params into a rejection of that version', async () => {
+    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, 4) } });
+    const answer = await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 });
+    expect(answer).toMatchObject({ kind: 'changed', received: { kind: 'invalid-params', version: 4, reason: expect.stringContaining('order_size') } });
+  });
+
+  it.each([
+    [401, UnauthorizedError, {}],
+    [403, ForbiddenError, {}],
+    [429, RateLimitedError, { 'retry-after': '7' }],
+    [503, ServerError, { 'retry-after': '3' }],
+  ] as const)('maps %i to its error class', async (status, ErrorClass, headers) => {
+    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(status, { error: { code: 'unauthorized', message: 'nope' } }, { headers });
+    const error = await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErrorClass);
+    if ('retry-after' in headers) expect((error as RateLimitedError).retryAfterMs).toBe(Number(headers['retry-after']) * 1000);
+    expect((error as Error).message).not.toContain('secret-token');
+  });
+
+  it('posts the report as JSON', async () => {
+    let body = '';
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v1/sets/${SET}/runners/r-1/report`, method: 'POST', body: (b) => ((body = b), true) })
+      .reply(204, '');
+    await edge().postReport('r-1', { region: 'eu', applied_version: 3, rejected: null, sync_state: 'ready' }, { timeoutMs: 1000 });
+    expect(JSON.parse(body)).toMatchObject({ region: 'eu', applied_version: 3, sync_state: 'ready' });
+  });
+});
+
+describe('createEdgeHttp against an edge that never answers', () => {
+  let server: Server;
+  let url: string;
+  beforeEach(async () => {
+    server = createServer(() => {
+      /* hold every request forever */
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails with a TimeoutError when the deadline passes on the clock', async () => {
+    const clock = new FakeClock();
+    const edge = createEdgeHttp({ url, token: 't', set: SET, clock });
+    const deadline = clock.nextSleep();
+    const pending = edge.fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 }).catch((e: unknown) => e);
+    expect(await deadline).toBe(35_000);
+    await clock.advance(35_000);
+    const error = await pending;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/within 35000 ms/);
+  });
+});

@@ -1,0 +1,106 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
+import { createTradingLoopFactory } from '../../../runner/trading/create-trading-loop.ts';
+import type { RiskPolicy } from '../../../engine/trading-loop-contract.ts';
+import { hypeBook } from './fixtures/hyperliquid-hype.ts';
+
+const logger = pino({ level: 'silent' });
+
+/** A fake wall clock and a timer the test fires by hand. */
+function harness() {
+  let wall = 0;
+  let tick: (() => void) | null = null;
+  const holder = { current: DEFAULT_PARAMS as Readonly<Params>, version: 1 as number | null, get() { return this.current; } };
+  let policy: RiskPolicy = 'normal';
+  const factory = createTradingLoopFactory({
+    env: {},
+    now: () => wall,
+    batchMs: 50,
+    every: (fn) => {
+      tick = fn;
+      return { cancel: () => (tick = null) };
+    },
+  });
+  const loop = factory({ params: holder, health: { policy: () => policy }, venue: 'sim', seed: 5, logger });
+  return {
+    loop,
+    holder,
+    setPolicy: (p: RiskPolicy) => (policy = p),
+    /** Lets `ms` of wall time pass in 50 ms batches. */
+    run(ms: number) {
+      for (let t = 0; t < ms; t += 50) {
+        wall += 50;
+        tick?.();
+      }
+    },
+    running: () => tick !== null,
+  };
+}
+
+describe('trading loop on the sim venue', () => {
+  it('quotes on the simulated exchange paced by the wall clock and reports a snapshot', async () => {
+    const h = harness();
+    h.loop.start();
+    h.run(2_000);
+    const snap = h.loop.snapshot();
+    expect(snap.mid).toBeGreaterThan(0);
+    expect(snap.bid).not.toBeNull();
+    expect(snap.ask).not.toBeNull();
+    expect(snap.bid!).toBeLessThan(snap.ask!);
+    expect(snap.mode).toBe('active');
+    expect(snap.params_version).toBe(1);
+    await h.loop.stop('test over');
+    expect(h.running()).toBe(false);
+    expect(h.loop.snapshot()).toMatchObject({ bid: null, ask: null, mode: 'stopped' });
+  });
+
+  it('applies a params swap and the halt policy on the next events', async () => {
+    const h = harness();
+    h.loop.start();
+    h.run(2_000);
+    const before = h.loop.snapshot();
+    h.holder.current = { ...DEFAULT_PARAMS, base_half_spread_bps: 40 };
+    h.holder.version = 2;
+    h.run(1_000);
+    const after = h.loop.snapshot();
+    expect(after.params_version).toBe(2);
+    expect(after.ask! - after.bid!).toBeGreaterThan(before.ask! - before.bid!);
+    h.setPolicy('halt');
+    h.run(500);
+    expect(h.loop.snapshot()).toMatchObject({ bid: null, ask: null, mode: 'halted' });
+    await h.loop.stop('test over');
+  });
+
+  it('rejects an unknown venue, naming the accepted ones', () => {
+    const factory = createTradingLoopFactory({ env: {} });
+    expect(() => factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'binance', seed: 1, logger })).toThrow(/sim or paper/);
+  });
+});
+
+describe('trading loop on the paper venue', () => {
+  let server: WebSocketServer | undefined;
+  afterEach(async () => {
+    for (const c of server?.clients ?? []) c.terminate();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  });
+
+  it('reads the feed URL and coin from the environment and quotes from the real-shaped book', async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (socket) => {
+      socket.on('message', (data) => {
+        if (String(data).includes('l2Book')) socket.send(hypeBook(Date.now()));
+      });
+    });
+    await new Promise((r) => server!.once('listening', r));
+    const { port } = server.address() as { port: number };
+    const factory = createTradingLoopFactory({ env: { LIVETUNE_PAPER_URL: `ws://127.0.0.1:${port}`, LIVETUNE_PAPER_COIN: 'HYPE' }, batchMs: 5 });
+    const loop = factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'paper', seed: 1, logger });
+    loop.start();
+    while (loop.snapshot().bid === null) await new Promise((r) => setTimeout(r, 5));
+    expect(loop.snapshot()).toMatchObject({ mid: 30, bid: 29.985, ask: 30.015, mode: 'active' });
+    await loop.stop('test over');
+    expect(loop.snapshot()).toMatchObject({ bid: null, ask: null });
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * `npm start`: the whole system on one machine. `wrangler dev` (local KV and Durable Objects
+ * persisted under .wrangler/state), the default set created if missing, three runners in three
+ * regions on the simulated exchange, a live terminal view and the dashboard URL. Ctrl-C stops the
+ * runners first (each cancels its resting orders and sends a last report), then the edge.
+ *
+ * Environment: LIVETUNE_PORT (edge port, default 8787), LIVETUNE_SET (default hype-perp),
+ * LIVETUNE_HOME (folder for .dev.vars, edge state and runner caches; default: the repository).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import logUpdate from 'log-update';
+import { startChild, waitForHttp, type Child } from './start/child.ts';
+import { ensureDevVars } from './start/dev-vars.ts';
+import { freePort, isPortFree } from './free-port.ts';
+import { renderView, type RunnerRow } from './start/live-view.ts';
+import { buildRunnerBundle, runnerLaunch } from './runner-bundle.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const home = resolve(process.env.LIVETUNE_HOME ?? root);
+const set = process.env.LIVETUNE_SET ?? 'hype-perp';
+const REGIONS = ['eu-west', 'us-east', 'ap-tokyo'] as const;
+const tty = process.stdout.isTTY === true;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function ensureSet(edgeUrl: string, token: string): Promise<number> {
+  const url = `${edgeUrl}/v1/sets/${set}/params`;
+  const current = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (current.ok) return ((await current.json()) as { version: number }).version;
+  if (current.status !== 404) throw new Error(`GET ${url} answered ${current.status}: ${await current.text()}`);
+  const params = JSON.parse(readFileSync(join(root, 'tuning_params.example.json'), 'utf8')) as unknown;
+  const created = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-none-match': '*' },
+    body: JSON.stringify({ params, message: 'initial params (created by npm start)' }),
+  });
+  if (!created.ok) throw new Error(`creating set ${set} failed: ${created.status} ${await created.text()}`);
+  say(`created set ${set} with the default params (v1)`);
+  return ((await created.json()) as { version: number }).version;
+}
+
+/** Runners whose status endpoint has answered once: before that a runner is starting, not down. */
+const answered = new Set<string>();
+
+async function runnerRow(runnerId: string, region: string, statusUrl: string): Promise<RunnerRow> {
+  try {
+    const response = await fetch(statusUrl, { signal: AbortSignal.timeout(1_000) });
+    const status = (await response.json()) as Partial<RunnerRow>;
+    answered.add(runnerId);
+    return { runner_id: runnerId, region, version: status.version ?? null, sync_state: status.sync_state ?? '?', trading: status.trading };
+  } catch (error) {
+    if (!answered.has(runnerId)) return { runner_id: runnerId, region, version: null, sync_state: 'starting…' };
+    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'no answer in 1 s' : 'not listening') : 'error';
+    return { runner_id: runnerId, region, version: null, sync_state: '?', unreachable: reason };
+  }
+}
+
+async function headVersion(edgeUrl: string, token: string): Promise<number | null> {
+  try {
+    const response = await fetch(`${edgeUrl}/v1/sets/${set}/params`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1_000) });
+    return response.ok ? ((await response.json()) as { version: number }).version : null;
+  } catch {
+    return null;
+  }
+}
+
+const children: Child[] = [];
+let stopping = false;
+
+/** Stops the runners first (each cancels its orders and reports), then the edge, then exits. */
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (tty) logUpdate.done();
+  say('stopping: runners cancel their orders first…');
+  const runners = children.filter((c) => c.name !== 'edge');
+  const results = await Promise.all(runners.map(async (c) => `${c.name} exited ${await c.stop()}`));
+  for (const line of results) say(line);
+  const edge = children.find((c) => c.name === 'edge');
+  // wrangler answers SIGTERM with 143 (128 + 15): that is the clean stop we asked for.
+  if (edge) {
+    const code = await edge.stop();
+    say(code === 143 || code === 0 || code === 'SIGTERM' ? 'edge stopped' : `edge exited ${code}`);
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  const port = Number(process.env.LIVETUNE_PORT ?? 8787);
+  if (!(await isPortFree(port))) {
+    throw new Error(`port ${port} is in use (another npm start?). Stop it, or choose another port: LIVETUNE_PORT=8788 npm start`);
+  }
+  mkdirSync(home, { recursive: true });
+  const { tokens, created } = ensureDevVars(join(home, '.dev.vars'));
+  if (created) say(`generated local tokens in ${join(home, '.dev.vars')}`);
+  const edgeUrl = `http://127.0.0.1:${port}`;
+
+  say(`starting the edge (wrangler dev) on ${edgeUrl}…`);
+  const edge = startChild('edge', process.execPath, [
+    join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev',
+    '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', join(home, '.wrangler', 'state'),
+    '--env-file', join(home, '.dev.vars'),
+    '--show-interactive-dev-session=false', '--log-level', 'warn',
+  ], { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  children.push(edge);
+  void edge.exited.then((code) => {
+    if (!stopping) {
+      say(`the edge exited (${code}) — runners keep quoting on their last-known-good params:\n${edge.tail.slice(-10).join('\n')}`);
+    }
+  });
+  // Bundle the runner while the edge starts; a failed build is reported after the edge is up.
+  const bundleBuilt = buildRunnerBundle({ root });
+  bundleBuilt.catch(() => {});
+  await waitForHttp(`${edgeUrl}/v1/schema`, edge, 90_000);
+  await ensureSet(edgeUrl, tokens.write);
+
+  // Runners run as in production: the bundle, a small nursery, a frugal malloc (runner-bundle.ts).
+  const bundle = await bundleBuilt;
+  const statusUrls: { runnerId: string; region: string; url: string }[] = [];
+  for (const [i, region] of REGIONS.entries()) {
+    const runnerId = `${region}-1`;
+    const statusPort = await freePort();
+    const launch = runnerLaunch(bundle, [
+      '--url', edgeUrl, '--set', set, '--runner-id', runnerId, '--region', region,
+      '--venue', 'sim', '--seed', String(i + 1), '--status-port', String(statusPort),
+      '--cache-dir', join(home, '.livetune', 'cache', runnerId), '--log-level', 'warn',
+      // A lively fleet table on a laptop; production runners keep the 60 s default (idle budget).
+      '--heartbeat', '2',
+    ], { ...process.env, LIVETUNE_TOKEN: tokens.read });
+    const child = startChild(runnerId, launch.command, launch.args, { cwd: root, env: launch.env });
+    children.push(child);
+    void child.exited.then((code) => {
+      if (!stopping) say(`runner ${runnerId} exited (${code}):\n${child.tail.slice(-10).join('\n')}`);
+    });
+    statusUrls.push({ runnerId, region, url: `http://127.0.0.1:${statusPort}/status` });
+  }
+
+  const header = { set, edgeUrl, dashboardUrl: `${edgeUrl}/`, writeToken: tokens.write, headVersion: null as number | null };
+  let lastPlain = 0;
+  const draw = async () => {
+    if (stopping) return;
+    const [rows, head] = await Promise.all([
+      Promise.all(statusUrls.map((s) => runnerRow(s.runnerId, s.region, s.url))),
+      headVersion(edgeUrl, tokens.read),
+    ]);
+    header.headVersion = head;
+    const view = renderView(header, rows);
+    if (stopping) return;
+    if (tty) logUpdate(view);
+    else if (Date.now() - lastPlain >= 5_000) {
+      lastPlain = Date.now();
+      say(view);
+    }
+  };
+  await draw();
+  setInterval(() => void draw(), 500);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  void stopAll(1);
+});
