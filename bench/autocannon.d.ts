@@ -11,7 +11,12 @@ declare module 'autocannon' {
       body?: string;
       /** Returns the request to send (or a falsy value to restart the sequence); per-connection context. */
       setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
-      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, string | string[]>,
+      ) => void;
     }
 
     interface Options {
@@ -66,7 +71,10 @@ declare module 'autocannon' {
     }
   }
 
-  function autocannon(options: autocannon.Options, callback: (error: Error | null, result: autocannon.Result) => void): autocannon.Instance;
+  function autocannon(
+    options: autocannon.Options,
+    callback: (error: Error | null, result: autocannon.Result) => void,
+  ): autocannon.Instance;
   function autocannon(options: autocannon.Options): Promise<autocannon.Result> & autocannon.Instance;
 
   export default autocannon;

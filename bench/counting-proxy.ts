@@ -84,10 +84,18 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', at: performance.now(), upgrade: false });
     const out = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...withoutHopByHop(req.headers), host: upstream.host }, agent },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...withoutHopByHop(req.headers), host: upstream.host },
+        agent,
+      },
       (answer) => {
         const headers: http.OutgoingHttpHeaders = {};
-        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+        for (const [name, value] of Object.entries(answer.headers))
+          if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
         res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);
       },

@@ -62,10 +62,21 @@ async function viaHelper(): Promise<EdgeHandle> {
 
 async function viaBench(): Promise<EdgeHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'livetune-bench-edge-'));
-  const tokens = { write: `lt_w_${randomBytes(18).toString('base64url')}`, read: `lt_r_${randomBytes(18).toString('base64url')}` };
+  const tokens = {
+    write: `lt_w_${randomBytes(18).toString('base64url')}`,
+    read: `lt_r_${randomBytes(18).toString('base64url')}`,
+  };
   const envFile = join(dir, '.dev.vars');
-  writeFileSync(envFile, `LIVETUNE_TOKENS="bench-operator:write:${tokens.write},bench-runner:read:${tokens.read}"\n`, { mode: 0o600 });
-  const options = { config: join(ROOT, 'wrangler.toml'), name: 'edge', persistDir: join(dir, 'state'), envFile, timeoutMs: 90_000 };
+  writeFileSync(envFile, `LIVETUNE_TOKENS="bench-operator:write:${tokens.write},bench-runner:read:${tokens.read}"\n`, {
+    mode: 0o600,
+  });
+  const options = {
+    config: join(ROOT, 'wrangler.toml'),
+    name: 'edge',
+    persistDir: join(dir, 'state'),
+    envFile,
+    timeoutMs: 90_000,
+  };
   let dev = await startWranglerDev(options);
   const port = Number(new URL(dev.url).port);
   const handle: EdgeHandle = {

@@ -59,9 +59,28 @@ async function load(options: autocannon.Options, expected: number): Promise<Load
 function rows(kind: string, edge: LoadFigures, base: LoadFigures, note: string): BenchRow[] {
   const off = edge.unexpected ? `; ${edge.unexpected} unexpected answers/errors ${JSON.stringify(edge.statuses)}` : '';
   return [
-    makeRow('edge-load', { figure: `${kind} req/s`, value: edge.rps, unit: 'req/s', baseline: base.rps, baselineLabel: 'Hono worker', note: `${note}${off}` }),
-    makeRow('edge-load', { figure: `${kind} latency p50`, value: edge.p50, unit: 'ms', baseline: base.p50, baselineLabel: 'Hono worker' }),
-    makeRow('edge-load', { figure: `${kind} latency p99`, value: edge.p99, unit: 'ms', baseline: base.p99, baselineLabel: 'Hono worker' }),
+    makeRow('edge-load', {
+      figure: `${kind} req/s`,
+      value: edge.rps,
+      unit: 'req/s',
+      baseline: base.rps,
+      baselineLabel: 'Hono worker',
+      note: `${note}${off}`,
+    }),
+    makeRow('edge-load', {
+      figure: `${kind} latency p50`,
+      value: edge.p50,
+      unit: 'ms',
+      baseline: base.p50,
+      baselineLabel: 'Hono worker',
+    }),
+    makeRow('edge-load', {
+      figure: `${kind} latency p99`,
+      value: edge.p99,
+      unit: 'ms',
+      baseline: base.p99,
+      baselineLabel: 'Hono worker',
+    }),
   ];
 }
 
@@ -82,12 +101,19 @@ export const edgeLoadBench: Bench = {
       duration,
       headers: { authorization: `Bearer ${edge.tokens.read}`, 'if-none-match': head.etag ?? '' },
     };
-    const readBase: autocannon.Options = { url: `${base.url}/v1/sets/${readSet}/params`, connections, duration, headers: { 'if-none-match': '"baseline-v1"' } };
+    const readBase: autocannon.Options = {
+      url: `${base.url}/v1/sets/${readSet}/params`,
+      connections,
+      duration,
+      headers: { 'if-none-match': '"baseline-v1"' },
+    };
     await load({ ...readEdge, duration: 1 }, 304);
     await load({ ...readBase, duration: 1 }, 304);
     const r304 = await load(readEdge, 304);
     const r304Base = await load(readBase, 304);
-    ctx.log(`edge-load 304: edge ${r304.rps.toFixed(0)} req/s p50 ${r304.p50} p99 ${r304.p99} ms; baseline ${r304Base.rps.toFixed(0)} req/s p50 ${r304Base.p50} p99 ${r304Base.p99} ms`);
+    ctx.log(
+      `edge-load 304: edge ${r304.rps.toFixed(0)} req/s p50 ${r304.p50} p99 ${r304.p99} ms; baseline ${r304Base.rps.toFixed(0)} req/s p50 ${r304Base.p50} p99 ${r304Base.p99} ms`,
+    );
 
     const sets: string[] = [];
     for (let i = 0; i < WRITE_SETS; i++) {
@@ -124,11 +150,23 @@ export const edgeLoadBench: Bench = {
     await load({ ...writeBase, duration: 1 }, 200);
     const w = await load(writeEdge, 200);
     const wBase = await load(writeBase, 200);
-    ctx.log(`edge-load write: edge ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} ms ${JSON.stringify(w.statuses)}; baseline ${wBase.rps.toFixed(0)} req/s p50 ${wBase.p50} p99 ${wBase.p99} ms`);
+    ctx.log(
+      `edge-load write: edge ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} ms ${JSON.stringify(w.statuses)}; baseline ${wBase.rps.toFixed(0)} req/s p50 ${wBase.p50} p99 ${wBase.p99} ms`,
+    );
 
     return [
-      ...rows('304 path (GET If-None-Match)', r304, r304Base, `autocannon ${connections} connections × ${duration} s each, after a 1 s warm-up; wrangler dev (workerd) on loopback`),
-      ...rows('write (PATCH If-Match: *)', w, wBase, `round-robin over ${WRITE_SETS} sets (one set takes at most WRITE_RATE_PER_S = 50 writes/s, wrangler.toml); each write validated, versioned, stored in DO + KV`),
+      ...rows(
+        '304 path (GET If-None-Match)',
+        r304,
+        r304Base,
+        `autocannon ${connections} connections × ${duration} s each, after a 1 s warm-up; wrangler dev (workerd) on loopback`,
+      ),
+      ...rows(
+        'write (PATCH If-Match: *)',
+        w,
+        wBase,
+        `round-robin over ${WRITE_SETS} sets (one set takes at most WRITE_RATE_PER_S = 50 writes/s, wrangler.toml); each write validated, versioned, stored in DO + KV`,
+      ),
     ];
   },
 };

@@ -12,7 +12,8 @@ export interface WriteAck {
 
 async function expectVersion(response: Response, what: string): Promise<WriteAck> {
   const text = await response.text();
-  if (response.status !== 200 && response.status !== 201) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (response.status !== 200 && response.status !== 201)
+    throw new Error(`${what} answered ${response.status}: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { version?: unknown };
   if (typeof body.version !== 'number') throw new Error(`${what} answered without a version: ${text.slice(0, 300)}`);
   return { version: body.version, etag: response.headers.get('etag') };
@@ -37,7 +38,13 @@ export async function ensureSet(url: string, token: string, set: string): Promis
 }
 
 /** PATCH `params` onto `set` against any current version. */
-export async function writeParams(url: string, token: string, set: string, params: Record<string, unknown>, message = 'bench: write'): Promise<WriteAck> {
+export async function writeParams(
+  url: string,
+  token: string,
+  set: string,
+  params: Record<string, unknown>,
+  message = 'bench: write',
+): Promise<WriteAck> {
   const response = await fetch(`${url}/v1/sets/${set}/params`, {
     method: 'PATCH',
     headers: headers(token, { 'if-match': '*' }),
@@ -46,7 +53,17 @@ export async function writeParams(url: string, token: string, set: string, param
   return expectVersion(response, `PATCH ${set}`);
 }
 
-export async function rollbackTo(url: string, token: string, set: string, to: number, message = 'bench: rollback'): Promise<WriteAck> {
-  const response = await fetch(`${url}/v1/sets/${set}/rollback`, { method: 'POST', headers: headers(token), body: JSON.stringify({ to, message }) });
+export async function rollbackTo(
+  url: string,
+  token: string,
+  set: string,
+  to: number,
+  message = 'bench: rollback',
+): Promise<WriteAck> {
+  const response = await fetch(`${url}/v1/sets/${set}/rollback`, {
+    method: 'POST',
+    headers: headers(token),
+    body: JSON.stringify({ to, message }),
+  });
   return expectVersion(response, `rollback of ${set} to ${to}`);
 }

@@ -147,7 +147,12 @@ class EngineRig {
  * (one swap per `swapEvery`), derived by the caller from the measured rate, so that it is 1,000
  * swaps per second of this machine and a descheduled loop cannot lose or bunch up swaps.
  */
-function runPaired(recorded: RecordedBooks, events: number, swapEvery: number, block = BLOCK): { alone: EngineRig; storm: EngineRig } {
+function runPaired(
+  recorded: RecordedBooks,
+  events: number,
+  swapEvery: number,
+  block = BLOCK,
+): { alone: EngineRig; storm: EngineRig } {
   const alone = new EngineRig(recorded, 0);
   const storm = new EngineRig(recorded, swapEvery);
   for (let done = 0, b = 0; done < events; done += block, b++) {
@@ -192,17 +197,23 @@ export const engineThroughputBench: Bench = {
     const overhead = median(costs);
     const blocks = `${rounds} × ${(events / BLOCK).toLocaleString('en-US')} alternating blocks of ${BLOCK.toLocaleString('en-US')} events per engine, fastest 80 % of blocks (preempted ones cut), median of ${rounds}`;
     const stormRate = (s / swapEvery).toFixed(0);
-    ctx.log(`engine: alone ${alones.map((x) => Math.round(x / 1000)).join(', ')} k/s; storm ${storms.map((x) => Math.round(x / 1000)).join(', ')} k/s with ${swaps} swaps, one per ${swapEvery} events (~${stormRate} swaps/s); cost ${costs.map((c) => c.toFixed(2)).join(', ')} %`);
+    ctx.log(
+      `engine: alone ${alones.map((x) => Math.round(x / 1000)).join(', ')} k/s; storm ${storms.map((x) => Math.round(x / 1000)).join(', ')} k/s with ${swaps} swaps, one per ${swapEvery} events (~${stormRate} swaps/s); cost ${costs.map((c) => c.toFixed(2)).join(', ')} %`,
+    );
     // Cross-check free of run-to-run noise: the swaps' own CPU time (validation + swap) at 1,000/s.
     const holder = new ParamsHolder();
     let v = 0;
-    const update = nsPerOp((k) => {
-      for (let i = 0; i < k; i++) {
-        v++;
-        holder.update(v % 2 ? SWAP_A : SWAP_B, { version: v });
-      }
-      return v;
-    }, 5_000, { repeats: 3, warmup: 1 });
+    const update = nsPerOp(
+      (k) => {
+        for (let i = 0; i < k; i++) {
+          v++;
+          holder.update(v % 2 ? SWAP_A : SWAP_B, { version: v });
+        }
+        return v;
+      },
+      5_000,
+      { repeats: 3, warmup: 1 },
+    );
     const direct = ((1_000 * update.nsPerOp) / 1e9) * 100;
     return [
       makeRow('engine', {

@@ -37,8 +37,16 @@ const HEADERS = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'] as con
 /** The cells of one row, in the order of `HEADERS`. */
 export function rowCells(row: BenchRow): string[] {
   const unit = row.unit ? ` ${row.unit}` : '';
-  const baseline = row.baseline === null ? '' : `${formatNumber(row.baseline)}${unit}${row.baselineLabel ? ` (${row.baselineLabel})` : ''}`;
-  return [row.figure, `${formatNumber(row.value)}${unit}`, baseline, formatRatio(row.ratio), formatTarget(row.target, row.unit), formatMet(row.met)];
+  const baseline =
+    row.baseline === null ? '' : `${formatNumber(row.baseline)}${unit}${row.baselineLabel ? ` (${row.baselineLabel})` : ''}`;
+  return [
+    row.figure,
+    `${formatNumber(row.value)}${unit}`,
+    baseline,
+    formatRatio(row.ratio),
+    formatTarget(row.target, row.unit),
+    formatMet(row.met),
+  ];
 }
 
 /** Renders `rows` as an aligned text table, grouped under a line per bench. */

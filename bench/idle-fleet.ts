@@ -74,7 +74,14 @@ function commit(): string {
   }
 }
 
-async function startFleet(ctx: BenchContext, edgeUrl: string, token: string, set: string, cacheRoot: string, bundle: string): Promise<FleetMember[]> {
+async function startFleet(
+  ctx: BenchContext,
+  edgeUrl: string,
+  token: string,
+  set: string,
+  cacheRoot: string,
+  bundle: string,
+): Promise<FleetMember[]> {
   const fleet: FleetMember[] = [];
   const starts: Promise<void>[] = [];
   for (const mode of MODES) {
@@ -121,14 +128,23 @@ async function stopFleet(fleet: FleetMember[]): Promise<void> {
 }
 
 /** Write → applied per real runner, from their own log lines (wall clock, ms). */
-async function realProcessLatency(ctx: BenchContext, fleet: FleetMember[], edgeUrl: string, writeToken: string, set: string, writes: number): Promise<Map<BenchSyncMode, number[]>> {
+async function realProcessLatency(
+  ctx: BenchContext,
+  fleet: FleetMember[],
+  edgeUrl: string,
+  writeToken: string,
+  set: string,
+  writes: number,
+): Promise<Map<BenchSyncMode, number[]>> {
   const byMode = new Map<BenchSyncMode, number[]>(MODES.map((m) => [m, []]));
   for (let i = 0; i < writes; i++) {
     await sleep(200 + Math.random() * 800);
     const sentAt = Date.now();
     const ack = await writeParams(edgeUrl, writeToken, set, { base_half_spread_bps: 5 + (i % 2) }, 'bench: real-process latency');
     const appliedAt = (m: FleetMember) =>
-      m.runner.logRecords().find((r) => r.msg === 'applied params version' && r.version === ack.version)?.time as number | undefined;
+      m.runner.logRecords().find((r) => r.msg === 'applied params version' && r.version === ack.version)?.time as
+        | number
+        | undefined;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && fleet.some((m) => appliedAt(m) === undefined)) await sleep(20);
     for (const mode of MODES) {
@@ -156,11 +172,29 @@ export const idleFleetBench: Bench = {
     const bundle = await buildRunnerBundle({ outfile: join(cacheRoot, 'runner.mjs') });
     const fleet = await startFleet(ctx, edge.url, edge.tokens.read, set, cacheRoot, bundle);
     // One more long-poll runner from source, for its RSS only (not in the request counts).
-    const fromSource = spawn(process.execPath, ['runner/main.ts', '--url', edge.url, '--set', set, '--runner-id', 'bench-idle-source', '--region', 'bench', '--cache-dir', join(cacheRoot, 'source'), '--log-level', 'warn'], {
-      cwd: ROOT,
-      env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
-      stdio: 'ignore',
-    });
+    const fromSource = spawn(
+      process.execPath,
+      [
+        'runner/main.ts',
+        '--url',
+        edge.url,
+        '--set',
+        set,
+        '--runner-id',
+        'bench-idle-source',
+        '--region',
+        'bench',
+        '--cache-dir',
+        join(cacheRoot, 'source'),
+        '--log-level',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
+        stdio: 'ignore',
+      },
+    );
     if (fromSource.pid !== undefined) trackPid(fromSource.pid, 'runner (from source)');
     const rows: BenchRow[] = [];
     try {
@@ -177,7 +211,13 @@ export const idleFleetBench: Bench = {
       const counts = fleet.map((m, i) => {
         const inWindow = m.proxy.requests.filter((r) => r.at >= w0 && r.at - w0 <= elapsedS * 1000);
         const reports = inWindow.filter((r) => r.path.includes('/report')).length;
-        return { mode: m.mode, total: inWindow.length, reports, params: inWindow.length - reports, wsMessages: m.proxy.wsMessages() - wsBefore[i]! };
+        return {
+          mode: m.mode,
+          total: inWindow.length,
+          reports,
+          params: inWindow.length - reports,
+          wsMessages: m.proxy.wsMessages() - wsBefore[i]!,
+        };
       });
       const perHour = (n: number) => (n / elapsedS) * 3600;
       // The same traffic from its periods: a 60 s window holds only a couple of 50 s long-polls and
@@ -189,7 +229,9 @@ export const idleFleetBench: Bench = {
         if (mode === 'ws' && kind === 'params') return 0;
         const intervals: number[] = [];
         for (const m of fleet.filter((f) => f.mode === mode)) {
-          const at = m.proxy.requests.filter((r) => !r.upgrade && r.path.includes('/report') === (kind === 'report')).map((r) => r.at);
+          const at = m.proxy.requests
+            .filter((r) => !r.upgrade && r.path.includes('/report') === (kind === 'report'))
+            .map((r) => r.at);
           // A report's first interval is a heartbeat; a params fetch's first one is start-up (the
           // initial GET, then at once the first long-poll or poll), so it is skipped.
           for (let k = kind === 'report' ? 1 : 2; k < at.length; k++) intervals.push(at[k]! - at[k - 1]!);
@@ -212,8 +254,12 @@ export const idleFleetBench: Bench = {
       for (const mode of MODES) {
         const f = modeFigures(mode);
         const periodic = periodicRate(mode, 'params') + periodicRate(mode, 'report');
-        ctx.log(`idle-fleet ${mode}: from request periods ${periodic.toFixed(0)} req/h (params ${periodicRate(mode, 'params').toFixed(0)}, reports ${periodicRate(mode, 'report').toFixed(0)})`);
-        ctx.log(`idle-fleet ${mode}: ${f.total.toFixed(0)} req/h (params ${f.params.toFixed(0)}, reports ${f.reports.toFixed(0)}), ws messages ${f.ws.toFixed(0)}/h; raw counts ${f.raw}`);
+        ctx.log(
+          `idle-fleet ${mode}: from request periods ${periodic.toFixed(0)} req/h (params ${periodicRate(mode, 'params').toFixed(0)}, reports ${periodicRate(mode, 'report').toFixed(0)})`,
+        );
+        ctx.log(
+          `idle-fleet ${mode}: ${f.total.toFixed(0)} req/h (params ${f.params.toFixed(0)}, reports ${f.reports.toFixed(0)}), ws messages ${f.ws.toFixed(0)}/h; raw counts ${f.raw}`,
+        );
         rows.push(
           makeRow('idle-requests', {
             figure: `edge requests per runner-hour idle, ${mode}${mode === 'poll' ? ' 1 s' : ''}`,
@@ -244,7 +290,11 @@ export const idleFleetBench: Bench = {
           baseline: baseRss,
           baselineLabel: 'idle node',
           target: { op: '<', value: 100 },
-          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; median at the window's start ${summarize(rssAtStart).p50.toFixed(1)} MB (growth over the window shows whether this is a steady state); dist/runner.mjs (bundle of runner/main.ts at ${commit()}) with ${RUNNER_NODE_FLAGS.join(' ')} and ${Object.entries(RUNNER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}, sim venue`,
+          note: `VmRSS after ${(settleS + windowS).toFixed(0)} s, ${rss.length} runners (median ${rssSummary.p50.toFixed(1)} MB; by mode ${MODES.map((mode) => `${mode} ${Math.max(...rss.filter((r) => r.mode === mode).map((r) => r.rss)).toFixed(0)}`).join(', ')} MB max); idle node running a .ts file (type stripping loaded): ${tsRss.toFixed(1)} MB; median at the window's start ${summarize(rssAtStart).p50.toFixed(1)} MB (growth over the window shows whether this is a steady state); dist/runner.mjs (bundle of runner/main.ts at ${commit()}) with ${RUNNER_NODE_FLAGS.join(' ')} and ${Object.entries(
+            RUNNER_MALLOC_ENV,
+          )
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}, sim venue`,
         }),
       );
       rows.push(

@@ -35,7 +35,11 @@ export function threadCpuMs(): number {
  * times untimed, then `repeats` times timed (thread CPU time); returns the median ns per operation
  * and every repeat.
  */
-export function nsPerOp(loop: (iterations: number) => number, iterations: number, { repeats = 5, warmup = 2 } = {}): { nsPerOp: number; runs: number[] } {
+export function nsPerOp(
+  loop: (iterations: number) => number,
+  iterations: number,
+  { repeats = 5, warmup = 2 } = {},
+): { nsPerOp: number; runs: number[] } {
   for (let i = 0; i < warmup; i++) consume(loop(iterations));
   const runs: number[] = [];
   for (let i = 0; i < repeats; i++) {

@@ -44,13 +44,17 @@ export const paramsReadBench: Bench = {
 
     let version = 1;
     const updates = ctx.quick ? 2_000 : 20_000;
-    const update = nsPerOp((n) => {
-      for (let i = 0; i < n; i++) {
-        version++;
-        holder.update({ ...DEFAULT_PARAMS, base_half_spread_bps: 5 + (version % 7) }, { version, etag: `"v${version}"` });
-      }
-      return version;
-    }, updates, { repeats: 3, warmup: 1 });
+    const update = nsPerOp(
+      (n) => {
+        for (let i = 0; i < n; i++) {
+          version++;
+          holder.update({ ...DEFAULT_PARAMS, base_half_spread_bps: 5 + (version % 7) }, { version, etag: `"v${version}"` });
+        }
+        return version;
+      },
+      updates,
+      { repeats: 3, warmup: 1 },
+    );
 
     return [
       makeRow('params-read', {

@@ -59,10 +59,7 @@ export function killTrackedNow(): string[] {
 export async function cleanupAll(timeoutMs = 15_000): Promise<string[]> {
   const pending = [...cleanups];
   cleanups.clear();
-  await Promise.race([
-    Promise.allSettled(pending.map(async (c) => c())),
-    new Promise((r) => setTimeout(r, timeoutMs).unref()),
-  ]);
+  await Promise.race([Promise.allSettled(pending.map(async (c) => c())), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   return killTrackedNow();
 }
 

@@ -63,7 +63,9 @@ export const reconnectBench: Bench = {
       const s = summarize(back);
       const missing = n - back.length;
       const failed = summarize(failures);
-      ctx.log(`reconnect: ${back.length}/${n} back; from the restart's start (${((up - down) / 1000).toFixed(1)} s to answer again): min ${s.min.toFixed(0)} p50 ${s.p50.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)} ms; failed attempts per client p50 ${failed.p50} max ${failed.max}`);
+      ctx.log(
+        `reconnect: ${back.length}/${n} back; from the restart's start (${((up - down) / 1000).toFixed(1)} s to answer again): min ${s.min.toFixed(0)} p50 ${s.p50.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)} ms; failed attempts per client p50 ${failed.p50} max ${failed.max}`,
+      );
       return [
         makeRow('reconnect', {
           figure: `back on the edge after a restart p50, longpoll N=${n}`,

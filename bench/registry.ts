@@ -10,11 +10,39 @@ function lazy(name: string, description: string, load: () => Promise<Bench>): Be
 }
 
 export const BENCHES: Bench[] = [
-  lazy('params-read', 'holder.get() in the hot loop vs a plain constant object', async () => (await import('./params-read.ts')).paramsReadBench),
-  lazy('engine', 'quoting engine book events/s alone and under a 1,000 swaps/s storm', async () => (await import('./engine-throughput.ts')).engineThroughputBench),
-  lazy('simulator', 'simulated exchange events/s; wall time of one simulated day', async () => (await import('./simulator.ts')).simulatorBench),
-  lazy('sync-latency', 'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s', async () => (await import('./sync-latency.ts')).syncLatencyBench),
-  lazy('edge-load', 'edge req/s and latency (304 path, writes) vs a minimal Hono worker, autocannon', async () => (await import('./edge-load.ts')).edgeLoadBench),
-  lazy('idle-fleet', 'real runner processes: edge requests per runner-hour while idle, RSS, write→applied', async () => (await import('./idle-fleet.ts')).idleFleetBench),
-  lazy('reconnect', 'spread of reconnection times of N long-polling runners after the edge restarts', async () => (await import('./reconnect.ts')).reconnectBench),
+  lazy(
+    'params-read',
+    'holder.get() in the hot loop vs a plain constant object',
+    async () => (await import('./params-read.ts')).paramsReadBench,
+  ),
+  lazy(
+    'engine',
+    'quoting engine book events/s alone and under a 1,000 swaps/s storm',
+    async () => (await import('./engine-throughput.ts')).engineThroughputBench,
+  ),
+  lazy(
+    'simulator',
+    'simulated exchange events/s; wall time of one simulated day',
+    async () => (await import('./simulator.ts')).simulatorBench,
+  ),
+  lazy(
+    'sync-latency',
+    'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s',
+    async () => (await import('./sync-latency.ts')).syncLatencyBench,
+  ),
+  lazy(
+    'edge-load',
+    'edge req/s and latency (304 path, writes) vs a minimal Hono worker, autocannon',
+    async () => (await import('./edge-load.ts')).edgeLoadBench,
+  ),
+  lazy(
+    'idle-fleet',
+    'real runner processes: edge requests per runner-hour while idle, RSS, write→applied',
+    async () => (await import('./idle-fleet.ts')).idleFleetBench,
+  ),
+  lazy(
+    'reconnect',
+    'spread of reconnection times of N long-polling runners after the edge restarts',
+    async () => (await import('./reconnect.ts')).reconnectBench,
+  ),
 ];

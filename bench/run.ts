@@ -38,11 +38,18 @@ function parseFlags(argv: string[]): { quick: boolean; only: string[] | null } {
     process.stdout.write(usage());
     process.exit(0);
   }
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const only = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
   const known = new Set(BENCHES.map((b) => b.name));
   const unknown = (only ?? []).filter((n) => !known.has(n));
   if (unknown.length) {
-    process.stderr.write(`--only: unknown benchmark ${unknown.map((n) => JSON.stringify(n)).join(', ')}; accepted: ${[...known].join(', ')}\n`);
+    process.stderr.write(
+      `--only: unknown benchmark ${unknown.map((n) => JSON.stringify(n)).join(', ')}; accepted: ${[...known].join(', ')}\n`,
+    );
     process.exit(2);
   }
   return { quick: values.quick ?? false, only };
@@ -59,7 +66,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const machine = describeMachine();
   const log = (line: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
-  process.stdout.write(`livetune bench${quick ? ' --quick' : ''}${only ? ` --only ${only.join(',')}` : ''}\n${formatMachine(machine)}\n\n`);
+  process.stdout.write(
+    `livetune bench${quick ? ' --quick' : ''}${only ? ` --only ${only.join(',')}` : ''}\n${formatMachine(machine)}\n\n`,
+  );
 
   const watchdog = setTimeout(() => {
     process.stderr.write(`\nthe run passed the ${HARD_CAP_MS / 1000} s cap: stopping every process and exiting\n`);
@@ -94,7 +103,14 @@ async function main(): Promise<void> {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       errors.push({ bench: bench.name, error: message });
       log(`${bench.name} FAILED: ${message}`);
-      rows.push(makeRow(bench.name, { figure: 'not measured (error)', value: Number.NaN, unit: '', note: (error instanceof Error ? error.message : String(error)).split('\n')[0]! }));
+      rows.push(
+        makeRow(bench.name, {
+          figure: 'not measured (error)',
+          value: Number.NaN,
+          unit: '',
+          note: (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
+        }),
+      );
     }
     timings[bench.name] = Math.round(performance.now() - b0) / 1000;
     log(`${bench.name}: ${timings[bench.name]} s`);
@@ -109,7 +125,9 @@ async function main(): Promise<void> {
   const machineAtEnd = describeMachine();
   process.stdout.write(`${formatTable(rows)}\n\n`);
   const unmet = rows.filter((r) => r.met === false);
-  process.stdout.write(`${rows.filter((r) => r.met === true).length} targets met, ${unmet.length} not met${unmet.length ? `: ${unmet.map((r) => r.figure).join('; ')}` : ''}\n`);
+  process.stdout.write(
+    `${rows.filter((r) => r.met === true).length} targets met, ${unmet.length} not met${unmet.length ? `: ${unmet.map((r) => r.figure).join('; ')}` : ''}\n`,
+  );
   process.stdout.write(`total ${durationS} s; load at the end ${machineAtEnd.loadAverage.join(' ')}\n`);
 
   const result = {

@@ -44,7 +44,9 @@ export const simulatorBench: Bench = {
     const simRate = (alone.result / alone.cpuMs) * 1000;
     const btRate = (backtest.result.events / backtest.cpuMs) * 1000;
     const scale = DAY_MS / duration;
-    ctx.log(`simulator: alone ${alone.result} events in ${alone.wallMs.toFixed(0)} ms wall / ${alone.cpuMs.toFixed(0)} ms CPU; backtest ${backtest.result.events} events, ${backtest.result.book_events} books, ${backtest.result.fills.count} fills in ${backtest.wallMs.toFixed(0)} ms wall / ${backtest.cpuMs.toFixed(0)} ms CPU`);
+    ctx.log(
+      `simulator: alone ${alone.result} events in ${alone.wallMs.toFixed(0)} ms wall / ${alone.cpuMs.toFixed(0)} ms CPU; backtest ${backtest.result.events} events, ${backtest.result.book_events} books, ${backtest.result.fills.count} fills in ${backtest.wallMs.toFixed(0)} ms wall / ${backtest.cpuMs.toFixed(0)} ms CPU`,
+    );
     return [
       makeRow('simulator', {
         figure: 'simulator events/s (alone)',
@@ -68,7 +70,7 @@ export const simulatorBench: Bench = {
         baseline: (alone.wallMs * scale) / 1000,
         baselineLabel: 'sim alone',
         target: { op: '<', value: 10 },
-        note: `${(backtest.cpuMs * scale / 1000).toFixed(2)} s of CPU; runBacktest, engine + sim, "${SCENARIO}", timer every 100 simulated ms`,
+        note: `${((backtest.cpuMs * scale) / 1000).toFixed(2)} s of CPU; runBacktest, engine + sim, "${SCENARIO}", timer every 100 simulated ms`,
       }),
     ];
   },

@@ -24,7 +24,10 @@ export function percentileSorted(sorted: readonly number[], p: number): number {
 
 /** Nearest-rank percentile of `samples` (any order). */
 export function percentile(samples: readonly number[], p: number): number {
-  return percentileSorted([...samples].sort((a, b) => a - b), p);
+  return percentileSorted(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** count, min, mean, p50, p95, p99, max of `samples`; every figure NaN when there are none. */

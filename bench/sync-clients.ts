@@ -51,13 +51,30 @@ function observed(client: number, onRequest: NonNullable<SyncClientsOptions['onR
   const wrapped = (...args: Parameters<typeof undiciRequest>) => {
     const startedAt = performance.now();
     const pending = undiciRequest(...args);
-    onRequest(client, startedAt, pending.then(() => true, () => false));
+    onRequest(
+      client,
+      startedAt,
+      pending.then(
+        () => true,
+        () => false,
+      ),
+    );
     return pending;
   };
   return wrapped as typeof undiciRequest;
 }
 
-export function startSyncClients({ url, token, set, mode, count, waitS = 25, pollIntervalMs = 1_000, idPrefix = 'bench', onRequest }: SyncClientsOptions): SyncClients {
+export function startSyncClients({
+  url,
+  token,
+  set,
+  mode,
+  count,
+  waitS = 25,
+  pollIntervalMs = 1_000,
+  idPrefix = 'bench',
+  onRequest,
+}: SyncClientsOptions): SyncClients {
   const logger = pino({ level: 'silent' });
   const holders: ParamsHolder[] = [];
   const loops: SyncLoop[] = [];
@@ -93,7 +110,19 @@ export function startSyncClients({ url, token, set, mode, count, waitS = 25, pol
     const loop: SyncLoop =
       mode === 'ws'
         ? new WsSync({ ...deps, url, token, set, runnerId: `${idPrefix}-${mode}-${i}` })
-        : new HttpSync({ ...deps, mode, edge: createEdgeHttp({ url, token, set, dispatcher: agent(createEdgeAgent()), ...(onRequest ? { request: observed(i, onRequest) } : {}) }), waitS, intervalMs: pollIntervalMs });
+        : new HttpSync({
+            ...deps,
+            mode,
+            edge: createEdgeHttp({
+              url,
+              token,
+              set,
+              dispatcher: agent(createEdgeAgent()),
+              ...(onRequest ? { request: observed(i, onRequest) } : {}),
+            }),
+            waitS,
+            intervalMs: pollIntervalMs,
+          });
     holders.push(holder);
     swaps.push(seen);
     loops.push(loop);

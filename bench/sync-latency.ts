@@ -35,7 +35,13 @@ export interface LatencyResult {
   timeouts: number;
 }
 
-async function measureOne(ctx: BenchContext, url: string, tokens: { write: string; read: string }, mode: BenchSyncMode, n: number): Promise<LatencyResult> {
+async function measureOne(
+  ctx: BenchContext,
+  url: string,
+  tokens: { write: string; read: string },
+  mode: BenchSyncMode,
+  n: number,
+): Promise<LatencyResult> {
   const samples = mode === 'poll' ? (ctx.quick ? 2 : 5) : ctx.quick ? 5 : 25;
   const set = `bench-lat-${mode}-${n}-${Date.now().toString(36)}`;
   const created = await ensureSet(url, tokens.write, set);
@@ -55,7 +61,10 @@ async function measureOne(ctx: BenchContext, url: string, tokens: { write: strin
       await sleep(20 + Math.random() * (mode === 'poll' ? 1_000 : 30));
       const sent = performance.now();
       spread = spread === 5 ? 8 : 5;
-      const ack = kind === 'write' ? await writeParams(url, tokens.write, set, { base_half_spread_bps: spread }) : await rollbackTo(url, tokens.write, set, created.version);
+      const ack =
+        kind === 'write'
+          ? await writeParams(url, tokens.write, set, { base_half_spread_bps: spread })
+          : await rollbackTo(url, tokens.write, set, created.version);
       const acked = performance.now();
       try {
         const all = await clients.allApplied(ack.version, APPLY_TIMEOUT_MS);
@@ -73,8 +82,19 @@ async function measureOne(ctx: BenchContext, url: string, tokens: { write: strin
   } finally {
     await clients.stop();
   }
-  const result = { mode, n, write: summarize(write), rollback: summarize(rollback), writeRtt: summarize(rtt), writeFromAck: summarize(writeAck), rollbackFromAck: summarize(rollbackAck), timeouts };
-  ctx.log(`sync-latency ${mode} N=${n}: write p50 ${result.write.p50.toFixed(1)} p99 ${result.write.p99.toFixed(1)} max ${result.write.max.toFixed(1)} ms; rollback p50 ${result.rollback.p50.toFixed(1)} p99 ${result.rollback.p99.toFixed(1)} ms; write RTT p50 ${result.writeRtt.p50.toFixed(1)} ms${timeouts ? `; ${timeouts} timeouts` : ''}`);
+  const result = {
+    mode,
+    n,
+    write: summarize(write),
+    rollback: summarize(rollback),
+    writeRtt: summarize(rtt),
+    writeFromAck: summarize(writeAck),
+    rollbackFromAck: summarize(rollbackAck),
+    timeouts,
+  };
+  ctx.log(
+    `sync-latency ${mode} N=${n}: write p50 ${result.write.p50.toFixed(1)} p99 ${result.write.p99.toFixed(1)} max ${result.write.max.toFixed(1)} ms; rollback p50 ${result.rollback.p50.toFixed(1)} p99 ${result.rollback.p99.toFixed(1)} ms; write RTT p50 ${result.writeRtt.p50.toFixed(1)} ms${timeouts ? `; ${timeouts} timeouts` : ''}`,
+  );
   return result;
 }
 
@@ -126,7 +146,8 @@ export function latencyRows(results: readonly LatencyResult[]): BenchRow[] {
 
 export const syncLatencyBench: Bench = {
   name: 'sync-latency',
-  description: 'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s (in-process clients, real wrangler dev)',
+  description:
+    'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s (in-process clients, real wrangler dev)',
   async run(ctx) {
     const edge = await sharedEdge(ctx);
     const results: LatencyResult[] = [];

@@ -26,31 +26,64 @@ export interface WranglerDevOptions {
   timeoutMs?: number;
 }
 
-export async function startWranglerDev({ config, name, port: wantedPort, persistDir, envFile, timeoutMs = 60_000 }: WranglerDevOptions): Promise<WranglerDev> {
+export async function startWranglerDev({
+  config,
+  name,
+  port: wantedPort,
+  persistDir,
+  envFile,
+  timeoutMs = 60_000,
+}: WranglerDevOptions): Promise<WranglerDev> {
   const port = wantedPort ?? (await freePort());
   const inspectorPort = await freePort();
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
-      '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false', '--log-level', 'warn',
-      ...(persistDir ? ['--persist-to', persistDir] : []), ...(envFile ? ['--env-file', envFile] : [])],
-    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
+    [
+      join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+      'dev',
+      '-c',
+      config,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+      ...(persistDir ? ['--persist-to', persistDir] : []),
+      ...(envFile ? ['--env-file', envFile] : []),
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    },
   );
   if (child.pid === undefined) throw new Error(`could not spawn wrangler dev for ${name}`);
   const pid = child.pid;
   trackPid(pid, `wrangler dev (${name})`, true);
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim()));
+    tail.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
     tail.splice(0, Math.max(0, tail.length - 40));
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let exited = false;
-  const exit = new Promise<void>((r) => child.once('exit', () => {
-    exited = true;
-    r();
-  }));
+  const exit = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
 
   const stop = async () => {
     if (exited) return;

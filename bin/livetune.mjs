@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-const stripsTypes = Boolean(process.features?.typescript) || major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+const stripsTypes =
+  Boolean(process.features?.typescript) || major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 
 if (stripsTypes) {
   const { runAsProcess } = await import('../cli/main.ts');

@@ -14,7 +14,6 @@ export interface TextSink {
   isTTY?: boolean;
 }
 
-
 export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;

@@ -47,15 +47,18 @@ function resolveUrl(options: GlobalOptions, io: CliIo): string {
   } catch {
     throw new UsageError(`--url ${JSON.stringify(url)} is not a URL: expected http(s)://host[:port]`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url ${JSON.stringify(url)}: expected an http:// or https:// URL`);
-  if (parsed.username || parsed.password) throw new UsageError('--url must not carry credentials: pass the token with --token or LIVETUNE_TOKEN');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UsageError(`--url ${JSON.stringify(url)}: expected an http:// or https:// URL`);
+  if (parsed.username || parsed.password)
+    throw new UsageError('--url must not carry credentials: pass the token with --token or LIVETUNE_TOKEN');
   return url;
 }
 
 function resolveTimeout(options: GlobalOptions): number {
   if (options.timeout === undefined) return 10_000;
   const ms = Number(options.timeout);
-  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)}: expected a positive whole number of milliseconds`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`--timeout ${JSON.stringify(options.timeout)}: expected a positive whole number of milliseconds`);
   return ms;
 }
 
@@ -71,7 +74,13 @@ export function commandContext(command: Command, { io, scope }: CliDeps): Comman
       if (client) return client;
       const baseUrl = resolveUrl(options, io);
       scope.url = baseUrl;
-      client = createApiClient({ baseUrl, token: options.token ?? io.env.LIVETUNE_TOKEN, fetch: io.fetch, dispatcher: io.dispatcher, timeoutMs: resolveTimeout(options) });
+      client = createApiClient({
+        baseUrl,
+        token: options.token ?? io.env.LIVETUNE_TOKEN,
+        fetch: io.fetch,
+        dispatcher: io.dispatcher,
+        timeoutMs: resolveTimeout(options),
+      });
       return client;
     },
     set() {

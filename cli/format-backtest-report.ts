@@ -12,12 +12,24 @@ function hours(ms: number): string {
 
 export function formatBacktestReport(r: BacktestReport): string {
   const rows: [string, string][] = [
-    ['P&L', `${formatNumber(r.pnl.total, 6)} (fees ${formatNumber(r.pnl.fees, 4)}, max drawdown ${formatNumber(r.pnl.max_drawdown, 4)})`],
-    ['fills', `${r.fills.count} (maker ${r.fills.maker}, taker ${r.fills.taker}), volume ${formatNumber(r.fills.volume_quote, 6)} quote`],
+    [
+      'P&L',
+      `${formatNumber(r.pnl.total, 6)} (fees ${formatNumber(r.pnl.fees, 4)}, max drawdown ${formatNumber(r.pnl.max_drawdown, 4)})`,
+    ],
+    [
+      'fills',
+      `${r.fills.count} (maker ${r.fills.maker}, taker ${r.fills.taker}), volume ${formatNumber(r.fills.volume_quote, 6)} quote`,
+    ],
     ['markouts', `1s ${bps(r.markouts_bps['1s'])} · 5s ${bps(r.markouts_bps['5s'])} · 30s ${bps(r.markouts_bps['30s'])}`],
     ['realized spread', bps(r.realized_spread_bps)],
-    ['inventory', `mean ${formatNumber(r.inventory.mean)} · std ${formatNumber(r.inventory.std)} · max |Q| ${formatNumber(r.inventory.max_abs)} · final ${formatNumber(r.inventory.final)}`],
-    ['orders', `placed ${r.orders.placed} · cancels ${r.orders.cancels} · post-only rejects ${r.orders.post_only_rejects} · cancel failures ${r.orders.cancel_failures} · liquidations ${r.orders.liquidation_orders}`],
+    [
+      'inventory',
+      `mean ${formatNumber(r.inventory.mean)} · std ${formatNumber(r.inventory.std)} · max |Q| ${formatNumber(r.inventory.max_abs)} · final ${formatNumber(r.inventory.final)}`,
+    ],
+    [
+      'orders',
+      `placed ${r.orders.placed} · cancels ${r.orders.cancels} · post-only rejects ${r.orders.post_only_rejects} · cancel failures ${r.orders.cancel_failures} · liquidations ${r.orders.liquidation_orders}`,
+    ],
     ['mu-hat vs next 1s', `correlation ${formatNumber(r.mu_next_1s_return_correlation, 3)}`],
     ['final mid', formatNumber(r.final_mid, 6)],
   ];

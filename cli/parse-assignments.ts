@@ -31,7 +31,8 @@ function keyIssue(key: string, raw: string): FieldIssue {
  * `check: false` only parses (an edge with a newer schema than this CLI judges the values itself).
  */
 export function parseAssignments(args: readonly string[], { check = true }: { check?: boolean } = {}): Record<string, unknown> {
-  if (args.length === 0) throw new UsageError('nothing to set: give one or more key=value, e.g. livetune set skew_adjustment_factor=0.8 -m "why"');
+  if (args.length === 0)
+    throw new UsageError('nothing to set: give one or more key=value, e.g. livetune set skew_adjustment_factor=0.8 -m "why"');
   const patch: Record<string, unknown> = {};
   const issues: FieldIssue[] = [];
   for (const arg of args) {
@@ -46,7 +47,12 @@ export function parseAssignments(args: readonly string[], { check = true }: { ch
     if (raw.trim() === '') {
       const spec = Object.hasOwn(PARAM_SPECS, key) ? PARAM_SPECS[key as keyof typeof PARAM_SPECS] : undefined;
       const expected = spec ? describeAccepted(spec) : 'a value';
-      issues.push({ field: key, value: raw, expected, message: `${key} has no value: expected ${expected} (or null for the default)` });
+      issues.push({
+        field: key,
+        value: raw,
+        expected,
+        message: `${key} has no value: expected ${expected} (or null for the default)`,
+      });
       continue;
     }
     Object.defineProperty(patch, key, { value: parseValue(raw), enumerable: true, writable: true, configurable: true });

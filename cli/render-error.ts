@@ -71,7 +71,9 @@ function renderEdgeError(error: EdgeError, scope: ErrorScope): string {
   if (error instanceof PreconditionFailedError) return renderStale(error, scope);
   if (error instanceof ValidationError) {
     const fields = error.fields;
-    return fields.length > 0 ? `the edge rejected the document (422); nothing was changed:\n${renderIssues(fields)}` : `the edge rejected the document (422): ${said}`;
+    return fields.length > 0
+      ? `the edge rejected the document (422); nothing was changed:\n${renderIssues(fields)}`
+      : `the edge rejected the document (422): ${said}`;
   }
   if (error instanceof UnauthorizedError) return `the edge refused the token (401): check --token or LIVETUNE_TOKEN. (${said})`;
   if (error instanceof ForbiddenError) {
@@ -89,13 +91,15 @@ function renderEdgeError(error: EdgeError, scope: ErrorScope): string {
     return `rate limited (429): try again${after}. (${said})`;
   }
   if (error instanceof NetworkError) return `${error.message}\nIs the edge running at that URL? Check --url or LIVETUNE_URL.`;
-  if (error instanceof TimeoutError) return `${error.message}\nThe edge at that URL did not answer in time; try again or raise --timeout.`;
+  if (error instanceof TimeoutError)
+    return `${error.message}\nThe edge at that URL did not answer in time; try again or raise --timeout.`;
   if (error instanceof ServerError) return `the edge failed: ${error.message}\nTry again later.`;
   return error.message;
 }
 
 export function renderError(error: unknown, scope: ErrorScope): string {
-  if (error instanceof UsageError) return error.issues.length > 0 ? `${error.message}:\n${renderIssues(error.issues)}` : error.message;
+  if (error instanceof UsageError)
+    return error.issues.length > 0 ? `${error.message}:\n${renderIssues(error.issues)}` : error.message;
   if (error instanceof EdgeError) return renderEdgeError(error, scope);
   if (error instanceof Error) return error.message;
   return String(error);
@@ -105,7 +109,16 @@ export function renderError(error: unknown, scope: ErrorScope): string {
 export function errorJson(error: unknown, scope: ErrorScope, exitCode: number): Record<string, unknown> {
   const message = renderError(error, scope);
   if (error instanceof EdgeError) {
-    return { error: { code: error.body?.error.code ?? error.kind, status: error.status, message, fields: error.body?.error.fields, details: error.body?.error.details, exit_code: exitCode } };
+    return {
+      error: {
+        code: error.body?.error.code ?? error.kind,
+        status: error.status,
+        message,
+        fields: error.body?.error.fields,
+        details: error.body?.error.details,
+        exit_code: exitCode,
+      },
+    };
   }
   if (error instanceof UsageError) return { error: { code: 'usage', message, fields: error.issues, exit_code: exitCode } };
   return { error: { code: 'error', message, exit_code: exitCode } };

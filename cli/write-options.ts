@@ -23,7 +23,10 @@ export interface CheckOption {
 }
 
 export function withLocalCheckOption(command: Command): Command {
-  return command.option('--no-local-check', "send without checking the schema here (the edge still validates: for an edge newer than this CLI)");
+  return command.option(
+    '--no-local-check',
+    'send without checking the schema here (the edge still validates: for an edge newer than this CLI)',
+  );
 }
 
 export function withWriteOptions(command: Command): Command {
@@ -34,12 +37,17 @@ export function withWriteOptions(command: Command): Command {
 
 export function parseMessage(text: string): string {
   const result = MessageSchema.safeParse(text);
-  if (!result.success) throw new UsageError(`-m/--message: ${result.error.issues[0]?.message ?? 'invalid'} (1 to 500 characters)`);
+  if (!result.success)
+    throw new UsageError(`-m/--message: ${result.error.issues[0]?.message ?? 'invalid'} (1 to 500 characters)`);
   return result.data;
 }
 
 /** The version to write on top of: the one named by `--if-version`, else the current one, read now. */
-export async function baseForWrite(ctx: CommandContext, set: string, options: WriteOptions): Promise<{ ifMatch: string; before: Version | undefined }> {
+export async function baseForWrite(
+  ctx: CommandContext,
+  set: string,
+  options: WriteOptions,
+): Promise<{ ifMatch: string; before: Version | undefined }> {
   ctx.scope.write = true;
   if (options.ifVersion !== undefined) {
     const version = parseVersionArg(options.ifVersion, '--if-version');

@@ -68,11 +68,21 @@ function preconditionHeaders(precondition: WritePrecondition): Record<string, st
   return 'create' in precondition ? { 'if-none-match': '*' } : { 'if-match': precondition.ifMatch };
 }
 
-export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown as FetchLike, dispatcher, timeoutMs = 10_000 }: ApiClientOptions) {
+export function createApiClient({
+  baseUrl,
+  token,
+  fetch = undiciFetch as unknown as FetchLike,
+  dispatcher,
+  timeoutMs = 10_000,
+}: ApiClientOptions) {
   const base = baseUrl.replace(/\/+$/, '');
   const setPath = (set: string) => `/v1/sets/${encodeURIComponent(set)}`;
 
-  async function request(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; extraMs?: number; signal?: AbortSignal | undefined } = {}) {
+  async function request(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; extraMs?: number; signal?: AbortSignal | undefined } = {},
+  ) {
     const url = `${base}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -106,7 +116,11 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : '(body)';
-      throw new BadResponseError('bad-response', `answer from ${url} has an unexpected shape at ${where}: ${issue?.message ?? 'invalid'}`, { status });
+      throw new BadResponseError(
+        'bad-response',
+        `answer from ${url} has an unexpected shape at ${where}: ${issue?.message ?? 'invalid'}`,
+        { status },
+      );
     }
     return result.data;
   }
@@ -127,14 +141,26 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
    * The current version. With `ifNoneMatch` an unchanged set answers `not-modified`; with `waitS`
    * too the edge holds the request until a newer version exists or the wait ends (long-poll).
    */
-  async function getParams(set: string, options: CallOptions & { ifNoneMatch?: string; waitS?: number } = {}): Promise<ParamsRead> {
+  async function getParams(
+    set: string,
+    options: CallOptions & { ifNoneMatch?: string; waitS?: number } = {},
+  ): Promise<ParamsRead> {
     const query = options.waitS === undefined ? '' : `?wait=${options.waitS}`;
     const headers: Record<string, string> = options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {};
-    const answer = await request('GET', `${setPath(set)}/params${query}`, { headers, signal: options.signal, extraMs: (options.waitS ?? 0) * 1000 });
+    const answer = await request('GET', `${setPath(set)}/params${query}`, {
+      headers,
+      signal: options.signal,
+      extraMs: (options.waitS ?? 0) * 1000,
+    });
     if (answer.status === 304) return { kind: 'not-modified' };
     const version = parse(VersionSchema, answer.text, answer.url, answer.status);
     const stale = answer.headers.get(HEADER_STALE) === 'true';
-    return { kind: 'changed', version, etag: answer.headers.get('etag') ?? etagFor(set, version.version), ...(stale ? { stale } : {}) };
+    return {
+      kind: 'changed',
+      version,
+      etag: answer.headers.get('etag') ?? etagFor(set, version.version),
+      ...(stale ? { stale } : {}),
+    };
   }
 
   return {
@@ -154,12 +180,20 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
 
     /** PUT: replace the whole document. */
     putParams(set: string, body: WriteRequest, precondition: WritePrecondition, options: CallOptions = {}): Promise<Tagged> {
-      return tagged('PUT', `${setPath(set)}/params`, { body, headers: preconditionHeaders(precondition), signal: options.signal });
+      return tagged('PUT', `${setPath(set)}/params`, {
+        body,
+        headers: preconditionHeaders(precondition),
+        signal: options.signal,
+      });
     },
 
     /** PATCH: a JSON merge patch of the document (`null` puts a key back to its default). */
     patchParams(set: string, body: WriteRequest, precondition: { ifMatch: string }, options: CallOptions = {}): Promise<Tagged> {
-      return tagged('PATCH', `${setPath(set)}/params`, { body, headers: preconditionHeaders(precondition), signal: options.signal });
+      return tagged('PATCH', `${setPath(set)}/params`, {
+        body,
+        headers: preconditionHeaders(precondition),
+        signal: options.signal,
+      });
     },
 
     listVersions(set: string, page: { limit?: number; before?: number } = {}, options?: CallOptions): Promise<VersionPage> {
@@ -179,7 +213,11 @@ export function createApiClient({ baseUrl, token, fetch = undiciFetch as unknown
     },
 
     /** A new version whose params equal version `to`'s. */
-    rollback(set: string, body: { to: number; message: string }, options: CallOptions & { ifMatch?: string } = {}): Promise<Tagged> {
+    rollback(
+      set: string,
+      body: { to: number; message: string },
+      options: CallOptions & { ifMatch?: string } = {},
+    ): Promise<Tagged> {
       const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};
       return tagged('POST', `${setPath(set)}/rollback`, { body, headers, signal: options.signal });
     },

@@ -15,7 +15,11 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 30_000 };
  * The delay before retry number `attempt` (0 for the first retry). Pure: the same inputs give the
  * same delay. `random` returns a number in [0, 1).
  */
-export function computeBackoff(attempt: number, { baseMs, capMs }: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function computeBackoff(
+  attempt: number,
+  { baseMs, capMs }: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   // 2^attempt overflows to Infinity past ~1024; min() keeps the ceiling at the cap either way.
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
   const r = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
@@ -32,7 +36,13 @@ export const RETRY_AFTER_SPREAD_MAX_MS = 1000;
  * must not all come back in the same millisecond. `Retry-After: 0` (a misbehaving proxy) counts as
  * the base backoff, or it would be a tight loop.
  */
-export function retryDelay(retryAfterMs: number | undefined, attempt: number, options: BackoffOptions, random: () => number, maxRetryAfterMs = 10 * 60_000): number {
+export function retryDelay(
+  retryAfterMs: number | undefined,
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number,
+  maxRetryAfterMs = 10 * 60_000,
+): number {
   if (retryAfterMs === undefined) return computeBackoff(attempt, options, random);
   const honoured = Math.min(retryAfterMs, maxRetryAfterMs);
   const notBefore = honoured > 0 ? honoured : options.baseMs;

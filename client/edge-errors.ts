@@ -33,7 +33,13 @@ export class EdgeError extends Error {
   }
   /** Whether trying again later may succeed (outages, overload), as opposed to a request that is wrong. */
   get retryable(): boolean {
-    return this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout' || this.kind === 'rate-limited' || this.kind === 'bad-response';
+    return (
+      this.kind === 'server' ||
+      this.kind === 'network' ||
+      this.kind === 'timeout' ||
+      this.kind === 'rate-limited' ||
+      this.kind === 'bad-response'
+    );
   }
 }
 
@@ -87,7 +93,13 @@ function parseBody(text: string): ErrorBody | undefined {
  * The error for a non-2xx, non-304 answer. `url` names what was asked, so the message tells the
  * user which request failed; the token is never part of it.
  */
-export function edgeErrorFromResponse(status: number, headers: { get(name: string): string | null }, bodyText: string, url: string, now: number = Date.now()): EdgeError {
+export function edgeErrorFromResponse(
+  status: number,
+  headers: { get(name: string): string | null },
+  bodyText: string,
+  url: string,
+  now: number = Date.now(),
+): EdgeError {
   const body = parseBody(bodyText);
   const said = body?.error.message ?? (bodyText.trim().slice(0, 200) || 'no body');
   const message = `${status} from ${url}: ${said}`;
@@ -108,7 +120,10 @@ export function edgeErrorFromResponse(status: number, headers: { get(name: strin
 export function edgeErrorFromThrown(error: unknown, url: string): EdgeError {
   if (error instanceof EdgeError) return error;
   const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code ?? '';
+  const code =
+    (error as { code?: string; cause?: { code?: string } } | null)?.code ??
+    (error as { cause?: { code?: string } } | null)?.cause?.code ??
+    '';
   const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   if (name === 'TimeoutError' || name === 'AbortError' || /TIMEOUT/i.test(code)) {
     return new TimeoutError('timeout', `no answer from ${url} in time (${detail})`, { cause: error });

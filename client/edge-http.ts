@@ -56,11 +56,20 @@ function headerGetter(headers: Headers): { get(name: string): string | null } {
 }
 
 /** Runs `fn` with a signal that aborts on `timeoutMs` of the clock or when `outer` aborts. */
-async function withDeadline<T>(clock: Clock, timeoutMs: number, url: string, outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  clock: Clock,
+  timeoutMs: number,
+  url: string,
+  outer: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const timerStop = new AbortController();
   const timedOut = new TimeoutError('timeout', `no answer from ${url} within ${timeoutMs} ms`);
-  clock.sleep(timeoutMs, timerStop.signal).then(() => controller.abort(timedOut), () => {});
+  clock.sleep(timeoutMs, timerStop.signal).then(
+    () => controller.abort(timedOut),
+    () => {},
+  );
   const onOuter = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });
   try {
@@ -75,7 +84,14 @@ async function withDeadline<T>(clock: Clock, timeoutMs: number, url: string, out
   }
 }
 
-export function createEdgeHttp({ url, token, set, dispatcher, request = undiciRequest, clock = systemClock }: EdgeHttpOptions): EdgeHttp {
+export function createEdgeHttp({
+  url,
+  token,
+  set,
+  dispatcher,
+  request = undiciRequest,
+  clock = systemClock,
+}: EdgeHttpOptions): EdgeHttp {
   const base = `${url.replace(/\/+$/, '')}/v1/sets/${encodeURIComponent(set)}`;
   const paramsUrl = `${base}/params`;
   const auth = `Bearer ${token}`;
@@ -109,7 +125,13 @@ export function createEdgeHttp({ url, token, set, dispatcher, request = undiciRe
         });
         const text = await response.body.text();
         if (response.statusCode < 200 || response.statusCode >= 300) {
-          throw edgeErrorFromResponse(response.statusCode, headerGetter(response.headers as Headers), text, reportUrl, clock.now());
+          throw edgeErrorFromResponse(
+            response.statusCode,
+            headerGetter(response.headers as Headers),
+            text,
+            reportUrl,
+            clock.now(),
+          );
         }
       });
     },

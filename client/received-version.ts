@@ -19,10 +19,14 @@ export function readReceivedVersion(body: unknown, expectedSet: string): Receive
   const envelope = EnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     const issue = envelope.error.issues[0];
-    return { kind: 'malformed', reason: `not a version object (${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unknown shape'})` };
+    return {
+      kind: 'malformed',
+      reason: `not a version object (${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unknown shape'})`,
+    };
   }
   const { params, ...rest } = envelope.data;
-  if (rest.set !== expectedSet) return { kind: 'malformed', reason: `version of set "${rest.set}" received while syncing "${expectedSet}"` };
+  if (rest.set !== expectedSet)
+    return { kind: 'malformed', reason: `version of set "${rest.set}" received while syncing "${expectedSet}"` };
   const validation = validateParams(params);
   if (!validation.ok) return { kind: 'invalid-params', version: rest.version, reason: describeIssues(validation.issues) };
   return { kind: 'valid', version: { ...rest, params: validation.params } };

@@ -28,7 +28,10 @@ export function watchSocket(options: {
     let queue = Promise.resolve();
     const socket = new Ctor(options.url, { headers: options.headers });
     const stop = () => socket.terminate();
-    const ping = setInterval(() => socket.readyState === socket.OPEN && socket.send(JSON.stringify({ type: 'ping' })), PING_EVERY_MS);
+    const ping = setInterval(
+      () => socket.readyState === socket.OPEN && socket.send(JSON.stringify({ type: 'ping' })),
+      PING_EVERY_MS,
+    );
     ping.unref();
     options.signal.addEventListener('abort', stop, { once: true });
     socket.on('open', () => {

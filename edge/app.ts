@@ -34,7 +34,11 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
   app.use('/v1/sets/:set/*', async function checkSetName(c, next) {
     const set = c.req.param('set');
     if (!isValidSetName(set)) {
-      throw new ApiError({ status: 400, code: 'invalid_set_name', message: `set name ${JSON.stringify(set)} is not accepted: a set name is ${SET_NAME_RULE}` });
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_set_name',
+        message: `set name ${JSON.stringify(set)} is not accepted: a set name is ${SET_NAME_RULE}`,
+      });
     }
     await next();
   });
@@ -46,7 +50,12 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
 
   for (const [path, methods] of Object.entries(ROUTE_METHODS)) {
     app.all(path, function methodNotAllowed(c) {
-      throw new ApiError({ status: 405, code: 'method_not_allowed', message: `${c.req.method} is not allowed on ${path}; allowed: ${methods.join(', ')}`, headers: { Allow: methods.join(', ') } });
+      throw new ApiError({
+        status: 405,
+        code: 'method_not_allowed',
+        message: `${c.req.method} is not allowed on ${path}; allowed: ${methods.join(', ')}`,
+        headers: { Allow: methods.join(', ') },
+      });
     });
   }
   app.notFound((c) => renderError(notFound(`no route ${c.req.method} ${c.req.path}`), c));

@@ -44,10 +44,18 @@ interface Deps {
 const defaultDeps: Deps = {
   fetch: globalThis.fetch,
   now: Date.now,
-  sleep: (ms, signal) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  }),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    }),
   // One JSON line per event; never the token.
   log: (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields })),
 };
@@ -71,8 +79,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TunerOptio
   const { values } = parseArgs({
     args: argv,
     options: {
-      url: { type: 'string' }, set: { type: 'string' }, source: { type: 'string', default: 'fleet' },
-      'status-url': { type: 'string' }, 'interval-ms': { type: 'string', default: '1000' },
+      url: { type: 'string' },
+      set: { type: 'string' },
+      source: { type: 'string', default: 'fleet' },
+      'status-url': { type: 'string' },
+      'interval-ms': { type: 'string', default: '1000' },
       'window-s': { type: 'string', default: '60' },
       'enter-bps': { type: 'string', default: String(DEFAULT_REGIME_CONFIG.enterVolatileBps) },
       'exit-bps': { type: 'string', default: String(DEFAULT_REGIME_CONFIG.exitVolatileBps) },
@@ -83,20 +94,31 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): TunerOptio
   });
   const url = values.url ?? env.LIVETUNE_URL ?? fail('no edge URL: pass --url or set LIVETUNE_URL');
   const set = values.set ?? env.LIVETUNE_SET ?? fail('no param set: pass --set or set LIVETUNE_SET');
-  const token = env.LIVETUNE_TUNER_TOKEN ?? env.LIVETUNE_TOKEN ?? fail('no token: set LIVETUNE_TUNER_TOKEN (a write token of its own) or LIVETUNE_TOKEN');
-  if (values.source !== 'fleet' && values.source !== 'status') fail(`--source = ${JSON.stringify(values.source)}: expected fleet | status`);
-  if (values.source === 'status' && !values['status-url']) fail('--source status needs --status-url (a runner\'s status server)');
+  const token =
+    env.LIVETUNE_TUNER_TOKEN ??
+    env.LIVETUNE_TOKEN ??
+    fail('no token: set LIVETUNE_TUNER_TOKEN (a write token of its own) or LIVETUNE_TOKEN');
+  if (values.source !== 'fleet' && values.source !== 'status')
+    fail(`--source = ${JSON.stringify(values.source)}: expected fleet | status`);
+  if (values.source === 'status' && !values['status-url']) fail("--source status needs --status-url (a runner's status server)");
   const regime: RegimeConfig = {
     enterVolatileBps: positive('enter-bps', values['enter-bps']),
     exitVolatileBps: positive('exit-bps', values['exit-bps']),
     confirmations: Math.round(positive('confirmations', values.confirmations)),
     minHoldMs: positive('min-hold-s', values['min-hold-s']) * 1000,
   };
-  if (regime.exitVolatileBps >= regime.enterVolatileBps) fail('--exit-bps must be below --enter-bps (that gap is the hysteresis)');
+  if (regime.exitVolatileBps >= regime.enterVolatileBps)
+    fail('--exit-bps must be below --enter-bps (that gap is the hysteresis)');
   return {
-    url: url.replace(/\/+$/, ''), set, token, source: values.source, statusUrl: values['status-url'],
-    intervalMs: positive('interval-ms', values['interval-ms']), windowMs: positive('window-s', values['window-s']) * 1000,
-    regime, dryRun: values['dry-run'],
+    url: url.replace(/\/+$/, ''),
+    set,
+    token,
+    source: values.source,
+    statusUrl: values['status-url'],
+    intervalMs: positive('interval-ms', values['interval-ms']),
+    windowMs: positive('window-s', values['window-s']) * 1000,
+    regime,
+    dryRun: values['dry-run'],
   };
 }
 
@@ -166,7 +188,9 @@ function createTuner(options: TunerOptions, deps: Deps) {
         await deps.sleep(parseRetryAfter(res.headers.get('retry-after'), deps.now()) ?? 1000, signal);
         continue;
       }
-      throw new Error(`PATCH answered ${res.status}: ${detail?.message ?? 'no error body'}${detail?.fields ? ` (${detail.fields.map((f) => f.message).join('; ')})` : ''}`);
+      throw new Error(
+        `PATCH answered ${res.status}: ${detail?.message ?? 'no error body'}${detail?.fields ? ` (${detail.fields.map((f) => f.message).join('; ')})` : ''}`,
+      );
     }
     deps.log('gave-up', { set: options.set, reason, attempts: MAX_WRITE_ATTEMPTS });
   }
@@ -174,7 +198,13 @@ function createTuner(options: TunerOptions, deps: Deps) {
   async function run(signal: AbortSignal): Promise<void> {
     const head = await readHead();
     let state: TunerState = { regime: regimeOfParams(head.version.params), since: deps.now(), streak: 0 };
-    deps.log('start', { set: options.set, version: head.version.version, regime: state.regime, source: options.source, config: options.regime });
+    deps.log('start', {
+      set: options.set,
+      version: head.version.version,
+      regime: state.regime,
+      source: options.source,
+      config: options.regime,
+    });
     let samples: MidSample[] = [];
     let lastReadingLog = -Infinity;
     while (!signal.aborted) {
@@ -189,10 +219,22 @@ function createTuner(options: TunerOptions, deps: Deps) {
         state = decision.state;
         if (now - lastReadingLog >= READING_LOG_EVERY_MS || (decision.kind === 'stay' && decision.state.streak > 0)) {
           lastReadingLog = now;
-          deps.log('reading', { set: options.set, regime: state.regime, vol_bps_per_sqrt_s: vol, samples: samples.length, reason: decision.reason });
+          deps.log('reading', {
+            set: options.set,
+            regime: state.regime,
+            vol_bps_per_sqrt_s: vol,
+            samples: samples.length,
+            reason: decision.reason,
+          });
         }
         if (decision.kind === 'switch') {
-          deps.log('regime', { set: options.set, from: decision.from, to: decision.to, vol_bps_per_sqrt_s: vol, reason: decision.reason });
+          deps.log('regime', {
+            set: options.set,
+            from: decision.from,
+            to: decision.to,
+            vol_bps_per_sqrt_s: vol,
+            reason: decision.reason,
+          });
           await moveTo(DEFAULT_REGIME_PARAMS[decision.to], decision.reason, signal);
         }
       } catch (error) {

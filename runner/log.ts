@@ -18,7 +18,10 @@ export function createLogger({ level = 'info', set, runner, region, destination 
   const options = {
     level,
     base: { set, runner, region },
-    redact: { paths: ['token', '*.token', 'config.token', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['token', '*.token', 'config.token', 'headers.authorization', '*.headers.authorization'],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -54,8 +54,18 @@ export interface RunnerHandle {
 }
 
 export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promise<RunnerHandle> {
-  const { createTradingLoop, clock = systemClock, random = Math.random, dispatcher, WebSocketCtor, cacheFs = nodeAtomicFs, backoff = DEFAULT_BACKOFF, startupTimeoutMs = 5_000 } = deps;
-  const logger = deps.logger ?? createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
+  const {
+    createTradingLoop,
+    clock = systemClock,
+    random = Math.random,
+    dispatcher,
+    WebSocketCtor,
+    cacheFs = nodeAtomicFs,
+    backoff = DEFAULT_BACKOFF,
+    startupTimeoutMs = 5_000,
+  } = deps;
+  const logger =
+    deps.logger ?? createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
   const now = () => clock.now();
   const startedAt = now();
   const holder = new ParamsHolder({ now, onListenerError: (err) => logger.error({ err }, 'a swap listener failed') });
@@ -63,7 +73,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     graceMs: config.graceMs,
     onError: config.onError,
     now,
-    onChange: (from, to, reason) => logger[to === 'ready' ? 'info' : 'warn']({ from, to, reason, version: holder.version }, `sync state ${from} → ${to}`),
+    onChange: (from, to, reason) =>
+      logger[to === 'ready' ? 'info' : 'warn']({ from, to, reason, version: holder.version }, `sync state ${from} → ${to}`),
   });
   const metrics = createRunnerMetrics({
     labels: { set: config.set, runner: config.runnerId, region: config.region },
@@ -109,9 +120,24 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   } else {
     // The runner owns the connection pool it creates (closed on stop); an injected one is the caller's.
     ownAgent = dispatcher ? null : createEdgeAgent(config.waitS);
-    const edge = createEdgeHttp({ url: config.url!, token: config.token!, set: config.set, clock, dispatcher: dispatcher ?? ownAgent! });
+    const edge = createEdgeHttp({
+      url: config.url!,
+      token: config.token!,
+      set: config.set,
+      clock,
+      dispatcher: dispatcher ?? ownAgent!,
+    });
     try {
-      startedFrom = await loadInitialParams({ edge, applier, holder, cache, health, logger, allowDefaults: config.allowDefaults, timeoutMs: startupTimeoutMs });
+      startedFrom = await loadInitialParams({
+        edge,
+        applier,
+        holder,
+        cache,
+        health,
+        logger,
+        allowDefaults: config.allowDefaults,
+        timeoutMs: startupTimeoutMs,
+      });
     } catch (error) {
       await ownAgent?.close();
       throw error;
@@ -119,12 +145,34 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     const syncDeps = { holder, applier, health, logger, clock, random, backoff, onFailure };
     sync =
       config.sync === 'ws'
-        ? new WsSync({ ...syncDeps, url: config.url!, token: config.token!, set: config.set, runnerId: config.runnerId, ...(WebSocketCtor ? { WebSocketCtor } : {}) })
+        ? new WsSync({
+            ...syncDeps,
+            url: config.url!,
+            token: config.token!,
+            set: config.set,
+            runnerId: config.runnerId,
+            ...(WebSocketCtor ? { WebSocketCtor } : {}),
+          })
         : new HttpSync({ ...syncDeps, mode: config.sync, edge, waitS: config.waitS, intervalMs: config.intervalMs });
-    reporter = new Reporter({ edge, runnerId: config.runnerId, clock, heartbeatMs: config.heartbeatMs, logger, onFailure, enabled: () => !health.refused, build: () => reportFromStatus(status()) });
+    reporter = new Reporter({
+      edge,
+      runnerId: config.runnerId,
+      clock,
+      heartbeatMs: config.heartbeatMs,
+      logger,
+      onFailure,
+      enabled: () => !health.refused,
+      build: () => reportFromStatus(status()),
+    });
   }
 
-  const loop: TradingLoop = createTradingLoop({ params: holder, health, venue: config.venue, seed: config.seed, logger: logger.child({ component: 'trading' }) });
+  const loop: TradingLoop = createTradingLoop({
+    params: holder,
+    health,
+    venue: config.venue,
+    seed: config.seed,
+    logger: logger.child({ component: 'trading' }),
+  });
   const status = (): RunnerStatus =>
     buildStatus({
       identity: config,
@@ -150,9 +198,21 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   } catch (error) {
     await Promise.allSettled([sync?.stop(), loop.stop('status server failed'), reporter?.stop({ final: false })]);
     watcher?.stop();
-    throw new StartupError(`cannot listen on ${config.statusHost}:${config.statusPort} (--status-port): ${(error as Error).message}`, { cause: error });
+    throw new StartupError(
+      `cannot listen on ${config.statusHost}:${config.statusPort} (--status-port): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  logger.info({ status_port: server.port, url: `http://${config.statusHost}:${server.port}/status`, version: holder.version, started_from: startedFrom, sync_mode: config.sync }, 'runner started');
+  logger.info(
+    {
+      status_port: server.port,
+      url: `http://${config.statusHost}:${server.port}/status`,
+      version: holder.version,
+      started_from: startedFrom,
+      sync_mode: config.sync,
+    },
+    'runner started',
+  );
 
   let stopping: Promise<void> | null = null;
   async function stop(reason = 'stop requested'): Promise<void> {
@@ -191,8 +251,14 @@ async function loadFromFile(config: RunnerConfig, holder: ParamsHolder, logger: 
     throw new StartupError((error as Error).message, { cause: error });
   }
   if (loaded) return 'file';
-  if (!config.allowDefaults) throw new StartupError(`params file ${config.paramsFile} (--params-file) does not exist; refusing to quote: create it or pass --allow-defaults`);
+  if (!config.allowDefaults)
+    throw new StartupError(
+      `params file ${config.paramsFile} (--params-file) does not exist; refusing to quote: create it or pass --allow-defaults`,
+    );
   holder.update(DEFAULT_PARAMS, { origin: 'defaults' });
-  logger.warn({ path: config.paramsFile }, 'params file missing: quoting on the default params (--allow-defaults) until it appears');
+  logger.warn(
+    { path: config.paramsFile },
+    'params file missing: quoting on the default params (--allow-defaults) until it appears',
+  );
   return 'defaults';
 }

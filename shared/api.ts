@@ -72,13 +72,18 @@ export type Diff = z.infer<typeof DiffSchema>;
 export const SyncStateSchema = z.enum(['starting', 'ready', 'stale', 'error']);
 export type SyncState = z.infer<typeof SyncStateSchema>;
 
-export const RunnerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a runner id is letters, digits, ".", "_" or "-", at most 64 characters');
+export const RunnerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a runner id is letters, digits, ".", "_" or "-", at most 64 characters');
 
 /** A runner's heartbeat: what it applied, what it rejected and why, how it is doing. */
 export const RunnerReportSchema = z.object({
   region: z.string().min(1).max(64),
   applied_version: z.number().int().nonnegative().nullable(),
-  rejected: z.object({ version: VersionNumber, reason: z.string().max(2000) }).nullable().optional(),
+  rejected: z
+    .object({ version: VersionNumber, reason: z.string().max(2000) })
+    .nullable()
+    .optional(),
   sync_state: SyncStateSchema,
   params_age_s: z.number().nonnegative().nullable().optional(),
   sync_mode: z.enum(['longpoll', 'ws', 'poll', 'file']).optional(),

@@ -26,10 +26,13 @@ export const systemClock: Clock = {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       // Node only: a pending sleep must not keep a stopping process alive (browsers and workerd have no unref).
       (timer as unknown as { unref?: () => void }).unref?.();
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -22,5 +22,8 @@ export function versionFromEtag(set: string, tag: string): number | undefined {
 
 /** Splits an If-None-Match / If-Match list (`"a", W/"b"`) into its tags. */
 export function parseEtagList(header: string): string[] {
-  return header.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
 }

@@ -12,7 +12,10 @@ export function applyMergePatch(current: Record<string, unknown>, patch: Record<
 }
 
 /** Keys whose values differ between two flat documents, in `a`'s key order then `b`'s. */
-export function diffParams(a: Record<string, unknown>, b: Record<string, unknown>): { key: string; from: unknown; to: unknown }[] {
+export function diffParams(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): { key: string; from: unknown; to: unknown }[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   return keys.filter((k) => !Object.is(a[k], b[k])).map((key) => ({ key, from: a[key], to: b[key] }));
 }

@@ -56,7 +56,9 @@ function fieldIssue(field: string, value: unknown, present: boolean): FieldIssue
 function toFieldIssues(input: unknown, error: z.ZodError): FieldIssue[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     const expected = 'a JSON object of params';
-    return [{ field: DOCUMENT_FIELD, value: input, expected, message: `the document is ${formatValue(input)}: expected ${expected}` }];
+    return [
+      { field: DOCUMENT_FIELD, value: input, expected, message: `the document is ${formatValue(input)}: expected ${expected}` },
+    ];
   }
   const record = input as Record<string, unknown>;
   const issues = new Map<string, FieldIssue>();

@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 
@@ -90,7 +89,6 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 
   running.delete(child);
 }
 
-
 async function waitUntilAnswering(url: string, child: ChildProcess, logs: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
@@ -109,15 +107,27 @@ async function waitUntilAnswering(url: string, child: ChildProcess, logs: () => 
   throw new Error(`wrangler dev did not answer at ${url} within ${timeoutMs} ms:\n${logs()}`);
 }
 
-export async function startEdge({ persistDir, tokens = {}, port, vars = {}, startTimeoutMs = 60_000 }: StartEdgeOptions = {}): Promise<EdgeProcess> {
+export async function startEdge({
+  persistDir,
+  tokens = {},
+  port,
+  vars = {},
+  startTimeoutMs = 60_000,
+}: StartEdgeOptions = {}): Promise<EdgeProcess> {
   const workDir = mkdtempSync(join(tmpdir(), 'livetune-edge-'));
   const stateDir = persistDir ?? join(workDir, 'state');
   const chosenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosenPort}`;
-  const tokenValues = { write: tokens.write ?? `w-${randomBytes(16).toString('hex')}`, read: tokens.read ?? `r-${randomBytes(16).toString('hex')}` };
+  const tokenValues = {
+    write: tokens.write ?? `w-${randomBytes(16).toString('hex')}`,
+    read: tokens.read ?? `r-${randomBytes(16).toString('hex')}`,
+  };
   const tokenNames = { write: 'operator', read: 'runner' };
   const envFile = join(workDir, 'edge.env');
-  const lines = [`LIVETUNE_TOKENS=${tokenNames.write}:write:${tokenValues.write},${tokenNames.read}:read:${tokenValues.read}`, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
+  const lines = [
+    `LIVETUNE_TOKENS=${tokenNames.write}:write:${tokenValues.write},${tokenNames.read}:read:${tokenValues.read}`,
+    ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
+  ];
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 
   let output = '';
@@ -127,7 +137,24 @@ export async function startEdge({ persistDir, tokens = {}, port, vars = {}, star
   async function launch(): Promise<void> {
     child = spawn(
       join(BIN, 'wrangler'),
-      ['dev', '--config', join(ROOT, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(chosenPort), '--persist-to', stateDir, '--env-file', envFile, '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'info'],
+      [
+        'dev',
+        '--config',
+        join(ROOT, 'wrangler.toml'),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(chosenPort),
+        '--persist-to',
+        stateDir,
+        '--env-file',
+        envFile,
+        '--inspector-port',
+        '0',
+        '--show-interactive-dev-session=false',
+        '--log-level',
+        'info',
+      ],
       {
         cwd: ROOT,
         detached: true,

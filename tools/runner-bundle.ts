@@ -40,7 +40,13 @@ export const RUNNER_MALLOC_ENV: Readonly<Record<string, string>> = {
  * Bundles `runner/main.ts` into `outfile` (default `dist/runner.mjs`) and returns its path. Written
  * to a temporary file and renamed, so a runner starting meanwhile never reads half a file.
  */
-export async function buildRunnerBundle({ root = ROOT, outfile = join(root, RUNNER_BUNDLE) }: { root?: string; outfile?: string } = {}): Promise<string> {
+export async function buildRunnerBundle({
+  root = ROOT,
+  outfile = join(root, RUNNER_BUNDLE),
+}: {
+  root?: string;
+  outfile?: string;
+} = {}): Promise<string> {
   const result = await build({
     entryPoints: [join(root, 'runner', 'main.ts')],
     bundle: true,
@@ -51,7 +57,9 @@ export async function buildRunnerBundle({ root = ROOT, outfile = join(root, RUNN
     write: false,
     logLevel: 'error',
     // CommonJS dependencies (pino, prom-client, undici, ws) call require(): give the ES module one.
-    banner: { js: "import { createRequire as __livetuneCreateRequire } from 'node:module'; const require = __livetuneCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __livetuneCreateRequire } from 'node:module'; const require = __livetuneCreateRequire(import.meta.url);",
+    },
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error('esbuild produced no output for runner/main.ts');

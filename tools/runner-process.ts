@@ -63,7 +63,12 @@ export async function stopAllRunners(): Promise<void> {
 /** Polls until `predicate` holds. Throws after `timeoutMs` naming `what`, plus `context()` if given. */
 export async function eventually(
   predicate: () => boolean | Promise<boolean>,
-  { timeoutMs = 30_000, intervalMs = 100, what = 'condition', context }: { timeoutMs?: number; intervalMs?: number; what?: string; context?: () => string } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 100,
+    what = 'condition',
+    context,
+  }: { timeoutMs?: number; intervalMs?: number; what?: string; context?: () => string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -104,19 +109,40 @@ function statusPortFrom(line: string): number | undefined {
 }
 
 export async function startRunner(options: RunnerOptions): Promise<RunnerProcess> {
-  const { edgeUrl, token, set, runnerId, region, sync = 'longpoll', cacheDir, extraArgs = [], waitForStatus = true, bundle } = options;
+  const {
+    edgeUrl,
+    token,
+    set,
+    runnerId,
+    region,
+    sync = 'longpoll',
+    cacheDir,
+    extraArgs = [],
+    waitForStatus = true,
+    bundle,
+  } = options;
   const runnerArgs = [
-    '--url', edgeUrl,
-    '--set', set,
-    '--runner-id', runnerId,
-    '--region', region,
-    '--sync', sync,
-    '--status-port', '0',
-    '--cache-dir', cacheDir,
+    '--url',
+    edgeUrl,
+    '--set',
+    set,
+    '--runner-id',
+    runnerId,
+    '--region',
+    region,
+    '--sync',
+    sync,
+    '--status-port',
+    '0',
+    '--cache-dir',
+    cacheDir,
     ...extraArgs,
   ];
   const env = { ...process.env, LIVETUNE_TOKEN: token, NO_COLOR: '1' };
-  const launch = bundle === undefined ? { command: process.execPath, args: ['runner/main.ts', ...runnerArgs], env } : runnerLaunch(bundle, runnerArgs, env);
+  const launch =
+    bundle === undefined
+      ? { command: process.execPath, args: ['runner/main.ts', ...runnerArgs], env }
+      : runnerLaunch(bundle, runnerArgs, env);
   const child: ChildProcess = spawn(launch.command, launch.args, {
     cwd: REPO_ROOT,
     env: launch.env,
@@ -226,7 +252,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
     try {
       await eventually(
         () => {
-          if (exitInfo) throw new Error(`runner ${runnerId} exited before announcing its status port (${JSON.stringify(exitInfo)})`);
+          if (exitInfo)
+            throw new Error(`runner ${runnerId} exited before announcing its status port (${JSON.stringify(exitInfo)})`);
           return statusUrl !== '';
         },
         { timeoutMs: 60_000, what: `runner ${runnerId} to announce its status port`, context: tail },

@@ -50,7 +50,13 @@ async function runnerRow(runnerId: string, region: string, statusUrl: string): P
     const response = await fetch(statusUrl, { signal: AbortSignal.timeout(1_000) });
     const status = (await response.json()) as Partial<RunnerRow>;
     answered.add(runnerId);
-    return { runner_id: runnerId, region, version: status.version ?? null, sync_state: status.sync_state ?? '?', trading: status.trading };
+    return {
+      runner_id: runnerId,
+      region,
+      version: status.version ?? null,
+      sync_state: status.sync_state ?? '?',
+      trading: status.trading,
+    };
   } catch (error) {
     if (!answered.has(runnerId)) return { runner_id: runnerId, region, version: null, sync_state: 'starting…' };
     const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'no answer in 1 s' : 'not listening') : 'error';
@@ -60,7 +66,10 @@ async function runnerRow(runnerId: string, region: string, statusUrl: string): P
 
 async function headVersion(edgeUrl: string, token: string): Promise<number | null> {
   try {
-    const response = await fetch(`${edgeUrl}/v1/sets/${set}/params`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${edgeUrl}/v1/sets/${set}/params`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(1_000),
+    });
     return response.ok ? ((await response.json()) as { version: number }).version : null;
   } catch {
     return null;
@@ -101,17 +110,32 @@ async function main(): Promise<void> {
   const edgeUrl = `http://127.0.0.1:${port}`;
 
   say(`starting the edge (wrangler dev) on ${edgeUrl}…`);
-  const edge = startChild('edge', process.execPath, [
-    join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev',
-    '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', join(home, '.wrangler', 'state'),
-    '--env-file', join(home, '.dev.vars'),
-    '--show-interactive-dev-session=false', '--log-level', 'warn',
-  ], { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const edge = startChild(
+    'edge',
+    process.execPath,
+    [
+      join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      join(home, '.wrangler', 'state'),
+      '--env-file',
+      join(home, '.dev.vars'),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
+    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
   children.push(edge);
   void edge.exited.then((code) => {
     if (!stopping) {
-      say(`the edge exited (${code}) — runners keep quoting on their last-known-good params:\n${edge.tail.slice(-10).join('\n')}`);
+      say(
+        `the edge exited (${code}) — runners keep quoting on their last-known-good params:\n${edge.tail.slice(-10).join('\n')}`,
+      );
     }
   });
   // Bundle the runner while the edge starts; a failed build is reported after the edge is up.
@@ -126,13 +150,33 @@ async function main(): Promise<void> {
   for (const [i, region] of REGIONS.entries()) {
     const runnerId = `${region}-1`;
     const statusPort = await freePort();
-    const launch = runnerLaunch(bundle, [
-      '--url', edgeUrl, '--set', set, '--runner-id', runnerId, '--region', region,
-      '--venue', 'sim', '--seed', String(i + 1), '--status-port', String(statusPort),
-      '--cache-dir', join(home, '.livetune', 'cache', runnerId), '--log-level', 'warn',
-      // A lively fleet table on a laptop; production runners keep the 60 s default (idle budget).
-      '--heartbeat', '2',
-    ], { ...process.env, LIVETUNE_TOKEN: tokens.read });
+    const launch = runnerLaunch(
+      bundle,
+      [
+        '--url',
+        edgeUrl,
+        '--set',
+        set,
+        '--runner-id',
+        runnerId,
+        '--region',
+        region,
+        '--venue',
+        'sim',
+        '--seed',
+        String(i + 1),
+        '--status-port',
+        String(statusPort),
+        '--cache-dir',
+        join(home, '.livetune', 'cache', runnerId),
+        '--log-level',
+        'warn',
+        // A lively fleet table on a laptop; production runners keep the 60 s default (idle budget).
+        '--heartbeat',
+        '2',
+      ],
+      { ...process.env, LIVETUNE_TOKEN: tokens.read },
+    );
     const child = startChild(runnerId, launch.command, launch.args, { cwd: root, env: launch.env });
     children.push(child);
     void child.exited.then((code) => {

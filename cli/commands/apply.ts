@@ -9,7 +9,15 @@ import { NotFoundError } from '../../client/edge-errors.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { parseDocument, readInputFile } from '../load-document.ts';
 import { UsageError } from '../usage-error.ts';
-import { baseForWrite, parseMessage, reportWrite, withLocalCheckOption, withWriteOptions, type CheckOption, type WriteOptions } from '../write-options.ts';
+import {
+  baseForWrite,
+  parseMessage,
+  reportWrite,
+  withLocalCheckOption,
+  withWriteOptions,
+  type CheckOption,
+  type WriteOptions,
+} from '../write-options.ts';
 
 interface ApplyOptions extends WriteOptions, CheckOption {
   file: string;
@@ -25,13 +33,15 @@ async function readSource(ctx: CommandContext, file: string): Promise<string> {
 }
 
 export function addApplyCommand(program: Command, deps: CliDeps): void {
-  withLocalCheckOption(withWriteOptions(
-    program
-      .command('apply')
-      .description('replace the whole params document from a JSON file; creates the set if it does not exist')
-      .requiredOption('-f, --file <file.json>', 'the params document ("-" reads standard input)')
-      .option('--create', 'create the set (fails with 412 if it already exists)'),
-  )).action(async (options: ApplyOptions, command: Command) => {
+  withLocalCheckOption(
+    withWriteOptions(
+      program
+        .command('apply')
+        .description('replace the whole params document from a JSON file; creates the set if it does not exist')
+        .requiredOption('-f, --file <file.json>', 'the params document ("-" reads standard input)')
+        .option('--create', 'create the set (fails with 412 if it already exists)'),
+    ),
+  ).action(async (options: ApplyOptions, command: Command) => {
     const ctx = commandContext(command, deps);
     const doc = parseDocument(await readSource(ctx, options.file), options.file, { check: options.localCheck });
     const message = parseMessage(options.message);

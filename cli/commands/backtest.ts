@@ -29,7 +29,12 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
     .option('--scenario <name>', `market scenario: ${SCENARIO_NAMES.join(' | ')}`, 'calm')
     .option('--seed <n>', 'random seed (same seed, same report)', '1')
     .option('--duration <d>', 'simulated time, e.g. 30m, 6h, 1d', '6h')
-    .option('--knob <name=value>', 'override a scenario knob, repeatable (e.g. --knob informedShare=0.4)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option(
+      '--knob <name=value>',
+      'override a scenario knob, repeatable (e.g. --knob informedShare=0.4)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .action(async (options: BacktestOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       if (!(SCENARIO_NAMES as readonly string[]).includes(options.scenario)) {
@@ -48,14 +53,25 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       // Loaded on demand: the simulator is large and only this command needs it.
       const { runBacktest } = await import('../../engine/backtest/run-backtest.ts');
       const bar = new SingleBar(
-        { stream: ctx.io.stderr as NodeJS.WritableStream, format: `backtest ${options.scenario} [{bar}] {percentage}% of ${options.duration} simulated`, hideCursor: true },
+        {
+          stream: ctx.io.stderr as NodeJS.WritableStream,
+          format: `backtest ${options.scenario} [{bar}] {percentage}% of ${options.duration} simulated`,
+          hideCursor: true,
+        },
         Presets.shades_classic,
       );
       bar.start(100, 0);
       let report;
       try {
         // runBacktest is synchronous: the bar redraws from inside update() (cli-progress synchronousUpdate).
-        report = runBacktest({ params, scenario: options.scenario, overrides, seed, durationMs, onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)) });
+        report = runBacktest({
+          params,
+          scenario: options.scenario,
+          overrides,
+          seed,
+          durationMs,
+          onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)),
+        });
         bar.update(100);
       } finally {
         bar.stop();

@@ -40,7 +40,10 @@ export function addEditCommand(program: Command, deps: CliDeps): void {
     const message = parseMessage(options.message);
     const set = ctx.set();
     const client = ctx.client();
-    const { ifMatch, before } = await baseForWrite(ctx, set, { message, ...(options.ifVersion ? { ifVersion: options.ifVersion } : {}) });
+    const { ifMatch, before } = await baseForWrite(ctx, set, {
+      message,
+      ...(options.ifVersion ? { ifVersion: options.ifVersion } : {}),
+    });
     const opened = before ?? (await client.getVersion(set, ctx.scope.readVersion!));
     const dir = await mkdtemp(join(tmpdir(), 'livetune-edit-'));
     const file = join(dir, `${set}.v${opened.version}.json`);

@@ -26,7 +26,9 @@ export function formatFleet(fleet: Fleet, now: number): string {
   ]);
   const header = `${fleet.set} is at v${fleet.version}; ${fleet.runners.length} runner${fleet.runners.length === 1 ? '' : 's'}`;
   const table = formatTable(['RUNNER', 'REGION', 'APPLIED', 'STATE', 'PARAMS AGE', 'LAST SEEN', 'INVENTORY', 'P&L'], rows);
-  const rejected = fleet.runners.filter((r) => r.rejected).map((r) => `${r.runner_id} rejected v${r.rejected!.version}: ${r.rejected!.reason}`);
+  const rejected = fleet.runners
+    .filter((r) => r.rejected)
+    .map((r) => `${r.runner_id} rejected v${r.rejected!.version}: ${r.rejected!.reason}`);
   return [header, '', table, ...rejected].join('\n');
 }
 
@@ -38,6 +40,10 @@ export function addFleetCommand(program: Command, deps: CliDeps): void {
       const ctx = commandContext(command, deps);
       const fleet = await ctx.client().fleet(ctx.set());
       if (ctx.json) return ctx.outJson(fleet);
-      ctx.out(fleet.runners.length === 0 ? `${fleet.set} is at v${fleet.version}; no runner has reported yet` : formatFleet(fleet, ctx.now()));
+      ctx.out(
+        fleet.runners.length === 0
+          ? `${fleet.set} is at v${fleet.version}; no runner has reported yet`
+          : formatFleet(fleet, ctx.now()),
+      );
     });
 }

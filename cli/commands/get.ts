@@ -9,7 +9,10 @@ import { UsageError } from '../usage-error.ts';
 
 function printVersion(ctx: CommandContext, version: Version, keys: readonly string[]): void {
   const unknown = keys.filter((k) => !Object.hasOwn(PARAM_SPECS, k));
-  if (unknown.length > 0) throw new UsageError(`unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: expected any of ${Object.keys(PARAM_SPECS).join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: expected any of ${Object.keys(PARAM_SPECS).join(', ')}`,
+    );
   const params = version.params as Record<string, unknown>;
   if (keys.length === 0) {
     if (ctx.json) ctx.outJson(version);
@@ -30,7 +33,10 @@ export function addGetCommands(program: Command, deps: CliDeps): void {
       const ctx = commandContext(command, deps);
       const set = ctx.set();
       const { version, stale } = await ctx.client().current(set);
-      if (stale) ctx.note(`warning: the edge answered from its KV mirror (its hub is unreachable): v${version.version} may not be the newest version`);
+      if (stale)
+        ctx.note(
+          `warning: the edge answered from its KV mirror (its hub is unreachable): v${version.version} may not be the newest version`,
+        );
       printVersion(ctx, version, keys);
     });
 

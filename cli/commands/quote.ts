@@ -44,8 +44,11 @@ export function addQuoteCommand(program: Command, deps: CliDeps): void {
   program
     .command('quote')
     .description("print the engine's control vector and quotes for a hypothetical state (JSON)")
-    .requiredOption('--state <json>', 'e.g. \'{"mid":25,"inventory":1.2,"adverse_selection":-0.3,"spread_bps":4,"imbalance":0.4}\'')
-    .option('--params <file>', 'params document to use (default: the set\'s current version)')
+    .requiredOption(
+      '--state <json>',
+      'e.g. \'{"mid":25,"inventory":1.2,"adverse_selection":-0.3,"spread_bps":4,"imbalance":0.4}\'',
+    )
+    .option('--params <file>', "params document to use (default: the set's current version)")
     .option('--market <json>', 'price and size steps', '{"tick":0.001,"lot":0.01}')
     .action(async (options: { state: string; params?: string; market: string }, command: Command) => {
       const ctx = commandContext(command, deps);

@@ -14,7 +14,9 @@ function globalFlags(options: GlobalOptions): string[] {
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return new Promise(() => {});
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  return new Promise((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
 
 export function addRunCommand(program: Command, deps: CliDeps, runnerArgs: () => string[]): void {

@@ -3,15 +3,25 @@ import type { Command } from 'commander';
 import { applyMergePatch, diffParams } from '../../shared/merge-patch.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { parseAssignments } from '../parse-assignments.ts';
-import { baseForWrite, parseMessage, reportWrite, withLocalCheckOption, withWriteOptions, type CheckOption, type WriteOptions } from '../write-options.ts';
+import {
+  baseForWrite,
+  parseMessage,
+  reportWrite,
+  withLocalCheckOption,
+  withWriteOptions,
+  type CheckOption,
+  type WriteOptions,
+} from '../write-options.ts';
 
 export function addSetCommand(program: Command, deps: CliDeps): void {
-  withLocalCheckOption(withWriteOptions(
-    program
-      .command('set')
-      .description('change some keys: values are JSON (0.8, "halted") or bare words (halted); null restores the default')
-      .argument('<key=value...>', 'assignments, e.g. skew_adjustment_factor=0.8 trading_mode=reduce_only'),
-  )).action(async (assignments: string[], options: WriteOptions & CheckOption, command: Command) => {
+  withLocalCheckOption(
+    withWriteOptions(
+      program
+        .command('set')
+        .description('change some keys: values are JSON (0.8, "halted") or bare words (halted); null restores the default')
+        .argument('<key=value...>', 'assignments, e.g. skew_adjustment_factor=0.8 trading_mode=reduce_only'),
+    ),
+  ).action(async (assignments: string[], options: WriteOptions & CheckOption, command: Command) => {
     const ctx = commandContext(command, deps);
     // Everything the user typed is checked before the first request.
     const patch = parseAssignments(assignments, { check: options.localCheck });

@@ -46,7 +46,8 @@ async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> 
   /** Prints every version after the last printed one up to `version`, fetching any that were skipped. */
   const advanceTo = async (version: Version, tag: string) => {
     if (version.version <= last.version) return;
-    for (let n = last.version + 1; n < version.version && !signal.aborted; n++) print(await client.getVersion(set, n, { signal }));
+    for (let n = last.version + 1; n < version.version && !signal.aborted; n++)
+      print(await client.getVersion(set, n, { signal }));
     if (!signal.aborted) print(version);
     etag = tag;
   };
@@ -87,7 +88,9 @@ async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> 
 export function addWatchCommand(program: Command, deps: CliDeps): void {
   program
     .command('watch')
-    .description('print each new version of the set as it lands (WebSocket, else long-poll); --json prints one JSON line per version')
+    .description(
+      'print each new version of the set as it lands (WebSocket, else long-poll); --json prints one JSON line per version',
+    )
     .option('--count <n>', 'stop after n new versions')
     .option('--poll', 'long-poll only (no WebSocket)')
     .action(async (options: WatchOptions, command: Command) => watch(commandContext(command, deps), options));

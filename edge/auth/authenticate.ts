@@ -20,11 +20,21 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     if (c.get('principal') !== undefined) return next();
     const token = bearer(c.req.header('Authorization'));
     if (token === undefined) {
-      throw new ApiError({ status: 401, code: 'unauthorized', message: 'missing bearer token: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer realm="livetune"' } });
+      throw new ApiError({
+        status: 401,
+        code: 'unauthorized',
+        message: 'missing bearer token: send Authorization: Bearer <token>',
+        headers: { 'WWW-Authenticate': 'Bearer realm="livetune"' },
+      });
     }
     const principal = await verifyToken(c.env.LIVETUNE_TOKENS, token);
     if (principal === undefined) {
-      throw new ApiError({ status: 401, code: 'unauthorized', message: 'unknown token', headers: { 'WWW-Authenticate': 'Bearer realm="livetune", error="invalid_token"' } });
+      throw new ApiError({
+        status: 401,
+        code: 'unauthorized',
+        message: 'unknown token',
+        headers: { 'WWW-Authenticate': 'Bearer realm="livetune", error="invalid_token"' },
+      });
     }
     c.set('principal', principal);
     await next();
@@ -35,7 +45,11 @@ export function requireWrite(): MiddlewareHandler<AppEnv> {
   return async function requireWriteMiddleware(c, next) {
     const principal = c.get('principal');
     if (principal.scope !== 'write') {
-      throw new ApiError({ status: 403, code: 'forbidden', message: `token "${principal.name}" has scope ${principal.scope}; this call changes a set and needs scope write` });
+      throw new ApiError({
+        status: 403,
+        code: 'forbidden',
+        message: `token "${principal.name}" has scope ${principal.scope}; this call changes a set and needs scope write`,
+      });
     }
     await next();
   };

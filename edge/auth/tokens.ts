@@ -27,7 +27,10 @@ function sha256(text: string): Promise<ArrayBuffer> {
  * Parses the `LIVETUNE_TOKENS` value. Malformed entries are skipped and reported by name position
  * only (never their text: it holds a secret).
  */
-export function parseTokenEntries(raw: string | undefined): { entries: { name: string; scope: Scope; token: string }[]; skipped: number[] } {
+export function parseTokenEntries(raw: string | undefined): {
+  entries: { name: string; scope: Scope; token: string }[];
+  skipped: number[];
+} {
   const entries: { name: string; scope: Scope; token: string }[] = [];
   const skipped: number[] = [];
   (raw ?? '').split(',').forEach((part, index) => {
@@ -53,7 +56,8 @@ export function createTokenVerifier(): (raw: string | undefined, presented: stri
     if (cached === undefined || cachedRaw !== raw) {
       cachedRaw = raw;
       const { entries, skipped } = parseTokenEntries(raw);
-      if (skipped.length > 0) console.warn(JSON.stringify({ event: 'tokens_skipped', entries: skipped, expected: 'name:scope:token' }));
+      if (skipped.length > 0)
+        console.warn(JSON.stringify({ event: 'tokens_skipped', entries: skipped, expected: 'name:scope:token' }));
       cached = Promise.all(entries.map(async (e) => ({ name: e.name, scope: e.scope, digest: await sha256(e.token) })));
     }
     return cached;

@@ -23,14 +23,24 @@ import { DASHBOARD_STYLES } from './styles.ts';
 
 /** The whole browser program, wrapped so that nothing leaks into the global scope. */
 export const DASHBOARD_SCRIPT = [
-  '\n(() => {\n\'use strict\';',
-  SCRIPT_DOM, SCRIPT_API, SCRIPT_VALIDATE, SCRIPT_HINTS, SCRIPT_SESSION,
-  SCRIPT_PARAMS, SCRIPT_HISTORY, SCRIPT_FLEET, SCRIPT_APP,
+  "\n(() => {\n'use strict';",
+  SCRIPT_DOM,
+  SCRIPT_API,
+  SCRIPT_VALIDATE,
+  SCRIPT_HINTS,
+  SCRIPT_SESSION,
+  SCRIPT_PARAMS,
+  SCRIPT_HISTORY,
+  SCRIPT_FLEET,
+  SCRIPT_APP,
   'bootLogin();\n})();\n',
 ].join('\n');
 
 // An inline element ends at the first "</script" / "</style" whatever the JS or CSS around it means.
-for (const [name, text, end] of [['script', DASHBOARD_SCRIPT, '</script'], ['styles', DASHBOARD_STYLES, '</style']] as const) {
+for (const [name, text, end] of [
+  ['script', DASHBOARD_SCRIPT, '</script'],
+  ['styles', DASHBOARD_STYLES, '</style'],
+] as const) {
   if (text.toLowerCase().includes(end)) throw new Error(`dashboard ${name} must not contain "${end}"`);
 }
 
@@ -40,7 +50,7 @@ for (const [name, text, end] of [['script', DASHBOARD_SCRIPT, '</script'], ['sty
  * (a form submitted without the script would put the token in a URL).
  */
 export function dashboardContentSecurityPolicy(): string {
-  return cachedPolicy ??= [
+  return (cachedPolicy ??= [
     "default-src 'none'",
     `script-src ${cspHashSource(DASHBOARD_SCRIPT)}`,
     `style-src ${cspHashSource(DASHBOARD_STYLES)}`,
@@ -49,13 +59,16 @@ export function dashboardContentSecurityPolicy(): string {
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
-  ].join('; ');
+  ].join('; '));
 }
 let cachedPolicy: string | undefined;
 
 /** The meta-element form of the policy: `frame-ancestors` is ignored (and warned about) in a meta element. */
 function metaPolicy(): string {
-  return dashboardContentSecurityPolicy().split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+  return dashboardContentSecurityPolicy()
+    .split('; ')
+    .filter((d) => !d.startsWith('frame-ancestors'))
+    .join('; ');
 }
 
 /** Headers the edge should send with the page (besides `Content-Type: text/html; charset=utf-8`). */
@@ -73,7 +86,7 @@ let cachedPage: string | undefined;
 
 /** The dashboard's HTML. */
 export function dashboardPage(): string {
-  return cachedPage ??= `<!doctype html>
+  return (cachedPage ??= `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -89,5 +102,5 @@ ${DASHBOARD_BODY}
 <script>${DASHBOARD_SCRIPT}</script>
 </body>
 </html>
-`;
+`);
 }

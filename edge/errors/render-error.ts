@@ -15,7 +15,13 @@ function isTransient(error: Error): boolean {
 
 function toApiError(error: Error): ApiError {
   if (error instanceof ApiError) return error;
-  if (isTransient(error)) return new ApiError({ status: 503, code: 'unavailable', message: 'the edge is briefly unavailable; retry shortly', headers: { 'Retry-After': '1' } });
+  if (isTransient(error))
+    return new ApiError({
+      status: 503,
+      code: 'unavailable',
+      message: 'the edge is briefly unavailable; retry shortly',
+      headers: { 'Retry-After': '1' },
+    });
   return new ApiError({ status: 500, code: 'internal', message: 'internal error' });
 }
 

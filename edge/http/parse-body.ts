@@ -24,7 +24,12 @@ export function parseBody<S extends z.ZodType>(schema: S, input: unknown, what: 
     const field = issue.path.length === 0 ? DOCUMENT_FIELD : issue.path.map(String).join('.');
     const { present, value } = valueAt(input, issue.path);
     const shown = present ? formatValue(value) : 'missing';
-    return { field, ...(present ? { value } : {}), expected: issue.message, message: `${field} = ${shown} is not accepted: ${issue.message}` };
+    return {
+      field,
+      ...(present ? { value } : {}),
+      expected: issue.message,
+      message: `${field} = ${shown} is not accepted: ${issue.message}`,
+    };
   });
   throw validationFailed(`${what} rejected: ${fields.map((f) => f.message).join('; ')}`, fields);
 }

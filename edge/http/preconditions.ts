@@ -7,20 +7,26 @@
 import { parseEtagList, versionFromEtag } from '../../shared/etag.ts';
 import { ApiError } from '../errors/api-error.ts';
 
-export type WritePrecondition =
-  | { kind: 'create' }
-  | { kind: 'if-match'; any: boolean; versions: number[] }
-  | { kind: 'none' };
+export type WritePrecondition = { kind: 'create' } | { kind: 'if-match'; any: boolean; versions: number[] } | { kind: 'none' };
 
 export function readPrecondition(set: string, headers: Headers, { required }: { required: boolean }): WritePrecondition {
   const ifNoneMatch = headers.get('If-None-Match');
   const ifMatch = headers.get('If-Match');
   if (ifNoneMatch !== null && ifMatch === null) {
     if (ifNoneMatch.trim() === '*') return { kind: 'create' };
-    throw new ApiError({ status: 400, code: 'bad_request', message: 'on a write, If-None-Match may only be "*" (create the set)' });
+    throw new ApiError({
+      status: 400,
+      code: 'bad_request',
+      message: 'on a write, If-None-Match may only be "*" (create the set)',
+    });
   }
   if (ifMatch !== null) {
-    if (ifNoneMatch !== null) throw new ApiError({ status: 400, code: 'bad_request', message: 'send If-Match (update) or If-None-Match: * (create), not both' });
+    if (ifNoneMatch !== null)
+      throw new ApiError({
+        status: 400,
+        code: 'bad_request',
+        message: 'send If-Match (update) or If-None-Match: * (create), not both',
+      });
     const tags = parseEtagList(ifMatch);
     const versions = tags
       .filter((tag) => !tag.startsWith('W/'))
@@ -41,5 +47,8 @@ export function readIfNoneMatch(set: string, headers: Headers): { any: boolean; 
   const header = headers.get('If-None-Match');
   if (header === null) return undefined;
   const tags = parseEtagList(header);
-  return { any: tags.includes('*'), versions: tags.map((t) => versionFromEtag(set, t)).filter((v): v is number => v !== undefined) };
+  return {
+    any: tags.includes('*'),
+    versions: tags.map((t) => versionFromEtag(set, t)).filter((v): v is number => v !== undefined),
+  };
 }

@@ -11,7 +11,11 @@ import { ApiError } from '../errors/api-error.ts';
 export const MAX_DEPTH = 16;
 
 function tooLarge(): ApiError {
-  return new ApiError({ status: 413, code: 'payload_too_large', message: `request body exceeds ${MAX_BODY_BYTES} bytes (16 KiB)` });
+  return new ApiError({
+    status: 413,
+    code: 'payload_too_large',
+    message: `request body exceeds ${MAX_BODY_BYTES} bytes (16 KiB)`,
+  });
 }
 
 function isJsonContentType(header: string | null): boolean {
@@ -62,7 +66,11 @@ export function jsonDepth(value: unknown): number {
 
 export async function readJsonBody(request: Request): Promise<unknown> {
   if (!isJsonContentType(request.headers.get('Content-Type'))) {
-    throw new ApiError({ status: 415, code: 'unsupported_media_type', message: `Content-Type must be application/json, got ${JSON.stringify(request.headers.get('Content-Type') ?? '(none)')}` });
+    throw new ApiError({
+      status: 415,
+      code: 'unsupported_media_type',
+      message: `Content-Type must be application/json, got ${JSON.stringify(request.headers.get('Content-Type') ?? '(none)')}`,
+    });
   }
   const bytes = await readLimited(request);
   let text: string;

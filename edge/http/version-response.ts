@@ -11,7 +11,10 @@ const CACHE_CONTROL = 'private, no-cache';
 /** On a PATCH that changed no value: the answer is the current version, and no version was created. */
 export const HEADER_UNCHANGED = 'Livetune-Unchanged';
 
-export function versionResponse(version: Version, { status = 200, stale = false }: { status?: number; stale?: boolean } = {}): Response {
+export function versionResponse(
+  version: Version,
+  { status = 200, stale = false }: { status?: number; stale?: boolean } = {},
+): Response {
   const headers = new Headers({
     'Content-Type': 'application/json; charset=utf-8',
     ETag: etagFor(version.set, version.version),

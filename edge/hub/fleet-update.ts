@@ -16,7 +16,15 @@ export type FleetEvent =
 
 /** A runner heard of only through its socket: no region yet, and it is evidently in sync. */
 function unknownRunner(runnerId: string, now: string): FleetEntry {
-  return { runner_id: runnerId, region: 'unknown', applied_version: null, sync_state: 'ready', sync_mode: 'ws', last_seen: now, applied_at: null };
+  return {
+    runner_id: runnerId,
+    region: 'unknown',
+    applied_version: null,
+    sync_state: 'ready',
+    sync_mode: 'ws',
+    last_seen: now,
+    applied_at: null,
+  };
 }
 
 export function updateFleetEntry(previous: FleetEntry | undefined, runnerId: string, event: FleetEvent, now: Date): FleetEntry {

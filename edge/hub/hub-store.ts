@@ -40,7 +40,10 @@ export class HubStore {
   }
 
   fleet(): FleetEntry[] {
-    return this.#sql.exec<{ body: string }>('SELECT body FROM fleet ORDER BY runner_id').toArray().map((row) => JSON.parse(row.body) as FleetEntry);
+    return this.#sql
+      .exec<{ body: string }>('SELECT body FROM fleet ORDER BY runner_id')
+      .toArray()
+      .map((row) => JSON.parse(row.body) as FleetEntry);
   }
 
   fleetEntry(runnerId: string): FleetEntry | undefined {

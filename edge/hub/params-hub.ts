@@ -43,7 +43,12 @@ import { withTimeout } from './with-timeout.ts';
 import { nextVersion, type WriteCommand, type WriteOutcome } from './write-command.ts';
 
 function rateLimited(what: string, outcome: Extract<TakeOutcome, { kind: 'limited' }>) {
-  return fail({ status: 429, code: 'rate_limited', message: `${what}; retry in ${outcome.retryAfterS} s`, headers: { 'Retry-After': String(outcome.retryAfterS) } });
+  return fail({
+    status: 429,
+    code: 'rate_limited',
+    message: `${what}; retry in ${outcome.retryAfterS} s`,
+    headers: { 'Retry-After': String(outcome.retryAfterS) },
+  });
 }
 
 /** Longest a writer waits for the `SetRegistry` before answering anyway (the alarm registers later). */
@@ -113,12 +118,20 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     if (this.#head === undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" does not exist` });
     const versions = this.store.page(before, limit);
     const last = versions.at(-1);
-    return ok({ set, versions, next_before: last !== undefined && last.version > 1 && versions.length === limit ? last.version : null });
+    return ok({
+      set,
+      versions,
+      next_before: last !== undefined && last.version > 1 && versions.length === limit ? last.version : null,
+    });
   }
 
   async write(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const taken = this.writeLimiter.take();
-    if (taken.kind === 'limited') return rateLimited(`set "${command.set}" takes at most ${this.config.writeRatePerS} writes/s (burst ${this.config.writeBurst})`, taken);
+    if (taken.kind === 'limited')
+      return rateLimited(
+        `set "${command.set}" takes at most ${this.config.writeRatePerS} writes/s (burst ${this.config.writeBurst})`,
+        taken,
+      );
     const run = this.#writeLock.then(() => this.#commit(command));
     this.#writeLock = run.catch(() => undefined);
     const result = await run;
@@ -128,7 +141,15 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
     const version = result.value.version;
     await this.#scheduleAlarm();
     if (!(await this.#register(version))) await this.#scheduleAlarm({ registryRetry: true });
-    console.log(JSON.stringify({ event: 'version', set: version.set, version: version.version, kind: version.kind, author: version.author }));
+    console.log(
+      JSON.stringify({
+        event: 'version',
+        set: version.set,
+        version: version.version,
+        kind: version.kind,
+        author: version.author,
+      }),
+    );
     return result;
   }
 
@@ -142,7 +163,12 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
       await this.kv.put(key, JSON.stringify(version));
     } catch (error) {
       console.error(JSON.stringify({ event: 'kv_put_failed', set: version.set, version: version.version, error: String(error) }));
-      return fail({ status: 503, code: 'unavailable', message: `storage is unavailable; version ${version.version} was not written and the set is unchanged`, headers: { 'Retry-After': '1' } });
+      return fail({
+        status: 503,
+        code: 'unavailable',
+        message: `storage is unavailable; version ${version.version} was not written and the set is unchanged`,
+        headers: { 'Retry-After': '1' },
+      });
     }
     // The head. Registry and mirror are now pending: their facts name an older version.
     this.store.insert(version);
@@ -166,7 +192,15 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
    */
   async #noteEarlierAttempt(key: string, version: Version): Promise<void> {
     const earlier = await this.kv.get(key).catch(() => null);
-    if (earlier !== null) console.warn(JSON.stringify({ event: 'kv_version_rewritten', set: version.set, version: version.version, reason: 'an earlier attempt landed but was reported failed; the head never announced it' }));
+    if (earlier !== null)
+      console.warn(
+        JSON.stringify({
+          event: 'kv_version_rewritten',
+          set: version.set,
+          version: version.version,
+          reason: 'an earlier attempt landed but was reported failed; the head never announced it',
+        }),
+      );
   }
 
   #registryPending(head: Version): boolean {
@@ -184,12 +218,23 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
    */
   async #register(version: Version): Promise<boolean> {
     try {
-      const summary: SetSummary = { set: version.set, version: version.version, updated_at: version.created_at, author: version.author };
-      await withTimeout(Promise.resolve().then(() => this.registry().upsert(summary)), this.registryTimeoutMs, 'SetRegistry.upsert');
+      const summary: SetSummary = {
+        set: version.set,
+        version: version.version,
+        updated_at: version.created_at,
+        author: version.author,
+      };
+      await withTimeout(
+        Promise.resolve().then(() => this.registry().upsert(summary)),
+        this.registryTimeoutMs,
+        'SetRegistry.upsert',
+      );
       if (this.#registryPending(version)) this.store.setFact('registered_version', String(version.version));
       return true;
     } catch (error) {
-      console.error(JSON.stringify({ event: 'registry_failed', set: version.set, version: version.version, error: String(error) }));
+      console.error(
+        JSON.stringify({ event: 'registry_failed', set: version.set, version: version.version, error: String(error) }),
+      );
       return false;
     }
   }
@@ -215,7 +260,14 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
       const current = await this.alarms.getAlarm();
       if (current === null || current > due) await this.alarms.setAlarm(due);
     } catch (error) {
-      console.error(JSON.stringify({ event: 'alarm_schedule_failed', set: this.#head?.set, version: this.#head?.version, error: String(error) }));
+      console.error(
+        JSON.stringify({
+          event: 'alarm_schedule_failed',
+          set: this.#head?.set,
+          version: this.#head?.version,
+          error: String(error),
+        }),
+      );
     }
   }
 
@@ -240,7 +292,8 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
   async report(set: string, runnerId: string, report: RunnerReport): Promise<HubResult<FleetEntry>> {
     if (this.#head === undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" does not exist` });
     const taken = this.reportLimiter.take(runnerId);
-    if (taken.kind === 'limited') return rateLimited(`runner "${runnerId}" reports at most ${this.config.reportRatePerS} times/s`, taken);
+    if (taken.kind === 'limited')
+      return rateLimited(`runner "${runnerId}" reports at most ${this.config.reportRatePerS} times/s`, taken);
     const entry = this.#recordFleet(runnerId, { kind: 'report', report });
     if (entry === undefined) {
       return fail({
@@ -281,7 +334,8 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
 
   /** The watch socket (the Worker checked auth and that the set exists). */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('expected a WebSocket upgrade', { status: 426 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     // The current version right away: a reconnecting runner catches up on what it missed.
@@ -314,7 +368,8 @@ export class ParamsHub extends DurableObject<EdgeEnv> {
         this.#recordFleet(message.runner_id, { kind: 'nack', version: message.version, reason: message.reason });
         return;
       case 'report':
-        if (this.reportLimiter.take(message.runner_id).kind === 'taken') this.#recordFleet(message.runner_id, { kind: 'report', report: message.report });
+        if (this.reportLimiter.take(message.runner_id).kind === 'taken')
+          this.#recordFleet(message.runner_id, { kind: 'report', report: message.report });
         return;
     }
   }

@@ -8,7 +8,15 @@ export interface TokenBucket {
   take(): TakeOutcome;
 }
 
-export function createTokenBucket({ ratePerS, burst, now = Date.now }: { ratePerS: number; burst: number; now?: () => number }): TokenBucket {
+export function createTokenBucket({
+  ratePerS,
+  burst,
+  now = Date.now,
+}: {
+  ratePerS: number;
+  burst: number;
+  now?: () => number;
+}): TokenBucket {
   let tokens = burst;
   let updatedAt = now();
   return {
@@ -29,7 +37,17 @@ export function createTokenBucket({ ratePerS, burst, now = Date.now }: { ratePer
  * One bucket per key (runner id). Past `maxKeys` the map starts over: a flood of made-up runner ids
  * must not grow memory without bound, and losing buckets only forgives a little.
  */
-export function createKeyedBuckets({ ratePerS, burst, maxKeys = 10_000, now = Date.now }: { ratePerS: number; burst: number; maxKeys?: number; now?: () => number }) {
+export function createKeyedBuckets({
+  ratePerS,
+  burst,
+  maxKeys = 10_000,
+  now = Date.now,
+}: {
+  ratePerS: number;
+  burst: number;
+  maxKeys?: number;
+  now?: () => number;
+}) {
   const buckets = new Map<string, TokenBucket>();
   return {
     take(key: string): TakeOutcome {

@@ -32,7 +32,13 @@ export type WriteOutcome = { kind: 'committed'; version: Version } | { kind: 'un
 
 /** What a client needs to say who changed the set under it (412 `details.current`). */
 export function headSummary(head: Version) {
-  return { version: head.version, etag: etagFor(head.set, head.version), author: head.author, created_at: head.created_at, message: head.message };
+  return {
+    version: head.version,
+    etag: etagFor(head.set, head.version),
+    author: head.author,
+    created_at: head.created_at,
+    message: head.message,
+  };
 }
 
 function stale(head: Version, message: string): ApiErrorInit {
@@ -42,11 +48,17 @@ function stale(head: Version, message: string): ApiErrorInit {
 function checkPrecondition(set: string, head: Version | undefined, precondition: WritePrecondition): ApiErrorInit | undefined {
   switch (precondition.kind) {
     case 'create':
-      return head === undefined ? undefined : stale(head, `set "${set}" already exists (version ${head.version} by ${head.author}); update it with If-Match`);
+      return head === undefined
+        ? undefined
+        : stale(head, `set "${set}" already exists (version ${head.version} by ${head.author}); update it with If-Match`);
     case 'if-match':
-      if (head === undefined) return { status: 404, code: 'not_found', message: `set "${set}" does not exist; create it with If-None-Match: *` };
+      if (head === undefined)
+        return { status: 404, code: 'not_found', message: `set "${set}" does not exist; create it with If-None-Match: *` };
       if (precondition.any || precondition.versions.includes(head.version)) return undefined;
-      return stale(head, `If-Match does not name the current version: set "${set}" is at version ${head.version} (by ${head.author} at ${head.created_at}: ${JSON.stringify(head.message)})`);
+      return stale(
+        head,
+        `If-Match does not name the current version: set "${set}" is at version ${head.version} (by ${head.author} at ${head.created_at}: ${JSON.stringify(head.message)})`,
+      );
     case 'none':
       return head === undefined ? { status: 404, code: 'not_found', message: `set "${set}" does not exist` } : undefined;
   }
@@ -78,7 +90,12 @@ export function nextVersion(
       break;
     case 'rollback': {
       const target = lookup(change.to);
-      if (target === undefined) return fail({ status: 404, code: 'not_found', message: `set "${command.set}" has no version ${change.to} (current is ${head?.version ?? 0})` });
+      if (target === undefined)
+        return fail({
+          status: 404,
+          code: 'not_found',
+          message: `set "${command.set}" has no version ${change.to} (current is ${head?.version ?? 0})`,
+        });
       input = target.params;
       rollbackOf = change.to;
       break;
@@ -86,9 +103,15 @@ export function nextVersion(
   }
   const validation = validateParams(input);
   if (!validation.ok) {
-    return fail({ status: 422, code: 'validation_failed', message: `params rejected: ${describeIssues(validation.issues)}`, fields: validation.issues });
+    return fail({
+      status: 422,
+      code: 'validation_failed',
+      message: `params rejected: ${describeIssues(validation.issues)}`,
+      fields: validation.issues,
+    });
   }
-  if (change.kind === 'merge' && head !== undefined && diffParams(head.params, validation.params).length === 0) return ok({ kind: 'unchanged', version: head });
+  if (change.kind === 'merge' && head !== undefined && diffParams(head.params, validation.params).length === 0)
+    return ok({ kind: 'unchanged', version: head });
   const version: Version = {
     set: command.set,
     version: (head?.version ?? 0) + 1,

@@ -29,6 +29,9 @@ export class SetRegistry extends DurableObject<EdgeEnv> {
   }
 
   async list(): Promise<SetSummary[]> {
-    return this.#sql.exec<{ body: string }>('SELECT body FROM sets ORDER BY name').toArray().map((row) => JSON.parse(row.body) as SetSummary);
+    return this.#sql
+      .exec<{ body: string }>('SELECT body FROM sets ORDER BY name')
+      .toArray()
+      .map((row) => JSON.parse(row.body) as SetSummary);
   }
 }

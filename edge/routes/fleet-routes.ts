@@ -15,7 +15,10 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
   app.post('/v1/sets/:set/runners/:id/report', async function report(c) {
     const set = c.req.param('set');
     const runnerId = RunnerIdSchema.safeParse(c.req.param('id'));
-    if (!runnerId.success) throw badRequest(`runner id ${JSON.stringify(c.req.param('id'))} is not accepted: ${runnerId.error.issues[0]?.message ?? 'invalid'}`);
+    if (!runnerId.success)
+      throw badRequest(
+        `runner id ${JSON.stringify(c.req.param('id'))} is not accepted: ${runnerId.error.issues[0]?.message ?? 'invalid'}`,
+      );
     const body = parseBody(RunnerReportSchema, await readJsonBody(c.req.raw), 'runner report');
     return c.json(unwrap(await hubFor(c.env, set).report(set, runnerId.data, body)));
   });
@@ -28,7 +31,12 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
   app.get('/v1/sets/:set/watch', async function watch(c) {
     const set = c.req.param('set');
     if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
-      throw new ApiError({ status: 426, code: 'bad_request', message: 'watch is a WebSocket: send Upgrade: websocket', headers: { Upgrade: 'websocket' } });
+      throw new ApiError({
+        status: 426,
+        code: 'bad_request',
+        message: 'watch is a WebSocket: send Upgrade: websocket',
+        headers: { Upgrade: 'websocket' },
+      });
     }
     const hub = hubFor(c.env, set);
     if ((await hub.head()) === null) throw notFound(`set "${set}" does not exist`);

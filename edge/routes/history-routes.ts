@@ -58,7 +58,13 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const precondition = readPrecondition(set, c.req.raw.headers, { required: false });
     // A rollback always commits a new version (never `unchanged`).
     const { version } = unwrap(
-      await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: { kind: 'rollback', to: body.to } }),
+      await hubFor(c.env, set).write({
+        set,
+        author: c.get('principal').name,
+        message: body.message,
+        precondition,
+        change: { kind: 'rollback', to: body.to },
+      }),
     );
     return versionResponse(version);
   });

@@ -12,7 +12,9 @@ export function registerMetaRoutes(app: Hono<AppEnv>): void {
   // The page's own CSP (script and style pinned by hash), no framing, no referrer.
   app.get('/', (c) => c.html(dashboardPage(), 200, dashboardHeaders()));
 
-  app.get('/v1/schema', (c) => c.json(paramsJsonSchema(), 200, { 'Content-Type': 'application/schema+json', 'Cache-Control': 'public, max-age=300' }));
+  app.get('/v1/schema', (c) =>
+    c.json(paramsJsonSchema(), 200, { 'Content-Type': 'application/schema+json', 'Cache-Control': 'public, max-age=300' }),
+  );
 
   app.get('/v1/sets', async function listSets(c) {
     const registry = c.env.SET_REGISTRY.get(c.env.SET_REGISTRY.idFromName('registry'));

@@ -22,7 +22,8 @@ type IfNoneMatch = ReturnType<typeof readIfNoneMatch>;
 function parseWait(raw: string | undefined): number {
   if (raw === undefined) return 0;
   const seconds = /^[0-9]{1,3}(\.[0-9]{1,3})?$/.test(raw) ? Number(raw) : NaN;
-  if (!(seconds >= 0 && seconds <= MAX_WAIT_S)) throw badRequest(`wait = ${JSON.stringify(raw)} is not accepted: expected seconds in [0, ${MAX_WAIT_S}]`);
+  if (!(seconds >= 0 && seconds <= MAX_WAIT_S))
+    throw badRequest(`wait = ${JSON.stringify(raw)} is not accepted: expected seconds in [0, ${MAX_WAIT_S}]`);
   return seconds;
 }
 
@@ -32,10 +33,21 @@ function parseWait(raw: string | undefined): number {
  * version would look like a rollback nobody made (an interrupted long-poll, a watching dashboard).
  * The 304 carries the client's own tag, and `Retry-After` so the client does not re-poll at once.
  */
-async function answerFromMirror(env: EdgeEnv, set: string, ifNoneMatch: IfNoneMatch | undefined, cause: unknown): Promise<Response> {
+async function answerFromMirror(
+  env: EdgeEnv,
+  set: string,
+  ifNoneMatch: IfNoneMatch | undefined,
+  cause: unknown,
+): Promise<Response> {
   console.error(JSON.stringify({ event: 'hub_unreachable', set, error: String(cause) }));
   const mirror = await env.VERSIONS.get<Version>(headMirrorKey(set), 'json').catch(() => null);
-  if (mirror === null) throw new ApiError({ status: 503, code: 'unavailable', message: `set "${set}" cannot be read right now; retry shortly`, headers: { 'Retry-After': '1' } });
+  if (mirror === null)
+    throw new ApiError({
+      status: 503,
+      code: 'unavailable',
+      message: `set "${set}" cannot be read right now; retry shortly`,
+      headers: { 'Retry-After': '1' },
+    });
   if (ifNoneMatch?.any) return notModified(mirror, { stale: true });
   const known = Math.max(0, ...(ifNoneMatch?.versions ?? []));
   if (mirror.version > known) return versionResponse(mirror, { stale: true });
@@ -47,7 +59,9 @@ async function answerFromMirror(env: EdgeEnv, set: string, ifNoneMatch: IfNoneMa
 function patchOf(params: unknown): Record<string, unknown> {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     const expected = 'a JSON object of params (null resets a key to its default)';
-    throw validationFailed(`params must be ${expected}`, [{ field: DOCUMENT_FIELD, value: params, expected, message: `params: expected ${expected}` }]);
+    throw validationFailed(`params must be ${expected}`, [
+      { field: DOCUMENT_FIELD, value: params, expected, message: `params: expected ${expected}` },
+    ]);
   }
   // Every key the patch sets must be a known key with an accepted value; null means "default".
   const entries = Object.entries(params);
@@ -82,7 +96,15 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     const set = c.req.param('set')!;
     const body = parseBody(WriteBodySchema, await readJsonBody(c.req.raw), 'write body');
     const precondition = readPrecondition(set, c.req.raw.headers, { required: true });
-    const outcome = unwrap(await hubFor(c.env, set).write({ set, author: c.get('principal').name, message: body.message, precondition, change: change(body.params) }));
+    const outcome = unwrap(
+      await hubFor(c.env, set).write({
+        set,
+        author: c.get('principal').name,
+        message: body.message,
+        precondition,
+        change: change(body.params),
+      }),
+    );
     const version = outcome.version;
     if (outcome.kind === 'unchanged') {
       const response = versionResponse(version);

@@ -84,7 +84,12 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     events: sim.events,
     book_events: engine.counters.bookEvents,
     pnl: { total: acc.pnl(mid), fees: acc.fees, max_drawdown: acc.maxDrawdown },
-    fills: { count: acc.fillCount, maker: acc.makerFillCount, taker: acc.fillCount - acc.makerFillCount, volume_quote: acc.volume },
+    fills: {
+      count: acc.fillCount,
+      maker: acc.makerFillCount,
+      taker: acc.fillCount - acc.makerFillCount,
+      volume_quote: acc.volume,
+    },
     markouts_bps: { '1s': markout(0), '5s': markout(1), '30s': markout(MARKOUT_HORIZONS_MS.length - 1) },
     realized_spread_bps: acc.meanRealizedSpread(),
     inventory: { ...inventory, final: acc.position },

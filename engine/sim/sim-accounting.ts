@@ -73,7 +73,8 @@ export class SimAccounting {
     this.fillCount++;
     if (fill.liquidity === 'maker') {
       this.makerFillCount++;
-      this.spreadSum += ((fill.side === 'buy' ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) * 1e4;
+      this.spreadSum +=
+        ((fill.side === 'buy' ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) * 1e4;
     }
     if (Math.abs(this.position) > this.maxAbsPosition) this.maxAbsPosition = Math.abs(this.position);
   }

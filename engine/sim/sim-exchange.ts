@@ -216,7 +216,13 @@ export class SimExchange implements Venue {
    * orders included when `withOurs` (a market order) and not when the aggressor is us (no
    * self-trade). Returns the volume traded.
    */
-  private walk(side: Side, size: number, limitTick: number, withOurs: boolean, onTrade?: (tick: number, qty: number) => void): number {
+  private walk(
+    side: Side,
+    size: number,
+    limitTick: number,
+    withOurs: boolean,
+    onTrade?: (tick: number, qty: number) => void,
+  ): number {
     const buying = side === 'buy';
     const sizes = buying ? this.askSz : this.bidSz;
     const best = buying ? this.synthetic.bestAskTick : this.synthetic.bestBidTick;
@@ -256,7 +262,9 @@ export class SimExchange implements Venue {
     const bestPrice = buying ? this.bestAsk() : this.bestBid();
     for (let i = 0; i < this.resting.length && left > 1e-12; i++) {
       const o = this.resting[i]!;
-      const inside = buying ? o.side === 'sell' && o.tick < this.synthetic.bestAskTick : o.side === 'buy' && o.tick > this.synthetic.bestBidTick;
+      const inside = buying
+        ? o.side === 'sell' && o.tick < this.synthetic.bestAskTick
+        : o.side === 'buy' && o.tick > this.synthetic.bestBidTick;
       if (!inside) continue;
       // A trade at the displayed best went through our better price: we were hit first.
       const mine = fillFromTrade(o, side, bestPrice, left);
@@ -326,7 +334,15 @@ export class SimExchange implements Venue {
       return;
     }
     // On the tick grid exactly, so the queue model's price comparisons are exact.
-    this.resting.push({ id: req.id, side: req.side, tick, price: this.toPrice(tick), size: req.size, remaining: req.size, queueAhead: this.displayedAt(req.side, req.price) });
+    this.resting.push({
+      id: req.id,
+      side: req.side,
+      tick,
+      price: this.toPrice(tick),
+      size: req.size,
+      remaining: req.size,
+      queueAhead: this.displayedAt(req.side, req.price),
+    });
     this.reply({ kind: 'accepted', id: req.id });
   }
 
@@ -353,7 +369,10 @@ export class SimExchange implements Venue {
     const time = this.now;
     this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill: this.mid() });
     this.fillSeq++;
-    this.reply({ kind: 'fill', fill: { fillId: `sim-${this.fillSeq}`, orderId, symbol: this.symbol, side, price, size, fee, liquidity, time } });
+    this.reply({
+      kind: 'fill',
+      fill: { fillId: `sim-${this.fillSeq}`, orderId, symbol: this.symbol, side, price, size, fee, liquidity, time },
+    });
   }
 
   private reply(msg: Outbound): void {

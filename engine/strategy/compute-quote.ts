@@ -44,7 +44,12 @@ export function stricterMode(a: TradingMode, b: TradingMode | null | undefined):
 }
 
 export function createQuote(): Quote {
-  return { mode: 'active', control: createControlVector(), bid: { price: Number.NaN, size: 0 }, ask: { price: Number.NaN, size: 0 } };
+  return {
+    mode: 'active',
+    control: createControlVector(),
+    bid: { price: Number.NaN, size: 0 },
+    ask: { price: Number.NaN, size: 0 },
+  };
 }
 
 export function computeQuoteInto(
@@ -92,6 +97,11 @@ export function computeQuoteInto(
   return out;
 }
 
-export function computeQuote(params: Readonly<Params>, state: Readonly<StrategyState>, market: MarketSpec, options?: QuoteOptions): Quote {
+export function computeQuote(
+  params: Readonly<Params>,
+  state: Readonly<StrategyState>,
+  market: MarketSpec,
+  options?: QuoteOptions,
+): Quote {
   return computeQuoteInto(createQuote(), params, state, market, options);
 }

@@ -10,7 +10,14 @@ import type { Params } from '../../shared/params-schema.ts';
 import type { RiskPolicy } from '../trading-loop-contract.ts';
 import type { BookView } from '../venue/book-view.ts';
 import type { EndReason, Fill, OrderType, RejectReason, Side, Venue, VenueListener } from '../venue/venue.ts';
-import { computeQuoteInto, createQuote, type Quote, type QuoteOptions, type QuoteSide, type TradingMode } from './compute-quote.ts';
+import {
+  computeQuoteInto,
+  createQuote,
+  type Quote,
+  type QuoteOptions,
+  type QuoteSide,
+  type TradingMode,
+} from './compute-quote.ts';
 import { FillLedger } from './fill-ledger.ts';
 import { planLiquidationStep } from './liquidation-step.ts';
 import { applyBookUpdate, createStrategyState, type StrategyState } from './strategy-state.ts';
@@ -52,7 +59,14 @@ const SILENT: EngineLogger = { info() {}, warn() {} };
 export class QuotingEngine implements VenueListener {
   readonly state: StrategyState = createStrategyState();
   readonly ledger: FillLedger;
-  readonly counters: EngineCounters = { placed: 0, cancelsSent: 0, postOnlyRejects: 0, cancelFailures: 0, liquidationOrders: 0, bookEvents: 0 };
+  readonly counters: EngineCounters = {
+    placed: 0,
+    cancelsSent: 0,
+    postOnlyRejects: 0,
+    cancelFailures: 0,
+    liquidationOrders: 0,
+    bookEvents: 0,
+  };
   /** Params in force at the last event (what /status shows). */
   lastParams: Readonly<Params> | null = null;
   lastMode: TradingMode | 'stopped' | 'stale' | 'disconnected' | 'starting' = 'starting';
@@ -228,12 +242,17 @@ export class QuotingEngine implements VenueListener {
     // Fills owed by orders the venue already ended are in the venue's figure: adopting it settles
     // them, and their late fills must then leave Q alone.
     if (this.liveOrders() === 0 && (this.fillsOwed.size > 0 || Math.abs(position - this.ledger.position) > 1e-9)) {
-      if (Math.abs(position - this.ledger.position) > 1e-9) this.logger.warn({ engine: this.ledger.position, venue: position, fills_owed: this.fillsOwed.size }, 'position reconciled with the venue');
+      if (Math.abs(position - this.ledger.position) > 1e-9)
+        this.logger.warn(
+          { engine: this.ledger.position, venue: position, fills_owed: this.fillsOwed.size },
+          'position reconciled with the venue',
+        );
       this.ledger.position = position;
       this.state.inventory = position;
       for (const id of this.fillsOwed.keys()) {
         this.settledOrders.add(id);
-        if (this.settledOrders.size > REMEMBERED_SETTLED_ORDERS) this.settledOrders.delete(this.settledOrders.values().next().value!);
+        if (this.settledOrders.size > REMEMBERED_SETTLED_ORDERS)
+          this.settledOrders.delete(this.settledOrders.values().next().value!);
       }
       this.fillsOwed.clear();
     }
@@ -284,7 +303,8 @@ export class QuotingEngine implements VenueListener {
     this.lastMode = quote.mode;
     if (quote.control.fallback !== this.lastFallback) {
       this.lastFallback = quote.control.fallback;
-      if (quote.control.fallback !== null) this.logger.warn({ reason: quote.control.fallback }, 'control vector fell back to symmetric quotes');
+      if (quote.control.fallback !== null)
+        this.logger.warn({ reason: quote.control.fallback }, 'control vector fell back to symmetric quotes');
     }
     if (quote.mode === 'halted') {
       this.cancelAll();
@@ -337,7 +357,16 @@ export class QuotingEngine implements VenueListener {
     if (this.liquidationOrder !== null) return;
     const now = this.clock();
     const s = this.state;
-    const step = planLiquidationStep(now, this.lastLiquidationAt, buyRate, sellRate, s.inventory, s.bestBid, s.bestAsk, this.venue.market);
+    const step = planLiquidationStep(
+      now,
+      this.lastLiquidationAt,
+      buyRate,
+      sellRate,
+      s.inventory,
+      s.bestBid,
+      s.bestAsk,
+      this.venue.market,
+    );
     if (step === null) return;
     const size = Math.min(step.size, this.room(step.side, params, reduceOnly, null));
     if (size <= 0) return;
@@ -347,7 +376,17 @@ export class QuotingEngine implements VenueListener {
   }
 
   private send(side: Side, price: number, size: number, type: OrderType, reduceOnly: boolean): TrackedOrder {
-    const order: TrackedOrder = { id: this.nextId++, side, type, price, size, filled: 0, status: 'pending', cancelRequested: false, sentAt: this.clock() };
+    const order: TrackedOrder = {
+      id: this.nextId++,
+      side,
+      type,
+      price,
+      size,
+      filled: 0,
+      status: 'pending',
+      cancelRequested: false,
+      sentAt: this.clock(),
+    };
     this.orders.set(order.id, order);
     this.counters.placed++;
     this.venue.place({ id: order.id, side, price, size, type, reduceOnly });

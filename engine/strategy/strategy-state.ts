@@ -28,7 +28,15 @@ export interface StrategyState {
 }
 
 export function createStrategyState(inventory = 0): StrategyState {
-  return { mid: Number.NaN, bestBid: Number.NaN, bestAsk: Number.NaN, inventory, spreadBps: 0, imbalance: 0.5, adverseSelection: 0 };
+  return {
+    mid: Number.NaN,
+    bestBid: Number.NaN,
+    bestAsk: Number.NaN,
+    inventory,
+    spreadBps: 0,
+    imbalance: 0.5,
+    adverseSelection: 0,
+  };
 }
 
 /**

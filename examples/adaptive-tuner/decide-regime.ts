@@ -41,21 +41,36 @@ function fmt(bps: number): string {
 }
 
 /** One step of the tuner. `volBps` undefined (not enough samples yet) never switches. */
-export function decideRegime(state: TunerState, volBps: number | undefined, now: number, config: RegimeConfig = DEFAULT_REGIME_CONFIG): Decision {
+export function decideRegime(
+  state: TunerState,
+  volBps: number | undefined,
+  now: number,
+  config: RegimeConfig = DEFAULT_REGIME_CONFIG,
+): Decision {
   if (volBps === undefined) return { kind: 'stay', state: { ...state, streak: 0 }, reason: 'not enough mid samples yet' };
   const leaving = state.regime === 'calm' ? volBps > config.enterVolatileBps : volBps < config.exitVolatileBps;
-  const threshold = state.regime === 'calm'
-    ? `> ${config.enterVolatileBps}`
-    : `< ${config.exitVolatileBps}`;
+  const threshold = state.regime === 'calm' ? `> ${config.enterVolatileBps}` : `< ${config.exitVolatileBps}`;
   if (!leaving) {
-    return { kind: 'stay', state: { ...state, streak: 0 }, reason: `realized vol ${fmt(volBps)} bps/√s is within the ${state.regime} band` };
+    return {
+      kind: 'stay',
+      state: { ...state, streak: 0 },
+      reason: `realized vol ${fmt(volBps)} bps/√s is within the ${state.regime} band`,
+    };
   }
   const streak = state.streak + 1;
   if (streak < config.confirmations) {
-    return { kind: 'stay', state: { ...state, streak }, reason: `realized vol ${fmt(volBps)} bps/√s ${threshold}: ${streak}/${config.confirmations} confirmations` };
+    return {
+      kind: 'stay',
+      state: { ...state, streak },
+      reason: `realized vol ${fmt(volBps)} bps/√s ${threshold}: ${streak}/${config.confirmations} confirmations`,
+    };
   }
   if (now - state.since < config.minHoldMs) {
-    return { kind: 'stay', state: { ...state, streak }, reason: `realized vol ${fmt(volBps)} bps/√s ${threshold}, but the ${state.regime} regime is younger than ${config.minHoldMs / 1000} s` };
+    return {
+      kind: 'stay',
+      state: { ...state, streak },
+      reason: `realized vol ${fmt(volBps)} bps/√s ${threshold}, but the ${state.regime} regime is younger than ${config.minHoldMs / 1000} s`,
+    };
   }
   const to: Regime = state.regime === 'calm' ? 'volatile' : 'calm';
   return {

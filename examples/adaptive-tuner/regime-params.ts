@@ -27,5 +27,7 @@ export function regimeOfParams(current: Record<string, unknown>, regimes: Regime
 
 /** "base_half_spread_bps 5 → 12, order_size 0.3 → 0.1" for the audit message. */
 export function describePatch(current: Record<string, unknown>, patch: ParamsInput): string {
-  return Object.entries(patch).map(([k, v]) => `${k} ${String(current[k])} → ${String(v)}`).join(', ');
+  return Object.entries(patch)
+    .map(([k, v]) => `${k} ${String(current[k])} → ${String(v)}`)
+    .join(', ');
 }

@@ -16,7 +16,12 @@ export interface AtomicFs {
 
 export const nodeAtomicFs: AtomicFs = { open: nodeFs.open, rename: nodeFs.rename, unlink: nodeFs.unlink, mkdir: nodeFs.mkdir };
 
-export async function writeFileAtomic(path: string, data: string, fs: AtomicFs = nodeAtomicFs, random: () => number = Math.random): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string,
+  fs: AtomicFs = nodeAtomicFs,
+  random: () => number = Math.random,
+): Promise<void> {
   const dir = dirname(path);
   await fs.mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.floor(random() * 1e9).toString(36)}.tmp`);

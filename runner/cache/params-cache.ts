@@ -73,9 +73,13 @@ export class ParamsCache {
     const parsed = CacheEntrySchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new CacheCorruptError(this.path, `unexpected content at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+      throw new CacheCorruptError(
+        this.path,
+        `unexpected content at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      );
     }
-    if (parsed.data.set !== this.#set) throw new CacheCorruptError(this.path, `holds set "${parsed.data.set}", expected "${this.#set}"`);
+    if (parsed.data.set !== this.#set)
+      throw new CacheCorruptError(this.path, `holds set "${parsed.data.set}", expected "${this.#set}"`);
     return parsed.data;
   }
 

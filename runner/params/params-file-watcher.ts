@@ -40,7 +40,15 @@ export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
   #generation = 0;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor({ path, holder, logger, debounceMs = 100, retryDelayMs = 200, clock = systemClock, watch = (dir, listener) => fsWatch(dir, listener) }: ParamsFileWatcherOptions) {
+  constructor({
+    path,
+    holder,
+    logger,
+    debounceMs = 100,
+    retryDelayMs = 200,
+    clock = systemClock,
+    watch = (dir, listener) => fsWatch(dir, listener),
+  }: ParamsFileWatcherOptions) {
     super();
     this.path = path;
     this.#o = { holder, logger, debounceMs, retryDelayMs, clock, watch };

@@ -89,7 +89,10 @@ export class ParamsHolder {
    * applied (see `supersedesUnconfirmed`).
    */
   update(input: unknown, meta: ParamsMeta = {}): boolean {
-    const params = parseParams(input, meta.version === undefined ? 'invalid params' : `invalid params in version ${meta.version}`);
+    const params = parseParams(
+      input,
+      meta.version === undefined ? 'invalid params' : `invalid params in version ${meta.version}`,
+    );
     const held = this.#snapshot?.version;
     if (meta.version !== undefined && held != null && meta.version <= held && !this.supersedesUnconfirmed(meta)) return false;
     this.#swap({
@@ -112,7 +115,14 @@ export class ParamsHolder {
    */
   supersedesUnconfirmed(meta: ParamsMeta): boolean {
     const held = this.#snapshot;
-    return meta.freshHead === true && meta.version !== undefined && held !== null && held.origin !== 'edge' && held.version !== null && meta.version < held.version;
+    return (
+      meta.freshHead === true &&
+      meta.version !== undefined &&
+      held !== null &&
+      held.origin !== 'edge' &&
+      held.version !== null &&
+      meta.version < held.version
+    );
   }
 
   /**

@@ -21,7 +21,12 @@ export interface RunnerMetrics {
   syncFailures: Counter<'reason'>;
 }
 
-export function createRunnerMetrics({ labels, appliedVersion, secondsSinceSync, syncState }: RunnerMetricsOptions): RunnerMetrics {
+export function createRunnerMetrics({
+  labels,
+  appliedVersion,
+  secondsSinceSync,
+  syncState,
+}: RunnerMetricsOptions): RunnerMetrics {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   const registers = [registry];
@@ -54,7 +59,16 @@ export function createRunnerMetrics({ labels, appliedVersion, secondsSinceSync, 
   return {
     registry,
     swaps: new Counter({ name: 'livetune_param_swaps_total', help: 'Params swapped into the quoting loop.', registers }),
-    rejections: new Counter({ name: 'livetune_param_rejections_total', help: 'Received params documents rejected by validation.', registers }),
-    syncFailures: new Counter({ name: 'livetune_sync_failures_total', help: 'Failed sync attempts by reason.', labelNames: ['reason'], registers }),
+    rejections: new Counter({
+      name: 'livetune_param_rejections_total',
+      help: 'Received params documents rejected by validation.',
+      registers,
+    }),
+    syncFailures: new Counter({
+      name: 'livetune_sync_failures_total',
+      help: 'Failed sync attempts by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
   };
 }

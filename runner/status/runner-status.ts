@@ -75,6 +75,18 @@ export function reportFromStatus(status: RunnerStatus): RunnerReport {
     sync_state: status.sync_state,
     params_age_s: status.params_age_s,
     sync_mode: status.sync_mode,
-    ...(t ? { trading: { mid: t.mid, bid: t.bid, ask: t.ask, inventory: t.inventory, pnl: t.pnl, fills: t.fills, mode: t.mode.slice(0, 32) } } : {}),
+    ...(t
+      ? {
+          trading: {
+            mid: t.mid,
+            bid: t.bid,
+            ask: t.ask,
+            inventory: t.inventory,
+            pnl: t.pnl,
+            fills: t.fills,
+            mode: t.mode.slice(0, 32),
+          },
+        }
+      : {}),
   };
 }

@@ -24,14 +24,20 @@ export async function startStatusServer({ host, port, status, registry }: Status
     const path = new URL(request.url ?? '/', 'http://runner').pathname;
     try {
       if (request.method !== 'GET') {
-        response.writeHead(405, { allow: 'GET', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method not allowed' }));
+        response
+          .writeHead(405, { allow: 'GET', 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'method not allowed' }));
       } else if (path === '/status') {
-        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(`${JSON.stringify(status(), null, 2)}\n`);
+        response
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(`${JSON.stringify(status(), null, 2)}\n`);
       } else if (path === '/metrics') {
         const text = await registry.metrics();
         response.writeHead(200, { 'content-type': registry.contentType }).end(text);
       } else {
-        response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no ${path} here: try /status or /metrics` }));
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: `no ${path} here: try /status or /metrics` }));
       }
     } catch (error) {
       response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));

@@ -4,14 +4,19 @@
  * bad token helps nobody); everything else is retried, after the server's `Retry-After` when it
  * gave one, else after a full-jitter backoff.
  */
-import { EdgeError, RateLimitedError, ServerError } from '../../client/edge-errors.ts';
+import { type EdgeError, RateLimitedError, ServerError } from '../../client/edge-errors.ts';
 import { retryDelay, type BackoffOptions } from '../../client/backoff.ts';
 
 export type FailureDecision =
   | { kind: 'stop'; reason: string }
   | { kind: 'retry'; delayMs: number; reason: string; retryAfter: boolean };
 
-export function decideOnFailure(error: EdgeError, attempt: number, backoff: BackoffOptions, random: () => number): FailureDecision {
+export function decideOnFailure(
+  error: EdgeError,
+  attempt: number,
+  backoff: BackoffOptions,
+  random: () => number,
+): FailureDecision {
   switch (error.kind) {
     case 'unauthorized':
     case 'forbidden':
@@ -21,7 +26,12 @@ export function decideOnFailure(error: EdgeError, attempt: number, backoff: Back
       };
     default: {
       const retryAfterMs = error instanceof RateLimitedError || error instanceof ServerError ? error.retryAfterMs : undefined;
-      return { kind: 'retry', delayMs: retryDelay(retryAfterMs, attempt, backoff, random), reason: error.message, retryAfter: retryAfterMs !== undefined };
+      return {
+        kind: 'retry',
+        delayMs: retryDelay(retryAfterMs, attempt, backoff, random),
+        reason: error.message,
+        retryAfter: retryAfterMs !== undefined,
+      };
     }
   }
 }

@@ -49,7 +49,12 @@ export class HttpSync implements SyncLoop {
       // on an edge that is already back. Long-polling resumes after that answer.
       const waitNow = attempt > 0 ? 0 : wait;
       try {
-        const answer = await edge.fetchParams({ etag: this.#seen.etag(), waitS: waitNow, timeoutMs: waitNow * 1000 + slackMs, signal });
+        const answer = await edge.fetchParams({
+          etag: this.#seen.etag(),
+          waitS: waitNow,
+          timeoutMs: waitNow * 1000 + slackMs,
+          signal,
+        });
         delayMs = this.#onAnswer(answer);
         health.markSuccess();
         attempt = 0;

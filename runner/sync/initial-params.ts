@@ -45,7 +45,9 @@ async function askEdge({ edge, applier, health, timeoutMs }: InitialParamsOption
   } catch (thrown) {
     const error: EdgeError = edgeErrorFromThrown(thrown, edge.paramsUrl);
     if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
-      health.markRefused(`the edge refused the token (${error.status}): syncing stopped until the token is fixed — this is not an outage (${error.message})`);
+      health.markRefused(
+        `the edge refused the token (${error.status}): syncing stopped until the token is fixed — this is not an outage (${error.message})`,
+      );
     }
     return error.message;
   }
@@ -68,14 +70,22 @@ export async function loadInitialParams(options: InitialParamsOptions): Promise<
   if (entry) {
     holder.update(entry.params, { version: entry.version, etag: entry.etag, origin: 'cache' });
     if (!health.refused && health.state() !== 'ready') health.markStartedOffline(`started from the cache: ${edgeProblem}`);
-    logger.warn({ version: entry.version, path: cache.path, saved_at: entry.saved_at, reason: edgeProblem }, 'edge unavailable at start-up: quoting on the last-known-good cache');
+    logger.warn(
+      { version: entry.version, path: cache.path, saved_at: entry.saved_at, reason: edgeProblem },
+      'edge unavailable at start-up: quoting on the last-known-good cache',
+    );
     return 'cache';
   }
   if (allowDefaults) {
     holder.update(DEFAULT_PARAMS, { origin: 'defaults' });
     if (!health.refused && health.state() !== 'ready') health.markStartedOffline(`started on defaults: ${edgeProblem}`);
-    logger.warn({ path: cache.path, reason: edgeProblem }, 'no edge and no cache: quoting on the default params (--allow-defaults)');
+    logger.warn(
+      { path: cache.path, reason: edgeProblem },
+      'no edge and no cache: quoting on the default params (--allow-defaults)',
+    );
     return 'defaults';
   }
-  throw new StartupError(`no params to quote on: ${edgeProblem}; and no cache at ${cache.path}. Refusing to quote: fix the edge or pass --allow-defaults to quote on the defaults`);
+  throw new StartupError(
+    `no params to quote on: ${edgeProblem}; and no cache at ${cache.path}. Refusing to quote: fix the edge or pass --allow-defaults to quote on the defaults`,
+  );
 }

@@ -85,7 +85,13 @@ export class SyncHealth {
 
   view(): HealthView {
     const state = this.state();
-    return { state, policy: riskPolicyFor(state, this.#onError), reason: this.#reason, lastSuccessAt: this.#lastSuccessAt, staleSince: this.#staleSince };
+    return {
+      state,
+      policy: riskPolicyFor(state, this.#onError),
+      reason: this.#reason,
+      lastSuccessAt: this.#lastSuccessAt,
+      staleSince: this.#staleSince,
+    };
   }
 
   /** True once the edge refused the token: syncing has stopped for good. */

@@ -94,6 +94,15 @@ export function recordFailure(deps: SyncDeps, error: EdgeError, attempt: number,
     return null;
   }
   health.markFailure(decision.reason);
-  logger.warn({ err_kind: error.kind, status: error.status, delay_ms: decision.delayMs, retry_after: decision.retryAfter, sync_state: health.state() }, `${what}, retrying: ${decision.reason}`);
+  logger.warn(
+    {
+      err_kind: error.kind,
+      status: error.status,
+      delay_ms: decision.delayMs,
+      retry_after: decision.retryAfter,
+      sync_state: health.state(),
+    },
+    `${what}, retrying: ${decision.reason}`,
+  );
   return decision.delayMs;
 }

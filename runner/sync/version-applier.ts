@@ -83,7 +83,10 @@ export class VersionApplier {
         const supersedes = holder.supersedesUnconfirmed({ version: received.version, freshHead: fresh });
         if (held !== null && received.version <= held && !supersedes) return { kind: 'ignored', version: received.version, held };
         this.#lastRejected = { version: received.version, reason: received.reason };
-        logger.warn({ version: received.version, held_version: held, reason: received.reason }, 'rejected params version: keeping the held params');
+        logger.warn(
+          { version: received.version, held_version: held, reason: received.reason },
+          'rejected params version: keeping the held params',
+        );
         return { kind: 'rejected', version: received.version, reason: received.reason };
       }
       case 'valid': {
@@ -101,7 +104,10 @@ export class VersionApplier {
             `the ${before?.origin} held v${previous} but the edge's head is v${version} (a different history: another edge, or its state was wiped); following the edge and replacing the cache`,
           );
         }
-        logger.info({ version, previous_version: previous, author: received.version.author, message: received.version.message }, 'applied params version');
+        logger.info(
+          { version, previous_version: previous, author: received.version.author, message: received.version.message },
+          'applied params version',
+        );
         this.#save(version, tag, backwards);
         return { kind: 'applied', version, etag: tag };
       }

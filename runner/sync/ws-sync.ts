@@ -23,7 +23,10 @@ const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 
-export type WebSocketConstructor = new (url: string, options: { headers: Record<string, string>; handshakeTimeout?: number }) => WebSocket;
+export type WebSocketConstructor = new (
+  url: string,
+  options: { headers: Record<string, string>; handshakeTimeout?: number },
+) => WebSocket;
 
 export interface WsSyncOptions extends SyncDeps {
   url: string;
@@ -73,15 +76,31 @@ export class WsSync implements SyncLoop {
 
   /** One socket from open to close. */
   #session(signal: AbortSignal): Promise<Session> {
-    const { WebSocketCtor = WebSocket as unknown as WebSocketConstructor, token, clock, health, logger, pingIntervalMs = 15_000 } = this.#o;
+    const {
+      WebSocketCtor = WebSocket as unknown as WebSocketConstructor,
+      token,
+      clock,
+      health,
+      logger,
+      pingIntervalMs = 15_000,
+    } = this.#o;
     return new Promise<Session>((resolve) => {
       let socket: WebSocket;
       try {
         // ws's own handshake timeout is a real-time backstop; the deadline on the injected clock
         // (#keepAlive) is the one that decides.
-        socket = new WebSocketCtor(this.#url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: pingIntervalMs });
+        socket = new WebSocketCtor(this.#url, {
+          headers: { authorization: `Bearer ${token}` },
+          handshakeTimeout: pingIntervalMs,
+        });
       } catch (error) {
-        resolve({ kind: 'closed', error: new NetworkError('network', `cannot open watch socket ${this.#url}: ${(error as Error).message}`, { cause: error }), heard: false });
+        resolve({
+          kind: 'closed',
+          error: new NetworkError('network', `cannot open watch socket ${this.#url}: ${(error as Error).message}`, {
+            cause: error,
+          }),
+          heard: false,
+        });
         return;
       }
       const sessionEnd = new AbortController();
@@ -102,18 +121,29 @@ export class WsSync implements SyncLoop {
       signal.addEventListener('abort', onStop, { once: true });
 
       socket.on('unexpected-response', (request, response) => {
-        const headers = { get: (name: string) => { const v = response.headers[name.toLowerCase()]; return Array.isArray(v) ? (v[0] ?? null) : (v ?? null); } };
+        const headers = {
+          get: (name: string) => {
+            const v = response.headers[name.toLowerCase()];
+            return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+          },
+        };
         failure = edgeErrorFromResponse(response.statusCode ?? 0, headers, '', this.#url, clock.now());
         response.resume();
         request.destroy();
         socket.terminate();
       });
       // Started now, not on open: an upgrade that is never answered must end the session too.
-      this.#keepAlive(socket, sessionEnd.signal, pingIntervalMs, () => lastHeardAt, (error) => {
-        failure = error;
-        dropped = true;
-        socket.terminate();
-      });
+      this.#keepAlive(
+        socket,
+        sessionEnd.signal,
+        pingIntervalMs,
+        () => lastHeardAt,
+        (error) => {
+          failure = error;
+          dropped = true;
+          socket.terminate();
+        },
+      );
       socket.on('open', () => {
         lastHeardAt = clock.now();
         health.markSuccess();
@@ -131,11 +161,13 @@ export class WsSync implements SyncLoop {
         this.#onMessage(socket, String(data));
       });
       socket.on('error', (error) => {
-        if (failure.status === undefined && !dropped) failure = new NetworkError('network', `watch socket ${this.#url}: ${error.message}`, { cause: error });
+        if (failure.status === undefined && !dropped)
+          failure = new NetworkError('network', `watch socket ${this.#url}: ${error.message}`, { cause: error });
       });
       socket.on('close', (code) => {
         if (signal.aborted) return;
-        if (failure.status === undefined && !dropped && code !== 1006) failure = new NetworkError('network', `watch socket ${this.#url} closed by the edge (code ${code})`);
+        if (failure.status === undefined && !dropped && code !== 1006)
+          failure = new NetworkError('network', `watch socket ${this.#url} closed by the edge (code ${code})`);
         finish({ kind: 'closed', error: failure, heard });
       });
     });
@@ -144,7 +176,13 @@ export class WsSync implements SyncLoop {
   /** Pings on the clock; a socket silent for three intervals is dead even if TCP has not noticed
    * (a NAT or proxy that dropped the flow can leave the socket "open" for many minutes), and an
    * upgrade still unanswered after one interval will not be answered. */
-  async #keepAlive(socket: WebSocket, signal: AbortSignal, intervalMs: number, lastHeardAt: () => number, drop: (error: EdgeError) => void): Promise<void> {
+  async #keepAlive(
+    socket: WebSocket,
+    signal: AbortSignal,
+    intervalMs: number,
+    lastHeardAt: () => number,
+    drop: (error: EdgeError) => void,
+  ): Promise<void> {
     const { clock } = this.#o;
     try {
       for (;;) {
@@ -192,10 +230,16 @@ export class WsSync implements SyncLoop {
         return;
       case 'ignored':
         // The current version, pushed again on reconnect: say we run it.
-        if (outcome.version === holder.version) this.#send(socket, { type: 'ack', runner_id: runnerId, version: outcome.version });
+        if (outcome.version === holder.version)
+          this.#send(socket, { type: 'ack', runner_id: runnerId, version: outcome.version });
         return;
       case 'rejected':
-        this.#send(socket, { type: 'nack', runner_id: runnerId, version: outcome.version, reason: outcome.reason.slice(0, 2000) });
+        this.#send(socket, {
+          type: 'nack',
+          runner_id: runnerId,
+          version: outcome.version,
+          reason: outcome.reason.slice(0, 2000),
+        });
         return;
     }
   }

@@ -57,7 +57,12 @@ function paperOptionsFromEnv(env: Readonly<Record<string, string | undefined>>):
     if (!(Number.isFinite(value) && value > 0)) throw new Error(`${key}=${raw}: expected a positive number`);
     return value;
   };
-  return { url: env.LIVETUNE_PAPER_URL || undefined, coin: env.LIVETUNE_PAPER_COIN || undefined, tick: number('LIVETUNE_PAPER_TICK'), lot: number('LIVETUNE_PAPER_LOT') };
+  return {
+    url: env.LIVETUNE_PAPER_URL || undefined,
+    coin: env.LIVETUNE_PAPER_COIN || undefined,
+    tick: number('LIVETUNE_PAPER_TICK'),
+    lot: number('LIVETUNE_PAPER_LOT'),
+  };
 }
 
 export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoopFactory {
@@ -85,9 +90,13 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     // A live loop runs for days: the simulator keeps only its latest fills (reports use running sums).
     if (options.venue === 'sim') {
       const knobs = deps.knobs ?? parseKnobList(env.LIVETUNE_SIM_KNOBS);
-      sim = new SimExchange(resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm', knobs), options.seed, 0, RETAINED_FILLS);
-    }
-    else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
+      sim = new SimExchange(
+        resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm', knobs),
+        options.seed,
+        0,
+        RETAINED_FILLS,
+      );
+    } else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
     else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
     const venue = (sim ?? paper)!;
     const engine = new QuotingEngine({

@@ -24,7 +24,11 @@ interface Run {
   stderr: string;
 }
 
-function start(args: string[], token = edge.tokens.write, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
+function start(
+  args: string[],
+  token = edge.tokens.write,
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<Run> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +55,8 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
 });
 
 afterAll(async () => {
@@ -108,7 +113,9 @@ describe('an operator session with the livetune CLI', () => {
 
     // Watch sees the rollback land; the rollback makes v1's params current again as v3.
     const watch = start(['watch', '--count', '1', '--json']);
-    const watching = new Promise<void>((resolve) => watch.child.stderr!.on('data', (d: Buffer) => d.toString().includes('watching') && resolve()));
+    const watching = new Promise<void>((resolve) =>
+      watch.child.stderr!.on('data', (d: Buffer) => d.toString().includes('watching') && resolve()),
+    );
     await watching;
     const rollback = await livetune('rollback', '1', '-m', 'undo: inventory is fine');
     expect(rollback.code).toBe(0);
@@ -124,7 +131,13 @@ describe('an operator session with the livetune CLI', () => {
     const report = await fetch(`${edge.url}/v1/sets/${SET}/runners/fra-1/report`, {
       method: 'POST',
       headers: { authorization: `Bearer ${edge.tokens.read}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ region: 'fra', applied_version: 3, sync_state: 'ready', params_age_s: 2, trading: { inventory: 0.5, pnl: 1.25 } }),
+      body: JSON.stringify({
+        region: 'fra',
+        applied_version: 3,
+        sync_state: 'ready',
+        params_age_s: 2,
+        trading: { inventory: 0.5, pnl: 1.25 },
+      }),
     });
     expect(report.status).toBeLessThan(300);
     const fleet = await livetune('fleet');

@@ -96,7 +96,9 @@ describe('20 concurrent writers x 25 writes', () => {
     const written = outcomes.filter((o) => o.version !== undefined);
     const conflicted = outcomes.filter((o) => o.status === 412);
     const limited = outcomes.filter((o) => o.status === 429);
-    console.info(`concurrent writers: ${written.length} written, ${conflicted.length} × 412, ${limited.length} × 429 (retried after Retry-After)`);
+    console.info(
+      `concurrent writers: ${written.length} written, ${conflicted.length} × 412, ${limited.length} × 429 (retried after Retry-After)`,
+    );
     expect(written.length + conflicted.length).toBe(WRITERS * ATTEMPTS);
     // Under this much contention some attempts must lose the race, and some must win.
     expect(written.length).toBeGreaterThan(0);

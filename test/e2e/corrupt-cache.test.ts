@@ -31,21 +31,39 @@ function cacheWith(content: string): { dir: string; file: string } {
   return { dir, file };
 }
 
-const goodEntry = { set: SET, version: 7, etag: etagFor(SET, 7), params: { ...DEFAULT_PARAMS, base_half_spread_bps: 9 }, saved_at: new Date().toISOString() };
+const goodEntry = {
+  set: SET,
+  version: 7,
+  etag: etagFor(SET, 7),
+  params: { ...DEFAULT_PARAMS, base_half_spread_bps: 9 },
+  saved_at: new Date().toISOString(),
+};
 
 afterEach(async () => {
   await stopAllRunners();
 });
 
 async function startOn(cacheDir: string, extraArgs: string[] = []) {
-  return startRunner({ edgeUrl: await deadEdgeUrl(), token: 'read-token-for-a-dead-edge', set: SET, runnerId: 'r-corrupt', region: 'eu-west-1', cacheDir, waitForStatus: false, extraArgs });
+  return startRunner({
+    edgeUrl: await deadEdgeUrl(),
+    token: 'read-token-for-a-dead-edge',
+    set: SET,
+    runnerId: 'r-corrupt',
+    region: 'eu-west-1',
+    cacheDir,
+    waitForStatus: false,
+    extraArgs,
+  });
 }
 
 describe('a runner starting with the edge down', () => {
   const corrupt: [string, string][] = [
     ['truncated JSON', JSON.stringify(goodEntry).slice(0, 40)],
     ['not JSON at all', '\u0000\u0001garbage\n'],
-    ['params that break the schema', JSON.stringify({ ...goodEntry, params: { ...goodEntry.params, skew_adjustment_factor: 99 } })],
+    [
+      'params that break the schema',
+      JSON.stringify({ ...goodEntry, params: { ...goodEntry.params, skew_adjustment_factor: 99 } }),
+    ],
     ['a number given as a string', JSON.stringify({ ...goodEntry, params: { ...goodEntry.params, order_size: '0.3' } })],
     ['another set', JSON.stringify({ ...goodEntry, set: 'some-other-set' })],
   ];

@@ -19,14 +19,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SCRIPT_HINTS } from '../../edge/dashboard/script-hints.ts';
 import { SCRIPT_VALIDATE } from '../../edge/dashboard/script-validate.ts';
-import { DEFAULT_PARAMS, PARAM_KEYS, PARAM_SPECS, describeAccepted, paramsHints, paramsJsonSchema, validateParams, type Params } from '../../shared/index.ts';
+import {
+  DEFAULT_PARAMS,
+  PARAM_KEYS,
+  PARAM_SPECS,
+  describeAccepted,
+  paramsHints,
+  paramsJsonSchema,
+  validateParams,
+  type Params,
+} from '../../shared/index.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
 const SET = 'dash-e2e';
@@ -39,7 +56,9 @@ const OTHER_REGION = 'eu-central-1';
 const hasChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 if (!hasChromium && !inCi) {
-  console.warn(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true this is a failure`);
+  console.warn(
+    `dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true this is a failure`,
+  );
 }
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
@@ -54,15 +73,30 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package; the dashboard test must run in CI`);
+    if (!hasChromium)
+      throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package; the dashboard test must run in CI`);
     const persistDir = mkdtempSync(join(tmpdir(), 'lt-dash-edge-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'lt-dash-runner-'));
     dirs.push(persistDir, cacheDir);
     edge = await startEdge({ persistDir });
     await createSet(edge.url, edge.tokens.write, SET, { ...DEFAULT_PARAMS }, 'e2e: dashboard set at the defaults');
     const runners = await Promise.all([
-      startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: RUNNER_ID, region: REGION, cacheDir: join(cacheDir, 'tokyo') }),
-      startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set: SET, runnerId: OTHER_RUNNER_ID, region: OTHER_REGION, cacheDir: join(cacheDir, 'frankfurt') }),
+      startRunner({
+        edgeUrl: edge.url,
+        token: edge.tokens.read,
+        set: SET,
+        runnerId: RUNNER_ID,
+        region: REGION,
+        cacheDir: join(cacheDir, 'tokyo'),
+      }),
+      startRunner({
+        edgeUrl: edge.url,
+        token: edge.tokens.read,
+        set: SET,
+        runnerId: OTHER_RUNNER_ID,
+        region: OTHER_REGION,
+        cacheDir: join(cacheDir, 'frankfurt'),
+      }),
     ]);
     await Promise.all(runners.map((r) => r.waitForStatus((s) => s.version === 1, { what: 'version 1 applied' })));
 
@@ -115,14 +149,19 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     await page.locator('#set-picker').waitFor();
     expect(await page.locator('#login').count()).toBe(0);
     await page.selectOption('#set-picker', SET);
-    await page.locator('#params-title').filter({ hasText: `${SET} v1` }).waitFor();
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v1` })
+      .waitFor();
   });
 
   it('shows the current params with the derived figures of shared/hints.ts', async () => {
     const hints = paramsHints(DEFAULT_PARAMS);
     const liquidation = page.locator('[data-hint="liquidation"] .value');
     expect(await liquidation.textContent()).toBe(`|Q| > ${Number(hints.liquidation_start_inventory.toFixed(3))}`);
-    expect(await page.locator('[data-hint="liquidation"]').textContent()).toContain(`|Q|/Qmax > ${Number(hints.liquidation_start_ratio.toFixed(3))}`);
+    expect(await page.locator('[data-hint="liquidation"]').textContent()).toContain(
+      `|Q|/Qmax > ${Number(hints.liquidation_start_ratio.toFixed(3))}`,
+    );
     expect(await page.locator('[data-hint="min-offset"] .value').textContent()).toBe(`${hints.min_offset_bps} bps`);
     await expect.poll(() => page.locator('tr[data-key="base_half_spread_bps"] td.current').textContent()).toBe('5');
   });
@@ -145,7 +184,10 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
 
     await page.fill('#message', 'e2e: widen to 8 bps while the book is thin');
     await page.click('#apply');
-    await page.locator('#params-title').filter({ hasText: `${SET} v2` }).waitFor();
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v2` })
+      .waitFor();
     expect(writes).toEqual([`PATCH /v1/sets/${SET}/params`]);
 
     const v2 = (await head(edge!.url, edge!.tokens.read, SET))!.version;
@@ -158,7 +200,9 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     const runnerRow = page.locator(`#fleet-table tr[data-runner="${RUNNER_ID}"]`);
     await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v2\s*current/);
     expect(await runnerRow.textContent()).toContain(REGION);
-    expect((await fleet(edge!.url, edge!.tokens.read, SET)).runners.find((r) => r.runner_id === RUNNER_ID)?.applied_version).toBe(2);
+    expect((await fleet(edge!.url, edge!.tokens.read, SET)).runners.find((r) => r.runner_id === RUNNER_ID)?.applied_version).toBe(
+      2,
+    );
   });
 
   it('rolls back only after confirmation, and the runner follows', async () => {
@@ -173,7 +217,10 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
 
     await page.fill('#rollback-message', 'e2e: back to the defaults, markouts got worse');
     await page.click('#rollback-confirm');
-    await page.locator('#params-title').filter({ hasText: `${SET} v3` }).waitFor();
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v3` })
+      .waitFor();
     expect(await dialog.isVisible()).toBe(false);
     await expect.poll(() => page.locator('#history-table tr[data-version="3"]').textContent()).toContain('rollback to v1');
     expect(await page.locator('tr[data-key="base_half_spread_bps"] td.current').textContent()).toBe('5');
@@ -186,9 +233,14 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
 
   it('shows a change made elsewhere (CLI, automation) without a reload', async () => {
     await patch(edge!.url, edge!.tokens.write, SET, { order_size: 0.2 }, 'e2e: smaller clips, written through the API');
-    await page.locator('#params-title').filter({ hasText: `${SET} v4` }).waitFor();
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v4` })
+      .waitFor();
     await expect.poll(() => page.locator('tr[data-key="order_size"] td.current').textContent()).toBe('0.2');
-    await expect.poll(() => page.locator('#history-table tr[data-version="4"]').textContent()).toContain('written through the API');
+    await expect
+      .poll(() => page.locator('#history-table tr[data-version="4"]').textContent())
+      .toContain('written through the API');
     for (const id of [RUNNER_ID, OTHER_RUNNER_ID]) {
       const runnerRow = page.locator(`#fleet-table tr[data-runner="${id}"]`);
       await expect.poll(() => runnerRow.textContent(), { timeout: 30_000 }).toMatch(/v4\s*current/);
@@ -216,7 +268,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
  * agree with the edge's zod schema, or operators would see the browser accept what the edge then
  * refuses (or the reverse). No browser needed: the checker is plain JS.
  */
-describe('the dashboard\'s in-browser validation', () => {
+describe("the dashboard's in-browser validation", () => {
   type Issue = { field: string; message: string };
   const checker = new Function(`${SCRIPT_VALIDATE}; return { validateDocument, describeExpected };`)() as {
     validateDocument(doc: unknown, schema: unknown): Issue[];
@@ -225,38 +277,69 @@ describe('the dashboard\'s in-browser validation', () => {
   const schema = paramsJsonSchema() as { properties: Record<string, unknown> };
 
   it('states every range exactly as the edge does', () => {
-    for (const key of PARAM_KEYS) expect(checker.describeExpected(schema.properties[key])).toBe(describeAccepted(PARAM_SPECS[key]));
+    for (const key of PARAM_KEYS)
+      expect(checker.describeExpected(schema.properties[key])).toBe(describeAccepted(PARAM_SPECS[key]));
   });
 
   it('accepts and refuses exactly the documents the shared schema does', () => {
     const value = fc.oneof(
-      fc.double({ noNaN: false }), fc.integer({ min: -2000, max: 2000 }), fc.constantFrom(0, 1, 2, 100, 1000, 1000.5, -0),
-      fc.constantFrom('active', 'reduce_only', 'halted', 'paused', '0.5', ''), fc.boolean(), fc.constant(null),
+      fc.double({ noNaN: false }),
+      fc.integer({ min: -2000, max: 2000 }),
+      fc.constantFrom(0, 1, 2, 100, 1000, 1000.5, -0),
+      fc.constantFrom('active', 'reduce_only', 'halted', 'paused', '0.5', ''),
+      fc.boolean(),
+      fc.constant(null),
     );
-    const key = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...PARAM_KEYS) }, { weight: 1, arbitrary: fc.constantFrom('skew', 'order_sizes', '__proto__x') });
-    fc.assert(fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (doc) => {
-      const browserOk = checker.validateDocument(doc, schema).length === 0;
-      expect(browserOk).toBe(validateParams(doc).ok);
-    }), { numRuns: 2000 });
+    const key = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...PARAM_KEYS) },
+      { weight: 1, arbitrary: fc.constantFrom('skew', 'order_sizes', '__proto__x') },
+    );
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (doc) => {
+        const browserOk = checker.validateDocument(doc, schema).length === 0;
+        expect(browserOk).toBe(validateParams(doc).ok);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('names the same fields as the edge', () => {
     const doc = { order_size: -1, base_half_spread_bps: 5000, trading_mode: 'paused', skew_adjustment_factor: 1, typo_key: 3 };
     const result = validateParams(doc);
     const edgeFields = result.ok ? [] : result.issues.map((i) => i.field).sort();
-    expect(checker.validateDocument(doc, schema).map((i) => i.field).sort()).toEqual(edgeFields);
+    expect(
+      checker
+        .validateDocument(doc, schema)
+        .map((i) => i.field)
+        .sort(),
+    ).toEqual(edgeFields);
   });
 });
 
-describe('the dashboard\'s derived figures', () => {
+describe("the dashboard's derived figures", () => {
   const pageHints = new Function(`${SCRIPT_HINTS}; return paramsHints;`)() as (p: Params) => ReturnType<typeof paramsHints>;
 
   it('are those of shared/hints.ts for any valid document', () => {
     const unit = fc.double({ min: 0, max: 1, noNaN: true });
-    fc.assert(fc.property(unit, unit, fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 1e-3, max: 1000, noNaN: true }), fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
-      (threshold, floor, rate, spread, maxPosition) => {
-        const params: Params = { ...DEFAULT_PARAMS, inventory_urgency_threshold: threshold, min_spread_base_ratio: floor, liquidation_rate_multiplier: rate, base_half_spread_bps: spread, max_position: maxPosition };
-        expect(pageHints(params)).toEqual(paramsHints(params));
-      }));
+    fc.assert(
+      fc.property(
+        unit,
+        unit,
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1000, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        (threshold, floor, rate, spread, maxPosition) => {
+          const params: Params = {
+            ...DEFAULT_PARAMS,
+            inventory_urgency_threshold: threshold,
+            min_spread_base_ratio: floor,
+            liquidation_rate_multiplier: rate,
+            base_half_spread_bps: spread,
+            max_position: maxPosition,
+          };
+          expect(pageHints(params)).toEqual(paramsHints(params));
+        },
+      ),
+    );
   });
 });

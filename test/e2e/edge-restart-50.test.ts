@@ -49,7 +49,11 @@ function appliedVersions(runner: RunnerProcess): number[] {
 }
 
 /** Polls every runner's status until all hold `predicate`; names the laggards on timeout. */
-async function fleetOf(runners: RunnerProcess[], predicate: (s: Awaited<ReturnType<RunnerProcess['status']>>) => boolean, what: string): Promise<void> {
+async function fleetOf(
+  runners: RunnerProcess[],
+  predicate: (s: Awaited<ReturnType<RunnerProcess['status']>>) => boolean,
+  what: string,
+): Promise<void> {
   const done = new Set<RunnerProcess>();
   await eventually(
     async () => {
@@ -67,7 +71,11 @@ async function fleetOf(runners: RunnerProcess[], predicate: (s: Awaited<ReturnTy
       what: `all ${runners.length} runners ${what}`,
       timeoutMs: 90_000,
       intervalMs: 250,
-      context: () => `not yet: ${runners.filter((r) => !done.has(r)).map((r) => r.runnerId).join(', ')}`,
+      context: () =>
+        `not yet: ${runners
+          .filter((r) => !done.has(r))
+          .map((r) => r.runnerId)
+          .join(', ')}`,
     },
   );
 }
@@ -114,7 +122,9 @@ describe('fifty long-polling runners and an edge restart', () => {
     await eventually(
       async () => {
         const table = await fleet(edge.url, edge.tokens.read, SET);
-        const ready = table.runners.filter((e) => e.sync_state === 'ready' && e.applied_version === v2.version && Date.parse(e.last_seen) > killedAt);
+        const ready = table.runners.filter(
+          (e) => e.sync_state === 'ready' && e.applied_version === v2.version && Date.parse(e.last_seen) > killedAt,
+        );
         return runners.every((r) => ready.some((e) => e.runner_id === r.runnerId));
       },
       { what: 'every runner reported ready to the restarted edge', timeoutMs: 60_000 },
@@ -123,7 +133,13 @@ describe('fifty long-polling runners and an edge restart', () => {
     // Versions written after the restart, one at a time, reach every runner.
     const later: number[] = [];
     for (const orderSize of [0.5, 0.6]) {
-      const v = await patch(edge.url, edge.tokens.write, SET, { order_size: orderSize }, `restart-50: after the restart, ${orderSize}`);
+      const v = await patch(
+        edge.url,
+        edge.tokens.write,
+        SET,
+        { order_size: orderSize },
+        `restart-50: after the restart, ${orderSize}`,
+      );
       later.push(v.version);
       await fleetOf(runners, (s) => s.version === v.version && s.params?.order_size === orderSize, `on v${v.version}`);
     }
@@ -134,7 +150,10 @@ describe('fifty long-polling runners and an edge restart', () => {
     for (const r of runners) {
       expect(appliedVersions(r), r.runnerId).toEqual(expected);
       // Reconnection is in the runner's own words too.
-      expect(r.logRecords().some((l) => l.from === 'stale' && l.to === 'ready'), r.runnerId).toBe(true);
+      expect(
+        r.logRecords().some((l) => l.from === 'stale' && l.to === 'ready'),
+        r.runnerId,
+      ).toBe(true);
       expect(r.alive(), r.runnerId).toBe(true);
     }
   });

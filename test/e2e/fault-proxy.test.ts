@@ -39,7 +39,10 @@ afterAll(async () => {
 });
 
 /** A runner whose edge is the proxy, synced and ready on the current head. */
-async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll', extraArgs = ['--wait', '2', '--grace', '600', '--interval', '0.5']): Promise<RunnerProcess> {
+async function runnerBehindProxy(
+  sync: 'longpoll' | 'ws' = 'longpoll',
+  extraArgs = ['--wait', '2', '--grace', '600', '--interval', '0.5'],
+): Promise<RunnerProcess> {
   proxy = await startFaultProxy({ target: edge.url });
   const runner = await startRunner({
     edgeUrl: proxy.url,
@@ -54,14 +57,22 @@ async function runnerBehindProxy(sync: 'longpoll' | 'ws' = 'longpoll', extraArgs
     extraArgs,
   });
   const current = await head(edge.url, edge.tokens.read, SET);
-  await runner.waitForStatus((s) => s.version === current!.version.version && s.sync_state === 'ready', { what: 'ready on the head' });
+  await runner.waitForStatus((s) => s.version === current!.version.version && s.sync_state === 'ready', {
+    what: 'ready on the head',
+  });
   return runner;
 }
 
 /** Writes a new version straight to the edge (not through the proxy). */
 async function write(): Promise<number> {
   writes += 1;
-  const version = await patch(edge.url, edge.tokens.write, SET, { order_size: Number((0.3 + writes / 100).toFixed(2)) }, `faults: write ${writes}`);
+  const version = await patch(
+    edge.url,
+    edge.tokens.write,
+    SET,
+    { order_size: Number((0.3 + writes / 100).toFixed(2)) },
+    `faults: write ${writes}`,
+  );
   return version.version;
 }
 
@@ -69,7 +80,10 @@ async function write(): Promise<number> {
 async function recovers(runner: RunnerProcess): Promise<void> {
   proxy.setMode({ kind: 'pass' });
   const version = await write();
-  const s = await runner.waitForStatus((st) => st.version === version && st.sync_state === 'ready', { what: `v${version} applied after the fault cleared`, timeoutMs: 60_000 });
+  const s = await runner.waitForStatus((st) => st.version === version && st.sync_state === 'ready', {
+    what: `v${version} applied after the fault cleared`,
+    timeoutMs: 60_000,
+  });
   expect(s.params?.order_size).toBe(Number((0.3 + writes / 100).toFixed(2)));
 }
 
@@ -92,7 +106,12 @@ function faulted(kind: FaultMode['kind']): number {
  * fault's answer and come back for more, not only the cut of its held long-poll), then checks it
  * is alive, stale and still on `held`.
  */
-async function staysOnVersionButStale(runner: RunnerProcess, mode: FaultMode, held: number, { met = 2, keepInFlight = false } = {}): Promise<void> {
+async function staysOnVersionButStale(
+  runner: RunnerProcess,
+  mode: FaultMode,
+  held: number,
+  { met = 2, keepInFlight = false } = {},
+): Promise<void> {
   proxy.setMode(mode, { keepInFlight });
   await eventually(() => faulted(mode.kind) >= met, { what: `${met} requests through ${mode.kind}`, timeoutMs: 60_000 });
   const s = await runner.waitForStatus((st) => st.sync_state === 'stale', { what: `stale under ${mode.kind}` });
@@ -141,7 +160,10 @@ describe('a runner behind a faulty link to the edge', () => {
     expect(s.version).toBe(held);
     expect(runner.alive()).toBe(true);
     proxy.setMode({ kind: 'pass' });
-    await runner.waitForStatus((st) => st.version === pending && st.sync_state === 'ready', { what: `v${pending} once bodies arrive whole`, timeoutMs: 60_000 });
+    await runner.waitForStatus((st) => st.version === pending && st.sync_state === 'ready', {
+      what: `v${pending} once bodies arrive whole`,
+      timeoutMs: 60_000,
+    });
     expectMonotonic(runner);
   });
 
@@ -153,7 +175,11 @@ describe('a runner behind a faulty link to the edge', () => {
     it(`ignores ${what} served as a 200: no change to its params, stale, then recovers`, async () => {
       const runner = await runnerBehindProxy();
       const before = await runner.status();
-      await staysOnVersionButStale(runner, { kind: 'garbage', body, headers: { etag: etagFor(SET, before.version! + 1) } }, before.version!);
+      await staysOnVersionButStale(
+        runner,
+        { kind: 'garbage', body, headers: { etag: etagFor(SET, before.version! + 1) } },
+        before.version!,
+      );
       expect((await runner.status()).params).toEqual(before.params);
       await recovers(runner);
       expectMonotonic(runner);
@@ -186,7 +212,10 @@ describe('a runner behind a faulty link to the edge', () => {
     proxy.setMode({ kind: 'pass' });
     await write();
     const next = await write();
-    await runner.waitForStatus((st) => st.version === next && st.sync_state === 'ready', { what: `v${next} after the forged version`, timeoutMs: 60_000 });
+    await runner.waitForStatus((st) => st.version === next && st.sync_state === 'ready', {
+      what: `v${next} after the forged version`,
+      timeoutMs: 60_000,
+    });
     expectMonotonic(runner);
   });
 
@@ -225,7 +254,10 @@ describe('a runner behind a faulty link to the edge', () => {
     // A version written while the socket is down arrives with the reconnect (catch-up on connect).
     const missed = await write();
     proxy.setMode({ kind: 'pass' });
-    await runner.waitForStatus((st) => st.version === missed && st.sync_state === 'ready', { what: `v${missed} caught up on reconnect`, timeoutMs: 60_000 });
+    await runner.waitForStatus((st) => st.version === missed && st.sync_state === 'ready', {
+      what: `v${missed} caught up on reconnect`,
+      timeoutMs: 60_000,
+    });
     await recovers(runner);
     expectMonotonic(runner);
   });
@@ -239,7 +271,9 @@ describe('a runner behind a faulty link to the edge', () => {
     const backAt = proxy.requests.length;
     // Watch the state from the moment the runner's first request since the blip reaches the
     // edge until that request is answered: the edge is reachable all along.
-    await eventually(() => proxy.requests.slice(backAt).some((r) => r.mode === 'pass' && r.path.endsWith('/params')), { what: 'a request through the restored link' });
+    await eventually(() => proxy.requests.slice(backAt).some((r) => r.mode === 'pass' && r.path.endsWith('/params')), {
+      what: 'a request through the restored link',
+    });
     const seen = new Set<string>();
     await runner.waitForStatus(
       (st) => {

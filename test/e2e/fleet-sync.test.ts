@@ -21,7 +21,11 @@ import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../
 const SET = 'fleet-sync';
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-tokyo-1'] as const;
 /** One runner per sync mode, so each transport is held to the same story. */
-const SYNC: Record<(typeof REGIONS)[number], 'longpoll' | 'ws' | 'poll'> = { 'eu-west-1': 'longpoll', 'us-east-1': 'ws', 'ap-tokyo-1': 'poll' };
+const SYNC: Record<(typeof REGIONS)[number], 'longpoll' | 'ws' | 'poll'> = {
+  'eu-west-1': 'longpoll',
+  'us-east-1': 'ws',
+  'ap-tokyo-1': 'poll',
+};
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 let edge: Edge;
@@ -54,13 +58,22 @@ function appliedVersions(runner: RunnerProcess): number[] {
 }
 
 async function allOn(version: number, what: string): Promise<void> {
-  await Promise.all(runners.map((r) => r.waitForStatus((s) => s.version === version && s.sync_state === 'ready', { what: `${what}: v${version}, ready` })));
+  await Promise.all(
+    runners.map((r) =>
+      r.waitForStatus((s) => s.version === version && s.sync_state === 'ready', { what: `${what}: v${version}, ready` }),
+    ),
+  );
   await eventually(
     async () => {
       const table = await fleet(edge.url, edge.tokens.read, SET);
-      return REGIONS.every((region) => table.runners.some((e) => e.runner_id === `r-${region}` && e.region === region && e.applied_version === version));
+      return REGIONS.every((region) =>
+        table.runners.some((e) => e.runner_id === `r-${region}` && e.region === region && e.applied_version === version),
+      );
     },
-    { what: `the fleet table to show every runner on v${version} (${what})`, context: () => runners.map((r) => r.logs.slice(-3).join('\n')).join('\n') },
+    {
+      what: `the fleet table to show every runner on v${version} (${what})`,
+      context: () => runners.map((r) => r.logs.slice(-3).join('\n')).join('\n'),
+    },
   );
 }
 
@@ -99,15 +112,22 @@ describe('three runners in three regions on one set', () => {
 
     // The edge dies: every runner goes stale, holds v3 and keeps quoting on it.
     await edge.kill();
-    const stale = await Promise.all(runners.map((r) => r.waitForStatus((s) => s.sync_state === 'stale', { what: 'stale after the edge died' })));
+    const stale = await Promise.all(
+      runners.map((r) => r.waitForStatus((s) => s.sync_state === 'stale', { what: 'stale after the edge died' })),
+    );
     for (const s of stale) {
       expect(s.version).toBe(3);
       expect(s.params?.base_half_spread_bps).toBe(5);
       expect(s.last_error).toBeTruthy();
     }
     for (const r of runners) {
-      const first = await r.waitForStatus((s) => s.trading?.bid != null && s.trading.ask != null && s.trading.params_version === 3, { what: 'two-sided quotes on v3' });
-      await r.waitForStatus((s) => s.trading?.mid !== first.trading?.mid && s.trading?.bid != null && s.sync_state === 'stale', { what: 'quotes still moving while stale' });
+      const first = await r.waitForStatus(
+        (s) => s.trading?.bid != null && s.trading.ask != null && s.trading.params_version === 3,
+        { what: 'two-sided quotes on v3' },
+      );
+      await r.waitForStatus((s) => s.trading?.mid !== first.trading?.mid && s.trading?.bid != null && s.sync_state === 'stale', {
+        what: 'quotes still moving while stale',
+      });
       expect(r.alive()).toBe(true);
     }
 
@@ -119,7 +139,9 @@ describe('three runners in three regions on one set', () => {
     expect(fromCache.version).toBe(3);
     expect(fromCache.params?.base_half_spread_bps).toBe(5);
     expect(fromCache.sync_state).toBe('stale');
-    await runners[2].waitForStatus((st) => st.trading?.bid != null && st.trading.params_version === 3, { what: 'quoting on the cached v3' });
+    await runners[2].waitForStatus((st) => st.trading?.bid != null && st.trading.params_version === 3, {
+      what: 'quoting on the cached v3',
+    });
 
     // The edge comes back on the same storage; a version written after that reaches everyone.
     await edge.restart();
@@ -131,7 +153,9 @@ describe('three runners in three regions on one set', () => {
     // Each runner's last-known-good cache now holds v4, whole and valid.
     for (const r of runners) {
       const file = join(cacheDirs.get(r.runnerId)!, `${SET}.json`);
-      await eventually(() => CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).version === 4, { what: `${file} to hold v4` });
+      await eventually(() => CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).version === 4, {
+        what: `${file} to hold v4`,
+      });
       expect(CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).params.order_size).toBe(0.5);
     }
     // Versions only move forward, in every runner's own log.
@@ -145,15 +169,34 @@ describe('three runners in three regions on one set', () => {
 
   it('a runner started before its set exists quotes on defaults only when allowed, and applies v1 once the set is created', async () => {
     const set = 'fleet-late-set';
-    const refused = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set, runnerId: 'r-late-0', region: 'eu-west-1', cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')), waitForStatus: false });
+    const refused = await startRunner({
+      edgeUrl: edge.url,
+      token: edge.tokens.read,
+      set,
+      runnerId: 'r-late-0',
+      region: 'eu-west-1',
+      cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')),
+      waitForStatus: false,
+    });
     expect((await refused.exited).code).not.toBe(0);
     expect(refused.logs.join('\n')).toMatch(/allow-defaults/);
 
-    const late = await startRunner({ edgeUrl: edge.url, token: edge.tokens.read, set, runnerId: 'r-late-1', region: 'eu-west-1', cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')), extraArgs: ['--allow-defaults', '--grace', '600', '--wait', '5'] });
+    const late = await startRunner({
+      edgeUrl: edge.url,
+      token: edge.tokens.read,
+      set,
+      runnerId: 'r-late-1',
+      region: 'eu-west-1',
+      cacheDir: mkdtempSync(join(tmpdir(), 'lt-late-')),
+      extraArgs: ['--allow-defaults', '--grace', '600', '--wait', '5'],
+    });
     const onDefaults = await late.waitForStatus((s) => s.started_from === 'defaults', { what: 'started on defaults' });
     expect(onDefaults.version).toBeNull();
     await createSet(edge.url, edge.tokens.write, set, { order_size: 0.7 }, 'fleet: the late set');
-    const applied = await late.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', { what: 'v1 of the late set applied', timeoutMs: 60_000 });
+    const applied = await late.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', {
+      what: 'v1 of the late set applied',
+      timeoutMs: 60_000,
+    });
     expect(applied.params?.order_size).toBe(0.7);
   });
 });

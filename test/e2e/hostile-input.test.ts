@@ -36,11 +36,21 @@ function send(base: string, request: Sent): Promise<{ status: number; headers: h
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method: request.method, path: request.path, headers: request.headers, agent: false, timeout: 30_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        agent: false,
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -54,19 +64,87 @@ function send(base: string, request: Sent): Promise<{ status: number; headers: h
 // ---- generators -------------------------------------------------------------------------------
 
 const segment = fc.oneof(
-  fc.constantFrom('v1', 'sets', SET, OTHER_SET, 'params', 'versions', 'rollback', 'fleet', 'diff', 'watch', 'runners', 'report', 'schema', '1', '0', '-1', '999999999999999999999'),
-  fc.constantFrom('..', '.', '%2e%2e', '%2E%2E%2F', '..%2f', '%00', '%ff', '%', 'a%2Fb', '%C0%AE%C0%AE', '\\..\\', ';', '*', '~root'),
+  fc.constantFrom(
+    'v1',
+    'sets',
+    SET,
+    OTHER_SET,
+    'params',
+    'versions',
+    'rollback',
+    'fleet',
+    'diff',
+    'watch',
+    'runners',
+    'report',
+    'schema',
+    '1',
+    '0',
+    '-1',
+    '999999999999999999999',
+  ),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%2e%2e',
+    '%2E%2E%2F',
+    '..%2f',
+    '%00',
+    '%ff',
+    '%',
+    'a%2Fb',
+    '%C0%AE%C0%AE',
+    '\\..\\',
+    ';',
+    '*',
+    '~root',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => encodeURIComponent(s)),
   fc.string({ maxLength: 8 }).map((s) => encodeURIComponent(s)),
 );
 
 const path = fc.oneof(
   { weight: 3, arbitrary: fc.array(segment, { minLength: 1, maxLength: 7 }).map((parts) => `/${parts.join('/')}`) },
-  { weight: 2, arbitrary: fc.constantFrom(`/v1/sets/${SET}/params`, `/v1/sets/${SET}/rollback`, `/v1/sets/${SET}/runners/r1/report`, `/v1/sets/${SET}/versions`) },
-  { weight: 1, arbitrary: fc.constantFrom(`/v1/sets/${SET}/../../v1/sets/${SET}/params`, `/v1/sets/..%2F${SET}/params`, '/../../../../etc/passwd', '//v1//sets//x', `/v1/sets/${'a'.repeat(64)}/params`) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      `/v1/sets/${SET}/params`,
+      `/v1/sets/${SET}/rollback`,
+      `/v1/sets/${SET}/runners/r1/report`,
+      `/v1/sets/${SET}/versions`,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `/v1/sets/${SET}/../../v1/sets/${SET}/params`,
+      `/v1/sets/..%2F${SET}/params`,
+      '/../../../../etc/passwd',
+      '//v1//sets//x',
+      `/v1/sets/${'a'.repeat(64)}/params`,
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 12_000 }).map((n) => `/v1/sets/${'x'.repeat(n)}/params`) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(`/v1/sets/${SET}/params`, `/v1/sets/${SET}/versions`, `/v1/sets/${SET}/diff`), fc.string({ maxLength: 40 })).map(([p, q]) => `${p}?${encodeURIComponent(q).replace(/%3D/g, '=').replace(/%26/g, '&')}`) },
-  { weight: 1, arbitrary: fc.constantFrom(`/v1/sets/${SET}/params?wait=-1`, `/v1/sets/${SET}/params?wait=1e309`, `/v1/sets/${SET}/params?wait=NaN`, `/v1/sets/${SET}/versions?limit=-5&before=abc`, `/v1/sets/${SET}/versions?limit=1000000`, `/v1/sets/${SET}/diff?from=1&to=99999`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(`/v1/sets/${SET}/params`, `/v1/sets/${SET}/versions`, `/v1/sets/${SET}/diff`),
+        fc.string({ maxLength: 40 }),
+      )
+      .map(([p, q]) => `${p}?${encodeURIComponent(q).replace(/%3D/g, '=').replace(/%26/g, '&')}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `/v1/sets/${SET}/params?wait=-1`,
+      `/v1/sets/${SET}/params?wait=1e309`,
+      `/v1/sets/${SET}/params?wait=NaN`,
+      `/v1/sets/${SET}/versions?limit=-5&before=abc`,
+      `/v1/sets/${SET}/versions?limit=1000000`,
+      `/v1/sets/${SET}/diff?from=1&to=99999`,
+    ),
+  },
 );
 
 // No unknown method tokens: workerd itself answers those 501 before the Worker sees them.
@@ -105,17 +183,43 @@ const hostileParams = fc.constantFrom(
 
 const body = fc.oneof(
   // A well-formed write, so that a bad precondition (not the body) is what gets it refused.
-  fc.constantFrom('{"params": {"skew_adjustment_factor": 1.25}, "message": "hostile but well-formed"}', '{"to": 1, "message": "hostile but well-formed"}'),
+  fc.constantFrom(
+    '{"params": {"skew_adjustment_factor": 1.25}, "message": "hostile but well-formed"}',
+    '{"to": 1, "message": "hostile but well-formed"}',
+  ),
   // A write body around hostile params, with or without a message.
-  fc.tuple(hostileParams, fc.constantFrom('"hostile input"', '""', '"   "', 'null', '5', `"${'m'.repeat(600)}"`)).map(([p, m]) => `{"params": ${p}, "message": ${m}}`),
+  fc
+    .tuple(hostileParams, fc.constantFrom('"hostile input"', '""', '"   "', 'null', '5', `"${'m'.repeat(600)}"`))
+    .map(([p, m]) => `{"params": ${p}, "message": ${m}}`),
   fc.tuple(hostileParams).map(([p]) => `{"params": ${p}}`),
   // Over the 16 KiB limit, as valid JSON.
-  fc.integer({ min: 17 * 1024, max: 64 * 1024 }).map((n) => JSON.stringify({ params: { skew_adjustment_factor: 1 }, message: 'x'.repeat(n) })),
+  fc
+    .integer({ min: 17 * 1024, max: 64 * 1024 })
+    .map((n) => JSON.stringify({ params: { skew_adjustment_factor: 1 }, message: 'x'.repeat(n) })),
   fc.integer({ min: 500, max: 5_000 }).map((d) => nested(d)),
   fc.integer({ min: 500, max: 5_000 }).map((d) => nestedArray(d)),
-  fc.constantFrom('not json', '{', '{"params":', '\u0000\u0001', '<xml/>', '{"params": {}, "message": "x"', "{'params': {}}", '\uFEFF{"params":{},"message":"bom"}'),
-  fc.constantFrom('{"to": 1, "message": "hostile"}', '{"to": "1", "message": "x"}', '{"to": 0, "message": "x"}', '{"to": 1e999, "message": "x"}', '{"to": 1, "message": "x", "__proto__": {"to": 2}}'),
-  fc.constantFrom('{"region": "x", "applied_version": -1, "sync_state": "ready"}', '{"region": "x", "applied_version": 1, "sync_state": "bogus"}', '{"region": "' + 'r'.repeat(5000) + '", "applied_version": 1, "sync_state": "ready"}'),
+  fc.constantFrom(
+    'not json',
+    '{',
+    '{"params":',
+    '\u0000\u0001',
+    '<xml/>',
+    '{"params": {}, "message": "x"',
+    "{'params': {}}",
+    '\uFEFF{"params":{},"message":"bom"}',
+  ),
+  fc.constantFrom(
+    '{"to": 1, "message": "hostile"}',
+    '{"to": "1", "message": "x"}',
+    '{"to": 0, "message": "x"}',
+    '{"to": 1e999, "message": "x"}',
+    '{"to": 1, "message": "x", "__proto__": {"to": 2}}',
+  ),
+  fc.constantFrom(
+    '{"region": "x", "applied_version": -1, "sync_state": "ready"}',
+    '{"region": "x", "applied_version": 1, "sync_state": "bogus"}',
+    '{"region": "' + 'r'.repeat(5000) + '", "applied_version": 1, "sync_state": "ready"}',
+  ),
   fc.json({ maxDepth: 3 }),
 );
 
@@ -164,7 +268,15 @@ const extraHeaders = fc.constantFrom<Record<string, string>>(
   { 'transfer-encoding-note': 'chunked' },
 );
 
-const auth = fc.constantFrom<'write' | 'read' | 'none' | 'bogus' | 'malformed'>('write', 'write', 'write', 'read', 'none', 'bogus', 'malformed');
+const auth = fc.constantFrom<'write' | 'read' | 'none' | 'bogus' | 'malformed'>(
+  'write',
+  'write',
+  'write',
+  'read',
+  'none',
+  'bogus',
+  'malformed',
+);
 
 function authHeader(kind: 'write' | 'read' | 'none' | 'bogus' | 'malformed'): Record<string, string> {
   switch (kind) {
@@ -185,7 +297,15 @@ function authHeader(kind: 'write' | 'read' | 'none' | 'bogus' | 'malformed'): Re
   }
 }
 
-const anyRequest = fc.record({ method, path, body: fc.option(body, { nil: undefined }), contentType, precondition, extraHeaders, auth });
+const anyRequest = fc.record({
+  method,
+  path,
+  body: fc.option(body, { nil: undefined }),
+  contentType,
+  precondition,
+  extraHeaders,
+  auth,
+});
 // Aimed at the write routes with a write token, so the body, media type and precondition rules
 // are what answers (not 401/404).
 const writeRoute = fc.constantFrom(
@@ -229,7 +349,12 @@ describe('hostile input against wrangler dev', () => {
         const headers: Record<string, string> = { ...r.precondition, ...r.extraHeaders, ...authHeader(r.auth) };
         if (headers['if-match'] === CURRENT) headers['if-match'] = before!.etag;
         if (r.contentType !== undefined) headers['content-type'] = r.contentType;
-        const answer = await send(edge.url, { method: r.method, path: r.path, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body });
+        const answer = await send(edge.url, {
+          method: r.method,
+          path: r.path,
+          headers,
+          body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body,
+        });
         seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
         const what = `${r.method} ${r.path.slice(0, 120)} -> ${answer.status} ${answer.text.slice(0, 300)}`;
 
@@ -254,7 +379,9 @@ describe('hostile input against wrangler dev', () => {
     );
     console.info(`hostile input: statuses seen ${JSON.stringify(Object.fromEntries([...seen].sort(([a], [b]) => a - b)))}`);
     // Whatever was created on the way, every set has a legal name (no traversal made a set).
-    const sets = await fetch(`${edge.url}/v1/sets`, { headers: { authorization: `Bearer ${edge.tokens.read}` } }).then((r) => r.json() as Promise<{ sets: { set: string }[] }>);
+    const sets = await fetch(`${edge.url}/v1/sets`, { headers: { authorization: `Bearer ${edge.tokens.read}` } }).then(
+      (r) => r.json() as Promise<{ sets: { set: string }[] }>,
+    );
     for (const { set } of sets.sets) expect(set).toMatch(SET_NAME_PATTERN);
     // Most requests must have been refused: the generators aim at the edges of every rule.
     const refused = [...seen.entries()].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0);

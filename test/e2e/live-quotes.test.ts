@@ -46,7 +46,9 @@ describe('a runner on the sim venue', () => {
       extraArgs: ['--venue', 'sim', '--seed', '11', '--wait', '5'],
     });
     // Both sides rest around 2 × 5 bps (skew and adverse selection move them a little).
-    const before = await runner.waitForStatus((s) => s.trading?.params_version === 1 && quotedSpreadBps(s) !== null, { what: 'two-sided quotes on v1' });
+    const before = await runner.waitForStatus((s) => s.trading?.params_version === 1 && quotedSpreadBps(s) !== null, {
+      what: 'two-sided quotes on v1',
+    });
     expect(quotedSpreadBps(before)).toBeLessThan(40);
 
     const widened = await patch(edge.url, edge.tokens.write, SET, { base_half_spread_bps: 100 }, 'quotes: widen to 100 bps');

@@ -54,7 +54,8 @@ afterEach(() => {
   }
 });
 
-const readyRows = (text: string) => ['eu-west-1', 'us-east-1', 'ap-tokyo-1'].every((id) => new RegExp(`${id}\\s+\\S+\\s+v\\d+\\s+ready`).test(text));
+const readyRows = (text: string) =>
+  ['eu-west-1', 'us-east-1', 'ap-tokyo-1'].every((id) => new RegExp(`${id}\\s+\\S+\\s+v\\d+\\s+ready`).test(text));
 
 describe('npm start', () => {
   it('brings up the edge, the default set and three runners, and stops cleanly on Ctrl-C', async () => {

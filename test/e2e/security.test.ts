@@ -25,7 +25,10 @@ type Edge = Awaited<ReturnType<typeof startEdge>>;
 let edge: Edge;
 
 beforeAll(async () => {
-  edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-security-')), tokens: { write: WRITE_TOKEN, read: READ_TOKEN } });
+  edge = await startEdge({
+    persistDir: mkdtempSync(join(tmpdir(), 'lt-security-')),
+    tokens: { write: WRITE_TOKEN, read: READ_TOKEN },
+  });
   await createSet(edge.url, WRITE_TOKEN, SET, { order_size: 0.3 }, 'security: create');
 });
 
@@ -51,7 +54,8 @@ function runner(id: string, token: string): Promise<RunnerProcess> {
 }
 
 function expectNoToken(text: string, where: string): void {
-  for (const token of [WRITE_TOKEN, READ_TOKEN, WRONG_TOKEN]) expect(text.includes(token), `${where} contains a token`).toBe(false);
+  for (const token of [WRITE_TOKEN, READ_TOKEN, WRONG_TOKEN])
+    expect(text.includes(token), `${where} contains a token`).toBe(false);
   // A fragment is a leak too (a truncated header in a log line).
   expect(/SECRET/.test(text), `${where} contains part of a token`).toBe(false);
 }
@@ -67,10 +71,20 @@ describe('tokens', () => {
 
     const answers = [
       await call(edge.url, `/v1/sets/${SET}/params`, { token: WRONG_TOKEN }),
-      await call(edge.url, `/v1/sets/${SET}/params`, { method: 'PATCH', token: WRONG_TOKEN, headers: { 'if-match': '"x"' }, body: { params: {}, message: 'x' } }),
+      await call(edge.url, `/v1/sets/${SET}/params`, {
+        method: 'PATCH',
+        token: WRONG_TOKEN,
+        headers: { 'if-match': '"x"' },
+        body: { params: {}, message: 'x' },
+      }),
       await call(edge.url, `/v1/sets/${SET}/params`, { headers: { authorization: WRONG_TOKEN } }),
       await call(edge.url, `/v1/sets/${SET}/params`, { headers: { authorization: `Basic ${WRONG_TOKEN}` } }),
-      await call(edge.url, `/v1/sets/${SET}/params`, { method: 'PATCH', token: READ_TOKEN, headers: { 'if-match': '"x"' }, body: { params: {}, message: 'x' } }),
+      await call(edge.url, `/v1/sets/${SET}/params`, {
+        method: 'PATCH',
+        token: READ_TOKEN,
+        headers: { 'if-match': '"x"' },
+        body: { params: {}, message: 'x' },
+      }),
     ];
     expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 403]);
     for (const a of answers) {
@@ -100,9 +114,24 @@ describe('a read token', () => {
   it('cannot write anything: every write route answers 403 and the head stays put', async () => {
     const before = await head(edge.url, READ_TOKEN, SET);
     const attempts: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [
-      { method: 'PUT', path: `/v1/sets/${SET}/params`, headers: { 'if-match': before!.etag }, body: { params: { order_size: 9 }, message: 'read token put' } },
-      { method: 'PATCH', path: `/v1/sets/${SET}/params`, headers: { 'if-match': before!.etag }, body: { params: { order_size: 9 }, message: 'read token patch' } },
-      { method: 'PUT', path: `/v1/sets/read-token-new-set/params`, headers: { 'if-none-match': '*' }, body: { params: {}, message: 'read token create' } },
+      {
+        method: 'PUT',
+        path: `/v1/sets/${SET}/params`,
+        headers: { 'if-match': before!.etag },
+        body: { params: { order_size: 9 }, message: 'read token put' },
+      },
+      {
+        method: 'PATCH',
+        path: `/v1/sets/${SET}/params`,
+        headers: { 'if-match': before!.etag },
+        body: { params: { order_size: 9 }, message: 'read token patch' },
+      },
+      {
+        method: 'PUT',
+        path: `/v1/sets/read-token-new-set/params`,
+        headers: { 'if-none-match': '*' },
+        body: { params: {}, message: 'read token create' },
+      },
       { method: 'POST', path: `/v1/sets/${SET}/rollback`, headers: {}, body: { to: 1, message: 'read token rollback' } },
     ];
     for (const a of attempts) {
@@ -130,7 +159,11 @@ describe('another origin', () => {
   it('gets no Access-Control-Allow-Origin on a preflight', async () => {
     const answer = await call(edge.url, `/v1/sets/${SET}/params`, {
       method: 'OPTIONS',
-      headers: { origin: EVIL, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, content-type, if-match' },
+      headers: {
+        origin: EVIL,
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization, content-type, if-match',
+      },
     });
     expect(answer.status).toBeLessThan(500);
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
@@ -141,7 +174,12 @@ describe('another origin', () => {
     const before = await head(edge.url, READ_TOKEN, SET);
     const read = await call(edge.url, `/v1/sets/${SET}/params`, { token: READ_TOKEN, headers: { origin: EVIL } });
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
-    const write = await call(edge.url, `/v1/sets/${SET}/params`, { method: 'PATCH', token: WRITE_TOKEN, headers: { origin: EVIL, 'if-match': before!.etag }, body: { params: { order_size: 0.5 }, message: 'security: cross-origin write' } });
+    const write = await call(edge.url, `/v1/sets/${SET}/params`, {
+      method: 'PATCH',
+      token: WRITE_TOKEN,
+      headers: { origin: EVIL, 'if-match': before!.etag },
+      body: { params: { order_size: 0.5 }, message: 'security: cross-origin write' },
+    });
     expect(write.headers.get('access-control-allow-origin')).toBeNull();
     const schema = await call(edge.url, '/v1/schema', { headers: { origin: EVIL } });
     expect(schema.headers.get('access-control-allow-origin')).toBeNull();

@@ -25,7 +25,14 @@ describe('auth', () => {
   it('lets a read token read', async () => {
     const set = freshSet();
     await createSet(set);
-    for (const path of [`/v1/sets/${set}/params`, `/v1/sets/${set}/versions`, `/v1/sets/${set}/versions/1`, `/v1/sets/${set}/diff?from=1&to=1`, `/v1/sets/${set}/fleet`, '/v1/sets']) {
+    for (const path of [
+      `/v1/sets/${set}/params`,
+      `/v1/sets/${set}/versions`,
+      `/v1/sets/${set}/versions/1`,
+      `/v1/sets/${set}/diff?from=1&to=1`,
+      `/v1/sets/${set}/fleet`,
+      '/v1/sets',
+    ]) {
       expect((await call('GET', path, { token: READ_TOKEN })).status, path).toBe(200);
     }
   });
@@ -52,7 +59,11 @@ describe('auth', () => {
 
   it('makes the token name the author of a version', async () => {
     const set = freshSet();
-    const res = await call('PUT', `/v1/sets/${set}/params`, { token: 'test-ci-token', body: { params: {}, message: 'from ci' }, headers: { 'If-None-Match': '*' } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      token: 'test-ci-token',
+      body: { params: {}, message: 'from ci' },
+      headers: { 'If-None-Match': '*' },
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ author: 'ci' });
   });

@@ -6,7 +6,9 @@ describe('concurrent writers', () => {
   it('lets exactly one of 20 PUTs with the same If-Match win; the others get 412', async () => {
     const set = freshSet();
     await createSet(set);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => putParams(set, 1, { order_size: i + 1 }, `writer ${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => putParams(set, 1, { order_size: i + 1 }, `writer ${i}`)),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 412)).toHaveLength(19);
@@ -18,7 +20,12 @@ describe('concurrent writers', () => {
     const set = freshSet();
     await createSet(set);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call('PUT', `/v1/sets/${set}/params`, { body: { params: { order_size: i + 1 }, message: `w${i}` }, headers: { 'If-Match': '*' } })),
+      Array.from({ length: 10 }, (_, i) =>
+        call('PUT', `/v1/sets/${set}/params`, {
+          body: { params: { order_size: i + 1 }, message: `w${i}` },
+          headers: { 'If-Match': '*' },
+        }),
+      ),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const page = VersionPageSchema.parse(await (await call('GET', `/v1/sets/${set}/versions?limit=100`)).json());

@@ -20,7 +20,12 @@ function rawPut(set: string, body: BodyInit, headers: Record<string, string> = {
   return SELF.fetch(`${ORIGIN}/v1/sets/${set}/params`, {
     method: 'PUT',
     body,
-    headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'Content-Type': 'application/json', 'If-Match': etagFor(set, 1), ...headers },
+    headers: {
+      Authorization: `Bearer ${WRITE_TOKEN}`,
+      'Content-Type': 'application/json',
+      'If-Match': etagFor(set, 1),
+      ...headers,
+    },
   });
 }
 
@@ -70,9 +75,14 @@ describe('error responses (shared ErrorBody, one code each)', () => {
   it('422 with fields naming the field, the value and the range', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: { skew_adjustment_factor: 3 }, message: 'too far' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: { skew_adjustment_factor: 3 }, message: 'too far' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     const error = await expectError(res, 422, 'validation_failed');
-    expect(error.fields).toEqual([expect.objectContaining({ field: 'skew_adjustment_factor', value: 3, expected: 'a finite number in [0, 2]' })]);
+    expect(error.fields).toEqual([
+      expect.objectContaining({ field: 'skew_adjustment_factor', value: 3, expected: 'a finite number in [0, 2]' }),
+    ]);
   });
 
   it('422 when the write body misses its message', async () => {
@@ -100,7 +110,10 @@ describe('error responses (shared ErrorBody, one code each)', () => {
   });
 
   it('sets no CORS headers, even for a cross-origin preflight', async () => {
-    const res = await SELF.fetch(`${ORIGIN}/v1/sets`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'PUT' } });
+    const res = await SELF.fetch(`${ORIGIN}/v1/sets`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'PUT' },
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
     const get = await call('GET', '/v1/sets', { headers: { Origin: 'https://evil.example' } });
@@ -147,7 +160,10 @@ describe('garbage never gets a 5xx and never changes the set', () => {
     const set = freshSet();
     await createSet(set, { order_size: 1 });
     const before = await (await call('GET', `/v1/sets/${set}/params`)).json();
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: { order_size: -1 }, message: 'bad' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: { order_size: -1 }, message: 'bad' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     expect(res.status).toBe(422);
     expect(await (await call('GET', `/v1/sets/${set}/params`)).json()).toEqual(before);
     const history = (await (await call('GET', `/v1/sets/${set}/versions`)).json()) as { versions: unknown[] };

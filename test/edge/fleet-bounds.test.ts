@@ -22,7 +22,9 @@ function report(set: string, runnerId: string): Promise<Response> {
 }
 
 async function fleetIds(set: string): Promise<string[]> {
-  return FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`, { token: READ_TOKEN })).json()).runners.map((r) => r.runner_id);
+  return FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`, { token: READ_TOKEN })).json()).runners.map(
+    (r) => r.runner_id,
+  );
 }
 
 async function tune(set: string, change: (instance: ParamsHub) => void): Promise<void> {

@@ -13,7 +13,11 @@ export function freshSet(prefix = 'set'): string {
   return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-export function call(method: string, path: string, { token = WRITE_TOKEN, body, headers = {} }: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+export function call(
+  method: string,
+  path: string,
+  { token = WRITE_TOKEN, body, headers = {} }: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const h = new Headers(headers);
   if (token !== null) h.set('Authorization', `Bearer ${token}`);
   let payload: string | undefined;
@@ -32,7 +36,14 @@ export function putParams(set: string, version: number, params: unknown, message
   return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
 }
 
-export async function errorOf(res: Response): Promise<{ code: string; message: string; fields?: { field: string; expected: string; message: string; value?: unknown }[]; details?: Record<string, unknown> }> {
+export async function errorOf(
+  res: Response,
+): Promise<{
+  code: string;
+  message: string;
+  fields?: { field: string; expected: string; message: string; value?: unknown }[];
+  details?: Record<string, unknown>;
+}> {
   const body = (await res.json()) as { error: never };
   return body.error;
 }

@@ -56,7 +56,14 @@ describe('history', () => {
     expect(res.headers.get('ETag')).toBe(etagFor(set, 4));
     const rollback = VersionSchema.parse(await res.json());
     const target = VersionSchema.parse(await (await call('GET', `/v1/sets/${set}/versions/1`)).json());
-    expect(rollback).toMatchObject({ version: 4, kind: 'rollback', rollback_of: 1, parent: 3, message: 'bad fills since v2', author: 'ops' });
+    expect(rollback).toMatchObject({
+      version: 4,
+      kind: 'rollback',
+      rollback_of: 1,
+      parent: 3,
+      message: 'bad fills since v2',
+      author: 'ops',
+    });
     expect(rollback.params).toEqual(target.params);
     const page = VersionPageSchema.parse(await (await call('GET', `/v1/sets/${set}/versions`)).json());
     expect(page.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
@@ -75,7 +82,10 @@ describe('history', () => {
 
   it('enforces If-Match on a rollback when one is sent', async () => {
     const set = await setWithVersions(2);
-    const res = await call('POST', `/v1/sets/${set}/rollback`, { body: { to: 1, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('POST', `/v1/sets/${set}/rollback`, {
+      body: { to: 1, message: 'm' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     expect(res.status).toBe(412);
   });
 });

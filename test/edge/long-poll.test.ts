@@ -16,7 +16,10 @@ describe('long-poll GET /v1/sets/:set/params?wait=S', () => {
     await createSet(set);
     const polling = call('GET', `/v1/sets/${set}/params?wait=30`, { headers: { 'If-None-Match': etagFor(set, 1) } });
     // The poll is parked in the hub (not answered, not re-reading storage) before the write.
-    await vi.waitUntil(() => runInDurableObject(hub(set), (instance: ParamsHub) => instance.waiters.size === 1), { timeout: 10_000, interval: 5 });
+    await vi.waitUntil(() => runInDurableObject(hub(set), (instance: ParamsHub) => instance.waiters.size === 1), {
+      timeout: 10_000,
+      interval: 5,
+    });
     const written = await putParams(set, 1, { order_size: 4 }, 'wake up');
     expect(written.status).toBe(200);
     const res = await polling;

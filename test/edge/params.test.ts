@@ -42,7 +42,13 @@ describe('GET/PUT /v1/sets/:set/params', () => {
     await createSet(set);
     const res = await putParams(set, 1, { order_size: 1 }, 'bigger orders');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ version: 2, kind: 'update', parent: 1, message: 'bigger orders', params: { order_size: 1 } });
+    expect(await res.json()).toMatchObject({
+      version: 2,
+      kind: 'update',
+      parent: 1,
+      message: 'bigger orders',
+      params: { order_size: 1 },
+    });
   });
 
   it('answers 412 with the current head when If-Match is stale', async () => {
@@ -91,13 +97,18 @@ describe('PATCH /v1/sets/:set/params', () => {
     const patch = { params: { order_size: 1 }, message: 'm' };
     expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch })).status).toBe(428);
     await putParams(set, 1, {});
-    expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': etagFor(set, 1) } })).status).toBe(412);
+    expect(
+      (await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': etagFor(set, 1) } })).status,
+    ).toBe(412);
   });
 
   it('answers 422 naming an unknown key in a patch, with a did-you-mean', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: { order_sise: 1 }, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('PATCH', `/v1/sets/${set}/params`, {
+      body: { params: { order_sise: 1 }, message: 'm' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     expect(res.status).toBe(422);
     const error = await errorOf(res);
     expect(error.code).toBe('validation_failed');
@@ -109,7 +120,10 @@ describe('PATCH /v1/sets/:set/params', () => {
     const set = freshSet();
     await createSet(set, { order_size: 2 });
     for (const params of [{}, { order_size: 2 }, { max_position: null }, { order_size: 2, trading_mode: 'active' }]) {
-      const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params, message: 'no-op' }, headers: { 'If-Match': etagFor(set, 1) } });
+      const res = await call('PATCH', `/v1/sets/${set}/params`, {
+        body: { params, message: 'no-op' },
+        headers: { 'If-Match': etagFor(set, 1) },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('Livetune-Unchanged')).toBe('true');
       expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
@@ -117,16 +131,29 @@ describe('PATCH /v1/sets/:set/params', () => {
     }
     expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
     // A patch that changes something still commits, without the header; a stale If-Match is still 412.
-    const changed = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: { order_size: 3 }, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const changed = await call('PATCH', `/v1/sets/${set}/params`, {
+      body: { params: { order_size: 3 }, message: 'm' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('Livetune-Unchanged')).toBeNull();
     expect(changed.headers.get('ETag')).toBe(etagFor(set, 2));
-    expect((await call('PATCH', `/v1/sets/${set}/params`, { body: { params: {}, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } })).status).toBe(412);
+    expect(
+      (
+        await call('PATCH', `/v1/sets/${set}/params`, {
+          body: { params: {}, message: 'm' },
+          headers: { 'If-Match': etagFor(set, 1) },
+        })
+      ).status,
+    ).toBe(412);
   });
 
   it('answers 404 when patching a set that does not exist', async () => {
     const set = freshSet();
-    const res = await call('PATCH', `/v1/sets/${set}/params`, { body: { params: {}, message: 'm' }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('PATCH', `/v1/sets/${set}/params`, {
+      body: { params: {}, message: 'm' },
+      headers: { 'If-Match': etagFor(set, 1) },
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -143,14 +170,20 @@ describe('write preconditions', () => {
   it('accepts If-Match: * on an existing set', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: {}, message: 'any' }, headers: { 'If-Match': '*' } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: {}, message: 'any' },
+      headers: { 'If-Match': '*' },
+    });
     expect(res.status).toBe(200);
   });
 
   it('never matches a weak tag in If-Match (strong comparison)', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: {}, message: 'weak' }, headers: { 'If-Match': `W/${etagFor(set, 1)}` } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: {}, message: 'weak' },
+      headers: { 'If-Match': `W/${etagFor(set, 1)}` },
+    });
     expect(res.status).toBe(412);
   });
 });

@@ -32,12 +32,16 @@ async function listed(set: string): Promise<number | undefined> {
 async function useRegistry(set: string, registry: RegistryClient | 'real'): Promise<void> {
   await runInDurableObject(hub(set), (instance: ParamsHub) => {
     instance.registryTimeoutMs = 50;
-    instance.registry = registry === 'real' ? () => env.SET_REGISTRY.get(env.SET_REGISTRY.idFromName('registry')) : () => registry;
+    instance.registry =
+      registry === 'real' ? () => env.SET_REGISTRY.get(env.SET_REGISTRY.idFromName('registry')) : () => registry;
   });
 }
 
 describe('writes while the SetRegistry is down', () => {
-  for (const [name, registry] of [['hangs', hung], ['fails', failing]] as const) {
+  for (const [name, registry] of [
+    ['hangs', hung],
+    ['fails', failing],
+  ] as const) {
     it(`answers a write 2xx when the registry ${name}, lets the next If-Match write in, and lists the set once the alarm ran`, async () => {
       const set = freshSet('registry');
       await useRegistry(set, registry);

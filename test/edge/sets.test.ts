@@ -16,7 +16,10 @@ describe('GET /v1/sets', () => {
 
   it('does not list a set whose creation was rejected', async () => {
     const set = freshSet('rejected');
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: { order_size: 0 }, message: 'bad' }, headers: { 'If-None-Match': '*' } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: { order_size: 0 }, message: 'bad' },
+      headers: { 'If-None-Match': '*' },
+    });
     expect(res.status).toBe(422);
     const list = SetListSchema.parse(await (await call('GET', '/v1/sets')).json());
     expect(list.sets.some((s) => s.set === set)).toBe(false);

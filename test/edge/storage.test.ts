@@ -54,7 +54,7 @@ describe('storage', () => {
 
     const head = await call('GET', `/v1/sets/${set}/params`);
     expect(head.headers.get('ETag')).toBe(etagFor(set, 1));
-    expect((VersionSchema.parse(await head.json())).params.order_size).toBe(2);
+    expect(VersionSchema.parse(await head.json()).params.order_size).toBe(2);
     expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
 
     // Once KV is back, the same write succeeds as version 2: no gap was left behind.
@@ -104,7 +104,11 @@ describe('storage', () => {
     const key = versionKey(set, 2);
     expect(ops.filter((op) => op.endsWith(key))).toEqual([`get ${key}`, `put ${key}`, `get ${key}`, `put ${key}`]);
     // The key now holds what the head announced.
-    expect(VersionSchema.parse(await real.get(key, 'json'))).toMatchObject({ version: 2, message: 'the retry', params: { order_size: 5 } });
+    expect(VersionSchema.parse(await real.get(key, 'json'))).toMatchObject({
+      version: 2,
+      message: 'the retry',
+      params: { order_size: 5 },
+    });
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.kv = real;
     });
@@ -146,7 +150,11 @@ describe('storage', () => {
     expect(cached.status).toBe(304);
     expect(cached.headers.get(HEADER_STALE)).toBe('true');
 
-    const missing = await app.request(`${ORIGIN}/v1/sets/${freshSet()}/params`, { headers: { Authorization: `Bearer ${WRITE_TOKEN}` } }, env);
+    const missing = await app.request(
+      `${ORIGIN}/v1/sets/${freshSet()}/params`,
+      { headers: { Authorization: `Bearer ${WRITE_TOKEN}` } },
+      env,
+    );
     expect(missing.status).toBe(503);
   });
 
@@ -164,7 +172,11 @@ describe('storage', () => {
       }) as unknown as HubStub;
     const app = createApp({ hubFor: unreachable });
     for (const path of [`/v1/sets/${set}/params?wait=30`, `/v1/sets/${set}/params`]) {
-      const res = await app.request(`${ORIGIN}${path}`, { headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'If-None-Match': etagFor(set, 2) } }, env);
+      const res = await app.request(
+        `${ORIGIN}${path}`,
+        { headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'If-None-Match': etagFor(set, 2) } },
+        env,
+      );
       expect(res.status).toBe(304);
       expect(res.headers.get('ETag')).toBe(etagFor(set, 2));
       expect(res.headers.get(HEADER_STALE)).toBe('true');
@@ -221,7 +233,8 @@ describe('rate limits', () => {
     });
     const report = { region: 'eu', applied_version: 1, sync_state: 'ready' };
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await call('POST', `/v1/sets/${set}/runners/r1/report`, { body: report })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await call('POST', `/v1/sets/${set}/runners/r1/report`, { body: report })).status);
     // Burst 10 (the default) on a frozen clock: the 11th and 12th reports are refused.
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);

@@ -26,10 +26,13 @@ async function fleetOf(set: string) {
 
 /** The fleet once it lists `count` runners (socket messages are recorded after they arrive). */
 function fleetWith(set: string, count: number) {
-  return vi.waitUntil(async () => {
-    const fleet = await fleetOf(set);
-    return fleet.runners.length === count ? fleet : undefined;
-  }, { timeout: 10_000, interval: 10 });
+  return vi.waitUntil(
+    async () => {
+      const fleet = await fleetOf(set);
+      return fleet.runners.length === count ? fleet : undefined;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 describe('watch WebSocket', () => {
@@ -41,7 +44,11 @@ describe('watch WebSocket', () => {
     expect(messages[0]).toMatchObject({ type: 'version', etag: etagFor(set, 1), version: { version: 1 } });
     await putParams(set, 1, { trading_mode: 'halted' }, 'kill switch');
     await next(2);
-    expect(messages[1]).toMatchObject({ type: 'version', etag: etagFor(set, 2), version: { version: 2, params: { trading_mode: 'halted' } } });
+    expect(messages[1]).toMatchObject({
+      type: 'version',
+      etag: etagFor(set, 2),
+      version: { version: 2, params: { trading_mode: 'halted' } },
+    });
     ws.close(1000, 'done');
   });
 
@@ -80,7 +87,13 @@ describe('watch WebSocket', () => {
     await createSet(set);
     const { ws, next } = await watch(set);
     await next(1);
-    ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-1', report: { region: 'us-east', applied_version: 1, sync_state: 'ready', sync_mode: 'ws' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'report',
+        runner_id: 'ws-1',
+        report: { region: 'us-east', applied_version: 1, sync_state: 'ready', sync_mode: 'ws' },
+      }),
+    );
     const fleet = await fleetWith(set, 1);
     expect(fleet.runners[0]).toMatchObject({ runner_id: 'ws-1', region: 'us-east', applied_version: 1, sync_mode: 'ws' });
     ws.close(1000);
@@ -132,14 +145,27 @@ describe('fleet', () => {
   it('keeps each runner report and moves applied_at only when the applied version changes', async () => {
     const set = freshSet();
     await createSet(set);
-    const report = (applied: number) => ({ region: 'ap-tokyo', applied_version: applied, sync_state: 'ready', sync_mode: 'longpoll', params_age_s: 1.5, trading: { mid: 100, inventory: 0.2, fills: 3 } });
+    const report = (applied: number) => ({
+      region: 'ap-tokyo',
+      applied_version: applied,
+      sync_state: 'ready',
+      sync_mode: 'longpoll',
+      params_age_s: 1.5,
+      trading: { mid: 100, inventory: 0.2, fills: 3 },
+    });
     const first = await call('POST', `/v1/sets/${set}/runners/tokyo-1/report`, { token: READ_TOKEN, body: report(1) });
     expect(first.status).toBe(200);
-    const appliedAt = ((await fleetOf(set)).runners[0])?.applied_at;
+    const appliedAt = (await fleetOf(set)).runners[0]?.applied_at;
     expect(appliedAt).toEqual(expect.any(String));
     await call('POST', `/v1/sets/${set}/runners/tokyo-1/report`, { token: READ_TOKEN, body: report(1) });
     const again = await fleetOf(set);
-    expect(again.runners[0]).toMatchObject({ runner_id: 'tokyo-1', region: 'ap-tokyo', applied_version: 1, applied_at: appliedAt, trading: { fills: 3 } });
+    expect(again.runners[0]).toMatchObject({
+      runner_id: 'tokyo-1',
+      region: 'ap-tokyo',
+      applied_version: 1,
+      applied_at: appliedAt,
+      trading: { fills: 3 },
+    });
     expect(again.version).toBe(1);
   });
 
@@ -150,12 +176,28 @@ describe('fleet', () => {
     const { ws, next } = await watch(set);
     await next(1);
     ws.send(JSON.stringify({ type: 'ack', runner_id: 'tokyo-1', version: 2 }));
-    const acked = (await vi.waitUntil(async () => (await fleetOf(set)).runners.find((r) => r.applied_version === 2), { timeout: 10_000, interval: 10 }))!;
-    const late = (applied: number | null) => ({ region: 'ap-tokyo', applied_version: applied, sync_state: 'stale', sync_mode: 'ws' });
+    const acked = (await vi.waitUntil(async () => (await fleetOf(set)).runners.find((r) => r.applied_version === 2), {
+      timeout: 10_000,
+      interval: 10,
+    }))!;
+    const late = (applied: number | null) => ({
+      region: 'ap-tokyo',
+      applied_version: applied,
+      sync_state: 'stale',
+      sync_mode: 'ws',
+    });
     for (const applied of [1, null]) {
-      expect((await call('POST', `/v1/sets/${set}/runners/tokyo-1/report`, { token: READ_TOKEN, body: late(applied) })).status).toBe(200);
+      expect(
+        (await call('POST', `/v1/sets/${set}/runners/tokyo-1/report`, { token: READ_TOKEN, body: late(applied) })).status,
+      ).toBe(200);
       const entry = (await fleetOf(set)).runners[0];
-      expect(entry).toMatchObject({ runner_id: 'tokyo-1', region: 'ap-tokyo', applied_version: 2, applied_at: acked.applied_at, sync_state: 'stale' });
+      expect(entry).toMatchObject({
+        runner_id: 'tokyo-1',
+        region: 'ap-tokyo',
+        applied_version: 2,
+        applied_at: acked.applied_at,
+        sync_state: 'stale',
+      });
     }
     ws.close(1000);
   });
@@ -164,8 +206,20 @@ describe('fleet', () => {
     const set = freshSet();
     await createSet(set);
     expect((await call('POST', `/v1/sets/${set}/runners/r1/report`, { body: { region: 'eu' } })).status).toBe(422);
-    expect((await call('POST', `/v1/sets/${set}/runners/bad%20id/report`, { body: { region: 'eu', applied_version: 1, sync_state: 'ready' } })).status).toBe(400);
-    expect((await call('POST', `/v1/sets/${freshSet()}/runners/r1/report`, { body: { region: 'eu', applied_version: 1, sync_state: 'ready' } })).status).toBe(404);
+    expect(
+      (
+        await call('POST', `/v1/sets/${set}/runners/bad%20id/report`, {
+          body: { region: 'eu', applied_version: 1, sync_state: 'ready' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', `/v1/sets/${freshSet()}/runners/r1/report`, {
+          body: { region: 'eu', applied_version: 1, sync_state: 'ready' },
+        })
+      ).status,
+    ).toBe(404);
     expect((await call('GET', `/v1/sets/${freshSet()}/fleet`)).status).toBe(404);
   });
 });

@@ -10,7 +10,9 @@ export interface RunnerRow {
   region: string;
   version: number | null;
   sync_state: string;
-  trading?: { mid?: number | null; bid?: number | null; ask?: number | null; inventory?: number; pnl?: number; mode?: string } | undefined;
+  trading?:
+    | { mid?: number | null; bid?: number | null; ask?: number | null; inventory?: number; pnl?: number; mode?: string }
+    | undefined;
   /** Set by the supervisor when the runner's status endpoint does not answer. */
   unreachable?: string;
 }
@@ -50,7 +52,11 @@ function cells(row: RunnerRow): string[] {
 export function renderTable(rows: RunnerRow[]): string {
   const body = rows.map(cells);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
-  const line = (values: readonly string[]) => values.map((v, i) => (i >= 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => (i >= 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(COLUMNS), line(widths.map((w) => '─'.repeat(w))), ...body.map(line)].join('\n');
 }
 

@@ -8,7 +8,10 @@
  */
 import { z } from 'zod';
 
-const Decimal = z.string().regex(/^\d+(\.\d+)?$/).transform(Number);
+const Decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number);
 const Level = z.object({ px: Decimal, sz: Decimal, n: z.number().int().nonnegative() });
 
 const L2BookMessage = z.object({
@@ -18,7 +21,17 @@ const L2BookMessage = z.object({
 
 const TradesMessage = z.object({
   channel: z.literal('trades'),
-  data: z.array(z.object({ coin: z.string(), side: z.enum(['A', 'B']), px: Decimal, sz: Decimal, time: z.number(), hash: z.string(), tid: z.number() })),
+  data: z.array(
+    z.object({
+      coin: z.string(),
+      side: z.enum(['A', 'B']),
+      px: Decimal,
+      sz: Decimal,
+      time: z.number(),
+      hash: z.string(),
+      tid: z.number(),
+    }),
+  ),
 });
 
 export interface HlLevel {
@@ -51,7 +64,14 @@ export function parseHyperliquidMessage(text: string): HyperliquidMessage {
     if (!parsed.success) return { kind: 'invalid', reason: `trades: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
     return {
       kind: 'trades',
-      trades: parsed.data.data.map((t) => ({ coin: t.coin, taker: t.side === 'B' ? ('buy' as const) : ('sell' as const), px: t.px, sz: t.sz, time: t.time, tid: t.tid })),
+      trades: parsed.data.data.map((t) => ({
+        coin: t.coin,
+        taker: t.side === 'B' ? ('buy' as const) : ('sell' as const),
+        px: t.px,
+        sz: t.sz,
+        time: t.time,
+        tid: t.tid,
+      })),
     };
   }
   return { kind: 'ignored' };

@@ -208,7 +208,8 @@ export class PaperVenue implements Venue {
     this.hasBook = view.bidCount > 0 && view.askCount > 0;
     if (!this.hasBook) return;
     this.accounting.advance(this.clock(), this.mid());
-    for (const o of [...this.resting]) this.settle(o, fillFromBook(o, view.bidPx[0]!, view.askPx[0]!, this.displayedAt(o.side, o.price)));
+    for (const o of [...this.resting])
+      this.settle(o, fillFromBook(o, view.bidPx[0]!, view.askPx[0]!, this.displayedAt(o.side, o.price)));
     this.listener?.onBook(view);
   }
 
@@ -280,7 +281,14 @@ export class PaperVenue implements Venue {
       return;
     }
     if (buying ? req.price >= bestAsk : req.price <= bestBid) return l?.onOrderRejected(req.id, 'post_only_would_cross');
-    this.resting.push({ id: req.id, side: req.side, price: req.price, size: req.size, remaining: req.size, queueAhead: this.displayedAt(req.side, req.price) });
+    this.resting.push({
+      id: req.id,
+      side: req.side,
+      price: req.price,
+      size: req.size,
+      remaining: req.size,
+      queueAhead: this.displayedAt(req.side, req.price),
+    });
     l?.onOrderAccepted(req.id);
   }
 
@@ -298,6 +306,16 @@ export class PaperVenue implements Venue {
     const fee = (price * size * (liquidity === 'maker' ? this.makerFeeBps : this.takerFeeBps)) / 1e4;
     const time = this.clock();
     this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill: this.mid() });
-    this.listener?.onFill({ fillId: `paper-${++this.fillSeq}`, orderId, symbol: this.symbol, side, price, size, fee, liquidity, time });
+    this.listener?.onFill({
+      fillId: `paper-${++this.fillSeq}`,
+      orderId,
+      symbol: this.symbol,
+      side,
+      price,
+      size,
+      fee,
+      liquidity,
+      time,
+    });
   }
 }

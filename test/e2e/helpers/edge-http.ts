@@ -23,7 +23,11 @@ export interface RawRequest {
   timeoutMs?: number;
 }
 
-export async function call(baseUrl: string, path: string, { method = 'GET', token, headers = {}, body, timeoutMs = 30_000 }: RawRequest = {}): Promise<RawAnswer> {
+export async function call(
+  baseUrl: string,
+  path: string,
+  { method = 'GET', token, headers = {}, body, timeoutMs = 30_000 }: RawRequest = {},
+): Promise<RawAnswer> {
   const all: Record<string, string> = { ...headers };
   if (token !== undefined) all.authorization = `Bearer ${token}`;
   let payload: string | undefined;
@@ -72,23 +76,47 @@ export async function fleet(baseUrl: string, token: string, set: string): Promis
 }
 
 /** Creates `set` (If-None-Match: *) with `params`; returns the new head. */
-export async function createSet(baseUrl: string, token: string, set: string, params: Record<string, unknown>, message = 'e2e: create'): Promise<Version> {
-  const answer = await call(baseUrl, `/v1/sets/${set}/params`, { method: 'PUT', token, headers: { 'if-none-match': '*' }, body: { params, message } });
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`creating ${set} answered ${answer.status}: ${answer.text}`);
+export async function createSet(
+  baseUrl: string,
+  token: string,
+  set: string,
+  params: Record<string, unknown>,
+  message = 'e2e: create',
+): Promise<Version> {
+  const answer = await call(baseUrl, `/v1/sets/${set}/params`, {
+    method: 'PUT',
+    token,
+    headers: { 'if-none-match': '*' },
+    body: { params, message },
+  });
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(`creating ${set} answered ${answer.status}: ${answer.text}`);
   return VersionSchema.parse(answer.json());
 }
 
 /** PATCHes `set` against its current head (read, then If-Match); returns the new version. */
-export async function patch(baseUrl: string, token: string, set: string, params: Record<string, unknown>, message: string): Promise<Version> {
+export async function patch(
+  baseUrl: string,
+  token: string,
+  set: string,
+  params: Record<string, unknown>,
+  message: string,
+): Promise<Version> {
   const current = await head(baseUrl, token, set);
   if (!current) throw new Error(`set ${set} does not exist`);
-  const answer = await call(baseUrl, `/v1/sets/${set}/params`, { method: 'PATCH', token, headers: { 'if-match': current.etag }, body: { params, message } });
+  const answer = await call(baseUrl, `/v1/sets/${set}/params`, {
+    method: 'PATCH',
+    token,
+    headers: { 'if-match': current.etag },
+    body: { params, message },
+  });
   if (answer.status !== 200) throw new Error(`PATCH ${set} answered ${answer.status}: ${answer.text}`);
   return VersionSchema.parse(answer.json());
 }
 
 export async function rollback(baseUrl: string, token: string, set: string, to: number, message: string): Promise<Version> {
   const answer = await call(baseUrl, `/v1/sets/${set}/rollback`, { method: 'POST', token, body: { to, message } });
-  if (answer.status !== 200 && answer.status !== 201) throw new Error(`rollback of ${set} answered ${answer.status}: ${answer.text}`);
+  if (answer.status !== 200 && answer.status !== 201)
+    throw new Error(`rollback of ${set} answered ${answer.status}: ${answer.text}`);
   return VersionSchema.parse(answer.json());
 }

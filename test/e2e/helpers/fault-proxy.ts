@@ -71,7 +71,13 @@ function responseHeaders(upstream: IncomingMessage): http.OutgoingHttpHeaders {
   return out;
 }
 
-export async function startFaultProxy({ target, initial = { kind: 'pass' } }: { target: string; initial?: FaultMode }): Promise<FaultProxy> {
+export async function startFaultProxy({
+  target,
+  initial = { kind: 'pass' },
+}: {
+  target: string;
+  initial?: FaultMode;
+}): Promise<FaultProxy> {
   const upstreamUrl = new URL(target);
   const upstreamHost = upstreamUrl.host;
   let current: FaultMode = initial;
@@ -162,7 +168,11 @@ export async function startFaultProxy({ target, initial = { kind: 'pass' } }: { 
         const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
         if (mode.retryAfterS !== undefined) headers['retry-after'] = String(mode.retryAfterS);
         res.writeHead(mode.status, headers);
-        res.end(JSON.stringify({ error: { code: mode.status === 429 ? 'rate_limited' : 'unavailable', message: `fault proxy: ${mode.status}` } }));
+        res.end(
+          JSON.stringify({
+            error: { code: mode.status === 429 ? 'rate_limited' : 'unavailable', message: `fault proxy: ${mode.status}` },
+          }),
+        );
         return;
       }
       default: {

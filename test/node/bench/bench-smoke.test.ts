@@ -74,7 +74,15 @@ describe('bench rows and table', () => {
   it('prints aligned columns grouped by bench, with the unmet target marked NO', () => {
     const rows = [
       makeRow('engine', { figure: 'events/s', value: 2_000_000, unit: 'events/s', target: { op: '>=', value: 1_000_000 } }),
-      makeRow('sync', { figure: 'p99 N=50', value: 300, unit: 'ms', baseline: 100, baselineLabel: 'poll', target: { op: '<', value: 250 }, note: 'why' }),
+      makeRow('sync', {
+        figure: 'p99 N=50',
+        value: 300,
+        unit: 'ms',
+        baseline: 100,
+        baselineLabel: 'poll',
+        target: { op: '<', value: 250 },
+        note: 'why',
+      }),
     ];
     expect(formatTable(rows).split('\n')).toEqual([
       'figure                 value  baseline       ratio  target                 met',
@@ -91,7 +99,8 @@ describe('bench rows and table', () => {
 describe('counting proxy frame counter', () => {
   /** A masked client frame (RFC 6455) with `length` payload bytes. */
   function frame(length: number): Buffer {
-    const header = length < 126 ? Buffer.from([0x81, 0x80 | length]) : Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff]);
+    const header =
+      length < 126 ? Buffer.from([0x81, 0x80 | length]) : Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff]);
     return Buffer.concat([header, Buffer.alloc(4, 7), Buffer.alloc(length, 1)]);
   }
 

@@ -19,7 +19,8 @@ beforeEach(async () => {
   edge.write('hype-perp', {}, 'alice', 'seed');
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
   await edge.close();
 });
 

@@ -26,7 +26,9 @@ describe('livetune backtest', () => {
   it('overrides scenario knobs with --knob, and names a wrong knob (exit 2)', async () => {
     const base = ['backtest', '--params', params, '--scenario', 'calm', '--seed', '3', '--duration', '2m', '--json'];
     const plain = JSON.parse((await runCli(base, {})).stdout) as { fills: { count: number } };
-    const busy = JSON.parse((await runCli([...base, '--knob', 'marketOrdersPerS=20', '--knob', 'meanOrderSize=1'], {})).stdout) as { fills: { count: number } };
+    const busy = JSON.parse(
+      (await runCli([...base, '--knob', 'marketOrdersPerS=20', '--knob', 'meanOrderSize=1'], {})).stdout,
+    ) as { fills: { count: number } };
     expect(busy.fills.count).toBeGreaterThan(plain.fills.count);
     const wrong = await runCli(['backtest', '--params', params, '--knob', 'marketOrders=20'], {});
     expect(wrong.code).toBe(2);

@@ -41,7 +41,9 @@ describe('a document the edge rejects (422)', () => {
       error: {
         code: 'validation_failed',
         message: 'invalid params',
-        fields: [{ field: 'max_position', value: 0, expected: 'a finite number > 0', message: 'max_position = 0 is not accepted' }],
+        fields: [
+          { field: 'max_position', value: 0, expected: 'a finite number > 0', message: 'max_position = 0 is not accepted' },
+        ],
       },
     });
     const run = await runCli(['set', 'max_position=2', '--if-version', '1', '-m', 'x'], env);
@@ -55,7 +57,10 @@ describe('--no-local-check', () => {
   it('lets the edge judge the values, and renders its 422 field by field', async () => {
     const run = await runCli(['set', 'skew_adjustment_factor=5', 'order_size=0.4', '--no-local-check', '-m', 'x'], env);
     expect(run.code).toBe(3);
-    expect(edge.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ params: { skew_adjustment_factor: 5, order_size: 0.4 }, message: 'x' });
+    expect(edge.requests.find((r) => r.method === 'PATCH')?.body).toEqual({
+      params: { skew_adjustment_factor: 5, order_size: 0.4 },
+      message: 'x',
+    });
     expect(run.stderr).toContain('skew_adjustment_factor = 5: expected a finite number in [0, 2]');
     expect(edge.versions.get('hype-perp')).toHaveLength(1);
   });

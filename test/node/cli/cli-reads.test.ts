@@ -20,7 +20,10 @@ describe('reading', () => {
     expect(table.stdout).toContain('hype-perp v2 · update by bob');
     expect(table.stdout).toMatch(/skew_adjustment_factor\s+1\.2\s+a finite number in \[0, 2\]\s+\(default 0\.5\)/);
     expect((await runCli(['get', 'skew_adjustment_factor'], env)).stdout).toBe('1.2\n');
-    const json = JSON.parse((await runCli(['get', '--json'], env)).stdout) as { version: number; params: Record<string, unknown> };
+    const json = JSON.parse((await runCli(['get', '--json'], env)).stdout) as {
+      version: number;
+      params: Record<string, unknown>;
+    };
     expect(json.version).toBe(2);
     expect(json.params.skew_adjustment_factor).toBe(1.2);
   });
@@ -32,7 +35,10 @@ describe('reading', () => {
     expect(lines[0]).toMatch(/^VERSION\s+KIND\s+AUTHOR\s+TIME\s+MESSAGE$/);
     expect(lines[1]).toMatch(/^v2\s+update\s+bob\s+2026-11-24 15:00:01Z\s+lean harder$/);
     expect(lines[2]).toMatch(/^v1\s+create\s+alice/);
-    const json = JSON.parse((await runCli(['history', '--json', '-n', '1'], env)).stdout) as { versions: unknown[]; next_before: number };
+    const json = JSON.parse((await runCli(['history', '--json', '-n', '1'], env)).stdout) as {
+      versions: unknown[];
+      next_before: number;
+    };
     expect(json.versions).toHaveLength(1);
     expect(json.next_before).toBe(2);
   });
@@ -47,8 +53,24 @@ describe('reading', () => {
 
   it('fleet shows runner, region, applied version, state, params age, last seen, inventory and P&L', async () => {
     edge.fleet.set('hype-perp', [
-      { runner_id: 'r-fra-1', region: 'fra', applied_version: 2, sync_state: 'ready', params_age_s: 3, last_seen: '2026-11-24T15:00:55.000Z', trading: { inventory: 1.25, pnl: -3.5 } },
-      { runner_id: 'r-sin-1', region: 'sin', applied_version: 1, rejected: { version: 2, reason: 'bad' }, sync_state: 'stale', params_age_s: 400, last_seen: '2026-11-24T15:00:00.000Z' },
+      {
+        runner_id: 'r-fra-1',
+        region: 'fra',
+        applied_version: 2,
+        sync_state: 'ready',
+        params_age_s: 3,
+        last_seen: '2026-11-24T15:00:55.000Z',
+        trading: { inventory: 1.25, pnl: -3.5 },
+      },
+      {
+        runner_id: 'r-sin-1',
+        region: 'sin',
+        applied_version: 1,
+        rejected: { version: 2, reason: 'bad' },
+        sync_state: 'stale',
+        params_age_s: 400,
+        last_seen: '2026-11-24T15:00:00.000Z',
+      },
     ]);
     const run = await runCli(['fleet'], env);
     expect(run.code).toBe(0);
@@ -89,7 +111,10 @@ describe('watch', () => {
     edge.write('hype-perp', { order_size: 0.5 }, 'carol', 'w4');
     const run = await done;
     expect(run.code).toBe(0);
-    const versions = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { version: number }).version);
+    const versions = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { version: number }).version);
     expect(versions).toEqual([3, 4]);
   });
 

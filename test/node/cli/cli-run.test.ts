@@ -19,7 +19,10 @@ afterEach(async () => {
 
 describe('livetune run', () => {
   it("hands the runner's flags to its config parser: a missing flag is a usage error (exit 2)", async () => {
-    const run = await runCli(['--set', 'hype-perp', 'run', '--region', 'fra'], { LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: READ_TOKEN });
+    const run = await runCli(['--set', 'hype-perp', 'run', '--region', 'fra'], {
+      LIVETUNE_URL: edge.url,
+      LIVETUNE_TOKEN: READ_TOKEN,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--runner-id');
   });
@@ -27,9 +30,22 @@ describe('livetune run', () => {
   it('starts a runner that follows the set and reports, and stops it when told (exit 0)', async () => {
     const stop = new AbortController();
     const env = { LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: READ_TOKEN, LIVETUNE_SET: 'hype-perp' };
-    const argv = ['run', '--runner-id', 'cli-1', '--region', 'test', '--cache-dir', dir, '--log-level', 'silent', '--heartbeat', '0.05'];
+    const argv = [
+      'run',
+      '--runner-id',
+      'cli-1',
+      '--region',
+      'test',
+      '--cache-dir',
+      dir,
+      '--log-level',
+      'silent',
+      '--heartbeat',
+      '0.05',
+    ];
     const done = runCli(argv, env, { signal: stop.signal });
-    while (!edge.fleet.get('hype-perp')?.some((r) => r.runner_id === 'cli-1' && r.applied_version === 1)) await new Promise((r) => setTimeout(r, 20));
+    while (!edge.fleet.get('hype-perp')?.some((r) => r.runner_id === 'cli-1' && r.applied_version === 1))
+      await new Promise((r) => setTimeout(r, 20));
     stop.abort();
     const run = await done;
     expect(run.code).toBe(0);

@@ -34,7 +34,10 @@ describe('livetune set', () => {
     expect(write?.path).toBe('/v1/sets/hype-perp/params');
     expect(write?.headers['if-match']).toBe('"hype-perp.v1"');
     expect(write?.headers['content-type']).toBe('application/json');
-    expect(write?.body).toEqual({ params: { skew_adjustment_factor: 0.8, trading_mode: 'reduce_only' }, message: 'inventory too long' });
+    expect(write?.body).toEqual({
+      params: { skew_adjustment_factor: 0.8, trading_mode: 'reduce_only' },
+      message: 'inventory too long',
+    });
     expect(run.stdout).toContain('hype-perp v2');
     expect(run.stdout).toContain('skew_adjustment_factor: 0.5 → 0.8');
   });
@@ -76,7 +79,10 @@ describe('livetune set', () => {
     edge.write('hype-perp', { order_size: 1 }, 'bob', 'seed');
     const run = await runCli(['set', 'order_size=null', '-m', 'back to default'], env);
     expect(run.code).toBe(0);
-    expect(edge.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ params: { order_size: null }, message: 'back to default' });
+    expect(edge.requests.find((r) => r.method === 'PATCH')?.body).toEqual({
+      params: { order_size: null },
+      message: 'back to default',
+    });
   });
 });
 
@@ -151,7 +157,7 @@ describe('livetune edit', () => {
     expect(run.code).toBe(0);
     const put = edge.requests.find((r) => r.method === 'PUT');
     expect(put?.headers['if-match']).toBe('"hype-perp.v1"');
-    expect((put?.body as { params: Record<string, unknown> }).params.requote_threshold_bps).toBe(20);
+    expect((put!.body as { params: Record<string, unknown> }).params.requote_threshold_bps).toBe(20);
   });
 
   it('keeps the edited document when the write is refused, and says where', async () => {

@@ -71,16 +71,34 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
 
   const head = (set: string) => versions.get(set)?.at(-1);
   const tagged = (v: Version) => ({ etag: etagFor(v.set, v.version) });
-  const append = (set: string, params: Record<string, unknown>, author: string, message: string, kind: Version['kind'], rollbackOf?: number): Version => {
+  const append = (
+    set: string,
+    params: Record<string, unknown>,
+    author: string,
+    message: string,
+    kind: Version['kind'],
+    rollbackOf?: number,
+  ): Version => {
     const list = versions.get(set) ?? [];
     const parent = list.at(-1)?.version ?? 0;
     const validated = validateParams(params);
     if (!validated.ok) throw new Error('fake edge: invalid params appended');
-    const version: Version = { set, version: parent + 1, params: validated.params, created_at: new Date(Date.UTC(2026, 10, 24, 15, 0, parent)).toISOString(), author, message, kind, parent, ...(rollbackOf ? { rollback_of: rollbackOf } : {}) };
+    const version: Version = {
+      set,
+      version: parent + 1,
+      params: validated.params,
+      created_at: new Date(Date.UTC(2026, 10, 24, 15, 0, parent)).toISOString(),
+      author,
+      message,
+      kind,
+      parent,
+      ...(rollbackOf ? { rollback_of: rollbackOf } : {}),
+    };
     list.push(version);
     versions.set(set, list);
     for (const wake of waiters) wake();
-    for (const client of wss.clients) client.send(JSON.stringify({ type: 'version', etag: etagFor(set, version.version), version }));
+    for (const client of wss.clients)
+      client.send(JSON.stringify({ type: 'version', etag: etagFor(set, version.version), version }));
     return version;
   };
 
@@ -92,10 +110,15 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
     const token = TOKENS[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
     if (!token) return error(res, 401, 'unauthorized', 'missing or unknown token');
     const isWrite = req.method !== 'GET' && !url.pathname.endsWith('/report');
-    if (isWrite && token.scope !== 'write') return error(res, 403, 'forbidden', `token "${token.name}" has scope read; this call needs write`);
+    if (isWrite && token.scope !== 'write')
+      return error(res, 403, 'forbidden', `token "${token.name}" has scope read; this call needs write`);
     if (url.pathname === '/v1/schema') return send(res, 200, paramsJsonSchema());
     if (url.pathname === '/v1/sets') {
-      return send(res, 200, { sets: [...versions.values()].map((l) => l.at(-1)!).map((v) => ({ set: v.set, version: v.version, updated_at: v.created_at, author: v.author })) });
+      return send(res, 200, {
+        sets: [...versions.values()]
+          .map((l) => l.at(-1)!)
+          .map((v) => ({ set: v.set, version: v.version, updated_at: v.created_at, author: v.author })),
+      });
     }
     const report = /^\/v1\/sets\/([a-z0-9-]+)\/runners\/([A-Za-z0-9._-]+)\/report$/.exec(url.pathname);
     if (report && req.method === 'POST') {
@@ -111,11 +134,26 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
     const list = versions.get(set) ?? [];
     const ifMatch = req.headers['if-match'];
     const checkPrecondition = (): boolean => {
-      if (!ifMatch) return (error(res, 428, 'precondition_required', 'If-Match is required'), false);
-      if (!current) return (error(res, 404, 'not_found', `set ${set} does not exist`), false);
+      if (!ifMatch) {
+        error(res, 428, 'precondition_required', 'If-Match is required');
+        return false;
+      }
+      if (!current) {
+        error(res, 404, 'not_found', `set ${set} does not exist`);
+        return false;
+      }
       if (ifMatch !== etagFor(set, current.version)) {
-        const details = { current: { version: current.version, etag: etagFor(set, current.version), author: current.author, created_at: current.created_at, message: current.message } };
-        return (error(res, 412, 'precondition_failed', `${set} is at v${current.version}`, { details }), false);
+        const details = {
+          current: {
+            version: current.version,
+            etag: etagFor(set, current.version),
+            author: current.author,
+            created_at: current.created_at,
+            message: current.message,
+          },
+        };
+        error(res, 412, 'precondition_failed', `${set} is at v${current.version}`, { details });
+        return false;
       }
       return true;
     };
@@ -143,7 +181,10 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
     }
     if (what === 'params' && (req.method === 'PUT' || req.method === 'PATCH')) {
       const creating = req.headers['if-none-match'] === '*';
-      if (creating && current) return error(res, 412, 'precondition_failed', `${set} exists`, { details: { current: { version: current.version, author: current.author } } });
+      if (creating && current)
+        return error(res, 412, 'precondition_failed', `${set} exists`, {
+          details: { current: { version: current.version, author: current.author } },
+        });
       if (!creating && !checkPrecondition()) return;
       const next = req.method === 'PATCH' ? applyMergePatch(current!.params, write.params ?? {}) : (write.params ?? {});
       const result = validateParams(next);
@@ -159,7 +200,10 @@ export async function startFakeEdge({ watchSocket = false }: { watchSocket?: boo
     if (what === 'versions') {
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const before = Number(url.searchParams.get('before') ?? Infinity);
-      const page = [...list].reverse().filter((v) => v.version < before).slice(0, limit);
+      const page = [...list]
+        .reverse()
+        .filter((v) => v.version < before)
+        .slice(0, limit);
       const last = page.at(-1);
       return send(res, 200, { set, versions: page, next_before: last && last.version > 1 ? last.version : null });
     }

@@ -25,7 +25,9 @@ describe('createApiClient', () => {
 
   it('turns a request with no answer before its deadline into a TimeoutError naming the URL', async () => {
     const url = await serve(() => {});
-    const error = await createApiClient({ baseUrl: url, timeoutMs: 50 }).listSets().catch((e: unknown) => e);
+    const error = await createApiClient({ baseUrl: url, timeoutMs: 50 })
+      .listSets()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain(`${url}/v1/sets`);
   });
@@ -34,19 +36,34 @@ describe('createApiClient', () => {
     let seen = '';
     const url = await serve((req, res) => {
       seen = req.url ?? '';
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'set "x" does not exist' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not_found', message: 'set "x" does not exist' } }));
     });
-    const error = await createApiClient({ baseUrl: `${url}/edge/` }).fleet('x').catch((e: unknown) => e);
+    const error = await createApiClient({ baseUrl: `${url}/edge/` })
+      .fleet('x')
+      .catch((e: unknown) => e);
     expect(seen).toBe('/edge/v1/sets/x/fleet');
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).body?.error.message).toBe('set "x" does not exist');
   });
 
   it('reports not-modified on 304 and the ETag of a new version', async () => {
-    const version = { set: 'x', version: 4, params: {}, created_at: '2026-11-24T15:00:00.000Z', author: 'a', message: 'm', kind: 'update', parent: 3 };
+    const version = {
+      set: 'x',
+      version: 4,
+      params: {},
+      created_at: '2026-11-24T15:00:00.000Z',
+      author: 'a',
+      message: 'm',
+      kind: 'update',
+      parent: 3,
+    };
     const url = await serve((req, res) => {
       if (req.headers['if-none-match'] === '"x.v4"') return res.writeHead(304).end();
-      res.writeHead(200, { etag: '"x.v4"', 'content-type': 'application/json', 'livetune-stale': 'true' }).end(JSON.stringify(version));
+      res
+        .writeHead(200, { etag: '"x.v4"', 'content-type': 'application/json', 'livetune-stale': 'true' })
+        .end(JSON.stringify(version));
     });
     const client = createApiClient({ baseUrl: url });
     const read = await client.getParams('x');

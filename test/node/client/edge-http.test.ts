@@ -29,31 +29,58 @@ describe('createEdgeHttp with a MockAgent', () => {
   it('long-polls with ?wait, If-None-Match and the Bearer token, and reads a 200', async () => {
     agent
       .get(ORIGIN)
-      .intercept({ path: `${PATH}?wait=25`, method: 'GET', headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, 1) } })
+      .intercept({
+        path: `${PATH}?wait=25`,
+        method: 'GET',
+        headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, 1) },
+      })
       .reply(200, versionBody(2), { headers: { etag: etagFor(SET, 2), 'content-type': 'application/json' } });
     const answer = await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 });
-    expect(answer).toMatchObject({ kind: 'changed', etag: etagFor(SET, 2), stale: false, received: { kind: 'valid', version: { version: 2 } } });
+    expect(answer).toMatchObject({
+      kind: 'changed',
+      etag: etagFor(SET, 2),
+      stale: false,
+      received: { kind: 'valid', version: { version: 2 } },
+    });
   });
 
   it('reads a 304 and the stale marker', async () => {
-    agent.get(ORIGIN).intercept({ path: `${PATH}?wait=25`, method: 'GET' }).reply(304, '', { headers: { 'livetune-stale': 'true' } });
-    expect(await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({ kind: 'not-modified', stale: true });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `${PATH}?wait=25`, method: 'GET' })
+      .reply(304, '', { headers: { 'livetune-stale': 'true' } });
+    expect(await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({
+      kind: 'not-modified',
+      stale: true,
+    });
   });
 
   it('asks without ?wait when it holds no version yet (nothing to wait for)', async () => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, versionBody(1), { headers: { etag: etagFor(SET, 1) } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: PATH, method: 'GET' })
+      .reply(200, versionBody(1), { headers: { etag: etagFor(SET, 1) } });
     expect((await edge().fetchParams({ etag: null, waitS: 25, timeoutMs: 35_000 })).kind).toBe('changed');
   });
 
   it('turns a garbage body into a malformed version', async () => {
     agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, '<html>oops</html>');
-    expect(await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })).toMatchObject({ kind: 'changed', received: { kind: 'malformed' } });
+    expect(await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })).toMatchObject({
+      kind: 'changed',
+      received: { kind: 'malformed' },
+    });
   });
 
   it('turns invalid params into a rejection of that version', async () => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, 4) } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: PATH, method: 'GET' })
+      .reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, 4) } });
     const answer = await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 });
-    expect(answer).toMatchObject({ kind: 'changed', received: { kind: 'invalid-params', version: 4, reason: expect.stringContaining('order_size') } });
+    expect(answer).toMatchObject({
+      kind: 'changed',
+      received: { kind: 'invalid-params', version: 4, reason: expect.stringContaining('order_size') },
+    });
   });
 
   it.each([
@@ -62,8 +89,13 @@ describe('createEdgeHttp with a MockAgent', () => {
     [429, RateLimitedError, { 'retry-after': '7' }],
     [503, ServerError, { 'retry-after': '3' }],
   ] as const)('maps %i to its error class', async (status, ErrorClass, headers) => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(status, { error: { code: 'unauthorized', message: 'nope' } }, { headers });
-    const error = await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 }).catch((e: unknown) => e);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: PATH, method: 'GET' })
+      .reply(status, { error: { code: 'unauthorized', message: 'nope' } }, { headers });
+    const error = await edge()
+      .fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     if ('retry-after' in headers) expect((error as RateLimitedError).retryAfterMs).toBe(Number(headers['retry-after']) * 1000);
     expect((error as Error).message).not.toContain('secret-token');
@@ -73,9 +105,20 @@ describe('createEdgeHttp with a MockAgent', () => {
     let body = '';
     agent
       .get(ORIGIN)
-      .intercept({ path: `/v1/sets/${SET}/runners/r-1/report`, method: 'POST', body: (b) => ((body = b), true) })
+      .intercept({
+        path: `/v1/sets/${SET}/runners/r-1/report`,
+        method: 'POST',
+        body: (b) => {
+          body = b;
+          return true;
+        },
+      })
       .reply(204, '');
-    await edge().postReport('r-1', { region: 'eu', applied_version: 3, rejected: null, sync_state: 'ready' }, { timeoutMs: 1000 });
+    await edge().postReport(
+      'r-1',
+      { region: 'eu', applied_version: 3, rejected: null, sync_state: 'ready' },
+      { timeoutMs: 1000 },
+    );
     expect(JSON.parse(body)).toMatchObject({ region: 'eu', applied_version: 3, sync_state: 'ready' });
   });
 });

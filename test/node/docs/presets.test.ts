@@ -12,7 +12,9 @@ import { PARAM_KEYS, describeIssues, validateParams } from '../../../shared/inde
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PRESETS_DIR = join(ROOT, 'examples', 'presets');
 const read = (...parts: string[]) => readFileSync(join(ROOT, ...parts), 'utf8');
-const presetFiles = readdirSync(PRESETS_DIR).filter((f) => f.endsWith('.json')).sort();
+const presetFiles = readdirSync(PRESETS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('presets', () => {
   it('ships the three documented presets', () => {

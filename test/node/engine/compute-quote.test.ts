@@ -48,7 +48,9 @@ describe('computeQuote prices and sizes', () => {
     expect(big.ask.size).toBe(0);
     expect(big.bid.size).toBe(0.3);
     expect(big.control.buyRate).toBeCloseTo(3, 10);
-    expect(computeQuote(params, stateAt(100, 0), MARKET).bid.size + computeQuote(params, stateAt(100, 0), MARKET).ask.size).toBe(0);
+    expect(computeQuote(params, stateAt(100, 0), MARKET).bid.size + computeQuote(params, stateAt(100, 0), MARKET).ask.size).toBe(
+      0,
+    );
   });
 
   it('halted sends nothing: no sizes, no takers', () => {
@@ -58,7 +60,9 @@ describe('computeQuote prices and sizes', () => {
 
   it('a risk override is applied only when stricter, and widen doubles the offsets', () => {
     expect(computeQuote(DEFAULT_PARAMS, stateAt(100, 0), MARKET, { mode: 'halted' }).mode).toBe('halted');
-    expect(computeQuote({ ...DEFAULT_PARAMS, trading_mode: 'halted' }, stateAt(100, 0), MARKET, { mode: 'active' }).mode).toBe('halted');
+    expect(computeQuote({ ...DEFAULT_PARAMS, trading_mode: 'halted' }, stateAt(100, 0), MARKET, { mode: 'active' }).mode).toBe(
+      'halted',
+    );
     const wide = computeQuote(DEFAULT_PARAMS, stateAt(100, 0), MARKET, { widen: true });
     expect(wide.control.bidBps).toBe(10);
     expect(wide.bid.price).toBe(99.9);
@@ -129,7 +133,11 @@ describe('state vector', () => {
 
 describe('quoteWhatIf', () => {
   it('answers plain JSON with the offsets, takers, quotes and the derived liquidation start', () => {
-    const w = quoteWhatIf({ ...DEFAULT_PARAMS, max_position: 3 }, { mid: 100, inventory: 2.7, adverse_selection: 0, spread_bps: 2, imbalance: 0.5 }, MARKET);
+    const w = quoteWhatIf(
+      { ...DEFAULT_PARAMS, max_position: 3 },
+      { mid: 100, inventory: 2.7, adverse_selection: 0, spread_bps: 2, imbalance: 0.5 },
+      MARKET,
+    );
     expect(w.offsets_bps.bid).toBeCloseTo(11.3, 10);
     expect(w.offsets_bps.ask).toBeCloseTo(6.8, 10);
     expect(w.taker_rates.sell).toBeCloseTo(0.29, 10);

@@ -47,19 +47,24 @@ const paramsArb = fc.record({
 describe('control vector properties', () => {
   it('offsets are finite and at least the floor; takers only on the reducing side and only past u*', () => {
     fc.assert(
-      fc.property(paramsArb, fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (over, ratio, mu) => {
-        const params: Params = { ...DEFAULT_PARAMS, ...over };
-        const q = ratio * params.max_position;
-        const c = computeControl(params, q, mu);
-        const floor = params.base_half_spread_bps * params.min_spread_base_ratio;
-        expect(Number.isFinite(c.bidBps) && Number.isFinite(c.askBps)).toBe(true);
-        expect(c.bidBps).toBeGreaterThanOrEqual(floor - 1e-9);
-        expect(c.askBps).toBeGreaterThanOrEqual(floor - 1e-9);
-        const u = Math.min(Math.abs(ratio), 1) ** 3;
-        if (c.buyRate > 0) expect(q).toBeLessThan(0);
-        if (c.sellRate > 0) expect(q).toBeGreaterThan(0);
-        if (u <= params.inventory_urgency_threshold) expect(c.buyRate + c.sellRate).toBe(0);
-      }),
+      fc.property(
+        paramsArb,
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        (over, ratio, mu) => {
+          const params: Params = { ...DEFAULT_PARAMS, ...over };
+          const q = ratio * params.max_position;
+          const c = computeControl(params, q, mu);
+          const floor = params.base_half_spread_bps * params.min_spread_base_ratio;
+          expect(Number.isFinite(c.bidBps) && Number.isFinite(c.askBps)).toBe(true);
+          expect(c.bidBps).toBeGreaterThanOrEqual(floor - 1e-9);
+          expect(c.askBps).toBeGreaterThanOrEqual(floor - 1e-9);
+          const u = Math.min(Math.abs(ratio), 1) ** 3;
+          if (c.buyRate > 0) expect(q).toBeLessThan(0);
+          if (c.sellRate > 0) expect(q).toBeGreaterThan(0);
+          if (u <= params.inventory_urgency_threshold) expect(c.buyRate + c.sellRate).toBe(0);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -11,7 +11,9 @@ const HOURS = 3;
 const SEEDS = [1, 2];
 
 function runs(scenario: string, over: Partial<Params>): BacktestReport[] {
-  return SEEDS.map((seed) => runBacktest({ params: { ...DEFAULT_PARAMS, ...over }, scenario, seed, durationMs: HOURS * 3_600_000 }));
+  return SEEDS.map((seed) =>
+    runBacktest({ params: { ...DEFAULT_PARAMS, ...over }, scenario, seed, durationMs: HOURS * 3_600_000 }),
+  );
 }
 
 /** Mean 5 s markout per fill over all runs (each run's mean weighted by its fills). */

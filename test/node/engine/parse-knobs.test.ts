@@ -15,7 +15,9 @@ describe('scenario knobs from text', () => {
   });
 
   it('names an unknown knob and lists the accepted ones', () => {
-    expect(() => parseKnobAssignments(['informed_share=0.4'])).toThrow(/unknown knob "informed_share": expected one of .*informedShare/);
+    expect(() => parseKnobAssignments(['informed_share=0.4'])).toThrow(
+      /unknown knob "informed_share": expected one of .*informedShare/,
+    );
   });
 
   it('refuses a non-numeric value, a missing value and a nested knob', () => {

@@ -38,7 +38,18 @@ function bookAround(mid: number): BookView {
 
 let fillSeq = 0;
 function fill(orderId: number, side: 'buy' | 'sell', size: number, over: Partial<Fill> = {}): Fill {
-  return { fillId: `f${++fillSeq}`, orderId, symbol: 'SIM', side, price: 100, size, fee: 0, liquidity: 'maker', time: 0, ...over };
+  return {
+    fillId: `f${++fillSeq}`,
+    orderId,
+    symbol: 'SIM',
+    side,
+    price: 100,
+    size,
+    fee: 0,
+    liquidity: 'maker',
+    time: 0,
+    ...over,
+  };
 }
 
 let venue: FakeVenue;
@@ -170,10 +181,17 @@ describe('quoting engine', () => {
     engine.onBook(bookAround(100));
     expect(venue.placed.map((o) => o.price)).toEqual([99.9, 100.1]);
     const fresh = new FakeVenue();
-    const reducing = new QuotingEngine({ venue: fresh, params: { get: () => DEFAULT_PARAMS }, policy: () => 'reduce_only', clock: () => 0 });
+    const reducing = new QuotingEngine({
+      venue: fresh,
+      params: { get: () => DEFAULT_PARAMS },
+      policy: () => 'reduce_only',
+      clock: () => 0,
+    });
     reducing.onPosition('SIM', 0.1);
     reducing.onBook(bookAround(100));
-    expect(fresh.placed).toEqual([{ id: 1, side: 'sell', price: expect.any(Number), size: 0.1, type: 'post_only', reduceOnly: true }]);
+    expect(fresh.placed).toEqual([
+      { id: 1, side: 'sell', price: expect.any(Number), size: 0.1, type: 'post_only', reduceOnly: true },
+    ]);
   });
 
   it('a params swap between two events changes the very next decision', () => {

@@ -135,7 +135,13 @@ describe('backtest report', () => {
     const { runBacktest } = await import('../../../engine/backtest/run-backtest.ts');
     const { formatBacktestReport } = await import('../../../engine/backtest/format-backtest-report.ts');
     const progress: number[] = [];
-    const report = runBacktest({ params: DEFAULT_PARAMS, scenario: 'regime-switch', seed: 4, durationMs: 15 * 60_000, onProgress: (done) => progress.push(done) });
+    const report = runBacktest({
+      params: DEFAULT_PARAMS,
+      scenario: 'regime-switch',
+      seed: 4,
+      durationMs: 15 * 60_000,
+      onProgress: (done) => progress.push(done),
+    });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(progress.length).toBeGreaterThanOrEqual(99);
     expect(progress.at(-1)).toBe(15 * 60_000);
@@ -151,7 +157,16 @@ describe('accounting retention', () => {
     const all = new SimAccounting(0);
     const kept = new SimAccounting(0, 5);
     for (let i = 0; i < 200; i++) {
-      const fill = { time: i * 1000, orderId: i, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const), price: 100 + (i % 7) * 0.01, size: 0.1, fee: 0.0015, liquidity: 'maker' as const, midAtFill: 100.02 };
+      const fill = {
+        time: i * 1000,
+        orderId: i,
+        side: i % 3 === 0 ? ('sell' as const) : ('buy' as const),
+        price: 100 + (i % 7) * 0.01,
+        size: 0.1,
+        fee: 0.0015,
+        liquidity: 'maker' as const,
+        midAtFill: 100.02,
+      };
       for (const acc of [all, kept]) {
         acc.advance(i * 1000, 100 + (i % 5) * 0.01);
         acc.recordFill(fill);

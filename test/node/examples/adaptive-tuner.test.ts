@@ -3,9 +3,19 @@
  * when the volatility reading hovers around a threshold or spikes once.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REGIME_CONFIG, decideRegime, type Decision, type TunerState } from '../../../examples/adaptive-tuner/decide-regime.ts';
+import {
+  DEFAULT_REGIME_CONFIG,
+  decideRegime,
+  type Decision,
+  type TunerState,
+} from '../../../examples/adaptive-tuner/decide-regime.ts';
 import { realizedVolBpsPerSqrtS, withinWindow, type MidSample } from '../../../examples/adaptive-tuner/realized-vol.ts';
-import { DEFAULT_REGIME_PARAMS, describePatch, patchToward, regimeOfParams } from '../../../examples/adaptive-tuner/regime-params.ts';
+import {
+  DEFAULT_REGIME_PARAMS,
+  describePatch,
+  patchToward,
+  regimeOfParams,
+} from '../../../examples/adaptive-tuner/regime-params.ts';
 import { DEFAULT_PARAMS, validateParams } from '../../../shared/index.ts';
 
 /** A mid path whose log returns over each `dtMs` step have exactly `volBps` bps/√s (alternating signs). */
@@ -21,7 +31,10 @@ function path(start: number, steps: number, dtMs: number, volBps: number, t0 = 0
 }
 
 /** Runs the tuner over (time, vol) readings; returns every switch. */
-function replay(readings: Array<[number, number | undefined]>, initial: TunerState = { regime: 'calm', since: -Infinity, streak: 0 }) {
+function replay(
+  readings: Array<[number, number | undefined]>,
+  initial: TunerState = { regime: 'calm', since: -Infinity, streak: 0 },
+) {
   let state = initial;
   const switches: Array<Extract<Decision, { kind: 'switch' }>> = [];
   for (const [at, vol] of readings) {
@@ -103,7 +116,8 @@ describe('decideRegime', () => {
 
 describe('regime params', () => {
   it('are valid params for the shared schema', () => {
-    for (const patch of Object.values(DEFAULT_REGIME_PARAMS)) expect(validateParams({ ...DEFAULT_PARAMS, ...patch }).ok).toBe(true);
+    for (const patch of Object.values(DEFAULT_REGIME_PARAMS))
+      expect(validateParams({ ...DEFAULT_PARAMS, ...patch }).ok).toBe(true);
   });
 
   it('patch only the keys that differ, and say what they change', () => {

@@ -32,10 +32,14 @@ export class FakeClock implements Clock {
       if (signal?.aborted) return reject(signal.reason);
       const timer: Timer = { at: this.#now + ms, ms, resolve };
       this.#timers.add(timer);
-      signal?.addEventListener('abort', () => {
-        this.#timers.delete(timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#timers.delete(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       for (const w of waiters) w(ms);
     });
   }

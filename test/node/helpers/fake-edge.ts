@@ -122,7 +122,8 @@ export class FakeEdge {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
-    if (req.headers.authorization !== `Bearer ${this.token}`) return json(401, { error: { code: 'unauthorized', message: 'unknown token' } });
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return json(401, { error: { code: 'unauthorized', message: 'unknown token' } });
     const report = new RegExp(`^/v1/sets/${this.set}/runners/([^/]+)/report$`).exec(url.pathname);
     if (report && req.method === 'POST') {
       let text = '';
@@ -131,8 +132,10 @@ export class FakeEdge {
       this.#wakeReports();
       return void res.writeHead(204).end();
     }
-    if (url.pathname !== `/v1/sets/${this.set}/params` || req.method !== 'GET') return json(404, { error: { code: 'not_found', message: 'no such route' } });
-    if (this.failWith !== null) return json(this.failWith, { error: { code: 'unavailable', message: 'made to fail' } }, { 'retry-after': '1' });
+    if (url.pathname !== `/v1/sets/${this.set}/params` || req.method !== 'GET')
+      return json(404, { error: { code: 'not_found', message: 'no such route' } });
+    if (this.failWith !== null)
+      return json(this.failWith, { error: { code: 'unavailable', message: 'made to fail' } }, { 'retry-after': '1' });
     if (this.version === 0) return json(404, { error: { code: 'not_found', message: `set ${this.set} does not exist` } });
     const wait = Number(url.searchParams.get('wait') ?? 0);
     if (req.headers['if-none-match'] === etagFor(this.set, this.version) && wait > 0) {

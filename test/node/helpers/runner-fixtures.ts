@@ -13,7 +13,11 @@ export function silentLogger(): Logger {
 }
 
 /** A version object as the edge sends it; `params` may be invalid on purpose. */
-export function versionBody(version: number, params: Record<string, unknown> = { ...DEFAULT_PARAMS, order_size: version / 10 }, set = SET) {
+export function versionBody(
+  version: number,
+  params: Record<string, unknown> = { ...DEFAULT_PARAMS, order_size: version / 10 },
+  set = SET,
+) {
   return {
     set,
     version,

@@ -17,16 +17,48 @@ function configError(argv: string[], env: Record<string, string> = edgeEnv): Con
 describe('parseRunnerConfig', () => {
   it('applies the documented defaults', () => {
     expect(parseRunnerConfig(identity, edgeEnv)).toMatchObject({
-      url: 'http://127.0.0.1:8787', token: 'read-token', set: 'hype-perp', runnerId: 'r-1', region: 'eu-west',
-      sync: 'longpoll', waitS: 50, intervalMs: 5000, cacheDir: '.livetune/cache', allowDefaults: false,
-      graceMs: 30_000, onError: 'reduce-only', statusPort: 0, heartbeatMs: 60_000, venue: 'sim', seed: 1, logLevel: 'info',
+      url: 'http://127.0.0.1:8787',
+      token: 'read-token',
+      set: 'hype-perp',
+      runnerId: 'r-1',
+      region: 'eu-west',
+      sync: 'longpoll',
+      waitS: 50,
+      intervalMs: 5000,
+      cacheDir: '.livetune/cache',
+      allowDefaults: false,
+      graceMs: 30_000,
+      onError: 'reduce-only',
+      statusPort: 0,
+      heartbeatMs: 60_000,
+      venue: 'sim',
+      seed: 1,
+      logLevel: 'info',
     });
   });
 
   it('reads the environment and lets flags win over it', () => {
-    const env = { ...edgeEnv, LIVETUNE_SET: 'btc-usdt', LIVETUNE_RUNNER_ID: 'env-runner', LIVETUNE_REGION: 'us', LIVETUNE_SYNC: 'ws', LIVETUNE_ALLOW_DEFAULTS: 'true' };
-    expect(parseRunnerConfig([], env)).toMatchObject({ set: 'btc-usdt', runnerId: 'env-runner', region: 'us', sync: 'ws', allowDefaults: true });
-    expect(parseRunnerConfig(['--sync', 'poll', '--interval', '0.5', '--grace', '60', '--on-error', 'halt'], env)).toMatchObject({ sync: 'poll', intervalMs: 500, graceMs: 60_000, onError: 'halt' });
+    const env = {
+      ...edgeEnv,
+      LIVETUNE_SET: 'btc-usdt',
+      LIVETUNE_RUNNER_ID: 'env-runner',
+      LIVETUNE_REGION: 'us',
+      LIVETUNE_SYNC: 'ws',
+      LIVETUNE_ALLOW_DEFAULTS: 'true',
+    };
+    expect(parseRunnerConfig([], env)).toMatchObject({
+      set: 'btc-usdt',
+      runnerId: 'env-runner',
+      region: 'us',
+      sync: 'ws',
+      allowDefaults: true,
+    });
+    expect(parseRunnerConfig(['--sync', 'poll', '--interval', '0.5', '--grace', '60', '--on-error', 'halt'], env)).toMatchObject({
+      sync: 'poll',
+      intervalMs: 500,
+      graceMs: 60_000,
+      onError: 'halt',
+    });
   });
 
   it.each([
@@ -51,7 +83,9 @@ describe('parseRunnerConfig', () => {
   });
 
   it('rejects a bad set name with the naming rule', () => {
-    expect(configError(['--set', 'Hype Perp', '--runner-id', 'r', '--region', 'eu']).message).toMatch(/^--set .*lowercase letters/);
+    expect(configError(['--set', 'Hype Perp', '--runner-id', 'r', '--region', 'eu']).message).toMatch(
+      /^--set .*lowercase letters/,
+    );
   });
 
   it('requires a URL and token unless the sync mode is file', () => {

@@ -12,7 +12,13 @@ const logger = pino({ level: 'silent' });
 function harness() {
   let wall = 0;
   let tick: (() => void) | null = null;
-  const holder = { current: DEFAULT_PARAMS as Readonly<Params>, version: 1 as number | null, get() { return this.current; } };
+  const holder = {
+    current: DEFAULT_PARAMS as Readonly<Params>,
+    version: 1 as number | null,
+    get() {
+      return this.current;
+    },
+  };
   let policy: RiskPolicy = 'normal';
   const factory = createTradingLoopFactory({
     env: {},
@@ -75,7 +81,9 @@ describe('trading loop on the sim venue', () => {
 
   it('rejects an unknown venue, naming the accepted ones', () => {
     const factory = createTradingLoopFactory({ env: {} });
-    expect(() => factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'binance', seed: 1, logger })).toThrow(/sim or paper/);
+    expect(() =>
+      factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'binance', seed: 1, logger }),
+    ).toThrow(/sim or paper/);
   });
 });
 
@@ -95,8 +103,17 @@ describe('trading loop on the paper venue', () => {
     });
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as { port: number };
-    const factory = createTradingLoopFactory({ env: { LIVETUNE_PAPER_URL: `ws://127.0.0.1:${port}`, LIVETUNE_PAPER_COIN: 'HYPE' }, batchMs: 5 });
-    const loop = factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'paper', seed: 1, logger });
+    const factory = createTradingLoopFactory({
+      env: { LIVETUNE_PAPER_URL: `ws://127.0.0.1:${port}`, LIVETUNE_PAPER_COIN: 'HYPE' },
+      batchMs: 5,
+    });
+    const loop = factory({
+      params: { get: () => DEFAULT_PARAMS },
+      health: { policy: () => 'normal' },
+      venue: 'paper',
+      seed: 1,
+      logger,
+    });
     loop.start();
     while (loop.snapshot().bid === null) await new Promise((r) => setTimeout(r, 5));
     expect(loop.snapshot()).toMatchObject({ mid: 30, bid: 29.985, ask: 30.015, mode: 'active' });

@@ -5,7 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { etagFor } from '../../../shared/etag.ts';
-import { NetworkError, RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
+import {
+  NetworkError,
+  RateLimitedError,
+  ServerError,
+  TimeoutError,
+  UnauthorizedError,
+  ForbiddenError,
+} from '../../../client/edge-errors.ts';
 import { ParamsHolder } from '../../../runner/params/params-holder.ts';
 import { computeBackoff } from '../../../client/backoff.ts';
 import { HttpSync } from '../../../runner/sync/http-sync.ts';
@@ -27,7 +34,20 @@ function setup(mode: 'longpoll' | 'poll' = 'longpoll', graceMs = 30_000) {
   const logger = silentLogger();
   const applier = new VersionApplier({ set: SET, holder, logger, onOutcome: (o) => outcomes.push(o) });
   const health = new SyncHealth({ graceMs, onError: 'reduce-only', now: () => clock.now() });
-  const sync = new HttpSync({ mode, edge, holder, applier, health, logger, clock, random: () => 0.5, backoff, waitS: 25, intervalMs: 5000, onFailure: (r) => failures.push(r) });
+  const sync = new HttpSync({
+    mode,
+    edge,
+    holder,
+    applier,
+    health,
+    logger,
+    clock,
+    random: () => 0.5,
+    backoff,
+    waitS: 25,
+    intervalMs: 5000,
+    onFailure: (r) => failures.push(r),
+  });
   return { clock, edge, holder, applier, health, sync, outcomes, failures };
 }
 
@@ -151,7 +171,12 @@ describe('HttpSync (long-poll)', () => {
     const { edge, clock, holder, health, failures } = start();
     (await edge.nextCall()).respond(changed(1));
     const sleep = clock.nextSleep();
-    (await edge.nextCall()).respond({ kind: 'changed', received: { kind: 'malformed', reason: 'body is not JSON ("<html>")' }, etag: null, stale: false });
+    (await edge.nextCall()).respond({
+      kind: 'changed',
+      received: { kind: 'malformed', reason: 'body is not JSON ("<html>")' },
+      etag: null,
+      stale: false,
+    });
     expect(await sleep).toBe(250);
     expect(holder.version).toBe(1);
     expect(health.state()).toBe('stale');
@@ -166,7 +191,10 @@ describe('HttpSync (long-poll)', () => {
     expect(holder.version).toBe(1);
     expect(holder.get().order_size).toBe(1);
     expect(outcomes[1]).toMatchObject({ kind: 'rejected', version: 2 });
-    expect(applier.lastRejected).toMatchObject({ version: 2, reason: expect.stringContaining('skew_adjustment_factor = 9 is not accepted: expected a finite number in [0, 2]') });
+    expect(applier.lastRejected).toMatchObject({
+      version: 2,
+      reason: expect.stringContaining('skew_adjustment_factor = 9 is not accepted: expected a finite number in [0, 2]'),
+    });
     // The edge is reachable; the rejection is reported, not an outage.
     expect(health.state()).toBe('ready');
     // If-None-Match names the rejected version, so the edge holds the next poll instead of resending it.

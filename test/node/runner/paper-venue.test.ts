@@ -46,7 +46,10 @@ describe('Hyperliquid message parsing', () => {
     const book = parseHyperliquidMessage(hypeBook(1));
     expect(book).toMatchObject({ kind: 'book', coin: 'HYPE', time: 1 });
     if (book.kind === 'book') expect(book.bids[0]).toEqual({ px: 29.999, sz: 10, n: 1 });
-    expect(parseHyperliquidMessage(trades([{ side: 'A', px: '29.999', sz: '1.5' }]))).toMatchObject({ kind: 'trades', trades: [{ taker: 'sell', px: 29.999, sz: 1.5 }] });
+    expect(parseHyperliquidMessage(trades([{ side: 'A', px: '29.999', sz: '1.5' }]))).toMatchObject({
+      kind: 'trades',
+      trades: [{ taker: 'sell', px: 29.999, sz: 1.5 }],
+    });
     expect(parseHyperliquidMessage(subscriptionResponse('l2Book')).kind).toBe('ignored');
     expect(parseHyperliquidMessage('{"channel":"l2Book","data":{"coin":"HYPE"}}').kind).toBe('invalid');
     expect(parseHyperliquidMessage('not json').kind).toBe('invalid');
@@ -70,7 +73,14 @@ describe('paper venue against a local Hyperliquid-shaped feed', () => {
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as { port: number };
     const { rec, listener } = recorder();
-    venue = new PaperVenue({ url: `ws://127.0.0.1:${port}`, coin: 'HYPE', orderLatencyMs: 0, backoff: { baseMs: 1, capMs: 5 }, random: () => 0.5, pumpMs: 2 });
+    venue = new PaperVenue({
+      url: `ws://127.0.0.1:${port}`,
+      coin: 'HYPE',
+      orderLatencyMs: 0,
+      backoff: { baseMs: 1, capMs: 5 },
+      random: () => 0.5,
+      pumpMs: 2,
+    });
     venue.setListener(listener);
     venue.start();
     await until(() => rec.books === 1);
@@ -83,7 +93,13 @@ describe('paper venue against a local Hyperliquid-shaped feed', () => {
     expect(rec.events).toEqual(['connected', 'accepted 1', 'rejected 2 post_only_would_cross']);
 
     // 10 HYPE were displayed ahead of us at 29.999: they trade first.
-    sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '6' }, { side: 'B', px: '30.001', sz: '50' }, { side: 'A', px: '29.999', sz: '5', coin: 'BTC' }]));
+    sockets[0]!.send(
+      trades([
+        { side: 'A', px: '29.999', sz: '6' },
+        { side: 'B', px: '30.001', sz: '50' },
+        { side: 'A', px: '29.999', sz: '5', coin: 'BTC' },
+      ]),
+    );
     sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '4' }]));
     sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '0.4' }]));
     await until(() => rec.fills.length === 1);

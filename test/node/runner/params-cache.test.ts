@@ -8,7 +8,11 @@ import { nodeAtomicFs } from '../../../runner/cache/atomic-write.ts';
 import { CacheCorruptError, ParamsCache } from '../../../runner/cache/params-cache.ts';
 import { SET } from '../helpers/runner-fixtures.ts';
 
-const entry = (version: number, order_size = version) => ({ version, etag: etagFor(SET, version), params: { ...DEFAULT_PARAMS, order_size } });
+const entry = (version: number, order_size = version) => ({
+  version,
+  etag: etagFor(SET, version),
+  params: { ...DEFAULT_PARAMS, order_size },
+});
 
 describe('ParamsCache', () => {
   let dir: string;
@@ -50,7 +54,12 @@ describe('ParamsCache', () => {
     const crashing = new ParamsCache({
       dir,
       set: SET,
-      fs: { ...nodeAtomicFs, rename: async () => { throw Object.assign(new Error('EIO: crash before rename'), { code: 'EIO' }); } },
+      fs: {
+        ...nodeAtomicFs,
+        rename: async () => {
+          throw Object.assign(new Error('EIO: crash before rename'), { code: 'EIO' });
+        },
+      },
     });
     await expect(crashing.save(entry(2))).rejects.toThrow(/crash before rename/);
     expect((await new ParamsCache({ dir, set: SET }).load())?.version).toBe(1);
@@ -63,7 +72,9 @@ describe('ParamsCache', () => {
       const handle = await nodeAtomicFs.open(...args);
       if (args[1] !== 'w') return handle;
       return Object.assign(Object.create(handle), {
-        [failing]: async () => { throw Object.assign(new Error(`ENOSPC: ${failing} failed`), { code: 'ENOSPC' }); },
+        [failing]: async () => {
+          throw Object.assign(new Error(`ENOSPC: ${failing} failed`), { code: 'ENOSPC' });
+        },
         close: () => handle.close(),
       });
     };
@@ -87,7 +98,9 @@ describe('ParamsCache', () => {
     const json = JSON.parse(await readFile(cache.path, 'utf8'));
     json.params.order_size = -1;
     await writeFile(cache.path, JSON.stringify(json));
-    await expect(cache.load()).rejects.toThrow(new RegExp(`${cache.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*params\\.order_size`));
+    await expect(cache.load()).rejects.toThrow(
+      new RegExp(`${cache.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*params\\.order_size`),
+    );
   });
 
   it('replaces a corrupt file when a newer good version is saved', async () => {

@@ -31,7 +31,10 @@ type Step = { kind: 'swap'; version: number } | { kind: 'event' };
 
 describe('ParamsHolder under a swap storm', () => {
   it('every event sees one complete valid version, never going backwards', () => {
-    const step = fc.oneof(fc.record({ kind: fc.constant('swap' as const), version: fc.integer({ min: 1, max: 500 }) }), fc.constant({ kind: 'event' as const }));
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('swap' as const), version: fc.integer({ min: 1, max: 500 }) }),
+      fc.constant({ kind: 'event' as const }),
+    );
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), (steps: Step[]) => {
         const holder = new ParamsHolder();

@@ -38,7 +38,11 @@ describe('ParamsHolder', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ParamsValidationError);
-    expect((error as ParamsValidationError).issues[0]).toMatchObject({ field: 'skew_adjustment_factor', value: 5, expected: 'a finite number in [0, 2]' });
+    expect((error as ParamsValidationError).issues[0]).toMatchObject({
+      field: 'skew_adjustment_factor',
+      value: 5,
+      expected: 'a finite number in [0, 2]',
+    });
     expect((error as Error).message).toContain('skew_adjustment_factor');
     expect(holder.get()).toBe(before);
     expect(holder.version).toBe(1);
@@ -67,7 +71,10 @@ describe('ParamsHolder', () => {
     holder.update({}, { version: 2 });
     unsubscribe();
     holder.update({}, { version: 3 });
-    expect(seen).toEqual([[undefined, 1], [1, 2]]);
+    expect(seen).toEqual([
+      [undefined, 1],
+      [1, 2],
+    ]);
   });
 
   it('keeps swapping when a listener throws', () => {
@@ -89,7 +96,18 @@ describe('ParamsHolder', () => {
 
     it('applies a seed tuning_params.json holding only the seven original keys', async () => {
       const path = join(dir, 'tuning_params.json');
-      await writeFile(path, JSON.stringify({ skew_adjustment_factor: 0.9, adverse_selection_adjustment_factor: 0.5, adverse_selection_lambda: 0.1, inventory_urgency_threshold: 0.7, liquidation_rate_multiplier: 10, min_spread_base_ratio: 0.2, adverse_selection_spread_scale: 100 }));
+      await writeFile(
+        path,
+        JSON.stringify({
+          skew_adjustment_factor: 0.9,
+          adverse_selection_adjustment_factor: 0.5,
+          adverse_selection_lambda: 0.1,
+          inventory_urgency_threshold: 0.7,
+          liquidation_rate_multiplier: 10,
+          min_spread_base_ratio: 0.2,
+          adverse_selection_spread_scale: 100,
+        }),
+      );
       const holder = new ParamsHolder();
       expect(await holder.reloadFromFile(path)).toBe(true);
       expect(holder.get().skew_adjustment_factor).toBe(0.9);

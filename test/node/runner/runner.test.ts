@@ -28,7 +28,16 @@ function recordingLoop() {
       async stop(reason) {
         state.stoppedWith = reason;
       },
-      snapshot: () => ({ mid: 100, bid: 99.9, ask: 100.1, inventory: 0.3, pnl: 1.5, fills: 2, mode: 'active', params_version: options.params.version ?? null }),
+      snapshot: () => ({
+        mid: 100,
+        bid: 99.9,
+        ask: 100.1,
+        inventory: 0.3,
+        pnl: 1.5,
+        fills: 2,
+        mode: 'active',
+        params_version: options.params.version ?? null,
+      }),
     };
   };
   return { factory, state };
@@ -49,7 +58,26 @@ describe('startRunner', () => {
   });
 
   const config = (url: string, extra: string[] = []) =>
-    parseRunnerConfig(['--set', SET, '--runner-id', 'r-1', '--region', 'eu', '--url', url, '--cache-dir', dir, '--heartbeat', '3600', '--wait', '1', ...extra], { LIVETUNE_TOKEN: 'read-token' });
+    parseRunnerConfig(
+      [
+        '--set',
+        SET,
+        '--runner-id',
+        'r-1',
+        '--region',
+        'eu',
+        '--url',
+        url,
+        '--cache-dir',
+        dir,
+        '--heartbeat',
+        '3600',
+        '--wait',
+        '1',
+        ...extra,
+      ],
+      { LIVETUNE_TOKEN: 'read-token' },
+    );
 
   it('starts from the edge, applies a live change, reports it and serves /status and /metrics', async () => {
     edge = await FakeEdge.start({ set: SET });
@@ -66,7 +94,17 @@ describe('startRunner', () => {
     await edge.waitForReport((r) => r.body.applied_version === 2);
 
     const status = await (await fetch(`http://127.0.0.1:${runner.statusPort}/status`)).json();
-    expect(status).toMatchObject({ set: SET, runner_id: 'r-1', region: 'eu', version: 2, etag: etagFor(SET, 2), sync_state: 'ready', started_from: 'edge', last_error: null, trading: { mid: 100, fills: 2 } });
+    expect(status).toMatchObject({
+      set: SET,
+      runner_id: 'r-1',
+      region: 'eu',
+      version: 2,
+      etag: etagFor(SET, 2),
+      sync_state: 'ready',
+      started_from: 'edge',
+      last_error: null,
+      trading: { mid: 100, fills: 2 },
+    });
     const metrics = await (await fetch(`http://127.0.0.1:${runner.statusPort}/metrics`)).text();
     expect(metrics).toMatch(/livetune_applied_version\{[^}]*runner="r-1"[^}]*\} 2/);
     expect(metrics).toMatch(/livetune_param_swaps_total\{[^}]*\} 2/);
@@ -80,7 +118,10 @@ describe('startRunner', () => {
   it('follows the watch socket in ws mode: ACKs pushed versions and NACKs an invalid one', async () => {
     edge = await FakeEdge.start({ set: SET });
     edge.publish({ ...DEFAULT_PARAMS, order_size: 1 });
-    runner = await startRunner(config(edge.url, ['--sync', 'ws']), { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
+    runner = await startRunner(config(edge.url, ['--sync', 'ws']), {
+      createTradingLoop: recordingLoop().factory,
+      logger: silentLogger(),
+    });
     expect(runner.status()).toMatchObject({ started_from: 'edge', version: 1, sync_mode: 'ws' });
     // The version sent on connect is the one already held: acknowledged, not applied twice.
     await edge.waitForSocketMessage((m) => m.type === 'ack' && m.version === 1);
@@ -88,7 +129,11 @@ describe('startRunner', () => {
     expect(await edge.waitForSocketMessage((m) => m.version === 2)).toEqual({ type: 'ack', runner_id: 'r-1', version: 2 });
     expect(runner.holder.get().order_size).toBe(2);
     edge.publish({ ...DEFAULT_PARAMS, order_size: -2 });
-    expect(await edge.waitForSocketMessage((m) => m.version === 3)).toMatchObject({ type: 'nack', runner_id: 'r-1', reason: expect.stringContaining('order_size') });
+    expect(await edge.waitForSocketMessage((m) => m.version === 3)).toMatchObject({
+      type: 'nack',
+      runner_id: 'r-1',
+      reason: expect.stringContaining('order_size'),
+    });
     await edge.waitForReport((r) => (r.body.rejected as { version?: number } | null)?.version === 3);
     expect(runner.status()).toMatchObject({ version: 2, sync_state: 'ready', rejected: { version: 3 } });
   });
@@ -99,25 +144,42 @@ describe('startRunner', () => {
     runner = await startRunner(config(edge.url), { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
     edge.publish({ ...DEFAULT_PARAMS, inventory_urgency_threshold: 7 });
     const report = await edge.waitForReport((r) => r.body.rejected != null);
-    expect(report.body).toMatchObject({ applied_version: 1, rejected: { version: 2, reason: expect.stringContaining('inventory_urgency_threshold') } });
+    expect(report.body).toMatchObject({
+      applied_version: 1,
+      rejected: { version: 2, reason: expect.stringContaining('inventory_urgency_threshold') },
+    });
     expect(runner.status()).toMatchObject({ version: 1, rejected: { version: 2 } });
     const metrics = await (await fetch(`http://127.0.0.1:${runner.statusPort}/metrics`)).text();
     expect(metrics).toMatch(/livetune_param_rejections_total\{[^}]*\} 1/);
   });
 
   it('starts from the cache when the edge is down, and says so', async () => {
-    await new ParamsCache({ dir, set: SET }).save({ version: 7, etag: etagFor(SET, 7), params: { ...DEFAULT_PARAMS, order_size: 0.7 } });
-    runner = await startRunner(config('http://127.0.0.1:9'), { createTradingLoop: recordingLoop().factory, logger: silentLogger(), startupTimeoutMs: 2000 });
+    await new ParamsCache({ dir, set: SET }).save({
+      version: 7,
+      etag: etagFor(SET, 7),
+      params: { ...DEFAULT_PARAMS, order_size: 0.7 },
+    });
+    runner = await startRunner(config('http://127.0.0.1:9'), {
+      createTradingLoop: recordingLoop().factory,
+      logger: silentLogger(),
+      startupTimeoutMs: 2000,
+    });
     expect(runner.status()).toMatchObject({ started_from: 'cache', version: 7, sync_state: 'stale', policy: 'normal' });
     expect(runner.status().last_error).toMatch(/started from the cache/);
   });
 
   it('refuses to start with neither edge nor cache, unless --allow-defaults', async () => {
-    const error = await startRunner(config('http://127.0.0.1:9'), { createTradingLoop: recordingLoop().factory, logger: silentLogger() }).catch((e: unknown) => e);
+    const error = await startRunner(config('http://127.0.0.1:9'), {
+      createTradingLoop: recordingLoop().factory,
+      logger: silentLogger(),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
     expect((error as Error).message).toMatch(/--allow-defaults/);
     expect((error as Error).message).toContain(join(dir, `${SET}.json`));
-    runner = await startRunner(config('http://127.0.0.1:9', ['--allow-defaults']), { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
+    runner = await startRunner(config('http://127.0.0.1:9', ['--allow-defaults']), {
+      createTradingLoop: recordingLoop().factory,
+      logger: silentLogger(),
+    });
     expect(runner.status()).toMatchObject({ started_from: 'defaults', version: null, params: DEFAULT_PARAMS });
   });
 
@@ -133,11 +195,20 @@ describe('startRunner', () => {
   it('follows a params file in file mode and shows a rejected edit in /status', async () => {
     const paramsFile = join(dir, 'tuning_params.json');
     await writeFile(paramsFile, JSON.stringify({ order_size: 1 }));
-    const fileConfig = parseRunnerConfig(['--set', SET, '--runner-id', 'r-1', '--region', 'eu', '--sync', 'file', '--params-file', paramsFile, '--cache-dir', dir], {});
+    const fileConfig = parseRunnerConfig(
+      ['--set', SET, '--runner-id', 'r-1', '--region', 'eu', '--sync', 'file', '--params-file', paramsFile, '--cache-dir', dir],
+      {},
+    );
     const swaps: number[] = [];
     runner = await startRunner(fileConfig, { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
     runner.holder.onSwap((e) => swaps.push(e.current.params.order_size));
-    expect(runner.status()).toMatchObject({ started_from: 'file', sync_mode: 'file', sync_state: 'ready', version: null, params: { order_size: 1 } });
+    expect(runner.status()).toMatchObject({
+      started_from: 'file',
+      sync_mode: 'file',
+      sync_state: 'ready',
+      version: null,
+      params: { order_size: 1 },
+    });
 
     const applied = new Promise((resolve) => runner!.holder.onSwap(resolve));
     await writeFile(paramsFile, JSON.stringify({ order_size: 2 }));
@@ -145,7 +216,10 @@ describe('startRunner', () => {
     expect(runner.holder.get().order_size).toBe(2);
 
     await writeFile(paramsFile, JSON.stringify({ order_size: 'lots' }));
-    const status = await waitFor(() => runner!.status(), (s) => s.last_error !== null);
+    const status = await waitFor(
+      () => runner!.status(),
+      (s) => s.last_error !== null,
+    );
     expect(status.last_error).toMatch(/order_size/);
     expect(runner.holder.get().order_size).toBe(2);
     expect(swaps).toEqual([2]);

@@ -46,9 +46,30 @@ async function holding(heldVersion: number, origin: ParamsOrigin) {
   const applier = new VersionApplier({ set: SET, holder, cache, logger, onOutcome: (o) => outcomes.push(o) });
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
   health.markStartedOffline('started from the cache');
-  sync = new HttpSync({ mode: 'longpoll', edge, holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 }, waitS: 25, intervalMs: 5000 });
+  sync = new HttpSync({
+    mode: 'longpoll',
+    edge,
+    holder,
+    applier,
+    health,
+    logger,
+    clock,
+    random: () => 0.5,
+    backoff: { baseMs: 500, capMs: 30_000 },
+    waitS: 25,
+    intervalMs: 5000,
+  });
   sync.start();
-  return { clock, edge, cache, holder, applier, health, outcomes, errors: () => lines.filter((l) => l.level >= 50).map((l) => l.msg) };
+  return {
+    clock,
+    edge,
+    cache,
+    holder,
+    applier,
+    health,
+    outcomes,
+    errors: () => lines.filter((l) => l.level >= 50).map((l) => l.msg),
+  };
 }
 
 describe('a cached version the edge does not know', () => {
@@ -101,7 +122,7 @@ describe('a cached version the edge does not know', () => {
     expect((await cache.load())?.version).toBe(12);
   });
 
-  it("rejects an invalid head lower than the cached version instead of ignoring it, so the NACK reaches the edge", async () => {
+  it('rejects an invalid head lower than the cached version instead of ignoring it, so the NACK reaches the edge', async () => {
     const { edge, clock, holder, applier, outcomes } = await holding(12, 'cache');
     const sleep = clock.nextSleep();
     (await edge.nextCall()).respond(changed(3, { max_position: 0 }));

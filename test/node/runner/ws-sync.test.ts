@@ -110,7 +110,20 @@ function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const applier = new VersionApplier({ set: SET, holder, logger });
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
   const failures: string[] = [];
-  sync = new WsSync({ url, token: 'read-token', set: SET, runnerId: 'r-1', holder, applier, health, logger, clock, random: () => 0.5, backoff: { baseMs: 500, capMs: 30_000 }, onFailure: (r) => failures.push(r) });
+  sync = new WsSync({
+    url,
+    token: 'read-token',
+    set: SET,
+    runnerId: 'r-1',
+    holder,
+    applier,
+    health,
+    logger,
+    clock,
+    random: () => 0.5,
+    backoff: { baseMs: 500, capMs: 30_000 },
+    onFailure: (r) => failures.push(r),
+  });
   sync.start();
   return { clock, holder, applier, health, failures };
 }
@@ -126,7 +139,12 @@ describe('WsSync', () => {
     expect(health.state()).toBe('ready');
 
     server.publish(versionBody(2, { ...DEFAULT_PARAMS, max_position: 0 }));
-    expect(await server.nextMessage()).toMatchObject({ type: 'nack', runner_id: 'r-1', version: 2, reason: expect.stringContaining('max_position') });
+    expect(await server.nextMessage()).toMatchObject({
+      type: 'nack',
+      runner_id: 'r-1',
+      version: 2,
+      reason: expect.stringContaining('max_position'),
+    });
     expect(holder.version).toBe(1);
     expect(applier.lastRejected?.version).toBe(2);
 
@@ -155,9 +173,11 @@ describe('WsSync', () => {
     expect(holder.version).toBe(4);
   });
 
-  it("follows the pushed head when a cached version from another edge history is higher, and ACKs it", async () => {
+  it('follows the pushed head when a cached version from another edge history is higher, and ACKs it', async () => {
     server = await FakeWatchServer.start(versionBody(3, { ...DEFAULT_PARAMS, trading_mode: 'halted' }));
-    const { holder } = startSync(server.url, (h) => h.update(DEFAULT_PARAMS, { version: 12, etag: etagFor(SET, 12), origin: 'cache' }));
+    const { holder } = startSync(server.url, (h) =>
+      h.update(DEFAULT_PARAMS, { version: 12, etag: etagFor(SET, 12), origin: 'cache' }),
+    );
     expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
     expect(holder.snapshot()).toMatchObject({ version: 3, origin: 'edge' });
     expect(holder.get().trading_mode).toBe('halted');

@@ -8,12 +8,25 @@ import { PARAM_KEYS, PARAM_SPECS, TRADING_MODES, type ParamKey } from '../../../
 
 function valueFor(key: ParamKey): fc.Arbitrary<unknown> {
   const spec = PARAM_SPECS[key];
-  if (spec.kind === 'enum') return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...TRADING_MODES) }, { weight: 1, arbitrary: fc.constantFrom('Active', 'paused', '', 1, null) });
+  if (spec.kind === 'enum')
+    return fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...TRADING_MODES) },
+      { weight: 1, arbitrary: fc.constantFrom('Active', 'paused', '', 1, null) },
+    );
   const range = spec.range as { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean };
   const min = range.min ?? 0;
   const max = range.max ?? 1e6;
   return fc.oneof(
-    { weight: 20, arbitrary: fc.double({ min, max, noNaN: true, minExcluded: range.minExclusive ?? false, maxExcluded: range.maxExclusive ?? false }) },
+    {
+      weight: 20,
+      arbitrary: fc.double({
+        min,
+        max,
+        noNaN: true,
+        minExcluded: range.minExclusive ?? false,
+        maxExcluded: range.maxExclusive ?? false,
+      }),
+    },
     { weight: 2, arbitrary: fc.constantFrom(min, max, min - 1e-9, max + 1e-9, min - 1, max * 2 + 1) },
     { weight: 1, arbitrary: fc.constantFrom<unknown>(NaN, Infinity, -Infinity, String(min), null, true, [min], { v: min }) },
   );
@@ -34,6 +47,7 @@ export const paramsDocumentArbitrary: fc.Arbitrary<Record<string, unknown>> = fc
     const doc: Record<string, unknown> = {};
     for (const [k, v] of entries) doc[k] = v;
     // defineProperty: a "__proto__" key must be an own key, as JSON.parse would make it.
-    if (extra !== null) Object.defineProperty(doc, extra[0], { value: extra[1], enumerable: true, writable: true, configurable: true });
+    if (extra !== null)
+      Object.defineProperty(doc, extra[0], { value: extra[1], enumerable: true, writable: true, configurable: true });
     return doc;
   });

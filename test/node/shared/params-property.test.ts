@@ -14,7 +14,8 @@ describe('params schema properties', () => {
         if (result.ok) {
           expect(Object.keys(result.params).sort()).toEqual([...PARAM_KEYS].sort());
           expect(ParamsSchema.parse(result.params)).toEqual(result.params);
-          for (const value of Object.values(result.params)) if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+          for (const value of Object.values(result.params))
+            if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
         } else {
           expect(result.issues.length).toBeGreaterThan(0);
           for (const issue of result.issues) expect(issue.message).toContain(issue.field === '' ? '""' : issue.field);

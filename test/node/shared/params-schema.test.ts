@@ -31,7 +31,15 @@ describe('params defaults', () => {
   });
 
   it('accepts a seed-only document (the seven original keys) and defaults the rest', () => {
-    const seed = { skew_adjustment_factor: 1, adverse_selection_adjustment_factor: 0.3, adverse_selection_lambda: 0.2, inventory_urgency_threshold: 0.5, liquidation_rate_multiplier: 20, min_spread_base_ratio: 0.1, adverse_selection_spread_scale: 50 };
+    const seed = {
+      skew_adjustment_factor: 1,
+      adverse_selection_adjustment_factor: 0.3,
+      adverse_selection_lambda: 0.2,
+      inventory_urgency_threshold: 0.5,
+      liquidation_rate_multiplier: 20,
+      min_spread_base_ratio: 0.1,
+      adverse_selection_spread_scale: 50,
+    };
     expect(Object.keys(seed).sort()).toEqual([...SEED_PARAM_KEYS].sort());
     const parsed = parseParams(seed);
     expect(parsed).toMatchObject(seed);
@@ -43,7 +51,12 @@ describe('params defaults', () => {
 describe('ranges', () => {
   for (const key of numericKeys) {
     const spec = PARAM_SPECS[key];
-    const { min, max, minExclusive, maxExclusive } = spec.range as { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean };
+    const { min, max, minExclusive, maxExclusive } = spec.range as {
+      min?: number;
+      max?: number;
+      minExclusive?: boolean;
+      maxExclusive?: boolean;
+    };
     if (min !== undefined) {
       it(`${key}: ${minExclusive ? 'rejects' : 'accepts'} the lower bound ${min} and rejects below it`, () => {
         expect(validateParams({ [key]: min }).ok).toBe(!minExclusive);
@@ -67,7 +80,11 @@ describe('ranges', () => {
   it('accepts each trading mode and nothing else', () => {
     for (const mode of ['active', 'reduce_only', 'halted']) expect(validateParams({ trading_mode: mode }).ok).toBe(true);
     const [issue] = issuesFor({ trading_mode: 'paused' });
-    expect(issue).toMatchObject({ field: 'trading_mode', value: 'paused', expected: 'one of "active" | "reduce_only" | "halted"' });
+    expect(issue).toMatchObject({
+      field: 'trading_mode',
+      value: 'paused',
+      expected: 'one of "active" | "reduce_only" | "halted"',
+    });
   });
 });
 
@@ -128,7 +145,9 @@ describe('error messages', () => {
     try {
       parseParams({ order_size: 'big' }, 'tuning_params.json');
     } catch (error) {
-      expect((error as ParamsValidationError).message).toBe('tuning_params.json: order_size = "big" is not accepted: expected a finite number > 0');
+      expect((error as ParamsValidationError).message).toBe(
+        'tuning_params.json: order_size = "big" is not accepted: expected a finite number > 0',
+      );
     }
   });
 });

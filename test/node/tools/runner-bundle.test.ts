@@ -22,7 +22,18 @@ describe('the runner bundle', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--runner-id');
 
-    const bad = run(['--set', 's', '--runner-id', 'r', '--region', 'x', '--url', 'http://127.0.0.1:9', '--sync', 'carrier-pigeon']);
+    const bad = run([
+      '--set',
+      's',
+      '--runner-id',
+      'r',
+      '--region',
+      'x',
+      '--url',
+      'http://127.0.0.1:9',
+      '--sync',
+      'carrier-pigeon',
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('carrier-pigeon');
   }, 30_000);
@@ -35,10 +46,11 @@ describe('the runner bundle', () => {
     const script = readFileSync(join(ROOT, 'bin', 'livetune-runner'), 'utf8');
     const exec = script.split('\n').find((line) => line.startsWith('exec '));
     for (const flag of RUNNER_NODE_FLAGS) expect(exec).toContain(flag);
-    for (const [name, value] of Object.entries(RUNNER_MALLOC_ENV)) expect(script).toContain(`export ${name}="\${${name}:-${value}}"`);
+    for (const [name, value] of Object.entries(RUNNER_MALLOC_ENV))
+      expect(script).toContain(`export ${name}="\${${name}:-${value}}"`);
   });
 
-  it('keeps an operator\'s own malloc setting', () => {
+  it("keeps an operator's own malloc setting", () => {
     expect(runnerLaunch('/x/runner.mjs', [], { MALLOC_ARENA_MAX: '4' }).env.MALLOC_ARENA_MAX).toBe('4');
   });
 });

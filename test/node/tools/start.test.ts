@@ -26,11 +26,23 @@ describe('ensureDevVars', () => {
 });
 
 describe('the npm start view', () => {
-  const header = { set: 'hype-perp', edgeUrl: 'http://127.0.0.1:8787', dashboardUrl: 'http://127.0.0.1:8787/', writeToken: 'lt_w_x', headVersion: 4 };
+  const header = {
+    set: 'hype-perp',
+    edgeUrl: 'http://127.0.0.1:8787',
+    dashboardUrl: 'http://127.0.0.1:8787/',
+    writeToken: 'lt_w_x',
+    headVersion: 4,
+  };
 
   it('shows one row per runner with version, sync state, quotes, inventory and P&L', () => {
     const table = renderTable([
-      { runner_id: 'eu-west-1', region: 'eu-west', version: 4, sync_state: 'ready', trading: { mid: 25.1234, bid: 25.11, ask: 25.14, inventory: -0.3, pnl: 1.5, mode: 'active' } },
+      {
+        runner_id: 'eu-west-1',
+        region: 'eu-west',
+        version: 4,
+        sync_state: 'ready',
+        trading: { mid: 25.1234, bid: 25.11, ask: 25.14, inventory: -0.3, pnl: 1.5, mode: 'active' },
+      },
       { runner_id: 'us-east-1', region: 'us-east', version: 3, sync_state: 'stale' },
     ]);
     const [heading, , first, second] = table.split('\n');
@@ -40,7 +52,9 @@ describe('the npm start view', () => {
   });
 
   it('says which runner does not answer', () => {
-    expect(renderTable([{ runner_id: 'ap-tokyo-1', region: 'ap-tokyo', version: null, sync_state: '?', unreachable: 'TimeoutError' }])).toContain('down: TimeoutError');
+    expect(
+      renderTable([{ runner_id: 'ap-tokyo-1', region: 'ap-tokyo', version: null, sync_state: '?', unreachable: 'TimeoutError' }]),
+    ).toContain('down: TimeoutError');
   });
 
   it('names the dashboard URL, the write token and the head version', () => {
