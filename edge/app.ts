@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { SET_NAME_RULE, isValidSetName } from '../shared/set-name.ts';
 import { authenticate } from './auth/authenticate.ts';
+import { EdgeConfigError, loadEdgeConfig } from './config.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, notFound } from './errors/api-error.ts';
 import { renderError } from './errors/render-error.ts';
@@ -28,6 +29,17 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
     await next();
     // A 101 (WebSocket) response's headers are immutable.
     if (c.res.status !== 101) c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+  // A wrong variable makes the whole edge answer 500 with the words that name it (logged once by
+  // `loadEdgeConfig`): an operator sees it on the first request, and no limit silently differs.
+  app.use('*', async function requireConfig(c, next) {
+    try {
+      loadEdgeConfig(c.env);
+    } catch (error) {
+      if (!(error instanceof EdgeConfigError)) throw error;
+      throw new ApiError({ status: 500, code: 'internal', message: error.message });
+    }
+    await next();
   });
   app.use('/v1/sets', authenticate());
   app.use('/v1/sets/*', authenticate());

@@ -5,6 +5,8 @@
  * loop never exits early, so neither the position of a match nor a common prefix shows in timing.
  * Tokens are never logged and never echoed.
  */
+import { log } from '../log.ts';
+
 export type Scope = 'read' | 'write';
 
 export interface Principal {
@@ -56,8 +58,7 @@ export function createTokenVerifier(): (raw: string | undefined, presented: stri
     if (cached === undefined || cachedRaw !== raw) {
       cachedRaw = raw;
       const { entries, skipped } = parseTokenEntries(raw);
-      if (skipped.length > 0)
-        console.warn(JSON.stringify({ event: 'tokens_skipped', entries: skipped, expected: 'name:scope:token' }));
+      if (skipped.length > 0) log.warn('tokens_skipped', { entries: skipped, expected: 'name:scope:token' });
       cached = Promise.all(entries.map(async (e) => ({ name: e.name, scope: e.scope, digest: await sha256(e.token) })));
     }
     return cached;

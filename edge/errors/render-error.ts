@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ErrorBody } from '../../shared/api-error.ts';
+import { log } from '../log.ts';
 import { ApiError } from './api-error.ts';
 
 /** Durable Object failures that say a retry may work (reset, overloaded): 503, not a bug. */
@@ -28,7 +29,7 @@ function toApiError(error: Error): ApiError {
 export function renderError(error: Error, c: Context): Response {
   const apiError = toApiError(error);
   if (!(error instanceof ApiError)) {
-    console.error(JSON.stringify({ event: 'internal_error', method: c.req.method, path: c.req.path, error: String(error) }));
+    log.error('internal_error', { method: c.req.method, path: c.req.path, error });
   }
   const body: ErrorBody = {
     error: {

@@ -1,27 +1,28 @@
 /**
- * A token bucket: `burst` writes at once, refilled at `ratePerS`. `take` answers how long to wait
- * when empty, which becomes `Retry-After`. The clock is injected so tests never wait.
+ * A token bucket: `burst` takes at once, refilled at `ratePerS`. `take` answers how long to wait
+ * when empty, which becomes `Retry-After`. The clock is injected so tests never wait; a bucket only
+ * reads the time, so any `{ now }` will do.
  */
+import { systemClock, type Clock } from '../../shared/clock.ts';
+
 export type TakeOutcome = { kind: 'taken' } | { kind: 'limited'; retryAfterS: number };
 
 export interface TokenBucket {
   take(): TakeOutcome;
 }
 
-export function createTokenBucket({
-  ratePerS,
-  burst,
-  now = Date.now,
-}: {
+export interface TokenBucketOptions {
   ratePerS: number;
   burst: number;
-  now?: () => number;
-}): TokenBucket {
+  clock?: Pick<Clock, 'now'>;
+}
+
+export function createTokenBucket({ ratePerS, burst, clock = systemClock }: TokenBucketOptions): TokenBucket {
   let tokens = burst;
-  let updatedAt = now();
+  let updatedAt = clock.now();
   return {
     take() {
-      const t = now();
+      const t = clock.now();
       tokens = Math.min(burst, tokens + ((t - updatedAt) / 1000) * ratePerS);
       updatedAt = t;
       if (tokens >= 1) {
@@ -33,32 +34,25 @@ export function createTokenBucket({
   };
 }
 
+export interface KeyedBuckets {
+  take(key: string): TakeOutcome;
+}
+
 /**
  * One bucket per key (runner id). Past `maxKeys` the map starts over: a flood of made-up runner ids
  * must not grow memory without bound, and losing buckets only forgives a little.
  */
-export function createKeyedBuckets({
-  ratePerS,
-  burst,
-  maxKeys = 10_000,
-  now = Date.now,
-}: {
-  ratePerS: number;
-  burst: number;
-  maxKeys?: number;
-  now?: () => number;
-}) {
+export function createKeyedBuckets({ maxKeys = 10_000, ...bucket }: TokenBucketOptions & { maxKeys?: number }): KeyedBuckets {
   const buckets = new Map<string, TokenBucket>();
   return {
-    take(key: string): TakeOutcome {
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
+    take(key) {
+      let found = buckets.get(key);
+      if (found === undefined) {
         if (buckets.size >= maxKeys) buckets.clear();
-        bucket = createTokenBucket({ ratePerS, burst, now });
-        buckets.set(key, bucket);
+        found = createTokenBucket(bucket);
+        buckets.set(key, found);
       }
-      return bucket.take();
+      return found.take();
     },
   };
 }
-export type KeyedBuckets = ReturnType<typeof createKeyedBuckets>;

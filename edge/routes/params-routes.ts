@@ -16,6 +16,7 @@ import type { HubFor } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
 import type { WriteChange } from '../hub/write-command.ts';
 import { headMirrorKey } from '../kv-keys.ts';
+import { log } from '../log.ts';
 
 type IfNoneMatch = ReturnType<typeof readIfNoneMatch>;
 
@@ -39,7 +40,7 @@ async function answerFromMirror(
   ifNoneMatch: IfNoneMatch | undefined,
   cause: unknown,
 ): Promise<Response> {
-  console.error(JSON.stringify({ event: 'hub_unreachable', set, error: String(cause) }));
+  log.error('hub_unreachable', { set, error: String(cause) });
   const mirror = await env.VERSIONS.get<Version>(headMirrorKey(set), 'json').catch(() => null);
   if (mirror === null)
     throw new ApiError({

@@ -6,6 +6,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { FleetSchema } from '../../shared/api.ts';
+import { systemClock } from '../../shared/clock.ts';
 import type { EdgeConfig } from '../../edge/config.ts';
 import type { ParamsHub } from '../../edge/hub/params-hub.ts';
 import { call, createSet, errorOf, freshSet, READ_TOKEN } from './helpers.ts';
@@ -53,12 +54,12 @@ describe('the fleet table is bounded', () => {
     const start = Date.now();
     await tune(set, (instance) => {
       (instance as { config: EdgeConfig }).config = { ...instance.config, fleetMaxRunners: 2, fleetRetentionS: 3600 };
-      instance.now = () => new Date(start);
+      instance.clock = { ...systemClock, now: () => start };
     });
     expect((await report(set, 'old-1')).status).toBe(200);
     expect((await report(set, 'old-2')).status).toBe(200);
     await tune(set, (instance) => {
-      instance.now = () => new Date(start + 3600_000 + 1);
+      instance.clock = { ...systemClock, now: () => start + 3600_000 + 1 };
     });
     expect(await fleetIds(set)).toEqual([]);
     expect((await report(set, 'new-1')).status).toBe(200);

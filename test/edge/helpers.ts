@@ -36,9 +36,7 @@ export function putParams(set: string, version: number, params: unknown, message
   return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
 }
 
-export async function errorOf(
-  res: Response,
-): Promise<{
+export async function errorOf(res: Response): Promise<{
   code: string;
   message: string;
   fields?: { field: string; expected: string; message: string; value?: unknown }[];

@@ -2,7 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SetListSchema, VersionSchema } from '../../shared/api.ts';
-import type { ParamsHub, RegistryClient } from '../../edge/hub/params-hub.ts';
+import type { RegistryClient } from '../../edge/hub/head-registration.ts';
+import type { ParamsHub } from '../../edge/hub/params-hub.ts';
 import { headMirrorKey } from '../../edge/kv-keys.ts';
 import { call, createSet, freshSet, putParams } from './helpers.ts';
 

@@ -213,7 +213,7 @@ describe('rate limits', () => {
     await createSet(set);
     let clock = 0;
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
-      instance.writeLimiter = createTokenBucket({ ratePerS: 1, burst: 1, now: () => clock });
+      instance.writeLimiter = createTokenBucket({ ratePerS: 1, burst: 1, clock: { now: () => clock } });
     });
     expect((await putParams(set, 1, { order_size: 1 })).status).toBe(200);
     const limited = await putParams(set, 2, { order_size: 2 });
@@ -229,7 +229,7 @@ describe('rate limits', () => {
     const set = freshSet();
     await createSet(set);
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
-      instance.reportLimiter = createKeyedBuckets({ ratePerS: 2, burst: 10, now: () => 0 });
+      instance.reportLimiter = createKeyedBuckets({ ratePerS: 2, burst: 10, clock: { now: () => 0 } });
     });
     const report = { region: 'eu', applied_version: 1, sync_state: 'ready' };
     const statuses: number[] = [];
