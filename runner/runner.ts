@@ -68,7 +68,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     deps.logger ?? createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
   const now = () => clock.now();
   const startedAt = now();
-  const holder = new ParamsHolder({ now, onListenerError: (err) => logger.error({ err }, 'a swap listener failed') });
+  const holder = new ParamsHolder({ clock, onListenerError: (err) => logger.error({ err }, 'a swap listener failed') });
   const health = new SyncHealth({
     graceMs: config.graceMs,
     onError: config.onError,
@@ -88,7 +88,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   holder.onSwap(() => metrics.swaps.inc());
   const onFailure = (reason: string) => metrics.syncFailures.inc({ reason });
   let reporter: Reporter | null = null;
-  const cache = new ParamsCache({ dir: config.cacheDir, set: config.set, fs: cacheFs, now });
+  const cache = new ParamsCache({ dir: config.cacheDir, set: config.set, fs: cacheFs, clock });
   const applier = new VersionApplier({
     set: config.set,
     holder,
@@ -184,7 +184,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       rejected: () => applier.lastRejected,
       trading: () => loop.snapshot(),
       otherError: () => fileError,
-      now,
+      clock,
     });
 
   loop.start();

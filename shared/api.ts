@@ -3,6 +3,7 @@
  * dashboard (which parse them). Types come from these schemas, never written twice.
  */
 import { z } from 'zod';
+import { SYNC_MODES } from './enums.ts';
 import { ParamsSchema } from './params-schema.ts';
 import { SetNameSchema } from './set-name.ts';
 
@@ -86,7 +87,7 @@ export const RunnerReportSchema = z.object({
     .optional(),
   sync_state: SyncStateSchema,
   params_age_s: z.number().nonnegative().nullable().optional(),
-  sync_mode: z.enum(['longpoll', 'ws', 'poll', 'file']).optional(),
+  sync_mode: z.enum(SYNC_MODES).optional(),
   trading: z
     .object({
       mid: z.number().nullable().optional(),

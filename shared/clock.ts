@@ -1,6 +1,11 @@
 /**
- * Time, injected. Every wait in the runner (backoff, poll interval, heartbeat, request deadline)
- * goes through a `Clock`, so tests advance a fake clock instead of waiting for wall-clock time.
+ * Time, injected: the one shape of time in livetune. Every reading of the time and every wait — in
+ * the runner (backoff, poll interval, heartbeat, request deadline), the edge (long-poll deadlines,
+ * rate limits, version timestamps) and the browser — goes through a `Clock` passed as `clock`, so
+ * tests advance a fake clock instead of waiting for wall-clock time. A cancellable timer is a
+ * `sleep` with an `AbortSignal`. A part that only reads the time takes `Pick<Clock, 'now'>`.
+ *
+ * `systemClock` is runtime-neutral (Node, workerd, browsers): web-standard timers only.
  */
 
 export interface Clock {

@@ -4,6 +4,7 @@
  * and validation errors, the dashboard and the CLI read their ranges from it, so a range is written
  * down exactly once.
  */
+import { TRADING_MODES } from './enums.ts';
 
 /** A numeric parameter's accepted interval. `min`/`max` absent means unbounded on that side. */
 export interface NumericRange {
@@ -32,8 +33,8 @@ export interface EnumParamSpec<V extends string = string> {
 
 export type ParamSpec = NumericParamSpec | EnumParamSpec;
 
-export const TRADING_MODES = ['active', 'reduce_only', 'halted'] as const;
-export type TradingMode = (typeof TRADING_MODES)[number];
+// Written once in enums.ts; re-exported because the table is where readers look for it.
+export { TRADING_MODES, type TradingMode } from './enums.ts';
 
 export const PARAM_SPECS = {
   skew_adjustment_factor: {

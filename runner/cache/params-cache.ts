@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { ParamsSchema } from '../../shared/params-schema.ts';
 import { SetNameSchema } from '../../shared/set-name.ts';
 import { nodeAtomicFs, writeFileAtomic, type AtomicFs } from './atomic-write.ts';
@@ -35,7 +36,8 @@ export interface ParamsCacheOptions {
   set: string;
   fs?: AtomicFs;
   readText?: (path: string) => Promise<string>;
-  now?: () => number;
+  /** Stamps each save (`saved_at`). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export class ParamsCache {
@@ -43,16 +45,16 @@ export class ParamsCache {
   readonly #set: string;
   readonly #fs: AtomicFs;
   readonly #readText: (path: string) => Promise<string>;
-  readonly #now: () => number;
+  readonly #clock: Pick<Clock, 'now'>;
   // Saves are chained so two quick swaps cannot race their renames out of order.
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor({ dir, set, fs = nodeAtomicFs, readText = (p) => readFile(p, 'utf8'), now = Date.now }: ParamsCacheOptions) {
+  constructor({ dir, set, fs = nodeAtomicFs, readText = (p) => readFile(p, 'utf8'), clock = systemClock }: ParamsCacheOptions) {
     this.path = join(dir, `${set}.json`);
     this.#set = set;
     this.#fs = fs;
     this.#readText = readText;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** The cached entry; undefined when there is no file. Throws `CacheCorruptError` otherwise. */
@@ -93,7 +95,7 @@ export class ParamsCache {
     const run = this.#queue.then(async () => {
       const existing = await this.load().catch(() => undefined);
       if (existing && (replaceNewer ? existing.version === entry.version : existing.version >= entry.version)) return false;
-      const full: CacheEntry = { set: this.#set, ...entry, saved_at: new Date(this.#now()).toISOString() };
+      const full: CacheEntry = { set: this.#set, ...entry, saved_at: new Date(this.#clock.now()).toISOString() };
       await writeFileAtomic(this.path, `${JSON.stringify(full, null, 2)}\n`, this.#fs);
       return true;
     });

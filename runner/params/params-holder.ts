@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseParams, ParamsValidationError } from '../../shared/validate-params.ts';
 import type { Params } from '../../shared/params-schema.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 
 /** Where the params in force came from. */
 export type ParamsOrigin = 'edge' | 'cache' | 'defaults' | 'file';
@@ -40,7 +41,8 @@ export interface SwapEvent {
 export type SwapListener = (event: SwapEvent) => void;
 
 export interface ParamsHolderOptions {
-  now?: () => number;
+  /** Stamps each swap (`appliedAt`). */
+  clock?: Pick<Clock, 'now'>;
   /** Told when a listener throws; a bad listener must not stop the swap or the other listeners. */
   onListenerError?: (error: unknown) => void;
 }
@@ -48,11 +50,11 @@ export interface ParamsHolderOptions {
 export class ParamsHolder {
   #snapshot: ParamsSnapshot | null = null;
   #listeners = new Set<SwapListener>();
-  readonly #now: () => number;
+  readonly #clock: Pick<Clock, 'now'>;
   readonly #onListenerError: (error: unknown) => void;
 
-  constructor({ now = Date.now, onListenerError = () => {} }: ParamsHolderOptions = {}) {
-    this.#now = now;
+  constructor({ clock = systemClock, onListenerError = () => {} }: ParamsHolderOptions = {}) {
+    this.#clock = clock;
     this.#onListenerError = onListenerError;
   }
 
@@ -101,7 +103,7 @@ export class ParamsHolder {
       version: meta.version ?? null,
       etag: meta.etag ?? null,
       origin: meta.origin ?? (meta.version === undefined ? 'file' : 'edge'),
-      appliedAt: this.#now(),
+      appliedAt: this.#clock.now(),
     });
     return true;
   }

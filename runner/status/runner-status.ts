@@ -3,6 +3,7 @@
  * are built from the same live sources so they never disagree.
  */
 import type { RunnerReport, SyncState } from '../../shared/api.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { Params } from '../../shared/params-schema.ts';
 import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
 import type { SyncHealth } from '../sync/sync-health.ts';
@@ -40,7 +41,7 @@ export interface StatusSources {
   trading: () => TradingSnapshot | null;
   /** A problem outside sync health (a rejected params file edit). */
   otherError?: () => string | null;
-  now: () => number;
+  clock: Pick<Clock, 'now'>;
 }
 
 export function buildStatus(s: StatusSources): RunnerStatus {
@@ -53,7 +54,7 @@ export function buildStatus(s: StatusSources): RunnerStatus {
     region: s.identity.region,
     version: snapshot?.version ?? null,
     etag: snapshot?.etag ?? null,
-    params_age_s: since === null ? null : Math.max(0, (s.now() - since) / 1000),
+    params_age_s: since === null ? null : Math.max(0, (s.clock.now() - since) / 1000),
     sync_state: health.state,
     sync_mode: s.mode,
     policy: health.policy,

@@ -28,7 +28,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 function setup(mode: 'longpoll' | 'poll' = 'longpoll', graceMs = 30_000) {
   const clock = new FakeClock();
   const edge = new ScriptedEdge();
-  const holder = new ParamsHolder({ now: () => clock.now() });
+  const holder = new ParamsHolder({ clock });
   const outcomes: ApplyOutcome[] = [];
   const failures: string[] = [];
   const logger = silentLogger();

@@ -28,7 +28,7 @@ describe('ParamsCache', () => {
   });
 
   it('saves and loads an applied version with its etag and time', async () => {
-    const cache = new ParamsCache({ dir, set: SET, now: () => Date.UTC(2026, 0, 2) });
+    const cache = new ParamsCache({ dir, set: SET, clock: { now: () => Date.UTC(2026, 0, 2) } });
     expect(await cache.save(entry(3))).toBe(true);
     expect(await cache.load()).toEqual({ set: SET, ...entry(3), saved_at: '2026-01-02T00:00:00.000Z' });
     expect(await readdir(dir)).toEqual([`${SET}.json`]);

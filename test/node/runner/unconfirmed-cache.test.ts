@@ -37,10 +37,10 @@ async function holding(heldVersion: number, origin: ParamsOrigin) {
   const edge = new ScriptedEdge();
   const lines: Array<{ level: number; msg: string }> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-  const cache = new ParamsCache({ dir, set: SET, now: () => clock.now() });
+  const cache = new ParamsCache({ dir, set: SET, clock });
   const held = { version: heldVersion, etag: etagFor(SET, heldVersion), params: { ...DEFAULT_PARAMS, order_size: 1.2 } };
   await cache.save(held);
-  const holder = new ParamsHolder({ now: () => clock.now() });
+  const holder = new ParamsHolder({ clock });
   holder.update(held.params, { version: held.version, etag: held.etag, origin });
   const outcomes: ApplyOutcome[] = [];
   const applier = new VersionApplier({ set: SET, holder, cache, logger, onOutcome: (o) => outcomes.push(o) });

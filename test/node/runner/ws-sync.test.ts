@@ -105,7 +105,7 @@ async function until(condition: () => boolean): Promise<void> {
 function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const clock = new FakeClock();
   const logger = silentLogger();
-  const holder = new ParamsHolder({ now: () => clock.now() });
+  const holder = new ParamsHolder({ clock });
   preload?.(holder);
   const applier = new VersionApplier({ set: SET, holder, logger });
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
