@@ -1,13 +1,13 @@
 /**
- * The runner executable: `node runner/main.ts --set <set> --runner-id <id> --region <region>`.
- * Parses the configuration (exit 2 on a bad flag), starts the runner (exit 1 when it cannot start,
+ * The runner executable: `node runner/main.ts --set <set> --runner-id <id> --region <region>`
+ * (`--help` lists every flag). Parses the configuration once (exit 2 on a bad flag or variable), starts the runner (exit 1 when it cannot start,
  * e.g. no params and no --allow-defaults), and on SIGINT/SIGTERM stops it cleanly: syncing stops,
  * the quoting loop cancels its orders, a final report goes to the edge, exit 0.
  */
 import { ConfigError, parseRunnerConfig, USAGE } from './config.ts';
 import { createLogger } from './log.ts';
 import { startRunner, StartupError } from './runner.ts';
-import { createTradingLoop } from './trading/create-trading-loop.ts';
+import { createTradingLoopFactory } from './trading/create-trading-loop.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -19,7 +19,8 @@ async function main(argv: string[]): Promise<void> {
     config = parseRunnerConfig(argv, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`livetune runner: ${error.message}\n`);
+    // One line per problem, each prefixed, so every one reads well in a log that shows single lines.
+    for (const problem of error.problems) process.stderr.write(`livetune runner: ${problem.message}\n`);
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel, set: config.set, runner: config.runnerId, region: config.region });
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let runner;
   try {
-    runner = await startRunner(config, { createTradingLoop, logger });
+    runner = await startRunner(config, { createTradingLoop: createTradingLoopFactory(config.venueOptions), logger });
   } catch (error) {
     logger.fatal({ err_kind: error instanceof StartupError ? 'startup' : 'unexpected' }, (error as Error).message);
     process.exitCode = 1;

@@ -31,7 +31,7 @@ import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop.ts'
 export { StartupError };
 
 export interface RunnerDeps {
-  /** The quoting loop: Market Maker V2 on the configured venue (`createTradingLoop` in production). */
+  /** The quoting loop: Market Maker V2 on the configured venue (`createTradingLoopFactory(config.venueOptions)` in production). */
   createTradingLoop: TradingLoopFactory;
   clock?: Clock;
   random?: () => number;

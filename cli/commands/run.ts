@@ -42,7 +42,7 @@ export function addRunCommand(program: Command, deps: CliDeps, runnerArgs: () =>
       }
       const { startRunner } = await import('../../runner/runner.ts');
       const { createTradingLoopFactory } = await import('../../runner/trading/create-trading-loop.ts');
-      const runner = await startRunner(config, { createTradingLoop: createTradingLoopFactory({ env: ctx.io.env }) });
+      const runner = await startRunner(config, { createTradingLoop: createTradingLoopFactory(config.venueOptions) });
       ctx.note(`runner ${config.runnerId} (${config.region}) started on ${config.set}; Ctrl-C to stop`);
       await untilAborted(ctx.io.signal);
       await runner.stop('signal');

@@ -4,14 +4,11 @@
  * time to the elapsed real time and processes the events due, in order) or the `paper` venue
  * (Hyperliquid's public feed, our orders simulated locally).
  *
- * Configuration (environment, read once when the factory is built; options win):
- * - `LIVETUNE_SIM_SCENARIO`: sim preset (calm | volatile | toxic | regime-switch; default calm);
- * - `LIVETUNE_SIM_KNOBS`: knob overrides, `name=value,…` (e.g. `regimeEveryMs=120000`);
- * - `LIVETUNE_PAPER_URL`: feed URL (default wss://api.hyperliquid.xyz/ws);
- * - `LIVETUNE_PAPER_COIN`: coin (default HYPE); `LIVETUNE_PAPER_TICK` / `LIVETUNE_PAPER_LOT`.
+ * The venue's knobs arrive as options, parsed by the runner's configuration (`--scenario`,
+ * `--sim-knobs`, `--paper-url`, `--paper-coin`, `--paper-tick`, `--paper-lot`, each with its
+ * `LIVETUNE_*` fallback: `config.venueOptions`); nothing here reads the environment.
  */
 import type { Logger } from 'pino';
-import { parseKnobList } from '../../engine/sim/parse-knobs.ts';
 import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.ts';
 import { SimExchange } from '../../engine/sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
@@ -22,12 +19,11 @@ import type { TradingLoop, TradingLoopFactory, TradingLoopOptions } from './trad
 const RETAINED_FILLS = 10_000;
 
 export interface TradingLoopDeps {
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Sim scenario (else `LIVETUNE_SIM_SCENARIO`, else calm). */
+  /** Sim scenario (default calm). */
   scenario?: string;
-  /** Sim knob overrides (else `LIVETUNE_SIM_KNOBS`). */
+  /** Sim knob overrides. */
   knobs?: Partial<ScenarioKnobs>;
-  /** Paper venue options (else from the environment). */
+  /** Paper venue options (default: the venue's). */
   paper?: PaperVenueOptions;
   /** Wall clock, ms. */
   now?: () => number;
@@ -49,24 +45,7 @@ function engineLogger(logger: Logger): EngineLogger {
   return { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) };
 }
 
-function paperOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): PaperVenueOptions {
-  const number = (key: string): number | undefined => {
-    const raw = env[key];
-    if (raw === undefined || raw === '') return undefined;
-    const value = Number(raw);
-    if (!(Number.isFinite(value) && value > 0)) throw new Error(`${key}=${raw}: expected a positive number`);
-    return value;
-  };
-  return {
-    url: env.LIVETUNE_PAPER_URL || undefined,
-    coin: env.LIVETUNE_PAPER_COIN || undefined,
-    tick: number('LIVETUNE_PAPER_TICK'),
-    lot: number('LIVETUNE_PAPER_LOT'),
-  };
-}
-
 export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoopFactory {
-  const env = deps.env ?? process.env;
   const now = deps.now ?? (() => performance.now());
   const batchMs = deps.batchMs ?? 50;
   const every = deps.every ?? unrefInterval;
@@ -89,14 +68,8 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     let paper: PaperVenue | null = null;
     // A live loop runs for days: the simulator keeps only its latest fills (reports use running sums).
     if (options.venue === 'sim') {
-      const knobs = deps.knobs ?? parseKnobList(env.LIVETUNE_SIM_KNOBS);
-      sim = new SimExchange(
-        resolveScenario(deps.scenario ?? env.LIVETUNE_SIM_SCENARIO ?? 'calm', knobs),
-        options.seed,
-        0,
-        RETAINED_FILLS,
-      );
-    } else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...paperOptionsFromEnv(env), ...deps.paper });
+      sim = new SimExchange(resolveScenario(deps.scenario ?? 'calm', deps.knobs), options.seed, 0, RETAINED_FILLS);
+    } else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...deps.paper });
     else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
     const venue = (sim ?? paper)!;
     const engine = new QuotingEngine({
@@ -160,6 +133,3 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     };
   };
 }
-
-/** The production factory: defaults from the environment, real timers. */
-export const createTradingLoop: TradingLoopFactory = (options) => createTradingLoopFactory()(options);

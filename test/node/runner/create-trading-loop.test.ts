@@ -21,7 +21,6 @@ function harness() {
   };
   let policy: RiskPolicy = 'normal';
   const factory = createTradingLoopFactory({
-    env: {},
     now: () => wall,
     batchMs: 50,
     every: (fn) => {
@@ -80,7 +79,7 @@ describe('trading loop on the sim venue', () => {
   });
 
   it('rejects an unknown venue, naming the accepted ones', () => {
-    const factory = createTradingLoopFactory({ env: {} });
+    const factory = createTradingLoopFactory();
     expect(() =>
       factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'binance', seed: 1, logger }),
     ).toThrow(/sim or paper/);
@@ -94,7 +93,7 @@ describe('trading loop on the paper venue', () => {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
   });
 
-  it('reads the feed URL and coin from the environment and quotes from the real-shaped book', async () => {
+  it('takes the feed URL and coin from its options and quotes from the real-shaped book', async () => {
     server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     server.on('connection', (socket) => {
       socket.on('message', (data) => {
@@ -104,7 +103,7 @@ describe('trading loop on the paper venue', () => {
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as { port: number };
     const factory = createTradingLoopFactory({
-      env: { LIVETUNE_PAPER_URL: `ws://127.0.0.1:${port}`, LIVETUNE_PAPER_COIN: 'HYPE' },
+      paper: { url: `ws://127.0.0.1:${port}`, coin: 'HYPE' },
       batchMs: 5,
     });
     const loop = factory({
