@@ -1,4 +1,7 @@
-/** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, secrets). */
+/**
+ * The Worker's bindings and variables (wrangler.toml, `.dev.vars`, secrets). The numeric variables
+ * are parsed and checked in one place, `config.ts`: a wrong one is an error, never a silent default.
+ */
 import type { Principal } from './auth/tokens.ts';
 import type { ParamsHub } from './hub/params-hub.ts';
 import type { SetRegistry } from './registry/set-registry.ts';
