@@ -9,8 +9,10 @@ import pino from 'pino';
 import { systemClock } from '../shared/clock.ts';
 import { ParamsHolder } from '../runner/params/params-holder.ts';
 import { DEFAULT_BACKOFF } from '../client/backoff.ts';
-import { request as undiciRequest, type Agent } from 'undici';
-import { createEdgeAgent, createEdgeHttp } from '../client/edge-http.ts';
+import type { Agent } from 'undici';
+import { createEdgeClient } from '../client/edge-client.ts';
+import type { FetchLike } from '../client/edge-request.ts';
+import { createEdgeAgent, fetchThrough } from '../runner/sync/edge-agent.ts';
 import { HttpSync } from '../runner/sync/http-sync.ts';
 import { SyncHealth } from '../runner/sync/sync-health.ts';
 import type { SyncLoop } from '../runner/sync/sync-loop.ts';
@@ -46,11 +48,11 @@ export interface SyncClientsOptions {
   onRequest?: (client: number, startedAt: number, answered: Promise<boolean>) => void;
 }
 
-/** undici's `request`, reporting each call's start and whether it got an HTTP answer. */
-function observed(client: number, onRequest: NonNullable<SyncClientsOptions['onRequest']>): typeof undiciRequest {
-  const wrapped = (...args: Parameters<typeof undiciRequest>) => {
+/** A `fetch`, reporting each call's start and whether it got an HTTP answer. */
+function observed(client: number, fetch: FetchLike, onRequest: NonNullable<SyncClientsOptions['onRequest']>): FetchLike {
+  return (...args) => {
     const startedAt = performance.now();
-    const pending = undiciRequest(...args);
+    const pending = fetch(...args);
     onRequest(
       client,
       startedAt,
@@ -61,7 +63,6 @@ function observed(client: number, onRequest: NonNullable<SyncClientsOptions['onR
     );
     return pending;
   };
-  return wrapped as typeof undiciRequest;
 }
 
 export function startSyncClients({
@@ -107,19 +108,15 @@ export function startSyncClients({
       random: Math.random,
       backoff: DEFAULT_BACKOFF,
     };
+    const fetch = mode === 'ws' ? undefined : fetchThrough(agent(createEdgeAgent()));
+    const edge = createEdgeClient({ baseUrl: url, token, fetch: fetch && onRequest ? observed(i, fetch, onRequest) : fetch });
     const loop: SyncLoop =
       mode === 'ws'
-        ? new WsSync({ ...deps, url, token, set, runnerId: `${idPrefix}-${mode}-${i}` })
+        ? new WsSync({ ...deps, edge, set, runnerId: `${idPrefix}-${mode}-${i}` })
         : new HttpSync({
             ...deps,
             mode,
-            edge: createEdgeHttp({
-              url,
-              token,
-              set,
-              dispatcher: agent(createEdgeAgent()),
-              ...(onRequest ? { request: observed(i, onRequest) } : {}),
-            }),
+            edge,
             waitS,
             intervalMs: pollIntervalMs,
           });

@@ -4,10 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import type { Dispatcher } from 'undici';
 import { WebSocket } from 'ws';
-import type { WebSocketConstructor } from '../client/watch-socket.ts';
-import type { FetchLike } from '../client/api-client.ts';
+import type { FetchLike } from '../client/edge-request.ts';
+import type { WebSocketConstructor } from '../client/reconnecting-socket.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -18,12 +18,14 @@ export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
   env: Record<string, string | undefined>;
+  /** Default: the global `fetch`. */
   fetch?: FetchLike | undefined;
-  dispatcher?: Dispatcher | undefined;
+  /** `ws` in the real process: the watch socket sends an Authorization header, which the WHATWG constructor cannot. */
   WebSocket?: WebSocketConstructor | undefined;
   /** Aborting it ends long-running commands (`watch`) cleanly; wired to SIGINT by `processIo`. */
   signal?: AbortSignal | undefined;
-  now?: (() => number) | undefined;
+  /** Time: request deadlines, retry delays, "5s ago". Default: the system clock. */
+  clock?: Clock | undefined;
   /** Opens `file` in the user's editor and resolves when it exits. */
   editFile?: ((file: string, editor: string) => Promise<void>) | undefined;
   /** Asks a yes/no question; false when nobody can answer (no TTY). */
@@ -61,7 +63,7 @@ async function readProcessStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The real process: its streams and environment, undici's global dispatcher, `ws`, Ctrl-C. */
+/** The real process: its streams and environment, the global `fetch`, `ws`, the system clock, Ctrl-C. */
 export function processIo(signal?: AbortSignal): CliIo {
   return {
     stdout: process.stdout,
@@ -69,7 +71,7 @@ export function processIo(signal?: AbortSignal): CliIo {
     env: process.env,
     WebSocket,
     signal,
-    now: Date.now,
+    clock: systemClock,
     editFile: spawnEditor,
     confirm: confirmOnTty,
     readStdin: readProcessStdin,

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { isValidSetName, SET_NAME_RULE } from '../shared/set-name.ts';
-import { createApiClient, type ApiClient } from '../client/api-client.ts';
+import { createEdgeClient, type EdgeClient } from '../client/edge-client.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 import type { CliIo } from './cli-io.ts';
 import type { ErrorScope } from './error-scope.ts';
 import { UsageError } from './usage-error.ts';
@@ -28,13 +29,14 @@ export interface CommandContext {
   scope: ErrorScope;
   json: boolean;
   /** The edge client; a missing or malformed URL is a usage error. */
-  client(): ApiClient;
+  client(): EdgeClient;
   /** The set to work on; a missing or malformed name is a usage error. */
   set(): string;
   out(text: string): void;
   outJson(value: unknown): void;
   /** Progress and notes for people: stderr, so stdout stays clean for pipes. */
   note(text: string): void;
+  clock: Clock;
   now(): number;
 }
 
@@ -65,7 +67,8 @@ function resolveTimeout(options: GlobalOptions): number {
 export function commandContext(command: Command, { io, scope }: CliDeps): CommandContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   const json = options.json === true;
-  let client: ApiClient | undefined;
+  let client: EdgeClient | undefined;
+  const clock = io.clock ?? systemClock;
   return {
     io,
     scope,
@@ -74,11 +77,11 @@ export function commandContext(command: Command, { io, scope }: CliDeps): Comman
       if (client) return client;
       const baseUrl = resolveUrl(options, io);
       scope.url = baseUrl;
-      client = createApiClient({
+      client = createEdgeClient({
         baseUrl,
         token: options.token ?? io.env.LIVETUNE_TOKEN,
         fetch: io.fetch,
-        dispatcher: io.dispatcher,
+        clock,
         timeoutMs: resolveTimeout(options),
       });
       return client;
@@ -93,6 +96,7 @@ export function commandContext(command: Command, { io, scope }: CliDeps): Comman
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     outJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     note: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    now: () => (io.now ?? Date.now)(),
+    clock,
+    now: () => clock.now(),
   };
 }

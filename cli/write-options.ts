@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { MessageSchema, type Version } from '../shared/api.ts';
 import { etagFor } from '../shared/etag.ts';
 import { diffParams } from '../shared/merge-patch.ts';
-import type { Tagged } from '../client/api-client.ts';
+import type { Tagged } from '../client/edge-client.ts';
 import type { CommandContext } from './command-context.ts';
 import { formatChanges, versionSummary } from './format-version.ts';
 import { parseVersionArg } from './parse-version-arg.ts';

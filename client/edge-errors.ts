@@ -20,16 +20,30 @@ export type EdgeErrorKind =
   | 'timeout'
   | 'bad-response';
 
+export interface EdgeErrorOptions {
+  status?: number;
+  body?: ErrorBody;
+  /** When the server said to come back (`Retry-After`, parsed once by `parseRetryAfter`). */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
 export class EdgeError extends Error {
   readonly kind: EdgeErrorKind;
   readonly status: number | undefined;
   readonly body: ErrorBody | undefined;
-  constructor(kind: EdgeErrorKind, message: string, options: { status?: number; body?: ErrorBody; cause?: unknown } = {}) {
+  /**
+   * The server's `Retry-After`, in ms, on any failure that carried one (429, 503, a refused
+   * WebSocket upgrade): every retry loop reads it here, so it always wins over the backoff.
+   */
+  readonly retryAfterMs: number | undefined;
+  constructor(kind: EdgeErrorKind, message: string, options: EdgeErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.kind = kind;
     this.status = options.status;
     this.body = options.body;
+    this.retryAfterMs = options.retryAfterMs;
   }
   /** Whether trying again later may succeed (outages, overload), as opposed to a request that is wrong. */
   get retryable(): boolean {
@@ -57,19 +71,16 @@ export class ValidationError extends EdgeError {
     return this.body?.error.fields ?? [];
   }
 }
+/** 429: too many requests; `retryAfterMs` says when to come back. */
 export class RateLimitedError extends EdgeError {
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: { status?: number; body?: ErrorBody; retryAfterMs?: number }) {
+  constructor(message: string, options: Omit<EdgeErrorOptions, 'cause'>) {
     super('rate-limited', message, options);
-    this.retryAfterMs = options.retryAfterMs;
   }
 }
 /** 5xx: the edge (or what is in front of it) failed; `retryAfterMs` when it said when to come back. */
 export class ServerError extends EdgeError {
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: { status?: number; body?: ErrorBody; retryAfterMs?: number }) {
+  constructor(message: string, options: Omit<EdgeErrorOptions, 'cause'>) {
     super('server', message, options);
-    this.retryAfterMs = options.retryAfterMs;
   }
 }
 export class BadRequestError extends EdgeError {}
@@ -103,20 +114,24 @@ export function edgeErrorFromResponse(
   const body = parseBody(bodyText);
   const said = body?.error.message ?? (bodyText.trim().slice(0, 200) || 'no body');
   const message = `${status} from ${url}: ${said}`;
-  const options = body ? { status, body } : { status };
   const retryAfterMs = parseRetryAfter(headers.get('retry-after'), now);
+  const options: EdgeErrorOptions = {
+    status,
+    ...(body ? { body } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
   if (status === 401) return new UnauthorizedError('unauthorized', message, options);
   if (status === 403) return new ForbiddenError('forbidden', message, options);
   if (status === 404) return new NotFoundError('not-found', message, options);
   if (status === 412) return new PreconditionFailedError('precondition-failed', message, options);
   if (status === 428) return new PreconditionRequiredError('precondition-required', message, options);
   if (status === 422) return new ValidationError('validation', message, options);
-  if (status === 429) return new RateLimitedError(message, retryAfterMs === undefined ? options : { ...options, retryAfterMs });
-  if (status >= 500) return new ServerError(message, retryAfterMs === undefined ? options : { ...options, retryAfterMs });
+  if (status === 429) return new RateLimitedError(message, options);
+  if (status >= 500) return new ServerError(message, options);
   return new BadRequestError('bad-request', message, options);
 }
 
-/** Wraps a thrown transport error (undici/fetch) into `NetworkError` or `TimeoutError`. */
+/** Wraps a thrown transport error (fetch, a WebSocket) into `NetworkError` or `TimeoutError`. */
 export function edgeErrorFromThrown(error: unknown, url: string): EdgeError {
   if (error instanceof EdgeError) return error;
   const name = error instanceof Error ? error.name : '';

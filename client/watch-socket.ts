@@ -1,61 +1,77 @@
 /**
- * One WebSocket session on a set's watch stream (`ws`, constructor injected): every pushed version
- * goes to `onVersion`, in order. Resolves with how it ended, so the caller can reconnect after a
- * session that worked, or fall back to long-poll when the socket never opened.
+ * The edge's watch stream (`GET /v1/sets/:set/watch`) on the reconnecting socket. The edge pushes
+ * the caller's current version right after connect and each new one after that, so a reconnect is
+ * also the catch-up. Each pushed version goes to `onVersion`, read loosely (`received-version.ts`):
+ * invalid params are that version's rejection, not a dropped message.
+ *
+ * The ACK policy is a parameter. A runner answers every version it was given: ACK (applied, or
+ * already held) or NACK with the reason, under its id, which is how the edge's fleet table and
+ * rollouts learn what each runner runs. A viewer (the CLI, a dashboard) never answers: its ACK
+ * would count as a runner that does not exist.
  */
-import { WebSocket } from 'ws';
-import { WatchServerMessageSchema, type Version } from '../shared/api.ts';
+import { z } from 'zod';
+import type { WatchClientMessage } from '../shared/api.ts';
+import { readReceivedVersion, type ReceivedVersion } from './received-version.ts';
+import { ReconnectingSocket, type ReconnectingSocketOptions } from './reconnecting-socket.ts';
 
-/** The part of `ws`'s WebSocket the watch command uses. */
-export type WebSocketConstructor = new (url: string, options: { headers: Record<string, string> }) => WebSocket;
+/** Loose on `version` so that invalid params become a NACK of that version, not a dropped message. */
+const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('version'), etag: z.string(), version: z.unknown() }),
+  z.object({ type: z.literal('pong') }),
+]);
 
-export type SocketEnd = 'stopped' | 'closed' | 'unavailable';
+/** What to answer a pushed version, when the policy answers at all. */
+export type VersionVerdict = { kind: 'ack'; version: number } | { kind: 'nack'; version: number; reason: string };
 
-/** Keeps idle proxies from dropping the connection; the edge answers `pong`. */
-const PING_EVERY_MS = 30_000;
+export type AckPolicy = { kind: 'runner'; runnerId: string } | { kind: 'viewer' };
 
-export function watchSocket(options: {
-  url: string;
-  headers: Record<string, string>;
-  signal: AbortSignal;
-  onVersion: (version: Version, etag: string) => Promise<void>;
-  WebSocket?: WebSocketConstructor | undefined;
-}): Promise<SocketEnd> {
-  const Ctor = options.WebSocket ?? WebSocket;
-  return new Promise((resolve) => {
-    if (options.signal.aborted) return resolve('stopped');
-    let opened = false;
-    let queue = Promise.resolve();
-    const socket = new Ctor(options.url, { headers: options.headers });
-    const stop = () => socket.terminate();
-    const ping = setInterval(
-      () => socket.readyState === socket.OPEN && socket.send(JSON.stringify({ type: 'ping' })),
-      PING_EVERY_MS,
-    );
-    ping.unref();
-    options.signal.addEventListener('abort', stop, { once: true });
-    socket.on('open', () => {
-      opened = true;
-    });
-    socket.on('message', (data) => {
-      let json: unknown;
+/** The edge caps a NACK's reason (shared `WatchClientMessageSchema`). */
+const MAX_REASON_CHARS = 2000;
+
+export interface WatchSocketOptions extends Omit<ReconnectingSocketOptions, 'onMessage' | 'pingMessage' | 'name'> {
+  /** The set being watched: a version of another set is malformed. */
+  set: string;
+  ack: AckPolicy;
+  /** Each pushed version, in order; a runner returns its verdict. */
+  onVersion(received: ReceivedVersion, etag: string): VersionVerdict | undefined | Promise<VersionVerdict | undefined>;
+  /** A message that is not one of the edge's (not JSON, unknown type). Ignored otherwise. */
+  onUnreadable?(text: string): void;
+}
+
+function answer(policy: AckPolicy, verdict: VersionVerdict | undefined): WatchClientMessage | undefined {
+  if (policy.kind === 'viewer' || verdict === undefined) return undefined;
+  switch (verdict.kind) {
+    case 'ack':
+      return { type: 'ack', runner_id: policy.runnerId, version: verdict.version };
+    case 'nack':
+      return {
+        type: 'nack',
+        runner_id: policy.runnerId,
+        version: verdict.version,
+        reason: verdict.reason.slice(0, MAX_REASON_CHARS),
+      };
+  }
+}
+
+/** A reconnecting socket on a set's watch stream; `run(signal)` keeps it open. */
+export function watchSocket({ set, ack, onVersion, onUnreadable, ...socket }: WatchSocketOptions): ReconnectingSocket {
+  return new ReconnectingSocket({
+    ...socket,
+    name: 'watch socket',
+    // The edge answers `pong`: a sign of life even where protocol pings are invisible (browsers, proxies).
+    pingMessage: JSON.stringify({ type: 'ping' } satisfies WatchClientMessage),
+    async onMessage(text, session) {
+      let message: z.infer<typeof ServerMessageSchema>;
       try {
-        json = JSON.parse(String(data));
+        message = ServerMessageSchema.parse(JSON.parse(text));
       } catch {
+        onUnreadable?.(text);
         return;
       }
-      const message = WatchServerMessageSchema.safeParse(json);
-      if (message.success && message.data.type === 'version') {
-        const { version, etag } = message.data;
-        queue = queue.then(() => options.onVersion(version, etag)).catch(() => socket.terminate());
-      }
-    });
-    // An 'error' is always followed by 'close'; the outcome is decided there.
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearInterval(ping);
-      options.signal.removeEventListener('abort', stop);
-      void queue.then(() => resolve(options.signal.aborted ? 'stopped' : opened ? 'closed' : 'unavailable'));
-    });
+      if (message.type === 'pong') return;
+      const verdict = await onVersion(readReceivedVersion(message.version, set), message.etag);
+      const reply = answer(ack, verdict);
+      if (reply) session.send(JSON.stringify(reply));
+    },
   });
 }

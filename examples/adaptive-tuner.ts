@@ -12,15 +12,20 @@
  * file is only the shell around it. Each write is a PATCH of the keys the tuner owns, with If-Match
  * on the version it just read, retried on 412 (someone else wrote first) and an audit message that
  * says why. Use a write token of its own, so the history shows `author: tuner` (or whatever the
- * token is named) and operators can tell its changes from theirs.
+ * token is named) and operators can tell its changes from theirs. Every call goes through the one
+ * edge client (`client/`): parsed answers, typed errors, deadlines on the clock.
  */
 import { parseArgs } from 'node:util';
-import { ErrorBodySchema, FleetSchema, VersionSchema, type Version } from '../shared/index.ts';
+import { z } from 'zod';
+import { createEdgeClient } from '../client/edge-client.ts';
+import { PreconditionFailedError, RateLimitedError, ValidationError } from '../client/edge-errors.ts';
+import { createEdgeRequest, type FetchLike } from '../client/edge-request.ts';
+import { parseAnswer } from '../client/parse-answer.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { ParamsInput } from '../shared/index.ts';
 import { DEFAULT_REGIME_CONFIG, decideRegime, type RegimeConfig, type TunerState } from './adaptive-tuner/decide-regime.ts';
 import { realizedVolBpsPerSqrtS, withinWindow, type MidSample } from './adaptive-tuner/realized-vol.ts';
 import { DEFAULT_REGIME_PARAMS, describePatch, patchToward, regimeOfParams } from './adaptive-tuner/regime-params.ts';
-import type { ParamsInput } from '../shared/index.ts';
-import { parseRetryAfter } from '../client/retry-after.ts';
 
 interface TunerOptions {
   url: string;
@@ -35,30 +40,20 @@ interface TunerOptions {
 }
 
 interface Deps {
-  fetch: typeof fetch;
-  now: () => number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  fetch: FetchLike;
+  clock: Clock;
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
 const defaultDeps: Deps = {
   fetch: globalThis.fetch,
-  now: Date.now,
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    }),
+  clock: systemClock,
   // One JSON line per event; never the token.
   log: (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields })),
 };
+
+/** The part of a runner's `/status` the tuner reads. */
+const RunnerStatusSchema = z.object({ trading: z.object({ mid: z.number().nullable().optional() }).nullable().optional() });
 
 const MAX_WRITE_ATTEMPTS = 5;
 /** A heartbeat line with the current reading, so a quiet tuner is visibly alive. */
@@ -130,26 +125,24 @@ function median(values: number[]): number | undefined {
 }
 
 function createTuner(options: TunerOptions, deps: Deps) {
-  const auth = { authorization: `Bearer ${options.token}` };
-  const setUrl = `${options.url}/v1/sets/${encodeURIComponent(options.set)}`;
+  const { clock } = deps;
+  const edge = createEdgeClient({ baseUrl: options.url, token: options.token, fetch: deps.fetch, clock });
+  // A runner's status server is plain HTTP JSON, like the edge: the same request layer, without a token.
+  const statusServer =
+    options.source === 'status' && options.statusUrl
+      ? createEdgeRequest({ baseUrl: options.statusUrl, fetch: deps.fetch, clock })
+      : undefined;
 
   async function readMid(): Promise<number | undefined> {
-    if (options.source === 'status') {
-      const res = await deps.fetch(`${options.statusUrl}/status`, { signal: AbortSignal.timeout(5000) });
-      const body = (await res.json()) as { trading?: { mid?: number | null } | null };
-      return body.trading?.mid ?? undefined;
+    if (statusServer) {
+      const status = parseAnswer(RunnerStatusSchema, await statusServer('GET', '/status', { timeoutMs: 5000 }));
+      return status.trading?.mid ?? undefined;
     }
-    const res = await deps.fetch(`${setUrl}/fleet`, { headers: auth, signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`GET fleet answered ${res.status}`);
-    const fleet = FleetSchema.parse(await res.json());
+    const fleet = await edge.fleet(options.set, { timeoutMs: 5000 });
     return median(fleet.runners.map((r) => r.trading?.mid).filter((m): m is number => typeof m === 'number' && m > 0));
   }
 
-  async function readHead(): Promise<{ version: Version; etag: string }> {
-    const res = await deps.fetch(`${setUrl}/params`, { headers: auth, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`GET params answered ${res.status}`);
-    return { version: VersionSchema.parse(await res.json()), etag: res.headers.get('etag') ?? '' };
-  }
+  const readHead = () => edge.current(options.set);
 
   /** PATCHes the set toward `target` with If-Match on a fresh read; re-reads and retries on 412. */
   async function moveTo(target: ParamsInput, reason: string, signal: AbortSignal): Promise<void> {
@@ -165,39 +158,32 @@ function createTuner(options: TunerOptions, deps: Deps) {
         deps.log('dry-run', { set: options.set, version: head.version.version, patch, message });
         return;
       }
-      const res = await deps.fetch(`${setUrl}/params`, {
-        method: 'PATCH',
-        headers: { ...auth, 'content-type': 'application/json', 'if-match': head.etag },
-        body: JSON.stringify({ params: patch, message }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.ok) {
-        const written = VersionSchema.parse(await res.json());
-        deps.log('written', { set: options.set, version: written.version, patch, message });
+      try {
+        const written = await edge.patchParams(options.set, { params: patch, message }, { ifMatch: head.etag }, { signal });
+        deps.log('written', { set: options.set, version: written.version.version, patch, message });
         return;
+      } catch (error) {
+        if (error instanceof PreconditionFailedError) {
+          // Someone wrote between our read and our write: read again and recompute the patch, so
+          // their change is kept and ours is applied on top of it (or dropped if they did it already).
+          deps.log('conflict', { set: options.set, attempt, current: error.body?.error.details?.current });
+          continue;
+        }
+        if (error instanceof RateLimitedError) {
+          await clock.sleep(error.retryAfterMs ?? 1000, signal).catch(() => {});
+          continue;
+        }
+        if (error instanceof ValidationError && error.fields.length > 0)
+          throw new Error(`${error.message} (${error.fields.map((f) => f.message).join('; ')})`, { cause: error });
+        throw error;
       }
-      const error = ErrorBodySchema.safeParse(await res.json().catch(() => undefined));
-      const detail = error.success ? error.data.error : undefined;
-      if (res.status === 412) {
-        // Someone wrote between our read and our write: read again and recompute the patch, so
-        // their change is kept and ours is applied on top of it (or dropped if they did it already).
-        deps.log('conflict', { set: options.set, attempt, current: detail?.details?.current });
-        continue;
-      }
-      if (res.status === 429) {
-        await deps.sleep(parseRetryAfter(res.headers.get('retry-after'), deps.now()) ?? 1000, signal);
-        continue;
-      }
-      throw new Error(
-        `PATCH answered ${res.status}: ${detail?.message ?? 'no error body'}${detail?.fields ? ` (${detail.fields.map((f) => f.message).join('; ')})` : ''}`,
-      );
     }
     deps.log('gave-up', { set: options.set, reason, attempts: MAX_WRITE_ATTEMPTS });
   }
 
   async function run(signal: AbortSignal): Promise<void> {
     const head = await readHead();
-    let state: TunerState = { regime: regimeOfParams(head.version.params), since: deps.now(), streak: 0 };
+    let state: TunerState = { regime: regimeOfParams(head.version.params), since: clock.now(), streak: 0 };
     deps.log('start', {
       set: options.set,
       version: head.version.version,
@@ -210,7 +196,7 @@ function createTuner(options: TunerOptions, deps: Deps) {
     while (!signal.aborted) {
       try {
         const mid = await readMid();
-        const now = deps.now();
+        const now = clock.now();
         if (mid !== undefined) samples = withinWindow([...samples, { at: now, mid }], now, options.windowMs);
         // Only judge a full window: the first seconds of data say little about the regime.
         const full = samples.length > 1 && samples[samples.length - 1]!.at - samples[0]!.at >= options.windowMs * 0.8;
@@ -240,7 +226,7 @@ function createTuner(options: TunerOptions, deps: Deps) {
       } catch (error) {
         deps.log('error', { set: options.set, message: error instanceof Error ? error.message : String(error) });
       }
-      await deps.sleep(options.intervalMs, signal);
+      await clock.sleep(options.intervalMs, signal).catch(() => {});
     }
   }
 

@@ -18,14 +18,16 @@ import { buildStatus, reportFromStatus, type RunnerStatus } from './status/runne
 import { createRunnerMetrics } from './status/runner-metrics.ts';
 import { startStatusServer, type StatusServer } from './status/status-server.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../client/backoff.ts';
-import { createEdgeAgent, createEdgeHttp } from '../client/edge-http.ts';
+import { createEdgeClient } from '../client/edge-client.ts';
+import type { WebSocketConstructor } from '../client/reconnecting-socket.ts';
+import { createEdgeAgent, fetchThrough } from './sync/edge-agent.ts';
 import { HttpSync } from './sync/http-sync.ts';
 import { loadInitialParams, StartupError } from './sync/initial-params.ts';
 import { Reporter } from './sync/reporter.ts';
 import { SyncHealth } from './sync/sync-health.ts';
 import type { SyncLoop } from './sync/sync-loop.ts';
 import { VersionApplier } from './sync/version-applier.ts';
-import { WsSync, type WebSocketConstructor } from './sync/ws-sync.ts';
+import { WsSync } from './sync/ws-sync.ts';
 import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop.ts';
 
 export { StartupError };
@@ -36,6 +38,7 @@ export interface RunnerDeps {
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
+  /** The connection pool to the edge (undici); default: one of the runner's own, closed on stop. */
   dispatcher?: Dispatcher;
   WebSocketCtor?: WebSocketConstructor;
   cacheFs?: AtomicFs;
@@ -120,12 +123,11 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   } else {
     // The runner owns the connection pool it creates (closed on stop); an injected one is the caller's.
     ownAgent = dispatcher ? null : createEdgeAgent(config.waitS);
-    const edge = createEdgeHttp({
-      url: config.url!,
+    const edge = createEdgeClient({
+      baseUrl: config.url!,
       token: config.token!,
-      set: config.set,
       clock,
-      dispatcher: dispatcher ?? ownAgent!,
+      fetch: fetchThrough(dispatcher ?? ownAgent!),
     });
     try {
       startedFrom = await loadInitialParams({
@@ -145,17 +147,11 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     const syncDeps = { holder, applier, health, logger, clock, random, backoff, onFailure };
     sync =
       config.sync === 'ws'
-        ? new WsSync({
-            ...syncDeps,
-            url: config.url!,
-            token: config.token!,
-            set: config.set,
-            runnerId: config.runnerId,
-            ...(WebSocketCtor ? { WebSocketCtor } : {}),
-          })
+        ? new WsSync({ ...syncDeps, edge, set: config.set, runnerId: config.runnerId, WebSocketCtor })
         : new HttpSync({ ...syncDeps, mode: config.sync, edge, waitS: config.waitS, intervalMs: config.intervalMs });
     reporter = new Reporter({
       edge,
+      set: config.set,
       runnerId: config.runnerId,
       clock,
       heartbeatMs: config.heartbeatMs,

@@ -10,6 +10,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import logUpdate from 'log-update';
+import { createEdgeClient, type EdgeClient } from '../client/edge-client.ts';
+import { NotFoundError } from '../client/edge-errors.ts';
 import { startChild, waitForHttp, type Child } from './start/child.ts';
 import { ensureDevVars } from './start/dev-vars.ts';
 import { freePort, isPortFree } from './free-port.ts';
@@ -26,20 +28,16 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function ensureSet(edgeUrl: string, token: string): Promise<number> {
-  const url = `${edgeUrl}/v1/sets/${set}/params`;
-  const current = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  if (current.ok) return ((await current.json()) as { version: number }).version;
-  if (current.status !== 404) throw new Error(`GET ${url} answered ${current.status}: ${await current.text()}`);
+async function ensureSet(edge: EdgeClient): Promise<number> {
+  try {
+    return (await edge.current(set)).version.version;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
   const params = JSON.parse(readFileSync(join(root, 'tuning_params.example.json'), 'utf8')) as unknown;
-  const created = await fetch(url, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-none-match': '*' },
-    body: JSON.stringify({ params, message: 'initial params (created by npm start)' }),
-  });
-  if (!created.ok) throw new Error(`creating set ${set} failed: ${created.status} ${await created.text()}`);
+  const created = await edge.putParams(set, { params, message: 'initial params (created by npm start)' }, { create: true });
   say(`created set ${set} with the default params (v1)`);
-  return ((await created.json()) as { version: number }).version;
+  return created.version.version;
 }
 
 /** Runners whose status endpoint has answered once: before that a runner is starting, not down. */
@@ -64,13 +62,9 @@ async function runnerRow(runnerId: string, region: string, statusUrl: string): P
   }
 }
 
-async function headVersion(edgeUrl: string, token: string): Promise<number | null> {
+async function headVersion(edge: EdgeClient): Promise<number | null> {
   try {
-    const response = await fetch(`${edgeUrl}/v1/sets/${set}/params`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(1_000),
-    });
-    return response.ok ? ((await response.json()) as { version: number }).version : null;
+    return (await edge.current(set, { timeoutMs: 1_000 })).version.version;
   } catch {
     return null;
   }
@@ -142,7 +136,8 @@ async function main(): Promise<void> {
   const bundleBuilt = buildRunnerBundle({ root });
   bundleBuilt.catch(() => {});
   await waitForHttp(`${edgeUrl}/v1/schema`, edge, 90_000);
-  await ensureSet(edgeUrl, tokens.write);
+  await ensureSet(createEdgeClient({ baseUrl: edgeUrl, token: tokens.write }));
+  const reader = createEdgeClient({ baseUrl: edgeUrl, token: tokens.read });
 
   // Runners run as in production: the bundle, a small nursery, a frugal malloc (runner-bundle.ts).
   const bundle = await bundleBuilt;
@@ -191,7 +186,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     const [rows, head] = await Promise.all([
       Promise.all(statusUrls.map((s) => runnerRow(s.runnerId, s.region, s.url))),
-      headVersion(edgeUrl, tokens.read),
+      headVersion(reader),
     ]);
     header.headVersion = head;
     const view = renderView(header, rows);

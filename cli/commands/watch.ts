@@ -1,17 +1,19 @@
 /**
- * `watch`: prints each new version of the set as it lands. WebSocket push first (reconnecting after a
- * session that worked); if the socket cannot be opened, long-poll with If-None-Match. Versions a
- * push skipped (after a reconnect) are fetched, so the output has no gaps.
+ * `watch`: prints each new version of the set as it lands. WebSocket push first, on the client's
+ * reconnecting watch socket (as a viewer: it never ACKs); if the socket cannot be opened, long-poll
+ * with If-None-Match. Versions a push skipped (after a reconnect) are fetched, so the output has no
+ * gaps. Every retry waits the one backoff (full jitter, Retry-After wins) on the injected clock.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { DEFAULT_BACKOFF, retryDelay } from '../../client/backoff.ts';
+import { EdgeError } from '../../client/edge-errors.ts';
+import type { ReceivedVersion } from '../../client/received-version.ts';
+import { watchSocket } from '../../client/watch-socket.ts';
 import type { Version } from '../../shared/api.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
-import { EdgeError } from '../../client/edge-errors.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { formatChanges, versionSummary } from '../format-version.ts';
 import { parsePositiveInt } from '../parse-version-arg.ts';
-import { watchSocket } from '../../client/watch-socket.ts';
 
 /** Long-poll hold, in seconds (the edge allows up to 60). */
 const WAIT_S = 30;
@@ -21,8 +23,8 @@ interface WatchOptions {
   poll?: boolean;
 }
 
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  await sleep(ms, undefined, { signal }).catch(() => {});
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
 }
 
 async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> {
@@ -51,36 +53,46 @@ async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> 
     if (!signal.aborted) print(version);
     etag = tag;
   };
-  const catchUp = async () => {
-    const read = await client.getParams(set, { ifNoneMatch: etag, signal });
-    if (read.kind === 'changed') await advanceTo(read.version, read.etag);
+  /** A viewer has no verdict to send back: always undefined. */
+  const onPush = async (received: ReceivedVersion, tag: string): Promise<undefined> => {
+    if (received.kind === 'valid') await advanceTo(received.version, tag);
+    else ctx.note(`ignored a pushed version the edge should not have sent: ${received.reason}`);
+    return undefined;
   };
 
-  let failures = 0;
-  let socketWorks = !options.poll;
+  if (!options.poll) {
+    const end = await watchSocket({
+      ...client.watchTarget(set),
+      set,
+      ack: { kind: 'viewer' },
+      WebSocket: ctx.io.WebSocket,
+      clock: ctx.clock,
+      onVersion: onPush,
+      onFailure: ({ error, opened, delayMs }) => {
+        // A socket that did not open this time may never open (a proxy without WebSocket): long-poll.
+        if (!opened || !error.retryable) return 'stop';
+        ctx.note(`${error.message}; reconnecting in ${seconds(delayMs)}`);
+        return 'retry';
+      },
+    }).run(signal);
+    if (end.kind === 'stopped') return;
+    if (end.opened) throw end.error;
+    ctx.note('WebSocket unavailable; long-polling instead');
+  }
+
+  let attempt = 0;
   while (!signal.aborted) {
     try {
-      if (socketWorks) {
-        const end = await watchSocket({ ...client.watchTarget(set), signal, onVersion: advanceTo, WebSocket: ctx.io.WebSocket });
-        if (end === 'unavailable') {
-          socketWorks = false;
-          ctx.note('WebSocket unavailable; long-polling instead');
-        } else if (end === 'closed') {
-          await pause(1000, signal);
-        }
-        if (!signal.aborted) await catchUp();
-      } else {
-        const read = await client.getParams(set, { ifNoneMatch: etag, waitS: WAIT_S, signal });
-        if (read.kind === 'changed') await advanceTo(read.version, read.etag);
-      }
-      failures = 0;
+      const read = await client.getParams(set, { ifNoneMatch: etag, waitS: WAIT_S, signal });
+      if (read.kind === 'changed') await advanceTo(read.version, read.etag);
+      attempt = 0;
     } catch (error) {
       if (signal.aborted) break;
       if (error instanceof EdgeError && !error.retryable) throw error;
-      failures += 1;
-      const delayMs = Math.min(30_000, 500 * 2 ** failures);
-      ctx.note(`${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delayMs / 1000)}s`);
-      await pause(delayMs, signal);
+      const retryAfterMs = error instanceof EdgeError ? error.retryAfterMs : undefined;
+      const delayMs = retryDelay(retryAfterMs, attempt++, DEFAULT_BACKOFF, Math.random);
+      ctx.note(`${error instanceof Error ? error.message : String(error)}; retrying in ${seconds(delayMs)}`);
+      await ctx.clock.sleep(delayMs, signal).catch(() => {});
     }
   }
 }

@@ -5,13 +5,17 @@
  * again at once. `poll` sends plain conditional GETs every interval. Failures back off (full
  * jitter, Retry-After wins); a refused token stops syncing.
  */
+import { retryDelay } from '../../client/backoff.ts';
+import type { EdgeClient, ParamsAnswer } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
-import type { EdgeHttp, ParamsFetch } from '../../client/edge-http.ts';
-import { BackgroundTask, recordFailure, SeenVersion, type SyncDeps, type SyncLoop } from './sync-loop.ts';
+import { BackgroundTask } from './background-task.ts';
+import { recordFailure } from './record-failure.ts';
+import { SeenVersion } from './seen-version.ts';
+import type { SyncDeps, SyncLoop } from './sync-loop.ts';
 
 export interface HttpSyncOptions extends SyncDeps {
   mode: 'longpoll' | 'poll';
-  edge: EdgeHttp;
+  edge: Pick<EdgeClient, 'readParams' | 'paramsUrl'>;
   waitS: number;
   intervalMs: number;
   /** Added to the long-poll wait for the request deadline: the edge answers 304 at `wait`. */
@@ -39,7 +43,7 @@ export class HttpSync implements SyncLoop {
   }
 
   async #run(signal: AbortSignal): Promise<void> {
-    const { edge, health, clock, waitS, slackMs = 10_000 } = this.#o;
+    const { edge, health, clock, waitS, slackMs = 10_000, backoff, random, applier } = this.#o;
     const wait = this.mode === 'longpoll' ? waitS : 0;
     let attempt = 0;
     while (!signal.aborted) {
@@ -49,8 +53,8 @@ export class HttpSync implements SyncLoop {
       // on an edge that is already back. Long-polling resumes after that answer.
       const waitNow = attempt > 0 ? 0 : wait;
       try {
-        const answer = await edge.fetchParams({
-          etag: this.#seen.etag(),
+        const answer = await edge.readParams(applier.set, {
+          ifNoneMatch: this.#seen.etag(),
           waitS: waitNow,
           timeoutMs: waitNow * 1000 + slackMs,
           signal,
@@ -60,16 +64,16 @@ export class HttpSync implements SyncLoop {
         attempt = 0;
       } catch (thrown) {
         if (signal.aborted) break;
-        const next = recordFailure(this.#o, edgeErrorFromThrown(thrown, edge.paramsUrl), attempt++, 'params request failed');
-        if (next === null) break;
-        delayMs = next;
+        const error = edgeErrorFromThrown(thrown, edge.paramsUrl(applier.set));
+        delayMs = retryDelay(error.retryAfterMs, attempt++, backoff, random);
+        if (!recordFailure(this.#o, error, delayMs, 'params request failed')) break;
       }
       if (delayMs > 0) await clock.sleep(delayMs, signal).catch(() => {});
     }
   }
 
   /** Handles an answer and returns how long to wait before the next request. */
-  #onAnswer(answer: ParamsFetch): number {
+  #onAnswer(answer: ParamsAnswer): number {
     const { intervalMs, applier, logger } = this.#o;
     const paced = this.mode === 'poll' ? intervalMs : 0;
     // An answer from the KV mirror means the hub is away and the long-poll is not being held:

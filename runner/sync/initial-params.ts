@@ -6,10 +6,11 @@
  */
 import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
+import type { EdgeClient } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown, type EdgeError } from '../../client/edge-errors.ts';
 import type { ParamsCache } from '../cache/params-cache.ts';
 import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
-import type { EdgeHttp } from '../../client/edge-http.ts';
+import { decideOnFailure } from './failure-decision.ts';
 import type { SyncHealth } from './sync-health.ts';
 import type { VersionApplier } from './version-applier.ts';
 
@@ -18,7 +19,7 @@ export class StartupError extends Error {
 }
 
 export interface InitialParamsOptions {
-  edge: EdgeHttp;
+  edge: Pick<EdgeClient, 'readParams' | 'paramsUrl'>;
   applier: VersionApplier;
   holder: ParamsHolder;
   cache: ParamsCache;
@@ -30,7 +31,7 @@ export interface InitialParamsOptions {
 
 async function askEdge({ edge, applier, health, timeoutMs }: InitialParamsOptions): Promise<string | null> {
   try {
-    const answer = await edge.fetchParams({ etag: null, waitS: 0, timeoutMs });
+    const answer = await edge.readParams(applier.set, { timeoutMs });
     if (answer.kind === 'not-modified') return 'the edge answered 304 to an unconditional request';
     const outcome = applier.receive(answer.received, answer.etag);
     health.markSuccess();
@@ -43,12 +44,10 @@ async function askEdge({ edge, applier, health, timeoutMs }: InitialParamsOption
         return `the edge's version ${outcome.version} is not newer than the held one`;
     }
   } catch (thrown) {
-    const error: EdgeError = edgeErrorFromThrown(thrown, edge.paramsUrl);
-    if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
-      health.markRefused(
-        `the edge refused the token (${error.status}): syncing stopped until the token is fixed — this is not an outage (${error.message})`,
-      );
-    }
+    const error: EdgeError = edgeErrorFromThrown(thrown, edge.paramsUrl(applier.set));
+    // Only whether to go on matters here: start-up does not retry, the sync loop will.
+    const decision = decideOnFailure(error, 0);
+    if (decision.kind === 'stop') health.markRefused(decision.reason);
     return error.message;
   }
 }

@@ -6,13 +6,14 @@
  * the next heartbeat carries the same facts.
  */
 import type { Logger } from 'pino';
-import type { RunnerReport } from '../../shared/api.ts';
+import type { EdgeClient } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
+import type { RunnerReport } from '../../shared/api.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { EdgeHttp } from '../../client/edge-http.ts';
 
 export interface ReporterOptions {
-  edge: Pick<EdgeHttp, 'postReport'>;
+  edge: Pick<EdgeClient, 'postReport'>;
+  set: string;
   runnerId: string;
   build: () => RunnerReport;
   clock: Clock;
@@ -77,10 +78,10 @@ export class Reporter {
   }
 
   async #send(): Promise<void> {
-    const { edge, runnerId, build, logger, timeoutMs = 10_000, enabled = () => true } = this.#o;
+    const { edge, set, runnerId, build, logger, timeoutMs = 10_000, enabled = () => true } = this.#o;
     if (!enabled()) return;
     try {
-      await edge.postReport(runnerId, build(), { timeoutMs });
+      await edge.postReport(set, runnerId, build(), { timeoutMs });
       this.sent += 1;
     } catch (error) {
       const edgeError = edgeErrorFromThrown(error, 'report');

@@ -1,6 +1,7 @@
 /** Runs the CLI in-process with captured output, as `livetune <argv…>` would run. */
 import type { CliIo } from '../../../cli/cli-io.ts';
 import { main } from '../../../cli/main.ts';
+import { systemClock } from '../../../shared/clock.ts';
 
 export interface CliRun {
   code: number;
@@ -15,7 +16,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     env,
-    now: () => Date.UTC(2026, 10, 24, 15, 1, 0),
+    // A fixed "now" for the "5s ago" columns; waits are real (the fake edge answers on loopback).
+    clock: { now: () => Date.UTC(2026, 10, 24, 15, 1, 0), sleep: systemClock.sleep },
     confirm: async () => false,
     ...io,
   });

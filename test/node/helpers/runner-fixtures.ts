@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import type { RunnerReport } from '../../../shared/api.ts';
-import type { EdgeHttp, FetchParamsOptions, ParamsFetch } from '../../../client/edge-http.ts';
+import type { EdgeClient, ParamsAnswer, ReadParamsOptions } from '../../../client/edge-client.ts';
 import { readReceivedVersion } from '../../../client/received-version.ts';
 
 export const SET = 'hype-perp';
@@ -30,38 +30,51 @@ export function versionBody(
   };
 }
 
-/** What `EdgeHttp.fetchParams` resolves to for a 200 carrying `versionBody(version, params)`. */
-export function changed(version: number, params?: Partial<Params> | Record<string, unknown>, stale = false): ParamsFetch {
+/** What `EdgeClient.readParams` resolves to for a 200 carrying `versionBody(version, params)`. */
+export function changed(version: number, params?: Partial<Params> | Record<string, unknown>, stale = false): ParamsAnswer {
   const body = versionBody(version, params === undefined ? undefined : { ...DEFAULT_PARAMS, ...params });
   return { kind: 'changed', received: readReceivedVersion(body, SET), etag: etagFor(SET, version), stale };
 }
 
+/** A params request as the sync made it: `etag` is what If-None-Match carried (null: none). */
+export interface ScriptedOptions {
+  etag: string | null;
+  waitS: number;
+  timeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
 export interface ScriptedCall {
-  options: FetchParamsOptions;
-  respond(answer: ParamsFetch): void;
+  set: string;
+  options: ScriptedOptions;
+  respond(answer: ParamsAnswer): void;
   fail(error: unknown): void;
 }
 
 /**
- * An `EdgeHttp` whose every params request waits for the test to answer it: the test takes calls
+ * An edge client whose every params request waits for the test to answer it: the test takes calls
  * in order with `nextCall()` and decides what each one gets.
  */
-export class ScriptedEdge implements EdgeHttp {
-  readonly paramsUrl = `http://127.0.0.1:9/v1/sets/${SET}/params`;
+export class ScriptedEdge implements Pick<EdgeClient, 'readParams' | 'paramsUrl' | 'postReport'> {
   readonly calls: ScriptedCall[] = [];
   readonly reports: RunnerReport[] = [];
   #taken = 0;
   #waiters: Array<() => void> = [];
 
-  fetchParams(options: FetchParamsOptions): Promise<ParamsFetch> {
+  paramsUrl(set: string): string {
+    return `http://127.0.0.1:9/v1/sets/${set}/params`;
+  }
+
+  readParams(set: string, { ifNoneMatch, waitS = 0, timeoutMs, signal }: ReadParamsOptions = {}): Promise<ParamsAnswer> {
     return new Promise((resolve, reject) => {
-      options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
-      this.calls.push({ options, respond: resolve, fail: reject });
+      signal?.addEventListener('abort', () => reject(signal?.reason), { once: true });
+      const options = { etag: ifNoneMatch ?? null, waitS, timeoutMs, signal };
+      this.calls.push({ set, options, respond: resolve, fail: reject });
       for (const wake of this.#waiters.splice(0)) wake();
     });
   }
 
-  async postReport(_runnerId: string, report: RunnerReport): Promise<void> {
+  async postReport(_set: string, _runnerId: string, report: RunnerReport): Promise<void> {
     this.reports.push(report);
   }
 

@@ -20,11 +20,12 @@ function setup({ failing = false, enabled = (): boolean => true }: { failing?: b
   let version = 1;
   reporter = new Reporter({
     edge: {
-      async postReport(_id, report) {
+      async postReport(_set, _id, report) {
         if (failing) throw new ServerError('503 from edge', { status: 503 });
         sent.push(report);
       },
     },
+    set: 'hype-perp',
     runnerId: 'r-1',
     build: () => ({ region: 'eu', applied_version: version, rejected: null, sync_state: 'ready' }),
     clock,

@@ -13,6 +13,7 @@ import { startRunner, StartupError, type RunnerHandle } from '../../../runner/ru
 import { ParamsCache } from '../../../runner/cache/params-cache.ts';
 import type { TradingLoopFactory, TradingLoopOptions } from '../../../runner/trading/trading-loop.ts';
 import { etagFor } from '../../../shared/etag.ts';
+import { freePort } from '../../../tools/free-port.ts';
 import { FakeEdge } from '../helpers/fake-edge.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';
 
@@ -47,8 +48,11 @@ describe('startRunner', () => {
   let dir: string;
   let edge: FakeEdge | undefined;
   let runner: RunnerHandle | undefined;
+  /** An edge URL nothing listens on (connection refused; not port 9, which fetch refuses to dial). */
+  let down: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'livetune-runner-'));
+    down = `http://127.0.0.1:${await freePort()}`;
   });
   afterEach(async () => {
     await runner?.stop('test over');
@@ -159,7 +163,7 @@ describe('startRunner', () => {
       etag: etagFor(SET, 7),
       params: { ...DEFAULT_PARAMS, order_size: 0.7 },
     });
-    runner = await startRunner(config('http://127.0.0.1:9'), {
+    runner = await startRunner(config(down), {
       createTradingLoop: recordingLoop().factory,
       logger: silentLogger(),
       startupTimeoutMs: 2000,
@@ -169,14 +173,14 @@ describe('startRunner', () => {
   });
 
   it('refuses to start with neither edge nor cache, unless --allow-defaults', async () => {
-    const error = await startRunner(config('http://127.0.0.1:9'), {
+    const error = await startRunner(config(down), {
       createTradingLoop: recordingLoop().factory,
       logger: silentLogger(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
     expect((error as Error).message).toMatch(/--allow-defaults/);
     expect((error as Error).message).toContain(join(dir, `${SET}.json`));
-    runner = await startRunner(config('http://127.0.0.1:9', ['--allow-defaults']), {
+    runner = await startRunner(config(down, ['--allow-defaults']), {
       createTradingLoop: recordingLoop().factory,
       logger: silentLogger(),
     });

@@ -6,6 +6,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEdgeClient } from '../../../client/edge-client.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { ParamsHolder } from '../../../runner/params/params-holder.ts';
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
@@ -111,8 +112,7 @@ function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
   const failures: string[] = [];
   sync = new WsSync({
-    url,
-    token: 'read-token',
+    edge: createEdgeClient({ baseUrl: url, token: 'read-token' }),
     set: SET,
     runnerId: 'r-1',
     holder,

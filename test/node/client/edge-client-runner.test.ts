@@ -1,21 +1,22 @@
 /**
- * The HTTP layer of the sync against undici's MockAgent (what is sent, how each status maps) and,
- * for the hung request, a loopback server that never answers plus a fake clock for the deadline.
+ * The edge client's calls as the runner's sync makes them (conditional long-poll, report) against
+ * undici's MockAgent (what is sent, how each status maps) and, for the hung request, a loopback
+ * server that never answers plus a fake clock for the deadline.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MockAgent } from 'undici';
+import { MockAgent, fetch as undiciFetch } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { etagFor } from '../../../shared/etag.ts';
 import { RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
-import { createEdgeHttp } from '../../../client/edge-http.ts';
+import { createEdgeClient } from '../../../client/edge-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { SET, versionBody } from '../helpers/runner-fixtures.ts';
 
 const ORIGIN = 'http://127.0.0.1:8787';
 const PATH = `/v1/sets/${SET}/params`;
 
-describe('createEdgeHttp with a MockAgent', () => {
+describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
   let agent: MockAgent;
   beforeEach(() => {
     agent = new MockAgent();
@@ -24,7 +25,12 @@ describe('createEdgeHttp with a MockAgent', () => {
   afterEach(async () => {
     await agent.close();
   });
-  const edge = () => createEdgeHttp({ url: ORIGIN, token: 'secret-token', set: SET, dispatcher: agent });
+  const edge = () =>
+    createEdgeClient({
+      baseUrl: ORIGIN,
+      token: 'secret-token',
+      fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }),
+    });
 
   it('long-polls with ?wait, If-None-Match and the Bearer token, and reads a 200', async () => {
     agent
@@ -35,7 +41,7 @@ describe('createEdgeHttp with a MockAgent', () => {
         headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, 1) },
       })
       .reply(200, versionBody(2), { headers: { etag: etagFor(SET, 2), 'content-type': 'application/json' } });
-    const answer = await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 });
+    const answer = await edge().readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 });
     expect(answer).toMatchObject({
       kind: 'changed',
       etag: etagFor(SET, 2),
@@ -49,7 +55,7 @@ describe('createEdgeHttp with a MockAgent', () => {
       .get(ORIGIN)
       .intercept({ path: `${PATH}?wait=25`, method: 'GET' })
       .reply(304, '', { headers: { 'livetune-stale': 'true' } });
-    expect(await edge().fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({
+    expect(await edge().readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({
       kind: 'not-modified',
       stale: true,
     });
@@ -60,12 +66,12 @@ describe('createEdgeHttp with a MockAgent', () => {
       .get(ORIGIN)
       .intercept({ path: PATH, method: 'GET' })
       .reply(200, versionBody(1), { headers: { etag: etagFor(SET, 1) } });
-    expect((await edge().fetchParams({ etag: null, waitS: 25, timeoutMs: 35_000 })).kind).toBe('changed');
+    expect((await edge().readParams(SET, { ifNoneMatch: null, waitS: 25, timeoutMs: 35_000 })).kind).toBe('changed');
   });
 
   it('turns a garbage body into a malformed version', async () => {
     agent.get(ORIGIN).intercept({ path: PATH, method: 'GET' }).reply(200, '<html>oops</html>');
-    expect(await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })).toMatchObject({
+    expect(await edge().readParams(SET, { ifNoneMatch: null, waitS: 0, timeoutMs: 1000 })).toMatchObject({
       kind: 'changed',
       received: { kind: 'malformed' },
     });
@@ -76,7 +82,7 @@ describe('createEdgeHttp with a MockAgent', () => {
       .get(ORIGIN)
       .intercept({ path: PATH, method: 'GET' })
       .reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, 4) } });
-    const answer = await edge().fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 });
+    const answer = await edge().readParams(SET, { ifNoneMatch: null, waitS: 0, timeoutMs: 1000 });
     expect(answer).toMatchObject({
       kind: 'changed',
       received: { kind: 'invalid-params', version: 4, reason: expect.stringContaining('order_size') },
@@ -94,7 +100,7 @@ describe('createEdgeHttp with a MockAgent', () => {
       .intercept({ path: PATH, method: 'GET' })
       .reply(status, { error: { code: 'unauthorized', message: 'nope' } }, { headers });
     const error = await edge()
-      .fetchParams({ etag: null, waitS: 0, timeoutMs: 1000 })
+      .readParams(SET, { ifNoneMatch: null, waitS: 0, timeoutMs: 1000 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     if ('retry-after' in headers) expect((error as RateLimitedError).retryAfterMs).toBe(Number(headers['retry-after']) * 1000);
@@ -115,6 +121,7 @@ describe('createEdgeHttp with a MockAgent', () => {
       })
       .reply(204, '');
     await edge().postReport(
+      SET,
       'r-1',
       { region: 'eu', applied_version: 3, rejected: null, sync_state: 'ready' },
       { timeoutMs: 1000 },
@@ -123,7 +130,7 @@ describe('createEdgeHttp with a MockAgent', () => {
   });
 });
 
-describe('createEdgeHttp against an edge that never answers', () => {
+describe('createEdgeClient against an edge that never answers', () => {
   let server: Server;
   let url: string;
   beforeEach(async () => {
@@ -140,9 +147,9 @@ describe('createEdgeHttp against an edge that never answers', () => {
 
   it('fails with a TimeoutError when the deadline passes on the clock', async () => {
     const clock = new FakeClock();
-    const edge = createEdgeHttp({ url, token: 't', set: SET, clock });
+    const edge = createEdgeClient({ baseUrl: url, token: 't', clock });
     const deadline = clock.nextSleep();
-    const pending = edge.fetchParams({ etag: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 }).catch((e: unknown) => e);
+    const pending = edge.readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 }).catch((e: unknown) => e);
     expect(await deadline).toBe(35_000);
     await clock.advance(35_000);
     const error = await pending;

@@ -1,0 +1,242 @@
+/**
+ * The one client of the edge API (v1), for the runner's sync, the CLI, automation and the dashboard.
+ * Every answer is parsed with the shared schemas (a trust boundary), every failure is one of the
+ * typed errors of `edge-errors.ts`, and every request has a deadline on the injected clock.
+ *
+ * Params reads come in two strengths. `readParams` is the runner's: the version's params are
+ * validated on their own (`received-version.ts`), so a document that breaks the schema becomes a
+ * rejection of that version (a NACK with the reason), not a failed request. `getParams`/`current`
+ * are everyone else's: anything but a valid version is a `BadResponseError`.
+ */
+import { z } from 'zod';
+import {
+  DiffSchema,
+  FleetSchema,
+  HEADER_STALE,
+  SetListSchema,
+  VersionPageSchema,
+  VersionSchema,
+  type Diff,
+  type Fleet,
+  type RunnerReport,
+  type SetList,
+  type Version,
+  type VersionPage,
+} from '../shared/api.ts';
+import type { Clock } from '../shared/clock.ts';
+import { etagFor } from '../shared/etag.ts';
+import { BadResponseError } from './edge-errors.ts';
+import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
+import { parseAnswer } from './parse-answer.ts';
+import { readReceivedVersionText, type ReceivedVersion } from './received-version.ts';
+
+export interface EdgeClientOptions {
+  /** The edge's base URL, e.g. `http://127.0.0.1:8787` (a path prefix is kept). */
+  baseUrl: string;
+  /** Bearer token; sent only in the Authorization header, never part of a URL or a message. */
+  token?: string | undefined;
+  /** Default: `globalThis.fetch`. The runner passes undici's, bound to its own connection pool. */
+  fetch?: FetchLike | undefined;
+  clock?: Clock | undefined;
+  /** Deadline of one request, in ms, unless the call sets its own; a long-poll gets its wait on top. */
+  timeoutMs?: number;
+}
+
+/** A version with the entity tag to send back as If-Match on the next write. */
+export interface Tagged {
+  version: Version;
+  etag: string;
+  /** The edge answered from its KV mirror (its hub was unreachable): maybe not the newest version. */
+  stale?: boolean;
+}
+
+/** A params read as the runner takes it: `etag` is the header as sent (a proxy may strip it). */
+export type ParamsAnswer =
+  | { kind: 'changed'; received: ReceivedVersion; etag: string | null; stale: boolean }
+  | { kind: 'not-modified'; stale: boolean };
+
+/** A params read as the CLI takes it: a valid version, or nothing new. */
+export type ParamsRead = ({ kind: 'changed' } & Tagged) | { kind: 'not-modified' };
+
+/** How a write guards against lost updates: compare-and-swap on a read version, or create-only. */
+export type WritePrecondition = { ifMatch: string } | { create: true };
+
+export interface WriteRequest {
+  params: unknown;
+  message: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  /** This call's whole deadline, instead of the client's. */
+  timeoutMs?: number;
+}
+
+export interface ReadParamsOptions extends CallOptions {
+  /** The ETag of the newest version the caller holds: an unchanged set answers `not-modified`. */
+  ifNoneMatch?: string | null | undefined;
+  /** Long-poll: the edge holds the request up to this many seconds until a newer version exists. */
+  waitS?: number;
+}
+
+export type EdgeClient = ReturnType<typeof createEdgeClient>;
+
+const SchemaDocumentSchema = z.record(z.string(), z.unknown());
+
+function preconditionHeaders(precondition: WritePrecondition): Record<string, string> {
+  return 'create' in precondition ? { 'if-none-match': '*' } : { 'if-match': precondition.ifMatch };
+}
+
+/** The version in a read, or a `BadResponseError` saying why the edge's answer is not one. */
+function validVersion(received: ReceivedVersion, url: string): Version {
+  switch (received.kind) {
+    case 'valid':
+      return received.version;
+    case 'invalid-params':
+      throw new BadResponseError(
+        'bad-response',
+        `answer from ${url}: version ${received.version} has invalid params: ${received.reason}`,
+      );
+    case 'malformed':
+      throw new BadResponseError('bad-response', `answer from ${url}: ${received.reason}`);
+  }
+}
+
+export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_000 }: EdgeClientOptions) {
+  const base = baseUrl.replace(/\/+$/, '');
+  const request = createEdgeRequest({ baseUrl: base, token, ...(fetch ? { fetch } : {}), ...(clock ? { clock } : {}) });
+  const setPath = (set: string) => `/v1/sets/${encodeURIComponent(set)}`;
+  const init = (options: CallOptions, rest: Omit<EdgeRequestInit, 'timeoutMs' | 'signal'> = {}): EdgeRequestInit => ({
+    ...rest,
+    timeoutMs: options.timeoutMs ?? timeoutMs,
+    signal: options.signal,
+  });
+
+  async function getJson<S extends z.ZodType>(schema: S, path: string, options: CallOptions = {}): Promise<z.output<S>> {
+    return parseAnswer(schema, await request('GET', path, init(options)));
+  }
+
+  /** A version answer (write, rollback): the ETag from the header, or derived from the version. */
+  function tagged(answer: EdgeAnswer): Tagged {
+    const version = parseAnswer(VersionSchema, answer);
+    return { version, etag: answer.headers.get('etag') ?? etagFor(version.set, version.version) };
+  }
+
+  async function readParams(set: string, options: ReadParamsOptions = {}): Promise<ParamsAnswer> {
+    const { ifNoneMatch, waitS = 0 } = options;
+    // A long-poll waits for a version newer than the caller's; with none named there is nothing to wait for.
+    const wait = waitS > 0 && ifNoneMatch ? waitS : 0;
+    const answer = await request('GET', `${setPath(set)}/params${wait > 0 ? `?wait=${wait}` : ''}`, {
+      headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {},
+      timeoutMs: options.timeoutMs ?? timeoutMs + wait * 1000,
+      signal: options.signal,
+    });
+    const stale = answer.headers.get(HEADER_STALE)?.toLowerCase() === 'true';
+    if (answer.status === 304) return { kind: 'not-modified', stale };
+    return { kind: 'changed', received: readReceivedVersionText(answer.text, set), etag: answer.headers.get('etag'), stale };
+  }
+
+  /** The current version, strictly parsed; with `ifNoneMatch` (and `waitS`) as `readParams`. */
+  async function getParams(set: string, options: ReadParamsOptions = {}): Promise<ParamsRead> {
+    const answer = await readParams(set, options);
+    if (answer.kind === 'not-modified') return { kind: 'not-modified' };
+    const version = validVersion(answer.received, paramsUrl(set));
+    return {
+      kind: 'changed',
+      version,
+      etag: answer.etag ?? etagFor(set, version.version),
+      ...(answer.stale ? { stale: true } : {}),
+    };
+  }
+
+  function paramsUrl(set: string): string {
+    return `${base}${setPath(set)}/params`;
+  }
+
+  return {
+    baseUrl: base,
+    paramsUrl,
+    readParams,
+    getParams,
+
+    /** The current version; a set with no version yet is a `NotFoundError`. */
+    async current(set: string, options: CallOptions = {}): Promise<Tagged> {
+      const read = await getParams(set, options);
+      if (read.kind === 'not-modified') throw new BadResponseError('bad-response', `304 without If-None-Match for ${set}`);
+      return read;
+    },
+
+    listSets(options?: CallOptions): Promise<SetList> {
+      return getJson(SetListSchema, '/v1/sets', options);
+    },
+
+    /** PUT: replace the whole document. */
+    async putParams(
+      set: string,
+      body: WriteRequest,
+      precondition: WritePrecondition,
+      options: CallOptions = {},
+    ): Promise<Tagged> {
+      return tagged(
+        await request('PUT', `${setPath(set)}/params`, init(options, { body, headers: preconditionHeaders(precondition) })),
+      );
+    },
+
+    /** PATCH: a JSON merge patch of the document (`null` puts a key back to its default). */
+    async patchParams(
+      set: string,
+      body: WriteRequest,
+      precondition: { ifMatch: string },
+      options: CallOptions = {},
+    ): Promise<Tagged> {
+      return tagged(
+        await request('PATCH', `${setPath(set)}/params`, init(options, { body, headers: preconditionHeaders(precondition) })),
+      );
+    },
+
+    listVersions(set: string, page: { limit?: number; before?: number } = {}, options?: CallOptions): Promise<VersionPage> {
+      const query = new URLSearchParams();
+      if (page.limit !== undefined) query.set('limit', String(page.limit));
+      if (page.before !== undefined) query.set('before', String(page.before));
+      const suffix = query.size > 0 ? `?${query}` : '';
+      return getJson(VersionPageSchema, `${setPath(set)}/versions${suffix}`, options);
+    },
+
+    getVersion(set: string, version: number, options?: CallOptions): Promise<Version> {
+      return getJson(VersionSchema, `${setPath(set)}/versions/${version}`, options);
+    },
+
+    diff(set: string, from: number, to: number, options?: CallOptions): Promise<Diff> {
+      return getJson(DiffSchema, `${setPath(set)}/diff?from=${from}&to=${to}`, options);
+    },
+
+    /** A new version whose params equal version `to`'s. */
+    async rollback(
+      set: string,
+      body: { to: number; message: string },
+      options: CallOptions & { ifMatch?: string } = {},
+    ): Promise<Tagged> {
+      const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};
+      return tagged(await request('POST', `${setPath(set)}/rollback`, init(options, { body, headers })));
+    },
+
+    fleet(set: string, options?: CallOptions): Promise<Fleet> {
+      return getJson(FleetSchema, `${setPath(set)}/fleet`, options);
+    },
+
+    schema(options?: CallOptions): Promise<Record<string, unknown>> {
+      return getJson(SchemaDocumentSchema, '/v1/schema', options);
+    },
+
+    /** A runner's report: what it applied or rejected, its sync state, a few trading figures. */
+    async postReport(set: string, runnerId: string, report: RunnerReport, options: CallOptions = {}): Promise<void> {
+      await request('POST', `${setPath(set)}/runners/${encodeURIComponent(runnerId)}/report`, init(options, { body: report }));
+    },
+
+    /** The WebSocket URL of a set's watch stream, and the headers to open it with (`watch-socket.ts`). */
+    watchTarget(set: string): { url: string; headers: Record<string, string> } {
+      const url = `${base.replace(/^http/, 'ws')}${setPath(set)}/watch`;
+      return { url, headers: token ? { authorization: `Bearer ${token}` } : {} };
+    },
+  };
+}
