@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEdgeClient } from '../../../client/edge-client.ts';
-import { BadResponseError, NotFoundError, TimeoutError } from '../../../client/edge-errors.ts';
+import { BadResponseError, NetworkError, NotFoundError, TimeoutError } from '../../../client/edge-errors.ts';
+import type { FetchLike } from '../../../client/edge-request.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
 let server: Server | undefined;
@@ -79,5 +80,89 @@ describe('createEdgeClient', () => {
     const read = await client.getParams('x');
     expect(read).toMatchObject({ kind: 'changed', etag: '"x.v4"', stale: true });
     expect(await client.getParams('x', { ifNoneMatch: '"x.v4"', waitS: 1 })).toEqual({ kind: 'not-modified' });
+  });
+});
+
+/** A `fetch` that records each request and answers from a script: the client with no network. */
+function scriptedFetch(answer: (url: string) => { status: number; body?: unknown; headers?: Record<string, string> }) {
+  const requests: Array<{ url: string; method: string; headers: Record<string, string>; body: unknown }> = [];
+  const fetch: FetchLike = async (url, init) => {
+    requests.push({ url, method: init.method, headers: init.headers, body: init.body && JSON.parse(init.body) });
+    const { status, body, headers = {} } = answer(url);
+    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+  };
+  return { fetch, requests };
+}
+
+const v5 = {
+  set: 'x',
+  version: 5,
+  params: {},
+  created_at: '2026-11-24T15:00:00.000Z',
+  author: 'a',
+  message: 'm',
+  kind: 'update',
+  parent: 4,
+};
+
+describe('createEdgeClient with an injected fetch', () => {
+  it('guards writes: If-Match on an update, If-None-Match: * on a create, the Bearer token, JSON bodies', async () => {
+    const { fetch, requests } = scriptedFetch(() => ({ status: 200, body: v5 }));
+    const client = createEdgeClient({ baseUrl: 'http://edge.test', token: 'tok', fetch });
+    const written = await client.patchParams('x', { params: { order_size: 1 }, message: 'm' }, { ifMatch: '"x.v4"' });
+    await client.putParams('x', { params: {}, message: 'm' }, { create: true });
+    expect(written).toEqual({ version: expect.objectContaining({ version: 5 }), etag: '"x.v5"' });
+    expect(requests[0]).toMatchObject({
+      method: 'PATCH',
+      url: 'http://edge.test/v1/sets/x/params',
+      headers: { 'if-match': '"x.v4"', authorization: 'Bearer tok', 'content-type': 'application/json' },
+      body: { params: { order_size: 1 }, message: 'm' },
+    });
+    expect(requests[1]).toMatchObject({ method: 'PUT', headers: { 'if-none-match': '*' } });
+  });
+
+  it('rejects a version with invalid params on a strict read, but hands it over on the runner’s read', async () => {
+    const { fetch } = scriptedFetch(() => ({ status: 200, body: { ...v5, params: { order_size: -1 } } }));
+    const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch });
+    const error = await client.current('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect((error as Error).message).toMatch(/version 5 has invalid params: .*order_size/);
+    expect(await client.readParams('x')).toMatchObject({ kind: 'changed', received: { kind: 'invalid-params', version: 5 } });
+  });
+
+  it('long-polls only past a version it names, with the wait on top of the request deadline', async () => {
+    const { fetch, requests } = scriptedFetch(() => ({ status: 304 }));
+    const clock = new FakeClock();
+    const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch, clock, timeoutMs: 1000 });
+    await client.getParams('x', { waitS: 20 });
+    const deadline = clock.nextSleep();
+    await client.getParams('x', { ifNoneMatch: '"x.v5"', waitS: 20 });
+    expect(await deadline).toBe(21_000);
+    expect(requests.map((r) => r.url)).toEqual([
+      'http://edge.test/v1/sets/x/params',
+      'http://edge.test/v1/sets/x/params?wait=20',
+    ]);
+  });
+
+  it('names the watch stream: ws(s) URL under the base path, the token in a header only', () => {
+    const client = createEdgeClient({ baseUrl: 'https://edge.test/prefix/', token: 'tok' });
+    expect(client.watchTarget('hype-perp')).toEqual({
+      url: 'wss://edge.test/prefix/v1/sets/hype-perp/watch',
+      headers: { authorization: 'Bearer tok' },
+    });
+    expect(createEdgeClient({ baseUrl: 'http://edge.test' }).watchTarget('x').headers).toEqual({});
+  });
+
+  it('turns a refused connection into a NetworkError naming the URL, never the token', async () => {
+    const fetch: FetchLike = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    };
+    const error = await createEdgeClient({ baseUrl: 'http://edge.test', token: 'secret', fetch })
+      .fleet('x')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('http://edge.test/v1/sets/x/fleet');
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as Error).message).not.toContain('secret');
   });
 });
