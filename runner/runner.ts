@@ -75,7 +75,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   const health = new SyncHealth({
     graceMs: config.graceMs,
     onError: config.onError,
-    now,
+    clock,
     onChange: (from, to, reason) =>
       logger[to === 'ready' ? 'info' : 'warn']({ from, to, reason, version: holder.version }, `sync state ${from} → ${to}`),
   });

@@ -6,6 +6,7 @@
  * waiting will not fix a wrong token). The policy on `error` is the operator's choice.
  */
 import type { SyncState } from '../../shared/api.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { RiskPolicy } from '../../engine/trading-loop-contract.ts';
 
 export type OnErrorPolicy = 'keep' | 'widen' | 'reduce-only' | 'halt';
@@ -23,7 +24,7 @@ export interface HealthView {
 export interface SyncHealthOptions {
   graceMs: number;
   onError: OnErrorPolicy;
-  now?: () => number;
+  clock?: Clock;
   /** Told on each state change (for logs and metrics). */
   onChange?: (from: SyncState, to: SyncState, reason: string | null) => void;
 }
@@ -60,19 +61,19 @@ export class SyncHealth {
   #refused = false;
   readonly #graceMs: number;
   readonly #onError: OnErrorPolicy;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #onChange: NonNullable<SyncHealthOptions['onChange']>;
 
-  constructor({ graceMs, onError, now = Date.now, onChange = () => {} }: SyncHealthOptions) {
+  constructor({ graceMs, onError, clock = systemClock, onChange = () => {} }: SyncHealthOptions) {
     this.#graceMs = graceMs;
     this.#onError = onError;
-    this.#now = now;
+    this.#clock = clock;
     this.#onChange = onChange;
   }
 
   /** The state now; staleness past the grace period turns into `error` here, lazily. */
   state(): SyncState {
-    if (this.#state === 'stale' && this.#staleSince !== null && this.#now() - this.#staleSince >= this.#graceMs) {
+    if (this.#state === 'stale' && this.#staleSince !== null && this.#clock.now() - this.#staleSince >= this.#graceMs) {
       this.#set('error', `edge unreachable for more than ${Math.round(this.#graceMs / 1000)} s: ${this.#reason ?? 'unknown'}`);
     }
     return this.#state;
@@ -102,7 +103,7 @@ export class SyncHealth {
   /** The edge answered (200, 304, an open socket). */
   markSuccess(): void {
     if (this.#refused) return;
-    this.#lastSuccessAt = this.#now();
+    this.#lastSuccessAt = this.#clock.now();
     this.#staleSince = null;
     this.#set('ready', null);
   }
@@ -110,7 +111,7 @@ export class SyncHealth {
   /** The edge could not be reached or answered with a failure worth retrying. */
   markFailure(reason: string): void {
     if (this.#refused) return;
-    if (this.#staleSince === null) this.#staleSince = this.#now();
+    if (this.#staleSince === null) this.#staleSince = this.#clock.now();
     if (this.#state === 'error') {
       this.#reason = reason;
       return;

@@ -33,7 +33,7 @@ function setup(mode: 'longpoll' | 'poll' = 'longpoll', graceMs = 30_000) {
   const failures: string[] = [];
   const logger = silentLogger();
   const applier = new VersionApplier({ set: SET, holder, logger, onOutcome: (o) => outcomes.push(o) });
-  const health = new SyncHealth({ graceMs, onError: 'reduce-only', now: () => clock.now() });
+  const health = new SyncHealth({ graceMs, onError: 'reduce-only', clock });
   const sync = new HttpSync({
     mode,
     edge,

@@ -5,7 +5,7 @@ import { FakeClock } from '../helpers/fake-clock.ts';
 function health(onError: OnErrorPolicy = 'reduce-only', graceMs = 30_000) {
   const clock = new FakeClock();
   const changes: string[] = [];
-  const h = new SyncHealth({ graceMs, onError, now: () => clock.now(), onChange: (from, to) => changes.push(`${from}→${to}`) });
+  const h = new SyncHealth({ graceMs, onError, clock, onChange: (from, to) => changes.push(`${from}→${to}`) });
   return { clock, h, changes };
 }
 

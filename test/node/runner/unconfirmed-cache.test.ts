@@ -44,7 +44,7 @@ async function holding(heldVersion: number, origin: ParamsOrigin) {
   holder.update(held.params, { version: held.version, etag: held.etag, origin });
   const outcomes: ApplyOutcome[] = [];
   const applier = new VersionApplier({ set: SET, holder, cache, logger, onOutcome: (o) => outcomes.push(o) });
-  const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
+  const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', clock });
   health.markStartedOffline('started from the cache');
   sync = new HttpSync({
     mode: 'longpoll',

@@ -109,7 +109,7 @@ function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
   const holder = new ParamsHolder({ clock });
   preload?.(holder);
   const applier = new VersionApplier({ set: SET, holder, logger });
-  const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', now: () => clock.now() });
+  const health = new SyncHealth({ graceMs: 30_000, onError: 'halt', clock });
   const failures: string[] = [];
   sync = new WsSync({
     edge: createEdgeClient({ baseUrl: url, token: 'read-token' }),
