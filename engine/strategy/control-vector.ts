@@ -40,7 +40,8 @@ export function computeControlInto(out: ControlVector, params: Readonly<Params>,
   ask *= m;
   // 4. skew: long → cheaper ask, lower bid
   const ratio = q / qMax;
-  const k = (ratio > 1 ? 1 : ratio < -1 ? -1 : ratio) * B * params.skew_adjustment_factor;
+  // Clamped to [−1, 1]; Math.min/max keep NaN and −0 exactly as the spec's ternary did.
+  const k = Math.min(1, Math.max(-1, ratio)) * B * params.skew_adjustment_factor;
   ask -= k;
   bid += k;
   // 5. floor

@@ -69,6 +69,6 @@ export function applyBookUpdate(state: StrategyState, params: Readonly<Params>, 
   const lambda = params.adverse_selection_lambda;
   const mu = lambda * signal * damping + (1 - lambda) * state.adverseSelection;
   // |s·g| ≤ 1 keeps μ̂ in [−1, 1] mathematically; the clamp only absorbs rounding.
-  state.adverseSelection = mu > 1 ? 1 : mu < -1 ? -1 : mu;
+  state.adverseSelection = Math.min(1, Math.max(-1, mu));
   return true;
 }
