@@ -6,7 +6,7 @@
 import type { Params } from '../../shared/params-schema.ts';
 import { QuotingEngine } from '../strategy/quoting-engine.ts';
 import { resolveScenario, type ScenarioKnobs } from '../sim/scenarios.ts';
-import { MARKOUT_HORIZONS_MS } from '../sim/sim-accounting.ts';
+import { MARKOUT_HORIZONS_MS } from '../matcher/sim-accounting.ts';
 import { SimExchange } from '../sim/sim-exchange.ts';
 import { Pearson } from './pearson.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillFromBook, fillFromTrade, type QueuedOrder } from '../../../engine/venue/maker-queue.ts';
+import { fillFromBook, fillFromTrade, type QueuedOrder } from '../../../engine/matcher/maker-queue.ts';
 
 const bid = (queueAhead: number): QueuedOrder => ({ side: 'buy', price: 30, remaining: 1, queueAhead });
 

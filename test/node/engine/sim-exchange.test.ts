@@ -153,7 +153,7 @@ describe('backtest report', () => {
 
 describe('accounting retention', () => {
   it('keeps running figures exact when old fills are dropped from a long-running loop', async () => {
-    const { SimAccounting } = await import('../../../engine/sim/sim-accounting.ts');
+    const { SimAccounting } = await import('../../../engine/matcher/sim-accounting.ts');
     const all = new SimAccounting(0);
     const kept = new SimAccounting(0, 5);
     for (let i = 0; i < 200; i++) {

@@ -1,17 +1,13 @@
 /**
- * The fill model of a simulated resting maker order against a book we only observe (paper trading):
- * the same rules as the simulated exchange. The order joins behind the displayed size at its price;
- * trades at its price consume the queue ahead first; a trade through its price, or a book that
- * crosses it, fills it (the aggressor would have met us first); the queue ahead only ever shrinks.
+ * The queue model both simulated venues use (conservative, like hftbacktest's risk-averse model):
+ * the order joins behind the displayed size at its price; trades at its price consume the queue
+ * ahead first; a trade through its price, or a book that crosses it, fills it (the aggressor would
+ * have met us first); the queue ahead only ever shrinks, to what is displayed at the price.
  */
-import type { Side } from './venue.ts';
+import type { Side } from '../venue/venue.ts';
+import type { QueuedOrder, QueueModel } from './queue-model.ts';
 
-export interface QueuedOrder {
-  side: Side;
-  price: number;
-  remaining: number;
-  queueAhead: number;
-}
+export type { QueuedOrder } from './queue-model.ts';
 
 /** Quantity of `order` filled by a trade of `size` at `price` whose taker was on `taker`'s side. */
 export function fillFromTrade(order: QueuedOrder, taker: Side, price: number, size: number): number {
@@ -44,3 +40,5 @@ export function fillFromBook(order: QueuedOrder, bestBid: number, bestAsk: numbe
   if (displayedAtPrice < order.queueAhead) order.queueAhead = displayedAtPrice;
   return 0;
 }
+
+export const makerQueue: QueueModel = { onTrade: fillFromTrade, onBook: fillFromBook };
