@@ -94,7 +94,7 @@ class EngineRig {
   constructor(recorded: RecordedBooks, swapEvery: number) {
     this.holder.update(SWAP_A, { version: 1 });
     this.#venue = new StubVenue(recorded.market);
-    this.engine = new QuotingEngine({ venue: this.#venue, params: this.holder, clock: () => this.#now });
+    this.engine = new QuotingEngine({ venue: this.#venue, params: this.holder, clock: { now: () => this.#now } });
     this.#venue.setListener(this.engine);
     this.engine.start();
     this.#venue.flush();

@@ -49,7 +49,7 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   const { params, seed, durationMs } = options;
   const timerMs = options.timerMs ?? 100;
   const sim = new SimExchange(resolveScenario(options.scenario, options.overrides), seed);
-  const engine = new QuotingEngine({ venue: sim, params: { get: () => params }, clock: () => sim.now });
+  const engine = new QuotingEngine({ venue: sim, params: { get: () => params }, clock: { now: () => sim.now } });
   sim.setListener(engine);
   engine.start();
   const corr = new Pearson();

@@ -9,6 +9,7 @@
  * `LIVETUNE_*` fallback: `config.venueOptions`); nothing here reads the environment.
  */
 import type { Logger } from 'pino';
+import { systemClock } from '../../shared/clock.ts';
 import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.ts';
 import { SimExchange } from '../../engine/sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
@@ -76,7 +77,7 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
       venue,
       params: source,
       policy: () => health.policy(),
-      clock: sim !== null ? () => sim.now : () => Date.now(),
+      clock: sim !== null ? { now: () => sim.now } : systemClock,
       logger: log,
     });
     venue.setListener(engine);

@@ -63,7 +63,7 @@ beforeEach(() => {
   now = 0;
   params = DEFAULT_PARAMS;
   policy = 'normal';
-  engine = new QuotingEngine({ venue, params: { get: () => params }, policy: () => policy, clock: () => now });
+  engine = new QuotingEngine({ venue, params: { get: () => params }, policy: () => policy, clock: { now: () => now } });
   engine.start();
   engine.onPosition('SIM', 0);
 });
@@ -79,7 +79,7 @@ function quoting(): [number, number] {
 
 describe('quoting engine', () => {
   it('waits for the venue position, then quotes post-only on both sides at the spec prices', () => {
-    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: () => 0 });
+    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: { now: () => 0 } });
     fresh.onBook(bookAround(100));
     expect(fresh.liveOrders()).toBe(0);
     engine.onBook(bookAround(100));
@@ -185,7 +185,7 @@ describe('quoting engine', () => {
       venue: fresh,
       params: { get: () => DEFAULT_PARAMS },
       policy: () => 'reduce_only',
-      clock: () => 0,
+      clock: { now: () => 0 },
     });
     reducing.onPosition('SIM', 0.1);
     reducing.onBook(bookAround(100));
@@ -244,7 +244,7 @@ describe('quoting engine', () => {
     quoting();
     engine.onPosition('SIM', 1);
     expect(engine.ledger.position).toBe(0);
-    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: () => 0 });
+    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: { now: () => 0 } });
     fresh.onPosition('SIM', 0.7);
     expect(fresh.state.inventory).toBe(0.7);
     fresh.onPosition('SIM', 0.9);
@@ -261,7 +261,7 @@ describe('an order the venue ends as filled before its fills arrive', () => {
 
   beforeEach(() => {
     params = nearMax;
-    engine = new QuotingEngine({ venue, params: { get: () => params }, clock: () => now });
+    engine = new QuotingEngine({ venue, params: { get: () => params }, clock: { now: () => now } });
     engine.start();
     engine.onPosition('SIM', 2.7);
     venue.placed = [];

@@ -35,7 +35,7 @@ function recorder() {
 
 function runWithEngine(seed: number, minutes: number) {
   const sim = new SimExchange(resolveScenario('toxic'), seed);
-  const engine = new QuotingEngine({ venue: sim, params: { get: () => DEFAULT_PARAMS }, clock: () => sim.now });
+  const engine = new QuotingEngine({ venue: sim, params: { get: () => DEFAULT_PARAMS }, clock: { now: () => sim.now } });
   sim.setListener(engine);
   engine.start();
   for (let t = 100; t <= minutes * 60_000; t += 100) {
@@ -109,7 +109,7 @@ describe('simulated exchange', () => {
 
   it('keeps cash + position·mid equal to realized + unrealized − fees after every event', () => {
     const sim = new SimExchange(resolveScenario('volatile'), 3);
-    const engine = new QuotingEngine({ venue: sim, params: { get: () => DEFAULT_PARAMS }, clock: () => sim.now });
+    const engine = new QuotingEngine({ venue: sim, params: { get: () => DEFAULT_PARAMS }, clock: { now: () => sim.now } });
     sim.setListener(engine);
     engine.start();
     let worst = 0;
