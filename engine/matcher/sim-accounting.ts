@@ -5,6 +5,7 @@
  * event (the tests check it), which catches a fill booked with the wrong sign or fee.
  */
 import type { Side } from '../venue/venue.ts';
+import { roundToGrid } from '../../shared/eps.ts';
 
 /** Markout horizons, ms. */
 export const MARKOUT_HORIZONS_MS = [1_000, 5_000, 30_000] as const;
@@ -63,7 +64,7 @@ export class SimAccounting {
       this.realized += closing * (fill.price - this.avgPrice) * Math.sign(pos);
       if (fill.size > Math.abs(pos)) this.avgPrice = fill.price;
     }
-    this.position = Math.round((pos + signed) * 1e9) / 1e9;
+    this.position = roundToGrid(pos + signed);
     if (this.position === 0) this.avgPrice = 0;
     this.cash -= signed * fill.price + fill.fee;
     this.fees += fill.fee;

@@ -13,6 +13,7 @@
  */
 import type { RegimeKnobs, ScenarioKnobs } from './scenarios.ts';
 import { SimRandom } from './sim-random.ts';
+import { GRID_EPS } from '../../shared/eps.ts';
 
 /** Stream numbers of the independent random processes. */
 const STREAM = { price: 0, signal: 1, flow: 2, depth: 3 } as const;
@@ -75,7 +76,8 @@ export class SyntheticMarket {
     if (now >= this.nextRegimeAt) this.switchRegime();
     const k = this.k;
     const dtS = k.stepMs / 1000;
-    this.signal *= Math.exp((-Math.LN2 * dtS) / Math.max(k.signalHalfLifeS, 1e-9));
+    // A zero half-life decays the signal at once instead of dividing by zero.
+    this.signal *= Math.exp((-Math.LN2 * dtS) / Math.max(k.signalHalfLifeS, GRID_EPS));
     if (this.rSignal.uniform() < (k.signalsPerMinute / 60) * dtS) {
       const strength = 0.5 + 0.5 * this.rSignal.uniform();
       this.signal = this.rSignal.uniform() < 0.5 ? -strength : strength;

@@ -5,6 +5,7 @@
  * after a reconnect, not a day's worth.
  */
 import type { Fill } from '../venue/venue.ts';
+import { roundToGrid } from '../../shared/eps.ts';
 
 const REMEMBERED_FILL_IDS = 16_384;
 
@@ -29,8 +30,8 @@ export class FillLedger {
     this.order.push(fill.fillId);
     if (this.order.length > REMEMBERED_FILL_IDS) this.seen.delete(this.order.shift()!);
     const signed = fill.side === 'buy' ? fill.size : -fill.size;
-    // Rounded to 1e-9 so a long run of 0.01-lot fills does not drift off the lot grid.
-    this.position = Math.round((this.position + signed) * 1e9) / 1e9;
+    // On the 1e-9 grid so a long run of 0.01-lot fills does not drift off the lot grid.
+    this.position = roundToGrid(this.position + signed);
     this.cash -= signed * fill.price + fill.fee;
     this.fees += fill.fee;
     this.fills += 1;

@@ -5,6 +5,7 @@ import { computeQuote } from '../../../engine/strategy/compute-quote.ts';
 import { quoteWhatIf } from '../../../engine/strategy/quote-what-if.ts';
 import { applyBookUpdate, createStrategyState } from '../../../engine/strategy/strategy-state.ts';
 import { createBookView } from '../../../engine/venue/book-view.ts';
+import { GRID_EPS } from '../../../shared/eps.ts';
 
 const MARKET = { tick: 0.01, lot: 0.01 };
 
@@ -89,8 +90,8 @@ describe('computeQuote prices and sizes', () => {
           expect(quote.bid.price).toBeLessThan(quote.ask.price);
           expect(quote.bid.price).toBeLessThanOrEqual(mid);
           expect(quote.ask.price).toBeGreaterThanOrEqual(mid);
-          expect(Math.abs(q + quote.bid.size)).toBeLessThanOrEqual(qMax + 1e-9);
-          expect(Math.abs(q - quote.ask.size)).toBeLessThanOrEqual(qMax + 1e-9);
+          expect(Math.abs(q + quote.bid.size)).toBeLessThanOrEqual(qMax + GRID_EPS);
+          expect(Math.abs(q - quote.ask.size)).toBeLessThanOrEqual(qMax + GRID_EPS);
         },
       ),
       { numRuns: 500 },

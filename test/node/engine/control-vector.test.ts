@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { computeControl } from '../../../engine/strategy/control-vector.ts';
+import { GRID_EPS } from '../../../shared/eps.ts';
 
 const P: Params = { ...DEFAULT_PARAMS, base_half_spread_bps: 5, max_position: 3 };
 
@@ -57,8 +58,8 @@ describe('control vector properties', () => {
           const c = computeControl(params, q, mu);
           const floor = params.base_half_spread_bps * params.min_spread_base_ratio;
           expect(Number.isFinite(c.bidBps) && Number.isFinite(c.askBps)).toBe(true);
-          expect(c.bidBps).toBeGreaterThanOrEqual(floor - 1e-9);
-          expect(c.askBps).toBeGreaterThanOrEqual(floor - 1e-9);
+          expect(c.bidBps).toBeGreaterThanOrEqual(floor - GRID_EPS);
+          expect(c.askBps).toBeGreaterThanOrEqual(floor - GRID_EPS);
           const u = Math.min(Math.abs(ratio), 1) ** 3;
           if (c.buyRate > 0) expect(q).toBeLessThan(0);
           if (c.sellRate > 0) expect(q).toBeGreaterThan(0);

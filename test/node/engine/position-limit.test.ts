@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { runBacktest } from '../../../engine/backtest/run-backtest.ts';
+import { GRID_EPS } from '../../../shared/eps.ts';
 
 describe('position limit end to end', () => {
   it('property: whatever the params and market, the venue position never passes max_position', () => {
@@ -23,7 +24,7 @@ describe('position limit end to end', () => {
         (over, scenario, seed) => {
           const params: Params = { ...DEFAULT_PARAMS, ...over };
           const report = runBacktest({ params, scenario, seed, durationMs: 10 * 60_000 });
-          expect(report.inventory.max_abs).toBeLessThanOrEqual(params.max_position + 1e-9);
+          expect(report.inventory.max_abs).toBeLessThanOrEqual(params.max_position + GRID_EPS);
         },
       ),
       { numRuns: 12 },
