@@ -1,11 +1,12 @@
 /**
  * The strategy's knobs must do what their names say in a market that has the phenomena they target.
  * Seeded and long enough to be stable; each comparison runs both arms on the same seeds, i.e. on the
- * very same market (the simulator's market never depends on our orders).
+ * very same market (the simulator's market never depends on our orders). Hours of simulated
+ * trading per test: seconds of CPU, so they run with the e2e suite, not the unit suite.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
-import { runBacktest, type BacktestReport } from '../../../engine/backtest/run-backtest.ts';
+import { DEFAULT_PARAMS, type Params } from '../../shared/params-schema.ts';
+import { runBacktest, type BacktestReport } from '../../engine/backtest/run-backtest.ts';
 
 const HOURS = 3;
 const SEEDS = [1, 2];

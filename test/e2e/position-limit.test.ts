@@ -1,8 +1,12 @@
+/**
+ * |Q| ≤ max_position at the simulated exchange itself, over random params, scenarios and seeds.
+ * Twelve 10-minute backtests: seconds of CPU, so it runs with the e2e suite, not the unit suite.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
-import { runBacktest } from '../../../engine/backtest/run-backtest.ts';
-import { GRID_EPS } from '../../../shared/eps.ts';
+import { DEFAULT_PARAMS, type Params } from '../../shared/params-schema.ts';
+import { runBacktest } from '../../engine/backtest/run-backtest.ts';
+import { GRID_EPS } from '../../shared/eps.ts';
 
 describe('position limit end to end', () => {
   it('property: whatever the params and market, the venue position never passes max_position', () => {
