@@ -2,29 +2,22 @@
  * The results table printed at the end of `npm run bench`: plain text, fixed-width columns, so it
  * reads the same in a terminal, a CI log and the README (which embeds it in a code block).
  */
+import { formatNumber } from '../cli/format-table.ts';
 import type { BenchRow, Target } from './bench-row.ts';
 
-/** Human number: thousands separators for big values, 3 significant digits for small ones. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'n/a';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  const abs = Math.abs(value);
-  if (Number.isInteger(value) || abs >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  if (abs >= 1) return value.toFixed(2);
-  if (abs === 0) return '0';
-  return value.toPrecision(2);
+/** A figure in the table (the CLI's one number format, column style). */
+function cell(value: number): string {
+  return formatNumber(value, 'column');
 }
 
 export function formatTarget(target: Target | null, unit: string): string {
   if (!target) return '';
-  return `${target.op} ${formatNumber(target.value)}${unit ? ` ${unit}` : ''}`;
+  return `${target.op} ${cell(target.value)}${unit ? ` ${unit}` : ''}`;
 }
 
 function formatRatio(ratio: number | null): string {
   if (ratio === null) return '';
-  return `${formatNumber(ratio)}×`;
+  return `${cell(ratio)}×`;
 }
 
 function formatMet(met: boolean | null): string {
@@ -38,10 +31,10 @@ const HEADERS = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'] as con
 export function rowCells(row: BenchRow): string[] {
   const unit = row.unit ? ` ${row.unit}` : '';
   const baseline =
-    row.baseline === null ? '' : `${formatNumber(row.baseline)}${unit}${row.baselineLabel ? ` (${row.baselineLabel})` : ''}`;
+    row.baseline === null ? '' : `${cell(row.baseline)}${unit}${row.baselineLabel ? ` (${row.baselineLabel})` : ''}`;
   return [
     row.figure,
-    `${formatNumber(row.value)}${unit}`,
+    `${cell(row.value)}${unit}`,
     baseline,
     formatRatio(row.ratio),
     formatTarget(row.target, row.unit),

@@ -27,8 +27,24 @@ export function formatAge(seconds: number | null | undefined): string {
   return `${Math.round(s / 86_400)}d`;
 }
 
-/** A figure for a table: compact, `-` when absent. */
-export function formatNumber(value: number | null | undefined, digits = 4): string {
+/**
+ * A figure for people, the one number format of the CLI and the bench tables: `-` when absent.
+ * - `digits` (a number, 4 by default): compact, for a line of text; whole numbers as they are,
+ *   others to `digits` significant digits with trailing zeros dropped.
+ * - `'column'`: for a column of figures of very different sizes (the bench table): `n/a` for NaN,
+ *   `∞`, whole numbers and anything from 1,000 up rounded and grouped in thousands, then 3
+ *   significant digits down to 1 and 2 below, trailing zeros kept so decimals line up.
+ */
+export function formatNumber(value: number | null | undefined, digits: number | 'column' = 4): string {
   if (value == null) return '-';
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(digits)));
+  if (digits !== 'column') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(digits)));
+  if (Number.isNaN(value)) return 'n/a';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) || abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  if (abs === 0) return '0';
+  return value.toPrecision(2);
 }

@@ -1,7 +1,7 @@
 /**
  * A backtest: the quoting engine against the simulated exchange, in simulated time, as fast as the
  * CPU allows. Pure of I/O (no clock, no timers, no files): the CLI wraps it and renders the report
- * with `formatBacktestReport`.
+ * with `formatBacktestReport` (cli/format-backtest-report.ts).
  */
 import type { Params } from '../../shared/params-schema.ts';
 import { QuotingEngine } from '../strategy/quoting-engine.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeRow, meets } from '../../../bench/bench-row.ts';
 import { createFrameCounter } from '../../../bench/counting-proxy.ts';
-import { formatNumber, formatTable } from '../../../bench/format-table.ts';
+import { formatTable } from '../../../bench/format-table.ts';
+import { formatNumber } from '../../../cli/format-table.ts';
 import { median, percentile, summarize } from '../../../bench/stats.ts';
 
 describe('bench stats', () => {
@@ -63,12 +64,12 @@ describe('bench rows and table', () => {
   });
 
   it('formats numbers for humans', () => {
-    expect(formatNumber(1_234_567.8)).toBe('1,234,568');
-    expect(formatNumber(12.345)).toBe('12.3');
-    expect(formatNumber(1.2345)).toBe('1.23');
-    expect(formatNumber(0.01234)).toBe('0.012');
-    expect(formatNumber(10)).toBe('10');
-    expect(formatNumber(Number.NaN)).toBe('n/a');
+    expect(formatNumber(1_234_567.8, 'column')).toBe('1,234,568');
+    expect(formatNumber(12.345, 'column')).toBe('12.3');
+    expect(formatNumber(1.2345, 'column')).toBe('1.23');
+    expect(formatNumber(0.01234, 'column')).toBe('0.012');
+    expect(formatNumber(10, 'column')).toBe('10');
+    expect(formatNumber(Number.NaN, 'column')).toBe('n/a');
   });
 
   it('prints aligned columns grouped by bench, with the unmet target marked NO', () => {

@@ -130,27 +130,6 @@ describe('simulated exchange', () => {
   });
 });
 
-describe('backtest report', () => {
-  it('summarises a short run for humans and stays plain JSON', async () => {
-    const { runBacktest } = await import('../../../engine/backtest/run-backtest.ts');
-    const { formatBacktestReport } = await import('../../../engine/backtest/format-backtest-report.ts');
-    const progress: number[] = [];
-    const report = runBacktest({
-      params: DEFAULT_PARAMS,
-      scenario: 'regime-switch',
-      seed: 4,
-      durationMs: 15 * 60_000,
-      onProgress: (done) => progress.push(done),
-    });
-    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
-    expect(progress.length).toBeGreaterThanOrEqual(99);
-    expect(progress.at(-1)).toBe(15 * 60_000);
-    const text = formatBacktestReport(report);
-    expect(text).toMatch(/scenario=regime-switch {2}seed=4 {2}simulated=15m00s/);
-    expect(text).toMatch(/markouts {2}1s -?\d/);
-  });
-});
-
 describe('accounting retention', () => {
   it('keeps running figures exact when old fills are dropped from a long-running loop', async () => {
     const { SimAccounting } = await import('../../../engine/matcher/sim-accounting.ts');
