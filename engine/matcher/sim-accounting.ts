@@ -23,49 +23,49 @@ export interface SimFillRecord {
 
 export class SimAccounting {
   /** Fills kept in `fills` at most (older ones, once all their markouts are known, are dropped). */
-  private readonly maxRetainedFills: number;
+  readonly #maxRetainedFills: number;
   cash = 0;
   position = 0;
   fees = 0;
   volume = 0;
   realized = 0;
-  private avgPrice = 0;
+  #avgPrice = 0;
   /** Fills so far (only the latest `maxRetainedFills` in a long-running live loop). */
   fills: SimFillRecord[] = [];
   /** markouts[h][i]: fills[i]'s markout at horizon h in bps (positive = the fill made money); NaN until known. */
   markouts: number[][] = MARKOUT_HORIZONS_MS.map(() => []);
   fillCount = 0;
   makerFillCount = 0;
-  private readonly markoutNext = MARKOUT_HORIZONS_MS.map(() => 0);
-  private readonly markoutSum = MARKOUT_HORIZONS_MS.map(() => 0);
-  private readonly markoutCount = MARKOUT_HORIZONS_MS.map(() => 0);
-  private spreadSum = 0;
-  private lastTime = 0;
-  private startTime = 0;
-  private qIntegral = 0;
-  private q2Integral = 0;
+  readonly #markoutNext = MARKOUT_HORIZONS_MS.map(() => 0);
+  readonly #markoutSum = MARKOUT_HORIZONS_MS.map(() => 0);
+  readonly #markoutCount = MARKOUT_HORIZONS_MS.map(() => 0);
+  #spreadSum = 0;
+  #lastTime = 0;
+  #startTime = 0;
+  #qIntegral = 0;
+  #q2Integral = 0;
   maxAbsPosition = 0;
-  private peakPnl = 0;
+  #peakPnl = 0;
   maxDrawdown = 0;
 
   constructor(startTime = 0, maxRetainedFills = Number.POSITIVE_INFINITY) {
-    this.lastTime = startTime;
-    this.startTime = startTime;
-    this.maxRetainedFills = maxRetainedFills;
+    this.#lastTime = startTime;
+    this.#startTime = startTime;
+    this.#maxRetainedFills = maxRetainedFills;
   }
 
   recordFill(fill: SimFillRecord): void {
     const signed = fill.side === 'buy' ? fill.size : -fill.size;
     const pos = this.position;
     if (pos === 0 || Math.sign(pos) === Math.sign(signed)) {
-      this.avgPrice = (this.avgPrice * Math.abs(pos) + fill.price * fill.size) / (Math.abs(pos) + fill.size);
+      this.#avgPrice = (this.#avgPrice * Math.abs(pos) + fill.price * fill.size) / (Math.abs(pos) + fill.size);
     } else {
       const closing = Math.min(fill.size, Math.abs(pos));
-      this.realized += closing * (fill.price - this.avgPrice) * Math.sign(pos);
-      if (fill.size > Math.abs(pos)) this.avgPrice = fill.price;
+      this.realized += closing * (fill.price - this.#avgPrice) * Math.sign(pos);
+      if (fill.size > Math.abs(pos)) this.#avgPrice = fill.price;
     }
     this.position = roundToGrid(pos + signed);
-    if (this.position === 0) this.avgPrice = 0;
+    if (this.position === 0) this.#avgPrice = 0;
     this.cash -= signed * fill.price + fill.fee;
     this.fees += fill.fee;
     this.volume += fill.size * fill.price;
@@ -74,7 +74,7 @@ export class SimAccounting {
     this.fillCount++;
     if (fill.liquidity === 'maker') {
       this.makerFillCount++;
-      this.spreadSum +=
+      this.#spreadSum +=
         ((fill.side === 'buy' ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) * 1e4;
     }
     if (Math.abs(this.position) > this.maxAbsPosition) this.maxAbsPosition = Math.abs(this.position);
@@ -82,51 +82,51 @@ export class SimAccounting {
 
   /** Moves the books to `now` with `mid` the price that held since the last call. */
   advance(now: number, mid: number): void {
-    const dt = now - this.lastTime;
+    const dt = now - this.#lastTime;
     if (dt > 0) {
-      this.qIntegral += this.position * dt;
-      this.q2Integral += this.position * this.position * dt;
-      this.lastTime = now;
+      this.#qIntegral += this.position * dt;
+      this.#q2Integral += this.position * this.position * dt;
+      this.#lastTime = now;
     }
     const fills = this.fills;
     for (let h = 0; h < MARKOUT_HORIZONS_MS.length; h++) {
-      let i = this.markoutNext[h]!;
+      let i = this.#markoutNext[h]!;
       const horizon = MARKOUT_HORIZONS_MS[h]!;
       while (i < fills.length && fills[i]!.time + horizon <= now) {
         const f = fills[i]!;
         const markout = ((f.side === 'buy' ? mid - f.price : f.price - mid) / f.price) * 1e4;
         this.markouts[h]![i] = markout;
-        this.markoutSum[h]! += markout;
-        this.markoutCount[h]!++;
+        this.#markoutSum[h]! += markout;
+        this.#markoutCount[h]!++;
         i++;
       }
-      this.markoutNext[h] = i;
+      this.#markoutNext[h] = i;
     }
-    if (fills.length > this.maxRetainedFills) this.trim();
+    if (fills.length > this.#maxRetainedFills) this.#trim();
     const pnl = this.pnl(mid);
-    if (pnl > this.peakPnl) this.peakPnl = pnl;
-    else if (this.peakPnl - pnl > this.maxDrawdown) this.maxDrawdown = this.peakPnl - pnl;
+    if (pnl > this.#peakPnl) this.#peakPnl = pnl;
+    else if (this.#peakPnl - pnl > this.maxDrawdown) this.maxDrawdown = this.#peakPnl - pnl;
   }
 
   /** Mean markout per fill at horizon index `h` (of MARKOUT_HORIZONS_MS), bps; null before any. */
   meanMarkout(h: number): number | null {
-    const n = this.markoutCount[h]!;
-    return n > 0 ? this.markoutSum[h]! / n : null;
+    const n = this.#markoutCount[h]!;
+    return n > 0 ? this.#markoutSum[h]! / n : null;
   }
 
   /** Mean realized spread of maker fills (signed distance from the mid at the fill), bps. */
   meanRealizedSpread(): number | null {
-    return this.makerFillCount > 0 ? this.spreadSum / this.makerFillCount : null;
+    return this.makerFillCount > 0 ? this.#spreadSum / this.makerFillCount : null;
   }
 
   /** Drops the oldest fills whose every markout is known, down to half the limit (amortized copies). */
-  private trim(): void {
-    const done = Math.min(...this.markoutNext);
-    const drop = Math.min(done, this.fills.length - Math.floor(this.maxRetainedFills / 2));
+  #trim(): void {
+    const done = Math.min(...this.#markoutNext);
+    const drop = Math.min(done, this.fills.length - Math.floor(this.#maxRetainedFills / 2));
     if (drop <= 0) return;
     this.fills = this.fills.slice(drop);
     this.markouts = this.markouts.map((m) => m.slice(drop));
-    for (let h = 0; h < this.markoutNext.length; h++) this.markoutNext[h]! -= drop;
+    for (let h = 0; h < this.#markoutNext.length; h++) this.#markoutNext[h]! -= drop;
   }
 
   /** Mark-to-market P&L: cash + position·mid. */
@@ -136,14 +136,14 @@ export class SimAccounting {
 
   /** The same P&L from the other side of the ledger: realized + unrealized − fees. */
   pnlFromCostBasis(mid: number): number {
-    return this.realized + this.position * (mid - this.avgPrice) - this.fees;
+    return this.realized + this.position * (mid - this.#avgPrice) - this.fees;
   }
 
   inventoryStats(): { mean: number; std: number; max_abs: number } {
-    const span = this.lastTime - this.startTime;
+    const span = this.#lastTime - this.#startTime;
     if (span <= 0) return { mean: this.position, std: 0, max_abs: this.maxAbsPosition };
-    const mean = this.qIntegral / span;
-    const variance = Math.max(0, this.q2Integral / span - mean * mean);
+    const mean = this.#qIntegral / span;
+    const variance = Math.max(0, this.#q2Integral / span - mean * mean);
     return { mean, std: Math.sqrt(variance), max_abs: this.maxAbsPosition };
   }
 }

@@ -6,49 +6,49 @@
 import type { BookView } from '../venue/book-view.ts';
 
 export class MarketDataRing {
-  private readonly levels: number;
-  private readonly slot: number;
-  private readonly capacity: number;
-  private readonly data: Float64Array;
-  private head = 0;
-  private count = 0;
+  readonly #levels: number;
+  readonly #slot: number;
+  readonly #capacity: number;
+  readonly #data: Float64Array;
+  #head = 0;
+  #count = 0;
 
   constructor(levels: number, capacity = 4096) {
-    this.levels = levels;
-    this.slot = 3 + 2 * levels;
-    this.capacity = capacity;
-    this.data = new Float64Array(this.slot * capacity);
+    this.#levels = levels;
+    this.#slot = 3 + 2 * levels;
+    this.#capacity = capacity;
+    this.#data = new Float64Array(this.#slot * capacity);
   }
 
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   isFull(): boolean {
-    return this.count === this.capacity;
+    return this.#count === this.#capacity;
   }
 
   /** Emit time of the oldest snapshot, or +∞. */
   peekTime(): number {
-    return this.count > 0 ? this.data[this.head * this.slot]! : Number.POSITIVE_INFINITY;
+    return this.#count > 0 ? this.#data[this.#head * this.#slot]! : Number.POSITIVE_INFINITY;
   }
 
   push(time: number, bidTick: number, askTick: number, bidSz: Float64Array, askSz: Float64Array): void {
-    const at = ((this.head + this.count) % this.capacity) * this.slot;
-    const d = this.data;
+    const at = ((this.#head + this.#count) % this.#capacity) * this.#slot;
+    const d = this.#data;
     d[at] = time;
     d[at + 1] = bidTick;
     d[at + 2] = askTick;
     d.set(bidSz, at + 3);
-    d.set(askSz, at + 3 + this.levels);
-    this.count++;
+    d.set(askSz, at + 3 + this.#levels);
+    this.#count++;
   }
 
   /** Pops the oldest snapshot into `view` (its time is the emit time; empty levels skipped); `toPrice` turns ticks into prices. */
   popInto(view: BookView, toPrice: (ticks: number) => number): void {
-    const d = this.data;
-    const at = this.head * this.slot;
-    const L = this.levels;
+    const d = this.#data;
+    const at = this.#head * this.#slot;
+    const L = this.#levels;
     const bidTick = d[at + 1]!;
     const askTick = d[at + 2]!;
     let n = 0;
@@ -70,7 +70,7 @@ export class MarketDataRing {
     }
     view.askCount = n;
     view.time = d[at]!;
-    this.head = (this.head + 1) % this.capacity;
-    this.count--;
+    this.#head = (this.#head + 1) % this.#capacity;
+    this.#count--;
   }
 }

@@ -31,38 +31,38 @@ export class SyntheticMarket {
   readonly bidSz: Float64Array;
   /** Displayed size of ask level i, at tick bestAskTick + i. */
   readonly askSz: Float64Array;
-  private readonly base: ScenarioKnobs;
-  private readonly rPrice: SimRandom;
-  private readonly rSignal: SimRandom;
-  private readonly rFlow: SimRandom;
-  private readonly rDepth: SimRandom;
-  private nextRegimeAt: number;
-  private alternate = false;
+  readonly #base: ScenarioKnobs;
+  readonly #rPrice: SimRandom;
+  readonly #rSignal: SimRandom;
+  readonly #rFlow: SimRandom;
+  readonly #rDepth: SimRandom;
+  #nextRegimeAt: number;
+  #alternate = false;
 
   constructor(knobs: ScenarioKnobs, seed: number, startTime: number) {
-    this.base = knobs;
+    this.#base = knobs;
     this.k = knobs;
     this.levels = knobs.levels;
-    this.rPrice = new SimRandom(seed, STREAM.price);
-    this.rSignal = new SimRandom(seed, STREAM.signal);
-    this.rFlow = new SimRandom(seed, STREAM.flow);
-    this.rDepth = new SimRandom(seed, STREAM.depth);
+    this.#rPrice = new SimRandom(seed, STREAM.price);
+    this.#rSignal = new SimRandom(seed, STREAM.signal);
+    this.#rFlow = new SimRandom(seed, STREAM.flow);
+    this.#rDepth = new SimRandom(seed, STREAM.depth);
     this.bidSz = new Float64Array(this.levels);
     this.askSz = new Float64Array(this.levels);
     this.fair = knobs.startPrice * (1 / knobs.tick);
-    this.nextRegimeAt = knobs.regimeEveryMs > 0 ? startTime + knobs.regimeEveryMs : Number.POSITIVE_INFINITY;
-    this.refreshBook();
+    this.#nextRegimeAt = knobs.regimeEveryMs > 0 ? startTime + knobs.regimeEveryMs : Number.POSITIVE_INFINITY;
+    this.#refreshBook();
   }
 
   /** Time to the next outside market order, ms. */
   interArrival(): number {
-    return this.k.marketOrdersPerS > 0 ? this.rFlow.exponential(1000 / this.k.marketOrdersPerS) : Number.POSITIVE_INFINITY;
+    return this.k.marketOrdersPerS > 0 ? this.#rFlow.exponential(1000 / this.k.marketOrdersPerS) : Number.POSITIVE_INFINITY;
   }
 
   /** Draws the next outside market order: its signed size (positive buys). */
   drawMarketOrder(): number {
     const k = this.k;
-    const f = this.rFlow;
+    const f = this.#rFlow;
     const informed = f.uniform() < k.informedShare && Math.abs(this.signal) > 0.05;
     const coin = f.uniform();
     const buy = informed ? this.signal > 0 : coin < 0.5;
@@ -73,19 +73,19 @@ export class SyntheticMarket {
 
   /** One step of signal and efficient price at time `now`, then a fresh book around it. */
   step(now: number): void {
-    if (now >= this.nextRegimeAt) this.switchRegime();
+    if (now >= this.#nextRegimeAt) this.#switchRegime();
     const k = this.k;
     const dtS = k.stepMs / 1000;
     // A zero half-life decays the signal at once instead of dividing by zero.
     this.signal *= Math.exp((-Math.LN2 * dtS) / Math.max(k.signalHalfLifeS, GRID_EPS));
-    if (this.rSignal.uniform() < (k.signalsPerMinute / 60) * dtS) {
-      const strength = 0.5 + 0.5 * this.rSignal.uniform();
-      this.signal = this.rSignal.uniform() < 0.5 ? -strength : strength;
+    if (this.#rSignal.uniform() < (k.signalsPerMinute / 60) * dtS) {
+      const strength = 0.5 + 0.5 * this.#rSignal.uniform();
+      this.signal = this.#rSignal.uniform() < 0.5 ? -strength : strength;
     }
-    let ret = k.volatilityBpsPerSqrtS * Math.sqrt(dtS) * this.rPrice.normal() + k.signalDriftBpsPerS * this.signal * dtS;
-    if (k.jumpsPerHour > 0 && this.rPrice.uniform() < (k.jumpsPerHour / 3600) * dtS) ret += k.jumpBps * this.rPrice.normal();
+    let ret = k.volatilityBpsPerSqrtS * Math.sqrt(dtS) * this.#rPrice.normal() + k.signalDriftBpsPerS * this.signal * dtS;
+    if (k.jumpsPerHour > 0 && this.#rPrice.uniform() < (k.jumpsPerHour / 3600) * dtS) ret += k.jumpBps * this.#rPrice.normal();
     this.fair *= 1 + ret * 1e-4;
-    this.refreshBook();
+    this.#refreshBook();
   }
 
   /** Mid of the first non-empty levels, in ticks. */
@@ -105,13 +105,13 @@ export class SyntheticMarket {
     return buySide ? this.bidSz[i]! : this.askSz[i]!;
   }
 
-  private switchRegime(): void {
-    this.alternate = !this.alternate;
-    this.k = this.alternate ? { ...this.base, ...(this.base.regimeAlternate as Partial<RegimeKnobs>) } : this.base;
-    this.nextRegimeAt += this.base.regimeEveryMs;
+  #switchRegime(): void {
+    this.#alternate = !this.#alternate;
+    this.k = this.#alternate ? { ...this.#base, ...(this.#base.regimeAlternate as Partial<RegimeKnobs>) } : this.#base;
+    this.#nextRegimeAt += this.#base.regimeEveryMs;
   }
 
-  private refreshBook(): void {
+  #refreshBook(): void {
     const k = this.k;
     const h = k.halfSpreadTicks;
     this.bestBidTick = Math.floor(this.fair - h);
@@ -120,7 +120,7 @@ export class SyntheticMarket {
     const tilt = Math.max(-0.95, Math.min(0.95, k.signalBookTilt * this.signal));
     const lot = k.lot;
     const noise = k.depthNoise;
-    const r = this.rDepth;
+    const r = this.#rDepth;
     for (let i = 0; i < this.levels; i++) {
       const depth = k.depthPerLevel * (1 + k.depthSlope * i);
       const bid = depth * (1 + tilt) * (1 + noise * (2 * r.uniform() - 1));

@@ -15,8 +15,8 @@ export class FillLedger {
   cash = 0;
   fees = 0;
   fills = 0;
-  private readonly seen = new Set<string>();
-  private readonly order: string[] = [];
+  readonly #seen = new Set<string>();
+  readonly #order: string[] = [];
 
   constructor(symbol: string, position = 0) {
     this.symbol = symbol;
@@ -25,10 +25,10 @@ export class FillLedger {
 
   /** Applies the fill; false when it is a duplicate or for another symbol. */
   apply(fill: Fill): boolean {
-    if (fill.symbol !== this.symbol || this.seen.has(fill.fillId)) return false;
-    this.seen.add(fill.fillId);
-    this.order.push(fill.fillId);
-    if (this.order.length > REMEMBERED_FILL_IDS) this.seen.delete(this.order.shift()!);
+    if (fill.symbol !== this.symbol || this.#seen.has(fill.fillId)) return false;
+    this.#seen.add(fill.fillId);
+    this.#order.push(fill.fillId);
+    if (this.#order.length > REMEMBERED_FILL_IDS) this.#seen.delete(this.#order.shift()!);
     const signed = fill.side === 'buy' ? fill.size : -fill.size;
     // On the 1e-9 grid so a long run of 0.01-lot fills does not drift off the lot grid.
     this.position = roundToGrid(this.position + signed);
