@@ -255,12 +255,13 @@ export class QuotingEngine implements VenueListener {
       if (quote.control.fallback !== null)
         this.#logger.warn({ reason: quote.control.fallback }, 'control vector fell back to symmetric quotes');
     }
-    this.#act(intents);
+    if (intents.length > 0) this.#act(intents);
   }
 
   /** Sends the intents, in order, and records each in the tracker first (answers may come at any time after). */
   #act(intents: readonly OrderIntent[]): void {
-    for (const intent of intents) {
+    for (let i = 0; i < intents.length; i++) {
+      const intent = intents[i]!;
       switch (intent.kind) {
         case 'place': {
           const { side, price, size, type, reduceOnly } = intent;
