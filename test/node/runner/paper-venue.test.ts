@@ -1,9 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseHyperliquidMessage } from '../../../runner/venues/paper/hyperliquid-messages.ts';
 import { PaperVenue } from '../../../runner/venues/paper/paper-venue.ts';
 import type { Fill, VenueListener } from '../../../engine/venue/venue.ts';
 import { hypeBook, subscriptionResponse, trades } from './fixtures/hyperliquid-hype.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
 
 interface Recorded {
   events: string[];
@@ -153,5 +155,48 @@ describe('paper venue order paths', () => {
     expect(rec.fills[0]!.fee).toBeCloseTo((30.001 * 10 * 4.5) / 1e4, 12);
     expect(venue.accounting.position).toBe(0);
     expect(rec.events).toContain('ended 2 filled');
+  });
+});
+
+describe('paper venue on an injected clock', () => {
+  /** A socket that opens at once and lets the test push feed messages; nothing touches the network. */
+  class FakeSocket extends EventEmitter {
+    static last: FakeSocket | null = null;
+    sent: string[] = [];
+    constructor(_url: string) {
+      super();
+      FakeSocket.last = this;
+      queueMicrotask(() => this.emit('open'));
+    }
+    send(data: string): void {
+      this.sent.push(data);
+    }
+    close(): void {
+      this.emit('close');
+    }
+  }
+
+  it('pays the entry and the answer latency in clock time, processing due orders with no feed message, and pings every 30 s', async () => {
+    const clock = new FakeClock(1_764_000_000_000);
+    const { rec, listener } = recorder();
+    venue = new PaperVenue({
+      clock,
+      orderLatencyMs: 50,
+      pumpMs: 25,
+      WebSocketCtor: FakeSocket as unknown as typeof WebSocket,
+    });
+    venue.setListener(listener);
+    venue.start();
+    await new Promise((r) => setImmediate(r));
+    FakeSocket.last!.emit('message', hypeBook(clock.now()));
+    expect(rec.books).toBe(1);
+    venue.place({ id: 1, side: 'buy', price: 29.999, size: 1, type: 'post_only', reduceOnly: false });
+    await clock.advance(75); // reached the matcher at 50 ms; its answer is still on the way
+    expect(rec.events).toEqual(['connected']);
+    await clock.advance(25);
+    expect(rec.events).toEqual(['connected', 'accepted 1']);
+    expect(FakeSocket.last!.sent.filter((m) => m.includes('ping'))).toHaveLength(0);
+    await clock.advance(30_000);
+    expect(FakeSocket.last!.sent.filter((m) => m.includes('ping'))).toHaveLength(1);
   });
 });
