@@ -15,8 +15,8 @@ import type { Bench, BenchContext } from './bench-context.ts';
 import { makeRow, type BenchRow } from './bench-row.ts';
 import { sharedEdge } from './edge-instance.ts';
 import { ensureSet } from './edge-ops.ts';
-import { onCleanup } from './processes.ts';
-import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
+import { onCleanup } from '../tools/process-registry.ts';
+import { startWranglerDev, type WranglerDev } from '../tools/wrangler-dev.ts';
 
 const WRITE_SETS = 32;
 
@@ -33,7 +33,11 @@ export interface LoadFigures {
 function baselineWorker(ctx: BenchContext): Promise<WranglerDev> {
   return ctx.shared('baseline-worker', async () => {
     const t0 = performance.now();
-    const dev = await startWranglerDev({ config: resolve(import.meta.dirname, 'baseline', 'wrangler.toml'), name: 'baseline' });
+    const dev = await startWranglerDev({
+      config: resolve(import.meta.dirname, 'baseline', 'wrangler.toml'),
+      name: 'wrangler dev (baseline)',
+      logLevel: 'warn',
+    });
     onCleanup(() => dev.stop());
     ctx.log(`edge-load: baseline worker up at ${dev.url} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return dev;

@@ -14,8 +14,8 @@
  * - write → applied in real processes (after the window): the "applied params version" log line's
  *   own timestamp against the send time of the write, both the machine's wall clock (ms).
  */
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { startProcess } from '../tools/managed-process.ts';
 import { buildRunnerBundle, RUNNER_MALLOC_ENV, RUNNER_NODE_FLAGS } from '../tools/runner-bundle.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,6 @@ import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { sharedEdge } from './edge-instance.ts';
 import { ensureSet, writeParams } from './edge-ops.ts';
 import { sleep } from './measure.ts';
-import { trackPid, untrackPid } from './processes.ts';
 import { summarize } from './stats.ts';
 import type { BenchSyncMode } from './sync-clients.ts';
 
@@ -56,13 +55,13 @@ export function rssMb(pid: number): number {
  * `file`, of an idle node running that file (a `.ts` file loads Node's type stripper).
  */
 async function idleNodeRss(file?: string): Promise<number> {
-  const child = spawn(process.execPath, file ? [file] : ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  if (child.pid === undefined) return Number.NaN;
-  trackPid(child.pid, 'idle node');
+  const child = startProcess('idle node', process.execPath, file ? [file] : ['-e', 'setInterval(() => {}, 1000)'], {
+    output: 'ignore',
+  });
+  if (child.pid <= 0) return Number.NaN;
   await sleep(1_500);
   const rss = rssMb(child.pid);
-  child.kill('SIGKILL');
-  untrackPid(child.pid);
+  await child.kill();
   return rss;
 }
 
@@ -101,7 +100,6 @@ async function startFleet(
             extraArgs: ['--seed', String(i + 1), ...(mode === 'poll' ? ['--interval', '1'] : [])],
             bundle,
           });
-          trackPid(runner.pid, `runner ${runnerId}`);
           fleet.push({ mode, runner, proxy });
         })(),
       );
@@ -121,7 +119,6 @@ async function stopFleet(fleet: FleetMember[]): Promise<void> {
   await Promise.allSettled(
     fleet.map(async (m) => {
       await m.runner.kill();
-      untrackPid(m.runner.pid);
       await m.proxy.close();
     }),
   );
@@ -172,7 +169,8 @@ export const idleFleetBench: Bench = {
     const bundle = await buildRunnerBundle({ outfile: join(cacheRoot, 'runner.mjs') });
     const fleet = await startFleet(ctx, edge.url, edge.tokens.read, set, cacheRoot, bundle);
     // One more long-poll runner from source, for its RSS only (not in the request counts).
-    const fromSource = spawn(
+    const fromSource = startProcess(
+      'runner (from source)',
       process.execPath,
       [
         'runner/main.ts',
@@ -192,22 +190,21 @@ export const idleFleetBench: Bench = {
       {
         cwd: ROOT,
         env: { ...process.env, LIVETUNE_TOKEN: edge.tokens.read },
-        stdio: 'ignore',
+        output: 'ignore',
       },
     );
-    if (fromSource.pid !== undefined) trackPid(fromSource.pid, 'runner (from source)');
     const rows: BenchRow[] = [];
     try {
       // Let start-up traffic (first fetch, first report) pass, then count from the window's start.
       await sleep(settleS * 1000);
       const wsBefore = fleet.map((m) => m.proxy.wsMessages());
       const rssAtStart = fleet.map((m) => rssMb(m.runner.pid));
-      const sourceAtStart = fromSource.pid !== undefined ? rssMb(fromSource.pid) : Number.NaN;
+      const sourceAtStart = fromSource.pid > 0 ? rssMb(fromSource.pid) : Number.NaN;
       const w0 = performance.now();
       await sleep(windowS * 1000);
       const elapsedS = (performance.now() - w0) / 1000;
       const rss = fleet.map((m) => ({ mode: m.mode, rss: rssMb(m.runner.pid) }));
-      const sourceRss = fromSource.pid !== undefined && fromSource.exitCode === null ? rssMb(fromSource.pid) : Number.NaN;
+      const sourceRss = fromSource.alive() ? rssMb(fromSource.pid) : Number.NaN;
       const counts = fleet.map((m, i) => {
         const inWindow = m.proxy.requests.filter((r) => r.at >= w0 && r.at - w0 <= elapsedS * 1000);
         const reports = inWindow.filter((r) => r.path.includes('/report')).length;
@@ -323,10 +320,7 @@ export const idleFleetBench: Bench = {
         );
       }
     } finally {
-      if (fromSource.pid !== undefined) {
-        fromSource.kill('SIGKILL');
-        untrackPid(fromSource.pid);
-      }
+      await fromSource.kill();
       await stopFleet(fleet);
       rmSync(cacheRoot, { recursive: true, force: true });
     }

@@ -17,8 +17,8 @@ import type { Bench, BenchContext } from './bench-context.ts';
 import { makeRow, type BenchRow } from './bench-row.ts';
 import { formatTable } from './format-table.ts';
 import { describeMachine, formatMachine } from './machine.ts';
-import { cleanupAll, installSignalHandlers } from './processes.ts';
 import { BENCHES } from './registry.ts';
+import { cleanupAll, installSignalHandlers } from '../tools/process-registry.ts';
 
 const HARD_CAP_MS = 300_000;
 const RESULTS_DIR = join(import.meta.dirname, 'results');

@@ -1,26 +1,20 @@
 /**
- * Starts the real edge (`wrangler dev`, local KV and Durable Objects persisted to a directory) for
- * end-to-end tests, and always stops it by pid: wrangler runs in its own process group (workerd is
- * its child), and stop/kill signal the whole group.
+ * The real edge (`wrangler dev` of the repository's wrangler.toml) with freshly generated tokens,
+ * for the end-to-end tests and the bench:
  *
  *   const edge = await startEdge();            // free port, temp state, fresh tokens
  *   await fetch(`${edge.url}/v1/sets`, { headers: { Authorization: `Bearer ${edge.tokens.read}` } });
  *   await edge.restart();                      // same port, same state: versions survive
  *   await edge.stop();                         // in afterEach/afterAll; stopAllEdges() as a safety net
  *
- * Wrangler must not reach the network: metrics off, CI mode (no prompts, no login), no `Request.cf`
- * download, tokens from a generated env file (never on the command line, where `ps` would show them).
+ * The tokens go to the Worker through a generated env file (mode 0600), never the command line.
+ * `npm start` starts the same `wrangler dev` (tools/wrangler-dev.ts) with its persisted `.dev.vars`.
  */
-import { freePort } from './free-port.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'node_modules', '.bin');
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
 
 export interface StartEdgeOptions {
   /** Where local KV/DO state lives; reuse it to start an edge on existing data. Default: a temp dir. */
@@ -31,7 +25,7 @@ export interface StartEdgeOptions {
   port?: number;
   /** Extra Worker vars, e.g. `{ WRITE_RATE_PER_S: '5' }`. */
   vars?: Record<string, string>;
-  /** How long to wait for the edge to answer. */
+  /** How long to wait for the edge to answer (default 120 s). */
   startTimeoutMs?: number;
 }
 
@@ -39,7 +33,7 @@ export interface EdgeProcess {
   /** `http://127.0.0.1:<port>` */
   url: string;
   /** Pid of the current wrangler process (its process group id too); changes on restart(). */
-  pid: number;
+  readonly pid: number;
   tokens: { write: string; read: string };
   tokenNames: { write: string; read: string };
   persistDir: string;
@@ -53,58 +47,11 @@ export interface EdgeProcess {
   restart(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-// Last resort when a test process exits without stopping its edges.
-process.once('exit', () => {
-  for (const child of running) signalGroup(child, 'SIGKILL');
-});
+const running = new Set<EdgeProcess>();
 
 /** Stops every edge this process started that is still running (use in a global afterAll). */
 export async function stopAllEdges(): Promise<void> {
-  await Promise.all([...running].map((child) => stopChild(child, 'SIGTERM')));
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 5000): Promise<void> {
-  signalGroup(child, signal);
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-  await exited(child);
-  clearTimeout(timer);
-  // workerd may outlive wrangler for a moment: make sure nothing of the group is left.
-  signalGroup(child, 'SIGKILL');
-  running.delete(child);
-}
-
-async function waitUntilAnswering(url: string, child: ChildProcess, logs: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitedEarly = false;
-  child.once('exit', () => (exitedEarly = true));
-  while (Date.now() < deadline) {
-    if (exitedEarly) throw new Error(`wrangler dev exited before answering:\n${logs()}`);
-    try {
-      const res = await fetch(`${url}/v1/schema`, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`wrangler dev did not answer at ${url} within ${timeoutMs} ms:\n${logs()}`);
+  await Promise.all([...running].map((edge) => edge.stop()));
 }
 
 export async function startEdge({
@@ -112,12 +59,10 @@ export async function startEdge({
   tokens = {},
   port,
   vars = {},
-  startTimeoutMs = 60_000,
+  startTimeoutMs,
 }: StartEdgeOptions = {}): Promise<EdgeProcess> {
   const workDir = mkdtempSync(join(tmpdir(), 'livetune-edge-'));
   const stateDir = persistDir ?? join(workDir, 'state');
-  const chosenPort = port ?? (await freePort());
-  const url = `http://127.0.0.1:${chosenPort}`;
   const tokenValues = {
     write: tokens.write ?? `w-${randomBytes(16).toString('hex')}`,
     read: tokens.read ?? `r-${randomBytes(16).toString('hex')}`,
@@ -129,85 +74,42 @@ export async function startEdge({
     ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
   ];
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const removeWorkDir = () => rmSync(persistDir === undefined ? workDir : envFile, { recursive: true, force: true });
 
-  let output = '';
-  const logs = () => output;
-  let child!: ChildProcess;
-
-  async function launch(): Promise<void> {
-    child = spawn(
-      join(BIN, 'wrangler'),
-      [
-        'dev',
-        '--config',
-        join(ROOT, 'wrangler.toml'),
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(chosenPort),
-        '--persist-to',
-        stateDir,
-        '--env-file',
-        envFile,
-        '--inspector-port',
-        '0',
-        '--show-interactive-dev-session=false',
-        '--log-level',
-        'info',
-      ],
-      {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          // node_modules/.bin first: the wrangler script's `env node` must be Node 24, not the system's.
-          PATH: `${BIN}:${process.env.PATH ?? ''}`,
-          CI: 'true',
-          WRANGLER_SEND_METRICS: 'false',
-          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-          // Load the generated env file (and only it: with --env-file, a developer's .dev.vars is ignored).
-          CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'true',
-          CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
-          NO_COLOR: '1',
-          FORCE_COLOR: '0',
-        },
-      },
-    );
-    running.add(child);
-    const append = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-    try {
-      await waitUntilAnswering(url, child, logs, startTimeoutMs);
-    } catch (error) {
-      await stopChild(child, 'SIGKILL');
-      throw error;
-    }
+  let dev: WranglerDev;
+  try {
+    dev = await startWranglerDev({
+      name: 'wrangler dev (edge)',
+      port,
+      persistDir: stateDir,
+      envFile,
+      ready: { path: '/v1/schema', status: 200 },
+      startTimeoutMs,
+    });
+  } catch (error) {
+    removeWorkDir();
+    throw error;
   }
 
-  await launch();
-
   const edge: EdgeProcess = {
-    url,
-    pid: child.pid!,
+    url: dev.url,
+    get pid() {
+      return dev.pid;
+    },
     tokens: tokenValues,
     tokenNames,
     persistDir: stateDir,
-    logs,
+    logs: () => dev.logs(),
     stop: async () => {
-      await stopChild(child, 'SIGTERM');
-      if (persistDir === undefined) rmSync(workDir, { recursive: true, force: true });
-      else rmSync(envFile, { force: true });
+      await dev.stop();
+      running.delete(edge);
+      removeWorkDir();
     },
-    kill: (signal = 'SIGKILL') => stopChild(child, signal, 2000),
-    restart: async () => {
-      await stopChild(child, 'SIGTERM');
-      await launch();
-      edge.pid = child.pid!;
+    kill: async (signal = 'SIGKILL') => {
+      await dev.kill(signal);
     },
+    restart: () => dev.restart(),
   };
+  running.add(edge);
   return edge;
 }

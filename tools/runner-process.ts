@@ -1,19 +1,20 @@
 /**
- * A real runner process (`node runner/main.ts`) for end-to-end tests: spawned with the Node that
- * runs vitest (Node 24, which runs `.ts` natively), its stdout and stderr captured line by line, its
- * status endpoint found from its start-up log. Every runner started here is remembered until it
- * exits, so `stopAllRunners()` in `afterEach` kills each one by pid even when a test fails.
+ * A real runner process (`node runner/main.ts`, or the production bundle) for end-to-end tests and
+ * the bench: spawned with the Node that runs the caller (Node 24, which runs `.ts` natively), its
+ * output kept line by line, its status endpoint found from its start-up log. Every runner started
+ * here is remembered until it exits, so `stopAllRunners()` in `afterEach` kills each one by pid even
+ * when a test fails (and the process registry kills what is left when the caller exits).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import type { RunnerStatus } from '../runner/status/runner-status.ts';
-import { runnerLaunch } from './runner-bundle.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+import { eventually, GiveUp } from './eventually.ts';
+import { describeExit, startProcess, type ExitInfo } from './managed-process.ts';
+import { ROOT, runnerLaunch } from './runner-bundle.ts';
 
 /** What a runner's `GET /status` says: the runner's own type, so the tests follow it. */
 export type { RunnerStatus };
+
+/** How long a wait on a runner may take by default: generous, so a busy 2-core machine passes. */
+const DEFAULT_WAIT_MS = 60_000;
 
 export interface RunnerOptions {
   edgeUrl: string;
@@ -45,10 +46,10 @@ export interface RunnerProcess {
   /** Polls `predicate` on anything (logs, status) until it holds. */
   waitFor(predicate: () => boolean | Promise<boolean>, options?: { timeoutMs?: number; what?: string }): Promise<void>;
   /** Resolves with the exit code (or signal name) once it has exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ExitInfo>;
   alive(): boolean;
   /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL after `graceMs`. */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<ExitInfo>;
   kill(): Promise<void>;
 }
 
@@ -58,32 +59,6 @@ const live = new Set<RunnerProcess>();
 export async function stopAllRunners(): Promise<void> {
   const runners = [...live];
   await Promise.all(runners.map((r) => r.kill()));
-}
-
-/** Polls until `predicate` holds. Throws after `timeoutMs` naming `what`, plus `context()` if given. */
-export async function eventually(
-  predicate: () => boolean | Promise<boolean>,
-  {
-    timeoutMs = 30_000,
-    intervalMs = 100,
-    what = 'condition',
-    context,
-  }: { timeoutMs?: number; intervalMs?: number; what?: string; context?: () => string } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await predicate()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}${context ? `\n${context()}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /** The status port a runner announces in its start-up log line (JSON, pino). */
@@ -143,40 +118,32 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
     bundle === undefined
       ? { command: process.execPath, args: ['runner/main.ts', ...runnerArgs], env }
       : runnerLaunch(bundle, runnerArgs, env);
-  const child: ChildProcess = spawn(launch.command, launch.args, {
-    cwd: REPO_ROOT,
-    env: launch.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error(`could not spawn runner ${runnerId}`);
+  const child = startProcess(`runner ${runnerId}`, launch.command, launch.args, { cwd: ROOT, env: launch.env });
+  if (child.pid <= 0) throw new Error(`could not spawn runner ${runnerId}:\n${child.tail()}`);
   const pid = child.pid;
-  const logs: string[] = [];
   let statusUrl = '';
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-
   const onLine = (line: string) => {
-    logs.push(line);
-    if (!statusUrl) {
-      const port = statusPortFrom(line);
-      if (port !== undefined) statusUrl = `http://127.0.0.1:${port}`;
-    }
+    if (statusUrl) return;
+    const port = statusPortFrom(line);
+    if (port !== undefined) statusUrl = `http://127.0.0.1:${port}`;
   };
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  createInterface({ input: child.stderr! }).on('line', onLine);
+  for (const line of child.lines) onLine(line);
+  child.onLine(onLine);
 
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      live.delete(runner);
-      resolve(exitInfo);
-    });
+  const exited = child.exited.then((exit) => {
+    live.delete(runner);
+    return exit;
   });
-
-  const tail = () => `runner ${runnerId} (pid ${pid}) last lines:\n${logs.slice(-25).join('\n')}`;
+  const tail = () => `runner ${runnerId} (pid ${pid}) last lines:\n${child.tail(25)}`;
+  /** A probe's way out when the runner is gone: waiting longer cannot help. */
+  const stillRunning = () => {
+    const exit = child.exitInfo();
+    if (exit) throw new GiveUp(`runner ${runnerId} exited (${describeExit(exit)})`);
+  };
 
   async function status(): Promise<RunnerStatus> {
     if (!statusUrl) throw new Error(`runner ${runnerId} has not announced its status port yet`);
-    const res = await fetch(`${statusUrl}/status`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${statusUrl}/status`, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`GET /status of ${runnerId} answered ${res.status}`);
     return (await res.json()) as RunnerStatus;
   }
@@ -187,10 +154,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
     get statusUrl() {
       return statusUrl;
     },
-    logs,
+    // The harness keeps every line of a runner: tests read its whole log (each applied version).
+    logs: child.lines as string[],
     logRecords() {
       const records: Record<string, unknown>[] = [];
-      for (const line of logs) {
+      for (const line of child.lines) {
         try {
           const parsed: unknown = JSON.parse(line);
           if (parsed && typeof parsed === 'object') records.push(parsed as Record<string, unknown>);
@@ -201,11 +169,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
       return records;
     },
     status,
-    async waitForStatus(predicate, { timeoutMs = 30_000, what = 'a status' } = {}) {
+    async waitForStatus(predicate, { timeoutMs = DEFAULT_WAIT_MS, what = 'a status' } = {}) {
       let last: RunnerStatus | undefined;
       await eventually(
         async () => {
-          if (exitInfo) throw new Error(`runner ${runnerId} exited (${JSON.stringify(exitInfo)})`);
+          stillRunning();
           last = await status();
           return predicate(last);
         },
@@ -213,36 +181,17 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
       );
       return last!;
     },
-    async waitFor(predicate, { timeoutMs = 30_000, what = 'condition' } = {}) {
+    async waitFor(predicate, { timeoutMs = DEFAULT_WAIT_MS, what = 'condition' } = {}) {
       await eventually(predicate, { timeoutMs, what: `${what} (runner ${runnerId})`, context: tail });
     },
     exited,
-    alive: () => exitInfo === undefined,
+    alive: () => child.alive(),
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      if (exitInfo) return exitInfo;
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // Already gone.
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, graceMs);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
+      await child.stop({ signal, graceMs });
+      return exited;
     },
     async kill() {
-      if (exitInfo) return;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      await child.kill();
       await exited;
     },
   };
@@ -252,11 +201,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunnerProcess
     try {
       await eventually(
         () => {
-          if (exitInfo)
-            throw new Error(`runner ${runnerId} exited before announcing its status port (${JSON.stringify(exitInfo)})`);
-          return statusUrl !== '';
+          if (statusUrl) return true;
+          stillRunning();
+          return false;
         },
-        { timeoutMs: 60_000, what: `runner ${runnerId} to announce its status port`, context: tail },
+        { timeoutMs: 120_000, what: `runner ${runnerId} to announce its status port`, context: tail },
       );
     } catch (error) {
       await runner.kill();

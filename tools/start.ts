@@ -12,11 +12,13 @@ import { join, resolve } from 'node:path';
 import logUpdate from 'log-update';
 import { createEdgeClient, type EdgeClient } from '../client/edge-client.ts';
 import { NotFoundError } from '../client/edge-errors.ts';
-import { startChild, waitForHttp, type Child } from './start/child.ts';
 import { ensureDevVars } from './start/dev-vars.ts';
 import { freePort, isPortFree } from './free-port.ts';
+import { describeExit, startProcess, type ManagedProcess } from './managed-process.ts';
+import { installSignalHandlers, killAllNow } from './process-registry.ts';
 import { renderView, type RunnerRow } from './start/live-view.ts';
 import { buildRunnerBundle, runnerLaunch } from './runner-bundle.ts';
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const home = resolve(process.env.LIVETUNE_HOME ?? root);
@@ -70,30 +72,28 @@ async function headVersion(edge: EdgeClient): Promise<number | null> {
   }
 }
 
-const children: Child[] = [];
+const runners: ManagedProcess[] = [];
+let edge: WranglerDev | undefined;
 let stopping = false;
 
-/** Stops the runners first (each cancels its orders and reports), then the edge, then exits. */
-async function stopAll(code: number): Promise<void> {
+/** Stops the runners first (each cancels its orders and reports), then the edge. */
+async function stopAll(): Promise<void> {
   if (stopping) return;
   stopping = true;
   if (tty) logUpdate.done();
   say('stopping: runners cancel their orders first…');
-  const runners = children.filter((c) => c.name !== 'edge');
-  const results = await Promise.all(runners.map(async (c) => `${c.name} exited ${await c.stop()}`));
+  const results = await Promise.all(runners.map(async (r) => `${r.name} exited ${describeExit(await r.stop())}`));
   for (const line of results) say(line);
-  const edge = children.find((c) => c.name === 'edge');
   // wrangler answers SIGTERM with 143 (128 + 15): that is the clean stop we asked for.
   if (edge) {
     const code = await edge.stop();
-    say(code === 143 || code === 0 || code === 'SIGTERM' ? 'edge stopped' : `edge exited ${code}`);
+    say(code === '143' || code === '0' || code === 'SIGTERM' ? 'edge stopped' : `edge exited ${code}`);
   }
-  process.exit(code);
 }
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  // Ctrl-C reaches only this process (every child has its own process group): stop in order, exit 0.
+  installSignalHandlers({ onSignal: stopAll, announce: () => {}, exitCodes: { SIGINT: 0, SIGTERM: 0 } });
   const port = Number(process.env.LIVETUNE_PORT ?? 8787);
   if (!(await isPortFree(port))) {
     throw new Error(`port ${port} is in use (another npm start?). Stop it, or choose another port: LIVETUNE_PORT=8788 npm start`);
@@ -104,38 +104,26 @@ async function main(): Promise<void> {
   const edgeUrl = `http://127.0.0.1:${port}`;
 
   say(`starting the edge (wrangler dev) on ${edgeUrl}…`);
-  const edge = startChild(
-    'edge',
-    process.execPath,
-    [
-      join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      join(home, '.wrangler', 'state'),
-      '--env-file',
-      join(home, '.dev.vars'),
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  children.push(edge);
-  void edge.exited.then((code) => {
-    if (!stopping) {
-      say(
-        `the edge exited (${code}) — runners keep quoting on their last-known-good params:\n${edge.tail.slice(-10).join('\n')}`,
-      );
-    }
-  });
   // Bundle the runner while the edge starts; a failed build is reported after the edge is up.
   const bundleBuilt = buildRunnerBundle({ root });
   bundleBuilt.catch(() => {});
-  await waitForHttp(`${edgeUrl}/v1/schema`, edge, 90_000);
+  edge = await startWranglerDev({
+    name: 'edge',
+    port,
+    persistDir: join(home, '.wrangler', 'state'),
+    envFile: join(home, '.dev.vars'),
+    ready: { path: '/v1/schema' },
+    logLevel: 'warn',
+    keepLines: 60,
+  });
+  const edgeProcess = edge.process;
+  void edgeProcess.exited.then((exit) => {
+    if (!stopping) {
+      say(
+        `the edge exited (${describeExit(exit)}) — runners keep quoting on their last-known-good params:\n${edgeProcess.tail(10)}`,
+      );
+    }
+  });
   await ensureSet(createEdgeClient({ baseUrl: edgeUrl, token: tokens.write }));
   const reader = createEdgeClient({ baseUrl: edgeUrl, token: tokens.read });
 
@@ -172,10 +160,10 @@ async function main(): Promise<void> {
       ],
       { ...process.env, LIVETUNE_TOKEN: tokens.read },
     );
-    const child = startChild(runnerId, launch.command, launch.args, { cwd: root, env: launch.env });
-    children.push(child);
-    void child.exited.then((code) => {
-      if (!stopping) say(`runner ${runnerId} exited (${code}):\n${child.tail.slice(-10).join('\n')}`);
+    const runner = startProcess(runnerId, launch.command, launch.args, { cwd: root, env: launch.env, keepLines: 60 });
+    runners.push(runner);
+    void runner.exited.then((exit) => {
+      if (!stopping) say(`runner ${runnerId} exited (${describeExit(exit)}):\n${runner.tail(10)}`);
     });
     statusUrls.push({ runnerId, region, url: `http://127.0.0.1:${statusPort}/status` });
   }
@@ -201,7 +189,9 @@ async function main(): Promise<void> {
   setInterval(() => void draw(), 500);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  void stopAll(1);
+  await stopAll();
+  killAllNow();
+  process.exit(1);
 });

@@ -3,43 +3,23 @@
  * full session — create, change, a rejected value, a stale write, history, diff, rollback, watch,
  * fleet, edit — asserting on exit codes, on what the edge stored, and on what the operator is told.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
+import { eventually } from '../../tools/eventually.ts';
+import { startCli, stopAllClis, type CliProcess } from './helpers/cli-process.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/livetune.mjs', import.meta.url));
 const SET = 'cli-session';
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 let edge: Edge;
-const children: ChildProcess[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(
-  args: string[],
-  token = edge.tokens.write,
-  env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+function start(args: string[], token = edge.tokens.write, env: Record<string, string> = {}): CliProcess {
+  return startCli(args, {
     env: { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
 }
 
 const livetune = (...args: string[]) => start(args).done;
@@ -54,9 +34,8 @@ beforeAll(async () => {
   edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-cli-')) });
 });
 
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+afterEach(async () => {
+  await stopAllClis();
 });
 
 afterAll(async () => {
@@ -113,10 +92,11 @@ describe('an operator session with the livetune CLI', () => {
 
     // Watch sees the rollback land; the rollback makes v1's params current again as v3.
     const watch = start(['watch', '--count', '1', '--json']);
-    const watching = new Promise<void>((resolve) =>
-      watch.child.stderr!.on('data', (d: Buffer) => d.toString().includes('watching') && resolve()),
-    );
-    await watching;
+    await eventually(() => watch.process.output('stderr').includes('watching'), {
+      what: 'livetune watch to say it is watching',
+      timeoutMs: 60_000,
+      context: () => watch.process.tail(),
+    });
     const rollback = await livetune('rollback', '1', '-m', 'undo: inventory is fine');
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toContain(`${SET} v3 · rollback to v1`);

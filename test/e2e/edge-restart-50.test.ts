@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, fleet, patch } from './helpers/edge-http.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
+import { eventually } from '../../tools/eventually.ts';
+import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'restart-50';
 const RUNNERS = 50;

@@ -15,7 +15,8 @@ import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, head, patch } from './helpers/edge-http.ts';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './helpers/fault-proxy.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
+import { eventually } from '../../tools/eventually.ts';
+import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'faults';
 
@@ -155,7 +156,7 @@ describe('a runner behind a faulty link to the edge', () => {
     proxy.setMode({ kind: 'truncate' });
     const pending = await write();
     // Every answer now carries v`pending`, cut in half: the runner must not apply it.
-    await eventually(() => faulted('truncate') >= 2, { what: 'truncated answers' });
+    await eventually(() => faulted('truncate') >= 2, { what: 'truncated answers', timeoutMs: 60_000 });
     const s = await runner.waitForStatus((st) => st.sync_state === 'stale', { what: 'stale on truncated bodies' });
     expect(s.version).toBe(held);
     expect(runner.alive()).toBe(true);
@@ -247,7 +248,7 @@ describe('a runner behind a faulty link to the edge', () => {
     const watches = () => proxy.requests.filter((r) => r.mode === 'reset' && r.path.endsWith('/watch')).length;
     // Switching cuts the open socket; every reconnect is reset.
     proxy.setMode({ kind: 'reset' });
-    await eventually(() => watches() >= 2, { what: 'reconnects refused by resets' });
+    await eventually(() => watches() >= 2, { what: 'reconnects refused by resets', timeoutMs: 60_000 });
     const s = await runner.waitForStatus((st) => st.sync_state === 'stale', { what: 'stale with the socket down' });
     expect(s.version).toBe(held);
     expect(runner.alive()).toBe(true);
@@ -273,6 +274,7 @@ describe('a runner behind a faulty link to the edge', () => {
     // edge until that request is answered: the edge is reachable all along.
     await eventually(() => proxy.requests.slice(backAt).some((r) => r.mode === 'pass' && r.path.endsWith('/params')), {
       what: 'a request through the restored link',
+      timeoutMs: 60_000,
     });
     const seen = new Set<string>();
     await runner.waitForStatus(

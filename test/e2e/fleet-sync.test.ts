@@ -16,7 +16,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CacheEntrySchema } from '../../runner/cache/params-cache.ts';
 import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, fleet, patch, rollback } from './helpers/edge-http.ts';
-import { eventually, startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
+import { eventually } from '../../tools/eventually.ts';
+import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
 const SET = 'fleet-sync';
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-tokyo-1'] as const;
@@ -72,6 +73,7 @@ async function allOn(version: number, what: string): Promise<void> {
     },
     {
       what: `the fleet table to show every runner on v${version} (${what})`,
+      timeoutMs: 60_000,
       context: () => runners.map((r) => r.logs.slice(-3).join('\n')).join('\n'),
     },
   );
@@ -155,6 +157,7 @@ describe('three runners in three regions on one set', () => {
       const file = join(cacheDirs.get(r.runnerId)!, `${SET}.json`);
       await eventually(() => CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).version === 4, {
         what: `${file} to hold v4`,
+        timeoutMs: 30_000,
       });
       expect(CacheEntrySchema.parse(JSON.parse(readFileSync(file, 'utf8'))).params.order_size).toBe(0.5);
     }
