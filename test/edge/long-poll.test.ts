@@ -31,9 +31,22 @@ describe('long-poll GET /v1/sets/:set/params?wait=S', () => {
   it('answers 304 when the wait elapses without a write', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('GET', `/v1/sets/${set}/params?wait=1`, { headers: { 'If-None-Match': etagFor(set, 1) } });
-    expect(res.status).toBe(304);
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    // The hub runs in this isolate: fake timers stand in for the 30 s the wait would take. They are
+    // advanced inside the hub, so the expired wait resolves in the hub's own I/O context.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const polling = call('GET', `/v1/sets/${set}/params?wait=30`, { headers: { 'If-None-Match': etagFor(set, 1) } });
+      await vi.waitUntil(() => runInDurableObject(hub(set), (instance: ParamsHub) => instance.waiters.size === 1), {
+        timeout: 10_000,
+        interval: 5,
+      });
+      await runInDurableObject(hub(set), () => vi.advanceTimersByTime(30_000));
+      const res = await polling;
+      expect(res.status).toBe(304);
+      expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers at once with the current version when If-None-Match names an older one', async () => {

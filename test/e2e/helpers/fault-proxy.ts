@@ -35,6 +35,8 @@ export interface ProxiedRequest {
   path: string;
   /** The mode the request met. */
   mode: FaultMode['kind'];
+  /** When it arrived (performance.now() of this process), to check a client kept to Retry-After. */
+  at: number;
 }
 
 export interface FaultProxy {
@@ -134,7 +136,7 @@ export async function startFaultProxy({
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     const mode = current;
-    requests.push({ method: req.method ?? 'GET', path, mode: mode.kind });
+    requests.push({ method: req.method ?? 'GET', path, mode: mode.kind, at: performance.now() });
     const socket = req.socket;
     inFlight.add(socket);
     res.on('finish', () => inFlight.delete(socket));
@@ -193,7 +195,7 @@ export async function startFaultProxy({
   server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     const mode = current;
-    requests.push({ method: req.method ?? 'GET', path, mode: mode.kind });
+    requests.push({ method: req.method ?? 'GET', path, mode: mode.kind, at: performance.now() });
     socket.on('error', () => {});
     if (mode.kind === 'drop') return;
     if (mode.kind !== 'pass' && mode.kind !== 'delay') {

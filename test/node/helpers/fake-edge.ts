@@ -41,7 +41,7 @@ export interface RecordedReport {
 
 type Tokens = Record<string, { name: string; scope: 'read' | 'write' }>;
 
-interface FakeEdgeOptions {
+export interface FakeEdgeOptions {
   tokens: Tokens;
   watchSocket: boolean;
   /** The set of `publish()`, `version`, `params` and `body()` (runner tests follow one set). */
@@ -89,7 +89,8 @@ export class FakeEdge {
   #eventWaiters: Array<() => void> = [];
   #failure: { status: number; body: unknown } | undefined;
 
-  private constructor(options: FakeEdgeOptions) {
+  /** Use `FakeEdge.start()` or `startFakeEdge()`: they also listen. */
+  constructor(options: FakeEdgeOptions) {
     this.#options = options;
     this.set = options.set;
     this.token = options.token;

@@ -1,16 +1,21 @@
 /**
- * Fifty real runner processes long-polling one set on a real `wrangler dev`, and the edge killed
- * and restarted under them (same port, same storage):
+ * A fleet of real runner processes long-polling one set on a real `wrangler dev`, and the edge
+ * killed and restarted under them (same port, same storage):
  * - while it is down every runner says `stale` and holds the version it had;
  * - after the restart every runner reconnects (the fleet table, which only the restarted edge
- *   can have filled, shows all fifty ready) and applies each version written afterwards;
+ *   can have filled, shows them all ready) and applies each version written afterwards;
  * - no runner skipped a version or applied one out of order: each waits for the whole fleet to
  *   apply one version before the next is written, so every runner's own log must show exactly
  *   1, 2, 3, 4 in that order.
- * The spread of reconnection times (the jitter) is not asserted here: `npm run bench` measures it.
+ *
+ * Ten runners, two per region, not fifty: every property here holds (or fails) per runner, and
+ * ten processes already hold ten long-polls that die together and come back together. Fifty
+ * processes on a 2-core machine under load (CI) measured the scheduler and timed out; how fifty
+ * clients reconnect after a restart (the jitter, the herd) is what `npm run bench` measures, with
+ * fifty in-process clients. Every wait below is on a condition with its own deadline, never a sleep.
  *
  * Runners are kept light: the default sim venue with the minimal quoting loop, one report every
- * few seconds. They start in batches so 50 Node start-ups do not starve wrangler on two cores.
+ * few seconds. They start in batches so Node start-ups do not starve wrangler.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,20 +23,20 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge } from '../../tools/edge-process.ts';
 import { createSet, fleet, patch } from './helpers/edge-http.ts';
-import { eventually } from '../../tools/eventually.ts';
+import { eventually, GiveUp } from '../../tools/eventually.ts';
 import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
 
-const SET = 'restart-50';
-const RUNNERS = 50;
-const BATCH = 10;
+const SET = 'edge-restart';
+const RUNNERS = 10;
+const BATCH = 5;
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-tokyo-1', 'sa-east-1', 'af-south-1'];
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 let edge: Edge;
 
 beforeAll(async () => {
-  edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-restart50-')) });
-  await createSet(edge.url, edge.tokens.write, SET, { order_size: 0.3 }, 'restart-50: create');
+  edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-restart-')) });
+  await createSet(edge.url, edge.tokens.write, SET, { order_size: 0.3 }, 'edge-restart: create');
 });
 
 afterEach(async () => {
@@ -62,7 +67,7 @@ async function fleetOf(
         runners
           .filter((r) => !done.has(r))
           .map(async (r) => {
-            if (!r.alive()) throw new Error(`runner ${r.runnerId} exited:\n${r.logs.slice(-10).join('\n')}`);
+            if (!r.alive()) throw new GiveUp(`runner ${r.runnerId} exited:\n${r.logs.slice(-10).join('\n')}`);
             if (predicate(await r.status())) done.add(r);
           }),
       );
@@ -70,7 +75,7 @@ async function fleetOf(
     },
     {
       what: `all ${runners.length} runners ${what}`,
-      timeoutMs: 90_000,
+      timeoutMs: 120_000,
       intervalMs: 250,
       context: () =>
         `not yet: ${runners
@@ -81,7 +86,7 @@ async function fleetOf(
   );
 }
 
-describe('fifty long-polling runners and an edge restart', () => {
+describe('a fleet of long-polling runners and an edge restart', () => {
   it('hold their params while the edge is down, reconnect, and apply every later version in order', async () => {
     const runners: RunnerProcess[] = [];
     for (let i = 0; i < RUNNERS; i += BATCH) {
@@ -93,7 +98,7 @@ describe('fifty long-polling runners and an edge restart', () => {
             set: SET,
             runnerId: `r-${String(i + j).padStart(2, '0')}`,
             region: REGIONS[(i + j) % REGIONS.length]!,
-            cacheDir: mkdtempSync(join(tmpdir(), 'lt-restart50-cache-')),
+            cacheDir: mkdtempSync(join(tmpdir(), 'lt-restart-cache-')),
             // The default long-poll wait (50 s): after a failure the runner confirms the edge with a
             // plain conditional GET first, so reconnecting does not wait for a held long-poll.
             extraArgs: ['--grace', '600', '--heartbeat', '3', '--log-level', 'info'],
@@ -104,10 +109,10 @@ describe('fifty long-polling runners and an edge restart', () => {
     }
     await fleetOf(runners, (s) => s.version === 1 && s.sync_state === 'ready', 'ready on v1');
 
-    const v2 = await patch(edge.url, edge.tokens.write, SET, { order_size: 0.4 }, 'restart-50: before the restart');
+    const v2 = await patch(edge.url, edge.tokens.write, SET, { order_size: 0.4 }, 'edge-restart: before the restart');
     await fleetOf(runners, (s) => s.version === v2.version, `on v${v2.version}`);
 
-    // The edge dies under fifty held long-polls.
+    // The edge dies under the fleet's held long-polls.
     await edge.kill();
     const killedAt = Date.now();
     await fleetOf(runners, (s) => s.sync_state === 'stale', 'stale while the edge is down');
@@ -128,7 +133,7 @@ describe('fifty long-polling runners and an edge restart', () => {
         );
         return runners.every((r) => ready.some((e) => e.runner_id === r.runnerId));
       },
-      { what: 'every runner reported ready to the restarted edge', timeoutMs: 60_000 },
+      { what: 'every runner reported ready to the restarted edge', timeoutMs: 120_000 },
     );
 
     // Versions written after the restart, one at a time, reach every runner.
@@ -139,7 +144,7 @@ describe('fifty long-polling runners and an edge restart', () => {
         edge.tokens.write,
         SET,
         { order_size: orderSize },
-        `restart-50: after the restart, ${orderSize}`,
+        `edge-restart: after the restart, ${orderSize}`,
       );
       later.push(v.version);
       await fleetOf(runners, (s) => s.version === v.version && s.params?.order_size === orderSize, `on v${v.version}`);
@@ -157,5 +162,6 @@ describe('fifty long-polling runners and an edge restart', () => {
       ).toBe(true);
       expect(r.alive(), r.runnerId).toBe(true);
     }
-  });
+    // A deadline for a broken run only: each wait above has its own.
+  }, 600_000);
 });
