@@ -1,16 +1,17 @@
 /**
  * The seed bot's edge-less workflow: edit `tuning_params.json` while the bot runs and the change is
- * applied. Watches the *directory*, not the file: editors that save by writing a temp file and
- * renaming it over the original replace the inode, and a watch on the old inode would go deaf.
- * Changes are debounced (one save is several events), and a file that fails to parse right after a
- * change is read again once after a short delay, because the editor may still be writing it; only
- * then is it reported as rejected. Invalid content never reaches the holder (it validates).
+ * applied. The file is watched with chokidar, which follows editors that save by writing a temp
+ * file and renaming it over the original (a plain `fs.watch` on the old inode would go deaf) and
+ * smooths over the platforms' watch quirks. Changes are debounced (one save is several events),
+ * and a file that fails to parse right after a change is read again once after a short delay,
+ * because the editor may still be writing it; only then is it reported as rejected. Invalid content
+ * never reaches the holder (it validates).
  *
  * Events: `applied` (snapshot), `rejected` (error), `missing` (file removed; params kept).
  */
+import { watch as chokidarWatch } from 'chokidar';
 import { EventEmitter } from 'node:events';
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { ParamsHolder, ParamsSnapshot } from './params-holder.ts';
@@ -23,7 +24,21 @@ export interface ParamsFileWatcherOptions {
   /** Delay before the second read of a file that failed right after a change. */
   retryDelayMs?: number;
   clock?: Clock;
-  watch?: (dir: string, listener: (event: string, filename: string | Buffer | null) => void) => FSWatcher;
+  /** Starts watching `path`; `listener` hears of each change with the changed file's name. */
+  watch?: (path: string, listener: (event: string, filename: string | Buffer | null) => void) => FileWatch;
+}
+
+/** What the watcher needs of a file watch (chokidar's, or a test's). */
+export interface FileWatch {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  close(): unknown;
+}
+
+/** chokidar on the file itself: no event for the file already there; a rename over it is a change. */
+function watchFile(path: string, listener: (event: string, filename: string) => void): FileWatch {
+  return chokidarWatch(path, { ignoreInitial: true, atomic: true }).on('all', (event, changed) =>
+    listener(event, basename(changed)),
+  );
 }
 
 export interface ParamsFileWatcherEvents {
@@ -35,7 +50,7 @@ export interface ParamsFileWatcherEvents {
 export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
   readonly path: string;
   readonly #o: Required<Omit<ParamsFileWatcherOptions, 'path'>>;
-  #watcher: FSWatcher | null = null;
+  #watcher: FileWatch | null = null;
   #abort = new AbortController();
   #generation = 0;
   #queue: Promise<void> = Promise.resolve();
@@ -47,7 +62,7 @@ export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
     debounceMs = 100,
     retryDelayMs = 200,
     clock = systemClock,
-    watch = (dir, listener) => fsWatch(dir, listener),
+    watch = watchFile,
   }: ParamsFileWatcherOptions) {
     super();
     this.path = path;
@@ -57,8 +72,8 @@ export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
   start(): void {
     if (this.#watcher) return;
     const name = basename(this.path);
-    this.#watcher = this.#o.watch(dirname(this.path), (_event, filename) => {
-      // Some platforms omit the filename; then any change in the directory may be ours.
+    this.#watcher = this.#o.watch(this.path, (_event, filename) => {
+      // A watch that cannot name the file (null) may be telling about ours.
       if (filename === null || String(filename) === name) this.#schedule();
     });
     this.#watcher.on('error', (error) => this.#o.logger.error({ err: error, path: this.path }, 'params file watcher failed'));
@@ -66,7 +81,8 @@ export class ParamsFileWatcher extends EventEmitter<ParamsFileWatcherEvents> {
 
   stop(): void {
     this.#abort.abort();
-    this.#watcher?.close();
+    // chokidar closes asynchronously; nothing is delivered after the abort anyway.
+    void this.#watcher?.close();
     this.#watcher = null;
   }
 
