@@ -74,6 +74,8 @@ async function attempt(writer: number, index: number, outcomes: Outcome[]): Prom
     if (answer.status === 429) {
       // Honour the edge's rate limit, then try the same attempt again under a new message.
       const waitMs = parseRetryAfter(answer.headers.get('retry-after')) ?? 1_000;
+      // Not a sleep standing in for a condition: the real edge's token bucket refills in real
+      // time, and the protocol is to come back no sooner than it says.
       await new Promise((r) => setTimeout(r, waitMs));
       continue;
     }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeEdge, WRITE_TOKEN, type FakeEdge } from './fake-edge.ts';
 import { runCli } from './run-cli.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 let edge: FakeEdge;
 let env: Record<string, string>;
@@ -103,10 +104,11 @@ describe('watch', () => {
   it('prints each new version as it lands (long-poll when the WebSocket is unavailable)', async () => {
     const done = runCli(['watch', '--count', '2', '--json'], env);
     // Two writes after the watch started; the fake wakes the long-poll on each.
-    const waitForPoll = async () => {
-      while (!edge.requests.some((r) => r.path.includes('wait='))) await new Promise((r) => setTimeout(r, 10));
-    };
-    await waitForPoll();
+    await eventually(() => edge.requests.some((r) => r.path.includes('wait=')), {
+      what: 'the watch to hold a long-poll',
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     edge.write('hype-perp', { order_size: 0.4 }, 'carol', 'w3');
     edge.write('hype-perp', { order_size: 0.5 }, 'carol', 'w4');
     const run = await done;
@@ -124,7 +126,7 @@ describe('watch', () => {
     env.LIVETUNE_URL = edge.url;
     edge.write('hype-perp', {}, 'alice', 'seed');
     const done = runCli(['watch', '--count', '1'], env);
-    while (edge.sockets() === 0) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => edge.sockets() > 0, { what: 'the watch socket to open', timeoutMs: 10_000, intervalMs: 10 });
     edge.write('hype-perp', { trading_mode: 'halted' }, 'carol', 'kill switch');
     const run = await done;
     expect(run.code).toBe(0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { READ_TOKEN, startFakeEdge, type FakeEdge } from './fake-edge.ts';
 import { runCli } from './run-cli.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 let edge: FakeEdge;
 let dir: string;
@@ -44,8 +45,11 @@ describe('livetune run', () => {
       '0.05',
     ];
     const done = runCli(argv, env, { signal: stop.signal });
-    while (!edge.fleet.get('hype-perp')?.some((r) => r.runner_id === 'cli-1' && r.applied_version === 1))
-      await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => edge.fleet.get('hype-perp')?.some((r) => r.runner_id === 'cli-1' && r.applied_version === 1), {
+      what: 'runner cli-1 to report v1 applied',
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
     stop.abort();
     const run = await done;
     expect(run.code).toBe(0);

@@ -5,6 +5,7 @@ import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { createTradingLoopFactory } from '../../../runner/trading/create-trading-loop.ts';
 import type { RiskPolicy } from '../../../engine/trading-loop-contract.ts';
 import { hypeBook } from './fixtures/hyperliquid-hype.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -114,7 +115,11 @@ describe('trading loop on the paper venue', () => {
       logger,
     });
     loop.start();
-    while (loop.snapshot().bid === null) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => loop.snapshot().bid !== null, {
+      what: 'a first quote from the paper feed',
+      timeoutMs: 10_000,
+      intervalMs: 5,
+    });
     expect(loop.snapshot()).toMatchObject({ mid: 30, bid: 29.985, ask: 30.015, mode: 'active' });
     await loop.stop('test over');
     expect(loop.snapshot()).toMatchObject({ bid: null, ask: null });

@@ -16,6 +16,7 @@ import { etagFor } from '../../../shared/etag.ts';
 import { freePort } from '../../../tools/free-port.ts';
 import { FakeEdge } from '../helpers/fake-edge.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 const SET = 'hype-perp';
 
@@ -230,11 +231,13 @@ describe('startRunner', () => {
   });
 });
 
-/** Re-reads `read()` after each turn of the event loop until `done` holds (no timing asserted). */
+/** Re-reads `read()` until `done` holds (no timing asserted; a deadline of its own names what it waited for). */
 async function waitFor<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return eventually(
+    () => {
+      const value = read();
+      return done(value) && { value };
+    },
+    { what: String(done), timeoutMs: 10_000, intervalMs: 10 },
+  ).then(({ value }) => value);
 }

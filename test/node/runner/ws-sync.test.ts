@@ -15,6 +15,7 @@ import { WsSync } from '../../../runner/sync/ws-sync.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { SET, silentLogger, versionBody } from '../helpers/runner-fixtures.ts';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 /** A watch endpoint: sends the current version on connect, records what runners send. */
 class FakeWatchServer {
@@ -98,9 +99,9 @@ async function startSilentServer(): Promise<{ url: string; sockets: Socket[] }> 
   return { url: `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`, sockets };
 }
 
-/** Waits (on the event loop, not on time) until `condition` holds. */
+/** Waits (on the event loop, not on the fake clock) until `condition` holds, failing after its own deadline. */
 async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+  await eventually(condition, { what: String(condition), timeoutMs: 10_000, intervalMs: 1 });
 }
 
 function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
