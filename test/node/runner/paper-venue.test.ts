@@ -6,6 +6,7 @@ import { PaperVenue } from '../../../runner/venues/paper/paper-venue.ts';
 import type { Fill, VenueListener } from '../../../engine/venue/venue.ts';
 import { hypeBook, subscriptionResponse, trades } from './fixtures/hyperliquid-hype.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { eventually } from '../../../tools/eventually.ts';
 
 interface Recorded {
   events: string[];
@@ -28,9 +29,9 @@ function recorder(): { rec: Recorded; listener: VenueListener } {
   return { rec, listener };
 }
 
-/** Resolves once `predicate` holds (checked every few ms; the test timeout bounds it). */
+/** Resolves once `predicate` holds (checked every few ms), failing after its own deadline with the predicate's text. */
 async function until(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
+  await eventually(predicate, { what: String(predicate), timeoutMs: 10_000, intervalMs: 5 });
 }
 
 let server: WebSocketServer | undefined;
