@@ -10,7 +10,7 @@
  * the feed reconnects and resubscribes. Due messages are processed on every feed message and every
  * `pumpMs` of the injected clock.
  */
-import type WebSocket from 'ws';
+import type { WebSocketConstructor } from '../../../client/reconnecting-socket.ts';
 import type { BackoffOptions } from '../../../client/backoff.ts';
 import { type Clock, systemClock } from '../../../shared/clock.ts';
 import { makerTakerFees } from '../../../engine/matcher/fee-model.ts';
@@ -39,7 +39,7 @@ export interface PaperVenueOptions {
   backoff?: BackoffOptions;
   random?: () => number;
   clock?: Clock;
-  WebSocketCtor?: typeof WebSocket;
+  WebSocketCtor?: WebSocketConstructor;
   logger?: EngineLogger;
   /** How often due order requests are processed when no message arrives, ms. */
   pumpMs?: number;

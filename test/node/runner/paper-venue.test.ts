@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parseHyperliquidMessage } from '../../../runner/venues/paper/hyperliquid-messages.ts';
 import { PaperVenue } from '../../../runner/venues/paper/paper-venue.ts';
 import type { Fill, VenueListener } from '../../../engine/venue/venue.ts';
+import type { WebSocketConstructor } from '../../../client/reconnecting-socket.ts';
 import { hypeBook, subscriptionResponse, trades } from './fixtures/hyperliquid-hype.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { eventually } from '../../../tools/eventually.ts';
@@ -169,10 +170,16 @@ describe('paper venue on an injected clock', () => {
       FakeSocket.last = this;
       queueMicrotask(() => this.emit('open'));
     }
+    readyState = 1;
+    /** The WHATWG listener interface the reconnecting socket uses, on top of the emitter. */
+    addEventListener(type: string, listener: (event: unknown) => void): void {
+      this.on(type, (data?: unknown) => listener(type === 'message' ? { data } : type === 'close' ? { code: 1000 } : {}));
+    }
     send(data: string): void {
       this.sent.push(data);
     }
     close(): void {
+      this.readyState = 3;
       this.emit('close');
     }
   }
@@ -184,12 +191,14 @@ describe('paper venue on an injected clock', () => {
       clock,
       orderLatencyMs: 50,
       pumpMs: 25,
-      WebSocketCtor: FakeSocket as unknown as typeof WebSocket,
+      WebSocketCtor: FakeSocket as unknown as WebSocketConstructor,
     });
     venue.setListener(listener);
     venue.start();
     await new Promise((r) => setImmediate(r));
     FakeSocket.last!.emit('message', hypeBook(clock.now()));
+    // The reconnecting socket hands messages on in order through a promise chain: let it run.
+    await new Promise((r) => setImmediate(r));
     expect(rec.books).toBe(1);
     venue.place({ id: 1, side: 'buy', price: 29.999, size: 1, type: 'post_only', reduceOnly: false });
     await clock.advance(75); // reached the matcher at 50 ms; its answer is still on the way
