@@ -1,5 +1,10 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { buildDashboard } from './tools/build-dashboard.ts';
+
+// The Worker serves dashboard/dist as its assets; the vitest plugin reads wrangler.toml but does not
+// run its [build] command, so the page is built here, before the workerd pool starts.
+await buildDashboard();
 
 // Tests inside workerd against the real Worker (wrangler.toml), with test tokens. The head mirror
 // interval is long so that only the first write of a burst and an explicit runDurableObjectAlarm()

@@ -11,6 +11,8 @@ export interface EdgeEnv {
   VERSIONS: KVNamespace;
   PARAMS_HUB: DurableObjectNamespace<ParamsHub>;
   SET_REGISTRY: DurableObjectNamespace<SetRegistry>;
+  /** The dashboard's static files (`dashboard/dist`, wrangler.toml `[assets]`). */
+  ASSETS: Fetcher;
   /** Secret: comma-separated `name:scope:token` entries, scope `read` or `write`. */
   LIVETUNE_TOKENS?: string;
   /** Per-set write rate limit (token bucket): sustained writes/s and burst. */

@@ -7,8 +7,8 @@
  *
  * Without /usr/bin/chromium the browser suite is skipped (and says why) on a workstation; in CI
  * (CI=true) a missing Chromium is a failure. Every process started here is killed by pid in afterAll.
- * Two browser-free suites at the end hold the page's own schema checker and hint formulas to the
- * shared ones they copy.
+ * The page's validation and hint figures come from shared/ itself; test/node/dashboard checks the
+ * dashboard modules that word them without a browser.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,19 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { SCRIPT_HINTS } from '../../edge/dashboard/script-hints.ts';
-import { SCRIPT_VALIDATE } from '../../edge/dashboard/script-validate.ts';
-import {
-  DEFAULT_PARAMS,
-  PARAM_KEYS,
-  PARAM_SPECS,
-  describeAccepted,
-  paramsHints,
-  paramsJsonSchema,
-  validateParams,
-  type Params,
-} from '../../shared/index.ts';
+import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
@@ -260,86 +248,5 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(pageErrors).toEqual([]);
-  });
-});
-
-/**
- * The page validates edits with its own small JSON Schema checker before sending them; it must
- * agree with the edge's zod schema, or operators would see the browser accept what the edge then
- * refuses (or the reverse). No browser needed: the checker is plain JS.
- */
-describe("the dashboard's in-browser validation", () => {
-  type Issue = { field: string; message: string };
-  const checker = new Function(`${SCRIPT_VALIDATE}; return { validateDocument, describeExpected };`)() as {
-    validateDocument(doc: unknown, schema: unknown): Issue[];
-    describeExpected(s: unknown): string;
-  };
-  const schema = paramsJsonSchema() as { properties: Record<string, unknown> };
-
-  it('states every range exactly as the edge does', () => {
-    for (const key of PARAM_KEYS)
-      expect(checker.describeExpected(schema.properties[key])).toBe(describeAccepted(PARAM_SPECS[key]));
-  });
-
-  it('accepts and refuses exactly the documents the shared schema does', () => {
-    const value = fc.oneof(
-      fc.double({ noNaN: false }),
-      fc.integer({ min: -2000, max: 2000 }),
-      fc.constantFrom(0, 1, 2, 100, 1000, 1000.5, -0),
-      fc.constantFrom('active', 'reduce_only', 'halted', 'paused', '0.5', ''),
-      fc.boolean(),
-      fc.constant(null),
-    );
-    const key = fc.oneof(
-      { weight: 9, arbitrary: fc.constantFrom(...PARAM_KEYS) },
-      { weight: 1, arbitrary: fc.constantFrom('skew', 'order_sizes', '__proto__x') },
-    );
-    fc.assert(
-      fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (doc) => {
-        const browserOk = checker.validateDocument(doc, schema).length === 0;
-        expect(browserOk).toBe(validateParams(doc).ok);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('names the same fields as the edge', () => {
-    const doc = { order_size: -1, base_half_spread_bps: 5000, trading_mode: 'paused', skew_adjustment_factor: 1, typo_key: 3 };
-    const result = validateParams(doc);
-    const edgeFields = result.ok ? [] : result.issues.map((i) => i.field).sort();
-    expect(
-      checker
-        .validateDocument(doc, schema)
-        .map((i) => i.field)
-        .sort(),
-    ).toEqual(edgeFields);
-  });
-});
-
-describe("the dashboard's derived figures", () => {
-  const pageHints = new Function(`${SCRIPT_HINTS}; return paramsHints;`)() as (p: Params) => ReturnType<typeof paramsHints>;
-
-  it('are those of shared/hints.ts for any valid document', () => {
-    const unit = fc.double({ min: 0, max: 1, noNaN: true });
-    fc.assert(
-      fc.property(
-        unit,
-        unit,
-        fc.double({ min: 0, max: 100, noNaN: true }),
-        fc.double({ min: 1e-3, max: 1000, noNaN: true }),
-        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
-        (threshold, floor, rate, spread, maxPosition) => {
-          const params: Params = {
-            ...DEFAULT_PARAMS,
-            inventory_urgency_threshold: threshold,
-            min_spread_base_ratio: floor,
-            liquidation_rate_multiplier: rate,
-            base_half_spread_bps: spread,
-            max_position: maxPosition,
-          };
-          expect(pageHints(params)).toEqual(paramsHints(params));
-        },
-      ),
-    );
   });
 });

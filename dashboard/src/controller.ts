@@ -1,0 +1,332 @@
+/**
+ * What the operator's actions do: sign-in, picking a set, applying an edit or a whole document,
+ * history, diff and rollback. Every effect goes through what is injected (the edge API, a `Clock`,
+ * the tab's storage, the URL fragment); every outcome is an event dispatched to the store. The views
+ * call these methods and read the store, nothing else.
+ *
+ * The token lives in the tab's session storage (this tab, this browser session) and is checked
+ * against the edge before the application is shown.
+ */
+import { type Clock, systemClock } from '../../shared/clock.ts';
+import { EdgeApi, type VersionAnswer } from './api.ts';
+import { type ApiFailure, toFailure } from './api-failure.ts';
+import { type Notice, hasTouchedDrafts } from './dashboard-state.ts';
+import type { ParamKey } from '../../shared/param-specs.ts';
+import { checkDocument, checkEdits, readMessage } from './edits.ts';
+import { TOKEN_REJECTED, fleetLoop, paramsLoop } from './live-loops.ts';
+import type { Store } from './store.ts';
+
+/** The part of `Storage` the controller uses (sessionStorage in the page, a map in tests). */
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The URL fragment, where the picked set is kept (`#set=hype-perp`) so a reload shows it again. */
+export interface Fragment {
+  read(): string;
+  write(fragment: string): void;
+}
+
+export interface ControllerOptions {
+  store: Store;
+  storage: TokenStorage;
+  fragment: Fragment;
+  clock?: Clock;
+  createApi?: (token: string) => EdgeApi;
+}
+
+const TOKEN_KEY = 'livetune.token';
+/** How long an ok or info banner stays. */
+export const BANNER_MS = 6000;
+const HISTORY_PAGE = 25;
+
+const text = (tone: 'error' | 'info' | 'ok', ...lines: string[]): Notice => ({ kind: 'text', tone, lines });
+const failed = (context: string, failure: ApiFailure): Notice => ({ kind: 'failure', context, failure: failure.info() });
+
+export class DashboardController {
+  readonly #store: Store;
+  readonly #storage: TokenStorage;
+  readonly #fragment: Fragment;
+  readonly #clock: Clock;
+  readonly #createApi: (token: string) => EdgeApi;
+  #api: EdgeApi | null = null;
+  #loops: AbortController | null = null;
+  #bannerId = 0;
+
+  constructor({
+    store,
+    storage,
+    fragment,
+    clock = systemClock,
+    createApi = (token) => new EdgeApi({ token }),
+  }: ControllerOptions) {
+    this.#store = store;
+    this.#storage = storage;
+    this.#fragment = fragment;
+    this.#clock = clock;
+    this.#createApi = createApi;
+  }
+
+  /** Signs in with the token this tab kept, if any. */
+  async start(): Promise<void> {
+    const saved = this.#storage.getItem(TOKEN_KEY);
+    if (saved) await this.signIn(saved);
+  }
+
+  async signIn(token: string): Promise<void> {
+    const store = this.#store;
+    if (!token) return store.dispatch({ type: 'sign-in-failed', error: 'Enter a token.' });
+    store.dispatch({ type: 'sign-in-started' });
+    const api = this.#createApi(token);
+    try {
+      const sets = await api.sets();
+      this.#storage.setItem(TOKEN_KEY, token);
+      this.#api = api;
+      store.dispatch({ type: 'signed-in', sets });
+    } catch (error) {
+      this.#storage.removeItem(TOKEN_KEY);
+      const failure = toFailure(error);
+      const why =
+        failure.status === 401
+          ? 'This token was not accepted (401). Check it and try again.'
+          : failure.status === 403
+            ? 'This token may not read param sets (403).'
+            : `Sign-in failed: ${failure.message} (${failure.code})`;
+      return store.dispatch({ type: 'sign-in-failed', error: why });
+    }
+    const names = store.state.session.kind === 'signed-in' ? store.state.session.sets.map((s) => s.set) : [];
+    const fromFragment = decodeURIComponent(/^#set=(.+)$/.exec(this.#fragment.read())?.[1] ?? '');
+    const initial = names.includes(fromFragment) ? fromFragment : names[0];
+    if (initial) return this.selectSet(initial);
+    store.dispatch({ type: 'live-changed', live: { kind: 'down', why: 'no set' } });
+    this.#showBanner(
+      text(
+        'info',
+        'No param set exists yet. Create one with the CLI: livetune set <key>=<value> -m "first version" --set <name>.',
+      ),
+    );
+  }
+
+  /** Forgets the token and every piece of state; `reason` is shown on the login form. */
+  signOut(reason: string | null = null): void {
+    this.#storage.removeItem(TOKEN_KEY);
+    this.#loops?.abort();
+    this.#loops = null;
+    this.#api = null;
+    this.#store.dispatch({ type: 'signed-out', reason });
+  }
+
+  async selectSet(set: string): Promise<void> {
+    const api = this.#api;
+    if (!api) return;
+    this.#loops?.abort();
+    const loops = new AbortController();
+    this.#loops = loops;
+    this.#store.dispatch({ type: 'set-selected', set });
+    this.#fragment.write(`#set=${encodeURIComponent(set)}`);
+    try {
+      const answer = await this.#loadHead(set);
+      this.#store.dispatch({ type: 'live-changed', live: { kind: 'live', stale: answer.stale } });
+    } catch (error) {
+      const failure = toFailure(error);
+      if (failure.status === 401) return this.signOut(TOKEN_REJECTED);
+      this.#showBanner(failed(`Could not load ${set}`, failure));
+    }
+    if (loops.signal.aborted) return;
+    const ctx = {
+      store: this.#store,
+      api,
+      clock: this.#clock,
+      set,
+      acceptHead: (answer: VersionAnswer) => this.#acceptHead(answer),
+      signOut: (reason: string) => this.signOut(reason),
+    };
+    void paramsLoop(ctx, loops.signal);
+    void fleetLoop(ctx, loops.signal);
+  }
+
+  editDraft(key: ParamKey, value: string): void {
+    this.#store.dispatch({ type: 'draft-changed', key, text: value });
+  }
+
+  editMessage(value: string): void {
+    this.#store.dispatch({ type: 'message-changed', text: value });
+  }
+
+  editJson(value: string): void {
+    this.#store.dispatch({ type: 'json-changed', text: value });
+  }
+
+  discardEdits(): void {
+    this.#store.dispatch({ type: 'drafts-discarded' });
+  }
+
+  pickDiff(end: 'from' | 'to', version: number): void {
+    this.#store.dispatch({ type: 'diff-picked', end, version });
+  }
+
+  editRollbackReason(value: string): void {
+    this.#store.dispatch({ type: 'rollback-reason', text: value });
+  }
+
+  closeRollback(): void {
+    this.#store.dispatch({ type: 'rollback-closed' });
+  }
+
+  /** Sends the form's edits as a merge patch (PATCH), after the same checks the edge makes. */
+  async applyEdits(): Promise<void> {
+    const { head, drafts } = this.#store.state;
+    if (!head || !drafts) return;
+    const { patch, issues } = checkEdits(drafts, head.params);
+    const notice = (n: Notice) => this.#store.dispatch({ type: 'edit-notice', notice: n });
+    if (issues.length)
+      return notice({ kind: 'text', tone: 'error', lines: ['Fix these first:'], items: issues.map((i) => i.message) });
+    if (!Object.keys(patch).length) return notice(text('info', `Nothing to apply: every value equals v${head.version}.`));
+    await this.#write('edit', 'PATCH', patch);
+  }
+
+  /** Replaces the whole document (PUT): absent keys take their defaults, as in a fresh params file. */
+  async applyJson(): Promise<void> {
+    const notice = (n: Notice) => this.#store.dispatch({ type: 'json-notice', notice: n });
+    let doc: unknown;
+    try {
+      doc = JSON.parse(this.#store.state.json.text);
+    } catch (error) {
+      return notice(text('error', `Not valid JSON: ${(error as Error).message}`));
+    }
+    const issues = checkDocument(doc);
+    if (issues.length)
+      return notice({ kind: 'text', tone: 'error', lines: ['Not accepted:'], items: issues.map((i) => i.message) });
+    await this.#write('json', 'PUT', doc);
+  }
+
+  async loadHistory({ append = false }: { append?: boolean } = {}): Promise<void> {
+    const { set, history } = this.#store.state;
+    if (!this.#api || !set) return;
+    try {
+      const page = await this.#api.versions(set, { limit: HISTORY_PAGE, before: append ? history.nextBefore : null });
+      if (this.#store.state.set !== set) return;
+      this.#store.dispatch({ type: 'history-loaded', versions: page.versions, nextBefore: page.next_before, append });
+    } catch (error) {
+      this.#store.dispatch({ type: 'history-failed', failure: toFailure(error).info() });
+    }
+  }
+
+  async showDiff(from: number | null, to: number | null): Promise<void> {
+    const set = this.#store.state.set;
+    if (!this.#api || !set) return;
+    if (from === null || to === null) return this.#store.dispatch({ type: 'diff-needs-two' });
+    this.#store.dispatch({ type: 'diff-started', from, to });
+    try {
+      const diff = await this.#api.diff(set, from, to);
+      this.#store.dispatch({ type: 'diff-finished', from, to, changes: { kind: 'loaded', value: diff.changes } });
+    } catch (error) {
+      this.#store.dispatch({ type: 'diff-finished', from, to, changes: { kind: 'failed', failure: toFailure(error).info() } });
+    }
+  }
+
+  /** Opens the confirmation dialog, with what the rollback would change. */
+  async openRollback(target: number): Promise<void> {
+    const { set, head } = this.#store.state;
+    if (!this.#api || !set || !head) return;
+    this.#store.dispatch({ type: 'rollback-opened', target });
+    try {
+      const diff = await this.#api.diff(set, head.version, target);
+      this.#store.dispatch({ type: 'rollback-diff', target, changes: { kind: 'loaded', value: diff.changes } });
+    } catch (error) {
+      this.#store.dispatch({ type: 'rollback-diff', target, changes: { kind: 'failed', failure: toFailure(error).info() } });
+    }
+  }
+
+  async confirmRollback(): Promise<void> {
+    const { set, rollback, etag } = this.#store.state;
+    if (!this.#api || !set || !rollback || rollback.busy) return;
+    const message = readMessage(rollback.reason);
+    if (!message)
+      return this.#store.dispatch({
+        type: 'rollback-failed',
+        notice: text('error', 'A reason is required: it is the audit trail.'),
+      });
+    this.#store.dispatch({ type: 'rollback-started' });
+    try {
+      const answer = await this.#api.rollback(set, { to: rollback.target, message, ifMatch: etag });
+      this.#store.dispatch({ type: 'rollback-closed' });
+      this.#acceptHead(answer);
+      this.#showBanner(text('ok', `Rolled back: v${answer.version.version} holds the params of v${rollback.target}.`));
+    } catch (error) {
+      const failure = toFailure(error);
+      this.#store.dispatch({ type: 'rollback-failed', notice: failed('Rollback refused', failure) });
+      if (failure.status === 412) await this.#reloadHead(set);
+      if (failure.status === 401) this.signOut(TOKEN_REJECTED);
+    }
+  }
+
+  async #write(form: 'edit' | 'json', method: 'PATCH' | 'PUT', params: unknown): Promise<void> {
+    const store = this.#store;
+    const { set, etag, message: typed } = store.state;
+    if (!this.#api || !set) return;
+    const message = readMessage(typed);
+    if (!message) {
+      const notice = text('error', 'A change message is required: say why, it is the audit trail.');
+      return store.dispatch(form === 'edit' ? { type: 'edit-notice', notice } : { type: 'json-notice', notice });
+    }
+    store.dispatch({ type: 'write-started' });
+    try {
+      const answer = await this.#api.write(set, method, { params, message, ifMatch: etag });
+      store.dispatch({ type: 'write-succeeded', form });
+      this.#acceptHead(answer);
+      this.#showBanner(
+        text('ok', `Applied as v${answer.version.version}. Runners pick it up within a second; watch the fleet table.`),
+      );
+    } catch (error) {
+      const failure = toFailure(error);
+      const issues = failure.status === 422 ? failure.fields : [];
+      store.dispatch({ type: 'write-failed', form, notice: failed('The edge refused the change', failure), issues });
+      if (failure.status === 412) await this.#reloadHead(set);
+      if (failure.status === 401) this.signOut(TOKEN_REJECTED);
+    }
+  }
+
+  async #loadHead(set: string): Promise<VersionAnswer> {
+    const answer = await this.#api!.params(set);
+    if (answer.kind !== 'version') throw new Error('the edge answered 304 to a read without If-None-Match');
+    this.#acceptHead(answer);
+    return answer;
+  }
+
+  /** After a 412: shows the version that got in first (the operator's edits are kept). */
+  async #reloadHead(set: string): Promise<void> {
+    try {
+      await this.#loadHead(set);
+    } catch {
+      // The long-poll will bring it.
+    }
+  }
+
+  /** Takes a version as the new head, newest wins; a new version also reloads the history. */
+  #acceptHead({ version, etag }: VersionAnswer): void {
+    const previous = this.#store.state.head;
+    this.#store.dispatch({ type: 'head-received', version, etag });
+    if (this.#store.state.head !== version || previous?.version === version.version) return;
+    void this.loadHistory();
+    if (previous && hasTouchedDrafts(this.#store.state)) {
+      this.#showBanner(
+        text(
+          'info',
+          `v${version.version} arrived (${version.author}: "${version.message}"). Your edits are kept; check them against the new values.`,
+        ),
+      );
+    }
+  }
+
+  /** Shows a banner; ok and info banners go away by themselves, errors stay until replaced. */
+  #showBanner(notice: Notice): void {
+    const id = ++this.#bannerId;
+    this.#store.dispatch({ type: 'banner-shown', id, notice });
+    if (notice.kind === 'text' && notice.tone !== 'error') {
+      void this.#clock.sleep(BANNER_MS).then(() => this.#store.dispatch({ type: 'banner-expired', id }));
+    }
+  }
+}

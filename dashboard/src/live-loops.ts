@@ -1,0 +1,78 @@
+/**
+ * What keeps the page live while a set is shown: a long-poll of the params (`?wait=` with
+ * If-None-Match, so a new version shows as soon as it is written) and a poll of the fleet. A browser
+ * cannot put a bearer token on a WebSocket, so the page polls instead of watching. Both loops end
+ * when their signal aborts (another set was picked, or the operator signed out).
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { EdgeApi, VersionAnswer } from './api.ts';
+import { toFailure } from './api-failure.ts';
+import type { Store } from './store.ts';
+
+/** How long one long-poll may wait at the edge, in seconds. */
+export const LONG_POLL_S = 25;
+/** How often the fleet table is refreshed. */
+export const FLEET_POLL_MS = 1500;
+/** The longest pause between two long-polls after failures. */
+export const MAX_RETRY_MS = 10_000;
+
+export interface LiveContext {
+  store: Store;
+  api: EdgeApi;
+  clock: Clock;
+  set: string;
+  /** Takes a version as the new head (the controller also reloads the history). */
+  acceptHead(answer: VersionAnswer): void;
+  /** The token stopped working: back to the login form. */
+  signOut(reason: string): void;
+}
+
+export const TOKEN_REJECTED = 'Your token is no longer accepted: sign in again.';
+
+/** The pause before the next long-poll after `failures` failures in a row: 1 s, 2 s, 4 s, … capped. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(MAX_RETRY_MS, 500 * 2 ** failures);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the loop then sees the abort and ends). */
+async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await clock.sleep(ms, signal);
+  } catch {
+    // Aborted: the caller checks the signal.
+  }
+}
+
+export async function paramsLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
+  let failures = 0;
+  while (!signal.aborted) {
+    try {
+      const answer = await ctx.api.params(ctx.set, { ifNoneMatch: ctx.store.state.etag, waitS: LONG_POLL_S, signal });
+      failures = 0;
+      ctx.store.dispatch({ type: 'live-changed', live: { kind: 'live', stale: answer.stale } });
+      if (answer.kind === 'version') ctx.acceptHead(answer);
+    } catch (error) {
+      if (signal.aborted) return;
+      const failure = toFailure(error);
+      if (failure.status === 401) return ctx.signOut(TOKEN_REJECTED);
+      failures += 1;
+      ctx.store.dispatch({ type: 'live-changed', live: { kind: 'down', why: failure.message } });
+      await pause(ctx.clock, retryDelayMs(failures), signal);
+    }
+  }
+}
+
+export async function fleetLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      const fleet = await ctx.api.fleet(ctx.set, { signal });
+      ctx.store.dispatch({ type: 'fleet-loaded', fleet, at: ctx.clock.now() });
+    } catch (error) {
+      if (signal.aborted) return;
+      const failure = toFailure(error);
+      if (failure.status === 401) return ctx.signOut(TOKEN_REJECTED);
+      ctx.store.dispatch({ type: 'fleet-failed', message: failure.message });
+    }
+    await pause(ctx.clock, FLEET_POLL_MS, signal);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The page: the login form until a token works, then the workspace (fleet, params and edit form,
+ * history, diff, rollback). Renders the store's state; every action goes to the controller.
+ */
+import type { DashboardController } from '../controller.ts';
+import type { Store } from '../store.ts';
+import { DiffCard } from './diff-card.tsx';
+import { FleetCard } from './fleet-card.tsx';
+import { HistoryCard } from './history-card.tsx';
+import { LoginView } from './login-view.tsx';
+import { NoticeView } from './notice-view.tsx';
+import { ParamsCard } from './params-card.tsx';
+import { RollbackDialog } from './rollback-dialog.tsx';
+import { TopBar } from './top-bar.tsx';
+import { useStoreState } from './use-store-state.ts';
+
+export function AppView({ store, controller }: { store: Store; controller: DashboardController }) {
+  const state = useStoreState(store);
+  const { session } = state;
+  if (session.kind === 'signed-out')
+    return <LoginView controller={controller} checking={session.checking} error={session.error} />;
+  return (
+    <>
+      <TopBar controller={controller} sets={session.sets} set={state.set} head={state.head} live={state.live} />
+      <div id="banner" role="alert">
+        <NoticeView notice={state.banner?.notice ?? null} />
+      </div>
+      <main class="app">
+        <FleetCard fleet={state.fleet} head={state.head?.version ?? null} />
+        <ParamsCard state={state} controller={controller} />
+        <div class="stack">
+          <HistoryCard state={state} controller={controller} />
+          <DiffCard state={state} controller={controller} />
+        </div>
+      </main>
+      <RollbackDialog set={state.set ?? ''} rollback={state.rollback} controller={controller} />
+    </>
+  );
+}

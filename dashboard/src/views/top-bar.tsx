@@ -1,0 +1,63 @@
+/** The header: which set, which version, whether the page is live, sign-out. */
+import type { SetSummary, Version } from '../../../shared/api.ts';
+import type { DashboardController } from '../controller.ts';
+import type { Live } from '../dashboard-state.ts';
+import { Badge } from './notice-view.tsx';
+
+function liveLabel(live: Live): { class: string; text: string; title: string } {
+  switch (live.kind) {
+    case 'connecting':
+      return { class: 'live', text: 'connecting', title: 'Live updates' };
+    case 'down':
+      return { class: 'live off', text: 'reconnecting', title: `Edge unreachable: ${live.why}` };
+    case 'live':
+      return live.stale
+        ? {
+            class: 'live off',
+            text: 'live (possibly stale copy)',
+            title: 'The edge answered from its replicated copy: the newest version may not be shown yet',
+          }
+        : { class: 'live on', text: 'live', title: 'Live: new versions show up as soon as they are written' };
+  }
+}
+
+export function TopBar(props: {
+  controller: DashboardController;
+  sets: SetSummary[];
+  set: string | null;
+  head: Version | null;
+  live: Live;
+}) {
+  const { controller, sets, set, head } = props;
+  const live = liveLabel(props.live);
+  return (
+    <header class="top">
+      <h1>livetune</h1>
+      <label>
+        Param set{' '}
+        <select
+          id="set-picker"
+          aria-label="Param set"
+          value={set ?? ''}
+          onChange={(e) => void controller.selectSet(e.currentTarget.value)}
+        >
+          {sets.map((s) => (
+            <option key={s.set} value={s.set}>
+              {s.set}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span class="version-tag" id="head-version">
+        {head ? <Badge text={`v${head.version}`} tone="info" /> : null}
+      </span>
+      <span class="spacer" />
+      <span class={live.class} id="live" title={live.title}>
+        {live.text}
+      </span>
+      <button type="button" id="logout" onClick={() => controller.signOut()}>
+        Sign out
+      </button>
+    </header>
+  );
+}
