@@ -15,6 +15,12 @@ export const LONG_POLL_S = 25;
 export const FLEET_POLL_MS = 1500;
 /** The longest pause between two long-polls after failures. */
 export const MAX_RETRY_MS = 10_000;
+/**
+ * The least time between the starts of two long-polls. The edge holds a long-poll until the set
+ * changes, but a proxy (or an edge falling back to its KV copy) may answer at once: the page must
+ * not then poll as fast as the network allows.
+ */
+export const LONG_POLL_FLOOR_MS = 1000;
 
 export interface LiveContext {
   store: Store;
@@ -46,11 +52,14 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
 export async function paramsLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
   let failures = 0;
   while (!signal.aborted) {
+    const started = ctx.clock.now();
     try {
       const answer = await ctx.api.params(ctx.set, { ifNoneMatch: ctx.store.state.etag, waitS: LONG_POLL_S, signal });
       failures = 0;
       ctx.store.dispatch({ type: 'live-changed', live: { kind: 'live', stale: answer.stale } });
       if (answer.kind === 'version') ctx.acceptHead(answer);
+      const early = started + LONG_POLL_FLOOR_MS - ctx.clock.now();
+      if (early > 0) await pause(ctx.clock, early, signal);
     } catch (error) {
       if (signal.aborted) return;
       const failure = toFailure(error);

@@ -1,0 +1,205 @@
+/**
+ * The dashboard's controller against a fake edge, with a fake clock and an in-memory tab storage:
+ * sign-in, the set from the URL, edits, conflicts, rollback and the live long-poll, as the operator
+ * would see them in the store.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EdgeApi } from '../../../dashboard/src/api.ts';
+import { BANNER_MS, DashboardController, type TokenStorage } from '../../../dashboard/src/controller.ts';
+import type { DashboardState } from '../../../dashboard/src/dashboard-state.ts';
+import { LONG_POLL_FLOOR_MS, TOKEN_REJECTED } from '../../../dashboard/src/live-loops.ts';
+import { Store } from '../../../dashboard/src/store.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { errorResponse } from './fixtures.ts';
+import { FakeEdge } from './fake-edge.ts';
+
+class MemoryStorage implements TokenStorage {
+  readonly items = new Map<string, string>();
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+}
+
+let controllers: DashboardController[] = [];
+afterEach(() => {
+  // Ends every long-poll and fleet loop a test started.
+  for (const c of controllers) c.signOut();
+  controllers = [];
+});
+
+function setup({ sets, hash = '' }: { sets?: Record<string, number>; hash?: string } = {}) {
+  const edge = new FakeEdge(sets);
+  const store = new Store();
+  const storage = new MemoryStorage();
+  const clock = new FakeClock();
+  const fragment = { value: hash, read: () => fragment.value, write: (h: string) => (fragment.value = h) };
+  const controller = new DashboardController({
+    store,
+    storage,
+    fragment,
+    clock,
+    createApi: (token) => new EdgeApi({ token, fetch: edge.fetch }),
+  });
+  controllers.push(controller);
+  return { edge, store, storage, clock, fragment, controller };
+}
+
+/** Waits until the store satisfies `ready` (the controller's requests resolve on the microtask queue). */
+async function until(store: Store, ready: (s: DashboardState) => boolean, what: string): Promise<DashboardState> {
+  for (let i = 0; i < 200; i++) {
+    if (ready(store.state)) return store.state;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`the store never showed ${what}: ${JSON.stringify(store.state).slice(0, 500)}`);
+}
+
+async function signedIn(options?: Parameters<typeof setup>[0]) {
+  const t = setup(options);
+  await t.controller.signIn(t.edge.token);
+  await until(t.store, (s) => s.head !== null && s.history.versions.length > 0, 'the head and the history');
+  return t;
+}
+
+describe('sign-in', () => {
+  it('refuses a token the edge does not accept, says so, and forgets it', async () => {
+    const { controller, store, storage } = setup();
+    await controller.signIn('wrong');
+    expect(store.state.session).toEqual({
+      kind: 'signed-out',
+      checking: false,
+      error: 'This token was not accepted (401). Check it and try again.',
+    });
+    expect(storage.items.size).toBe(0);
+  });
+
+  it('keeps the token for the tab and opens the set named in the URL', async () => {
+    const { store, storage, fragment, edge } = await signedIn({
+      sets: { 'btc-usdt': 1, 'hype-perp': 3 },
+      hash: '#set=hype-perp',
+    });
+    expect(storage.items.get('livetune.token')).toBe(edge.token);
+    expect(store.state.set).toBe('hype-perp');
+    expect(store.state.head?.version).toBe(3);
+    expect(store.state.history.versions.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(fragment.value).toBe('#set=hype-perp');
+    expect(store.state.live).toEqual({ kind: 'live', stale: false });
+  });
+
+  it('signs in again with the kept token on start', async () => {
+    const { controller, storage, store, edge } = setup();
+    storage.setItem('livetune.token', edge.token);
+    await controller.start();
+    expect(store.state.session.kind).toBe('signed-in');
+  });
+});
+
+describe('applying an edit', () => {
+  it('sends nothing without a change message', async () => {
+    const { controller, store, edge } = await signedIn();
+    controller.editDraft('base_half_spread_bps', '8');
+    await controller.applyEdits();
+    expect(store.state.editNotice).toMatchObject({ kind: 'text', tone: 'error' });
+    expect(JSON.stringify(store.state.editNotice)).toContain('message is required');
+    expect(edge.writes()).toEqual([]);
+  });
+
+  it('sends nothing the edge would refuse', async () => {
+    const { controller, store, edge } = await signedIn();
+    controller.editDraft('base_half_spread_bps', '5000');
+    controller.editMessage('widen a lot');
+    await controller.applyEdits();
+    expect(store.state.editNotice).toMatchObject({ kind: 'text', lines: ['Fix these first:'] });
+    expect(JSON.stringify(store.state.editNotice)).toContain('(0, 1000]');
+    expect(edge.writes()).toEqual([]);
+  });
+
+  it('sends a merge patch with If-Match and shows the new version', async () => {
+    const { controller, store, edge, clock } = await signedIn();
+    controller.editDraft('base_half_spread_bps', '8');
+    controller.editMessage('widen: thin book');
+    await controller.applyEdits();
+    expect(edge.writes()).toEqual([
+      {
+        method: 'PATCH',
+        path: '/v1/sets/hype-perp/params',
+        headers: expect.objectContaining({ 'if-match': '"hype-perp.v2"' }),
+        body: { params: { base_half_spread_bps: 8 }, message: 'widen: thin book' },
+      },
+    ]);
+    expect(store.state.head?.version).toBe(3);
+    expect(store.state.head?.params.base_half_spread_bps).toBe(8);
+    expect(store.state.message).toBe('');
+    expect(store.state.banner?.notice).toMatchObject({ tone: 'ok', lines: [expect.stringContaining('Applied as v3')] });
+    await clock.advance(BANNER_MS);
+    expect(store.state.banner).toBeNull();
+  });
+
+  it('keeps the edits and shows who got in first when the set moved (412)', async () => {
+    const { controller, store, edge } = await signedIn();
+    controller.editDraft('order_size', '0.2');
+    controller.editMessage('smaller clips');
+    // Another operator's write lands between two long-polls: this write's If-Match is stale.
+    edge.commit('hype-perp', { max_position: 4 }, { author: 'ci', message: 'bigger book' }, { quiet: true });
+    await controller.applyEdits();
+    expect(store.state.editNotice).toMatchObject({ kind: 'failure', failure: { status: 412 } });
+    expect(store.state.head?.version).toBe(3);
+    expect(store.state.drafts?.order_size).toEqual({ text: '0.2', touched: true });
+    expect(store.state.drafts?.max_position).toEqual({ text: '4', touched: false });
+  });
+});
+
+describe('rollback', () => {
+  it('shows what changes, needs a reason, then sends it and shows the new version', async () => {
+    const { controller, store, edge } = await signedIn();
+    edge.commit('hype-perp', { order_size: 0.2 });
+    await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
+    await controller.openRollback(1);
+    expect(store.state.rollback?.changes).toEqual({ kind: 'loaded', value: [{ key: 'order_size', from: 0.2, to: 0.3 }] });
+    await controller.confirmRollback();
+    expect(JSON.stringify(store.state.rollback?.error)).toContain('reason is required');
+    expect(edge.writes()).toEqual([]);
+
+    controller.editRollbackReason('markouts got worse');
+    await controller.confirmRollback();
+    expect(edge.writes()).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: '/v1/sets/hype-perp/rollback',
+        body: { to: 1, message: 'markouts got worse' },
+      }),
+    ]);
+    expect(store.state.rollback).toBeNull();
+    expect(store.state.head).toMatchObject({ version: 4, kind: 'rollback', rollback_of: 1 });
+  });
+});
+
+describe('staying live', () => {
+  it('shows a change made elsewhere, and says so when the operator was editing', async () => {
+    const { controller, store, edge } = await signedIn();
+    controller.editDraft('order_size', '0.25');
+    edge.commit('hype-perp', { max_position: 4 }, { author: 'ci', message: 'bigger book' });
+    const state = await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
+    expect(state.drafts?.max_position.text).toBe('4');
+    expect(state.banner?.notice).toMatchObject({
+      tone: 'info',
+      lines: [expect.stringContaining('v3 arrived (ci: "bigger book")')],
+    });
+  });
+
+  it('signs out when the edge stops accepting the token', async () => {
+    const { store, edge, clock } = await signedIn();
+    edge.fail('/v1/sets/hype-perp/params', () => errorResponse(401, 'unauthorized', 'revoked'));
+    // The held long-poll answers with v3; the next one, a floor later, is refused.
+    edge.commit('hype-perp', { order_size: 0.2 });
+    await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
+    await clock.advance(LONG_POLL_FLOOR_MS);
+    const state = await until(store, (s) => s.session.kind === 'signed-out', 'the login form');
+    expect(state.session).toEqual({ kind: 'signed-out', checking: false, error: TOKEN_REJECTED });
+  });
+});

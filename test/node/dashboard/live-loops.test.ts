@@ -1,0 +1,108 @@
+/** The page's long-poll and fleet poll, on a fake clock: how fast they go, and how they back off. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EdgeApi } from '../../../dashboard/src/api.ts';
+import { initialDashboardState } from '../../../dashboard/src/dashboard-state.ts';
+import {
+  FLEET_POLL_MS,
+  LONG_POLL_FLOOR_MS,
+  type LiveContext,
+  MAX_RETRY_MS,
+  TOKEN_REJECTED,
+  fleetLoop,
+  paramsLoop,
+  retryDelayMs,
+} from '../../../dashboard/src/live-loops.ts';
+import { Store } from '../../../dashboard/src/store.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { type Call, errorResponse, fleet, scriptedFetch, version, versionResponse } from './fixtures.ts';
+
+const loops: AbortController[] = [];
+afterEach(() => {
+  for (const l of loops.splice(0)) l.abort();
+});
+
+function context(route: (call: Call) => Response | Promise<Response>) {
+  const { fetch, calls } = scriptedFetch(route);
+  const store = new Store({ ...initialDashboardState({ kind: 'signed-in', sets: [] }), set: 'hype-perp' });
+  const clock = new FakeClock();
+  const signedOut: string[] = [];
+  const ctx: LiveContext = {
+    store,
+    api: new EdgeApi({ token: 't', fetch }),
+    clock,
+    set: 'hype-perp',
+    acceptHead: ({ version: v, etag }) => store.dispatch({ type: 'head-received', version: v, etag }),
+    signOut: (reason) => signedOut.push(reason),
+  };
+  const loop = new AbortController();
+  loops.push(loop);
+  return { ctx, calls, clock, store, signedOut, signal: loop.signal };
+}
+
+describe('retry delays', () => {
+  it('double from 1 s and stop at the cap', () => {
+    expect([1, 2, 3, 4, 5, 10].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000, MAX_RETRY_MS, MAX_RETRY_MS]);
+  });
+});
+
+describe('the params long-poll', () => {
+  it('takes each new version and asks again with its ETag, never faster than the floor', async () => {
+    let n = 1;
+    const { ctx, calls, clock, store, signal } = context(() => versionResponse(version(n++)));
+    void paramsLoop(ctx, signal);
+    expect(await clock.nextSleep()).toBe(LONG_POLL_FLOOR_MS);
+    expect(store.state.head?.version).toBe(1);
+    expect(store.state.live).toEqual({ kind: 'live', stale: false });
+    const next = clock.nextSleep();
+    await clock.advance(LONG_POLL_FLOOR_MS);
+    expect(await next).toBe(LONG_POLL_FLOOR_MS);
+    expect(calls.map((c) => c.headers['if-none-match'])).toEqual([undefined, '"hype-perp.v1"']);
+    expect(calls[1]?.path).toBe('/v1/sets/hype-perp/params?wait=25');
+    expect(store.state.head?.version).toBe(2);
+  });
+
+  it('backs off on the clock while the edge is unreachable, and says so', async () => {
+    let up = false;
+    const { ctx, clock, store, signal } = context(() =>
+      up ? versionResponse(version(1)) : Promise.reject(new TypeError('fetch failed')),
+    );
+    void paramsLoop(ctx, signal);
+    expect(await clock.nextSleep()).toBe(1000);
+    expect(store.state.live).toEqual({ kind: 'down', why: 'the edge could not be reached' });
+    const second = clock.nextSleep();
+    await clock.advance(1000);
+    expect(await second).toBe(2000);
+    up = true;
+    const third = clock.nextSleep();
+    await clock.advance(2000);
+    expect(await third).toBe(LONG_POLL_FLOOR_MS);
+    expect(store.state.live).toEqual({ kind: 'live', stale: false });
+  });
+
+  it('hands a rejected token to sign-out and stops', async () => {
+    const { ctx, calls, signedOut, signal } = context(() => errorResponse(401, 'unauthorized', 'revoked'));
+    await paramsLoop(ctx, signal);
+    expect(signedOut).toEqual([TOKEN_REJECTED]);
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('the fleet poll', () => {
+  it('refreshes the table every FLEET_POLL_MS of the clock and keeps the last table on a failure', async () => {
+    let fail = false;
+    const { ctx, calls, clock, store, signal } = context(() =>
+      fail ? errorResponse(503, 'unavailable', 'hub down') : Response.json(fleet('hype-perp', 1, [1])),
+    );
+    void fleetLoop(ctx, signal);
+    expect(await clock.nextSleep()).toBe(FLEET_POLL_MS);
+    expect(store.state.fleet.last?.fleet.runners).toHaveLength(1);
+    expect(store.state.fleet.last?.at).toBe(clock.now());
+    fail = true;
+    const next = clock.nextSleep();
+    await clock.advance(FLEET_POLL_MS);
+    await next;
+    expect(calls).toHaveLength(2);
+    expect(store.state.fleet.error).toBe('hub down');
+    expect(store.state.fleet.last?.fleet.runners).toHaveLength(1);
+  });
+});
