@@ -3,15 +3,16 @@
  * Schema (public: editors and tools fetch it), and the list of sets (read scope).
  *
  * The dashboard is a static page built from `dashboard/` into the Worker's assets (wrangler.toml
- * `[assets]`); the edge never imports its code. Its script and stylesheet come straight from the
- * asset layer; `/` runs the Worker first (`run_worker_first`) so that the page itself carries the
- * security headers below, which static assets would not.
+ * `[assets]`); the edge never imports its code. Every request runs the Worker first
+ * (`run_worker_first`), which fetches the page's files through the `ASSETS` binding: the page then
+ * carries the security headers below, every file gets the app's `nosniff`, and a method the asset
+ * layer would refuse with an empty 405 gets the API's error shape instead.
  */
 import type { Hono } from 'hono';
 import type { SetList } from '../../shared/api.ts';
 import { paramsJsonSchema } from '../../shared/json-schema.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors/api-error.ts';
+import { ApiError, notFound } from '../errors/api-error.ts';
 
 /**
  * The page's policy: its own script and stylesheet only (no inline code, no other origin), fetches
@@ -40,19 +41,37 @@ export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
+/** The files the page loads next to itself (`/app.js`, `/styles.css`, `/app.js.map`). */
+const DASHBOARD_FILE = '/:file{[a-z0-9-]+\\.(?:js|css|js\\.map)}';
+
+/** A file of the built dashboard; its headers made mutable for the middleware. */
+async function dashboardAsset(env: AppEnv['Bindings'], request: Request): Promise<Response | undefined> {
+  const asset = await env.ASSETS.fetch(request);
+  if (asset.status === 404) {
+    await asset.body?.cancel();
+    return undefined;
+  }
+  return new Response(asset.body, asset);
+}
+
 export function registerMetaRoutes(app: Hono<AppEnv>): void {
   app.get('/', async function dashboardPage(c) {
-    const page = await c.env.ASSETS.fetch(c.req.raw);
-    if (page.status === 404) {
+    const page = await dashboardAsset(c.env, c.req.raw);
+    if (!page) {
       throw new ApiError({
         status: 503,
         code: 'unavailable',
         message: 'the dashboard is not built: run `node tools/build-dashboard.ts` (wrangler dev and deploy run it)',
       });
     }
-    const res = new Response(page.body, page);
-    for (const [name, value] of Object.entries(DASHBOARD_HEADERS)) res.headers.set(name, value);
-    return res;
+    for (const [name, value] of Object.entries(DASHBOARD_HEADERS)) page.headers.set(name, value);
+    return page;
+  });
+
+  app.get(DASHBOARD_FILE, async function dashboardFile(c) {
+    const file = await dashboardAsset(c.env, c.req.raw);
+    if (!file) throw notFound(`no file ${c.req.path}`);
+    return file;
   });
 
   app.get('/v1/schema', (c) =>

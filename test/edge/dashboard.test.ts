@@ -2,9 +2,9 @@
  * `GET /`: the dashboard page, a static asset served through the Worker so that it carries its
  * security headers. The page's own behaviour is tested in a browser (test/e2e/dashboard.test.ts).
  */
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, ORIGIN } from './helpers.ts';
+import { ErrorBodySchema } from '../../shared/api-error.ts';
+import { call } from './helpers.ts';
 
 describe('GET / (the dashboard)', () => {
   it("is served with a CSP that allows only the page's own script and forbids framing", async () => {
@@ -32,7 +32,7 @@ describe('GET / (the dashboard)', () => {
     expect(meta).toBe(withoutFraming);
   });
 
-  it('loads its script and stylesheet from its own origin, and both are in the assets', async () => {
+  it('loads its script and stylesheet from its own origin, served by the Worker with nosniff', async () => {
     const html = await (await call('GET', '/', { token: null })).text();
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(html).toContain('<link rel="stylesheet" href="/styles.css">');
@@ -41,10 +41,23 @@ describe('GET / (the dashboard)', () => {
       ['/app.js', 'javascript'],
       ['/styles.css', 'text/css'],
     ] as const) {
-      const asset = await env.ASSETS.fetch(`${ORIGIN}${path}`);
-      expect(asset.status, path).toBe(200);
-      expect(asset.headers.get('Content-Type'), path).toContain(type);
-      await asset.body?.cancel();
+      const file = await call('GET', path, { token: null });
+      expect(file.status, path).toBe(200);
+      expect(file.headers.get('Content-Type'), path).toContain(type);
+      expect(file.headers.get('X-Content-Type-Options'), path).toBe('nosniff');
+      await file.body?.cancel();
+    }
+  });
+
+  it("answers a file it does not have, or a write to one, with the API's error body", async () => {
+    for (const [method, path] of [
+      ['GET', '/nope.js'],
+      ['POST', '/app.js'],
+      ['PUT', '/styles.css'],
+    ] as const) {
+      const res = await call(method, path, { token: null, ...(method === 'GET' ? {} : { body: {} }) });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(ErrorBodySchema.safeParse(await res.json()).success, `${method} ${path}`).toBe(true);
     }
   });
 });
