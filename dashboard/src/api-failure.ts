@@ -85,6 +85,13 @@ export function failureLines(failure: FailureInfo): string[] {
   return lines;
 }
 
+/** Why a token was not taken at sign-in, for the login form. */
+export function signInRefusal(failure: FailureInfo): string {
+  if (failure.status === 401) return 'This token was not accepted (401). Check it and try again.';
+  if (failure.status === 403) return 'This token may not read param sets (403).';
+  return `Sign-in failed: ${failure.message} (${failure.code})`;
+}
+
 /** One line per field issue the edge named. */
 export function fieldLines(failure: FailureInfo): string[] {
   return failure.fields.map((f) => f.message || `${f.field}: expected ${f.expected}`);

@@ -1,17 +1,17 @@
 /**
- * What the operator's actions do: sign-in, picking a set, applying an edit or a whole document,
- * history, diff and rollback. Every effect goes through what is injected (the edge API, a `Clock`,
- * the tab's storage, the URL fragment); every outcome is an event dispatched to the store. The views
- * call these methods and read the store, nothing else.
+ * What the operator's actions do that reaches beyond the page: sign-in, picking a set, applying an
+ * edit or a whole document, history, diff and rollback. Every effect goes through what is injected
+ * (the edge API, a `Clock`, the tab's storage, the URL fragment); every outcome is an event
+ * dispatched to the store. Typing into a field changes nothing but the state: the views dispatch
+ * those events to the store themselves.
  *
  * The token lives in the tab's session storage (this tab, this browser session) and is checked
  * against the edge before the application is shown.
  */
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { EdgeApi, type VersionAnswer } from './api.ts';
-import { type ApiFailure, toFailure } from './api-failure.ts';
-import { type Notice, hasTouchedDrafts } from './dashboard-state.ts';
-import type { ParamKey } from '../../shared/param-specs.ts';
+import { signInRefusal, toFailure } from './api-failure.ts';
+import { type Notice, failureNotice, hasTouchedDrafts, textNotice } from './dashboard-state.ts';
 import { checkDocument, checkEdits, readMessage } from './edits.ts';
 import { TOKEN_REJECTED, fleetLoop, paramsLoop } from './live-loops.ts';
 import type { Store } from './store.ts';
@@ -41,9 +41,6 @@ const TOKEN_KEY = 'livetune.token';
 /** How long an ok or info banner stays. */
 export const BANNER_MS = 6000;
 const HISTORY_PAGE = 25;
-
-const text = (tone: 'error' | 'info' | 'ok', ...lines: string[]): Notice => ({ kind: 'text', tone, lines });
-const failed = (context: string, failure: ApiFailure): Notice => ({ kind: 'failure', context, failure: failure.info() });
 
 export class DashboardController {
   readonly #store: Store;
@@ -87,14 +84,7 @@ export class DashboardController {
       store.dispatch({ type: 'signed-in', sets });
     } catch (error) {
       this.#storage.removeItem(TOKEN_KEY);
-      const failure = toFailure(error);
-      const why =
-        failure.status === 401
-          ? 'This token was not accepted (401). Check it and try again.'
-          : failure.status === 403
-            ? 'This token may not read param sets (403).'
-            : `Sign-in failed: ${failure.message} (${failure.code})`;
-      return store.dispatch({ type: 'sign-in-failed', error: why });
+      return store.dispatch({ type: 'sign-in-failed', error: signInRefusal(toFailure(error)) });
     }
     const names = store.state.session.kind === 'signed-in' ? store.state.session.sets.map((s) => s.set) : [];
     const fromFragment = decodeURIComponent(/^#set=(.+)$/.exec(this.#fragment.read())?.[1] ?? '');
@@ -102,10 +92,9 @@ export class DashboardController {
     if (initial) return this.selectSet(initial);
     store.dispatch({ type: 'live-changed', live: { kind: 'down', why: 'no set' } });
     this.#showBanner(
-      text(
-        'info',
+      textNotice('info', [
         'No param set exists yet. Create one with the CLI: livetune set <key>=<value> -m "first version" --set <name>.',
-      ),
+      ]),
     );
   }
 
@@ -132,7 +121,7 @@ export class DashboardController {
     } catch (error) {
       const failure = toFailure(error);
       if (failure.status === 401) return this.signOut(TOKEN_REJECTED);
-      this.#showBanner(failed(`Could not load ${set}`, failure));
+      this.#showBanner(failureNotice(`Could not load ${set}`, failure.info()));
     }
     if (loops.signal.aborted) return;
     const ctx = {
@@ -147,43 +136,15 @@ export class DashboardController {
     void fleetLoop(ctx, loops.signal);
   }
 
-  editDraft(key: ParamKey, value: string): void {
-    this.#store.dispatch({ type: 'draft-changed', key, text: value });
-  }
-
-  editMessage(value: string): void {
-    this.#store.dispatch({ type: 'message-changed', text: value });
-  }
-
-  editJson(value: string): void {
-    this.#store.dispatch({ type: 'json-changed', text: value });
-  }
-
-  discardEdits(): void {
-    this.#store.dispatch({ type: 'drafts-discarded' });
-  }
-
-  pickDiff(end: 'from' | 'to', version: number): void {
-    this.#store.dispatch({ type: 'diff-picked', end, version });
-  }
-
-  editRollbackReason(value: string): void {
-    this.#store.dispatch({ type: 'rollback-reason', text: value });
-  }
-
-  closeRollback(): void {
-    this.#store.dispatch({ type: 'rollback-closed' });
-  }
-
   /** Sends the form's edits as a merge patch (PATCH), after the same checks the edge makes. */
   async applyEdits(): Promise<void> {
     const { head, drafts } = this.#store.state;
     if (!head || !drafts) return;
     const { patch, issues } = checkEdits(drafts, head.params);
     const notice = (n: Notice) => this.#store.dispatch({ type: 'edit-notice', notice: n });
-    if (issues.length)
-      return notice({ kind: 'text', tone: 'error', lines: ['Fix these first:'], items: issues.map((i) => i.message) });
-    if (!Object.keys(patch).length) return notice(text('info', `Nothing to apply: every value equals v${head.version}.`));
+    const items = issues.map((i) => i.message);
+    if (items.length) return notice(textNotice('error', ['Fix these first:'], items));
+    if (!Object.keys(patch).length) return notice(textNotice('info', [`Nothing to apply: every value equals v${head.version}.`]));
     await this.#write('edit', 'PATCH', patch);
   }
 
@@ -194,11 +155,11 @@ export class DashboardController {
     try {
       doc = JSON.parse(this.#store.state.json.text);
     } catch (error) {
-      return notice(text('error', `Not valid JSON: ${(error as Error).message}`));
+      return notice(textNotice('error', [`Not valid JSON: ${(error as Error).message}`]));
     }
     const issues = checkDocument(doc);
-    if (issues.length)
-      return notice({ kind: 'text', tone: 'error', lines: ['Not accepted:'], items: issues.map((i) => i.message) });
+    const items = issues.map((i) => i.message);
+    if (items.length) return notice(textNotice('error', ['Not accepted:'], items));
     await this.#write('json', 'PUT', doc);
   }
 
@@ -247,17 +208,17 @@ export class DashboardController {
     if (!message)
       return this.#store.dispatch({
         type: 'rollback-failed',
-        notice: text('error', 'A reason is required: it is the audit trail.'),
+        notice: textNotice('error', ['A reason is required: it is the audit trail.']),
       });
     this.#store.dispatch({ type: 'rollback-started' });
     try {
       const answer = await this.#api.rollback(set, { to: rollback.target, message, ifMatch: etag });
       this.#store.dispatch({ type: 'rollback-closed' });
       this.#acceptHead(answer);
-      this.#showBanner(text('ok', `Rolled back: v${answer.version.version} holds the params of v${rollback.target}.`));
+      this.#showBanner(textNotice('ok', [`Rolled back: v${answer.version.version} holds the params of v${rollback.target}.`]));
     } catch (error) {
       const failure = toFailure(error);
-      this.#store.dispatch({ type: 'rollback-failed', notice: failed('Rollback refused', failure) });
+      this.#store.dispatch({ type: 'rollback-failed', notice: failureNotice('Rollback refused', failure.info()) });
       if (failure.status === 412) await this.#reloadHead(set);
       if (failure.status === 401) this.signOut(TOKEN_REJECTED);
     }
@@ -269,7 +230,7 @@ export class DashboardController {
     if (!this.#api || !set) return;
     const message = readMessage(typed);
     if (!message) {
-      const notice = text('error', 'A change message is required: say why, it is the audit trail.');
+      const notice = textNotice('error', ['A change message is required: say why, it is the audit trail.']);
       return store.dispatch(form === 'edit' ? { type: 'edit-notice', notice } : { type: 'json-notice', notice });
     }
     store.dispatch({ type: 'write-started' });
@@ -278,19 +239,25 @@ export class DashboardController {
       store.dispatch({ type: 'write-succeeded', form });
       this.#acceptHead(answer);
       this.#showBanner(
-        text('ok', `Applied as v${answer.version.version}. Runners pick it up within a second; watch the fleet table.`),
+        textNotice('ok', [`Applied as v${answer.version.version}. Runners pick it up within a second; watch the fleet table.`]),
       );
     } catch (error) {
       const failure = toFailure(error);
       const issues = failure.status === 422 ? failure.fields : [];
-      store.dispatch({ type: 'write-failed', form, notice: failed('The edge refused the change', failure), issues });
+      store.dispatch({
+        type: 'write-failed',
+        form,
+        notice: failureNotice('The edge refused the change', failure.info()),
+        issues,
+      });
       if (failure.status === 412) await this.#reloadHead(set);
       if (failure.status === 401) this.signOut(TOKEN_REJECTED);
     }
   }
 
   async #loadHead(set: string): Promise<VersionAnswer> {
-    const answer = await this.#api!.params(set);
+    if (!this.#api) throw new Error('not signed in');
+    const answer = await this.#api.params(set);
     if (answer.kind !== 'version') throw new Error('the edge answered 304 to a read without If-None-Match');
     this.#acceptHead(answer);
     return answer;
@@ -312,12 +279,8 @@ export class DashboardController {
     if (this.#store.state.head !== version || previous?.version === version.version) return;
     void this.loadHistory();
     if (previous && hasTouchedDrafts(this.#store.state)) {
-      this.#showBanner(
-        text(
-          'info',
-          `v${version.version} arrived (${version.author}: "${version.message}"). Your edits are kept; check them against the new values.`,
-        ),
-      );
+      const arrived = `v${version.version} arrived (${version.author}: "${version.message}").`;
+      this.#showBanner(textNotice('info', [`${arrived} Your edits are kept; check them against the new values.`]));
     }
   }
 

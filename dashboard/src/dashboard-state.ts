@@ -14,6 +14,14 @@ export type Notice =
   | { kind: 'text'; tone: 'error' | 'info' | 'ok'; lines: string[]; items?: string[] }
   | { kind: 'failure'; context: string; failure: FailureInfo };
 
+export function textNotice(tone: 'error' | 'info' | 'ok', lines: string[], items?: string[]): Notice {
+  return items ? { kind: 'text', tone, lines, items } : { kind: 'text', tone, lines };
+}
+
+export function failureNotice(context: string, failure: FailureInfo): Notice {
+  return { kind: 'failure', context, failure };
+}
+
 export type Session = { kind: 'signed-out'; checking: boolean; error: string | null } | { kind: 'signed-in'; sets: SetSummary[] };
 
 export type Live = { kind: 'connecting' } | { kind: 'live'; stale: boolean } | { kind: 'down'; why: string };

@@ -6,6 +6,7 @@
 import { type DashboardEvent, type DashboardState, initialDashboardState, reduceDashboard } from './dashboard-state.ts';
 
 export type Listener = (state: DashboardState) => void;
+export type Dispatch = (event: DashboardEvent) => void;
 
 export class Store {
   #state: DashboardState;
@@ -19,12 +20,13 @@ export class Store {
     return this.#state;
   }
 
-  dispatch(event: DashboardEvent): void {
+  /** Applies `event` and tells the listeners if the state changed (bound: views pass it around). */
+  readonly dispatch: Dispatch = (event) => {
     const next = reduceDashboard(this.#state, event);
     if (next === this.#state) return;
     this.#state = next;
     for (const listener of [...this.#listeners]) listener(next);
-  }
+  };
 
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: Listener): () => void {

@@ -1,6 +1,7 @@
 /**
  * The page: the login form until a token works, then the workspace (fleet, params and edit form,
- * history, diff, rollback). Renders the store's state; every action goes to the controller.
+ * history, diff, rollback). Renders the store's state; typing dispatches to the store, anything
+ * that reaches the edge goes to the controller.
  */
 import type { DashboardController } from '../controller.ts';
 import type { Store } from '../store.ts';
@@ -27,13 +28,13 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
       </div>
       <main class="app">
         <FleetCard fleet={state.fleet} head={state.head?.version ?? null} />
-        <ParamsCard state={state} controller={controller} />
+        <ParamsCard state={state} controller={controller} dispatch={store.dispatch} />
         <div class="stack">
           <HistoryCard state={state} controller={controller} />
-          <DiffCard state={state} controller={controller} />
+          <DiffCard state={state} controller={controller} dispatch={store.dispatch} />
         </div>
       </main>
-      <RollbackDialog set={state.set ?? ''} rollback={state.rollback} controller={controller} />
+      <RollbackDialog set={state.set ?? ''} rollback={state.rollback} controller={controller} dispatch={store.dispatch} />
     </>
   );
 }

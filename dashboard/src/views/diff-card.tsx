@@ -1,6 +1,7 @@
 /** Any two versions side by side: the keys they disagree on. */
 import type { DashboardController } from '../controller.ts';
 import { type DashboardState, diffSelection } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { DiffTable } from './diff-table.tsx';
 import { NoticeView } from './notice-view.tsx';
 
@@ -23,7 +24,15 @@ function DiffResult({ diff }: { diff: DashboardState['diff'] }) {
   }
 }
 
-export function DiffCard({ state, controller }: { state: DashboardState; controller: DashboardController }) {
+export function DiffCard({
+  state,
+  controller,
+  dispatch,
+}: {
+  state: DashboardState;
+  controller: DashboardController;
+  dispatch: Dispatch;
+}) {
   const picked = diffSelection(state);
   const options = state.history.versions.map((v) => (
     <option key={v.version} value={String(v.version)}>
@@ -31,7 +40,7 @@ export function DiffCard({ state, controller }: { state: DashboardState; control
     </option>
   ));
   const pick = (end: 'from' | 'to') => (e: { currentTarget: HTMLSelectElement }) =>
-    controller.pickDiff(end, Number(e.currentTarget.value));
+    dispatch({ type: 'diff-picked', end, version: Number(e.currentTarget.value) });
   return (
     <section class="card" id="diff-card">
       <div class="head">

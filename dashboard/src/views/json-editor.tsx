@@ -1,9 +1,18 @@
 /** Replace the whole document at once (a preset, a copy from another set): checked like the form, sent as a PUT. */
 import type { DashboardController } from '../controller.ts';
 import type { DashboardState } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { NoticeView } from './notice-view.tsx';
 
-export function JsonEditor({ json, controller }: { json: DashboardState['json']; controller: DashboardController }) {
+export function JsonEditor({
+  json,
+  controller,
+  dispatch,
+}: {
+  json: DashboardState['json'];
+  controller: DashboardController;
+  dispatch: Dispatch;
+}) {
   return (
     <details id="json-editor">
       <summary>Replace the whole document (JSON, e.g. a preset)</summary>
@@ -13,7 +22,7 @@ export function JsonEditor({ json, controller }: { json: DashboardState['json'];
         rows={10}
         spellcheck={false}
         value={json.text}
-        onInput={(e) => controller.editJson(e.currentTarget.value)}
+        onInput={(e) => dispatch({ type: 'json-changed', text: e.currentTarget.value })}
       />
       <div id="json-errors">
         <NoticeView notice={json.notice} />

@@ -8,6 +8,7 @@ import type { Version } from '../../../shared/api.ts';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKey, describeAccepted } from '../../../shared/param-specs.ts';
 import type { DashboardController } from '../controller.ts';
 import type { DashboardState } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { type Draft, checkEdits, compactAccepted, describeChange } from '../edits.ts';
 import { formatParamValue, formatTime } from '../format.ts';
 import { hintCardsWithPreview } from '../hint-cards.ts';
@@ -20,13 +21,13 @@ interface RowProps {
   current: unknown;
   changed: boolean;
   error: string | undefined;
-  controller: DashboardController;
+  dispatch: Dispatch;
 }
 
-function ParamRow({ paramKey: key, draft, current, changed, error, controller }: RowProps) {
+function ParamRow({ paramKey: key, draft, current, changed, error, dispatch }: RowProps) {
   const spec = PARAM_SPECS[key];
   const onInput = (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
-    controller.editDraft(key, e.currentTarget.value);
+    dispatch({ type: 'draft-changed', key, text: e.currentTarget.value });
   const value = draft?.text ?? '';
   const input =
     spec.kind === 'enum' ? (
@@ -87,7 +88,15 @@ function Hints({ head, next }: { head: Version; next: Version['params'] | null }
   );
 }
 
-export function ParamsCard({ state, controller }: { state: DashboardState; controller: DashboardController }) {
+export function ParamsCard({
+  state,
+  controller,
+  dispatch,
+}: {
+  state: DashboardState;
+  controller: DashboardController;
+  dispatch: Dispatch;
+}) {
   const { head, drafts, set } = state;
   const check = head && drafts ? checkEdits(drafts, head.params) : null;
   const issueOf = new Map(check?.issues.map((i) => [i.field, i.message]) ?? []);
@@ -128,7 +137,7 @@ export function ParamsCard({ state, controller }: { state: DashboardState; contr
                 current={head?.params[key]}
                 changed={Object.hasOwn(check?.patch ?? {}, key)}
                 error={issueOf.get(key) ?? state.edgeIssues[key]}
-                controller={controller}
+                dispatch={dispatch}
               />
             ))}
           </tbody>
@@ -155,19 +164,19 @@ export function ParamsCard({ state, controller }: { state: DashboardState; contr
             maxLength={500}
             placeholder="e.g. widen: realized vol doubled after the funding print"
             value={state.message}
-            onInput={(e) => controller.editMessage(e.currentTarget.value)}
+            onInput={(e) => dispatch({ type: 'message-changed', text: e.currentTarget.value })}
           />
           <div class="row">
             <button type="submit" class="primary" id="apply" disabled={blocked}>
               Apply change
             </button>
-            <button type="button" id="reset" onClick={() => controller.discardEdits()}>
+            <button type="button" id="reset" onClick={() => dispatch({ type: 'drafts-discarded' })}>
               Discard edits
             </button>
           </div>
         </div>
       </form>
-      <JsonEditor json={state.json} controller={controller} />
+      <JsonEditor json={state.json} controller={controller} dispatch={dispatch} />
     </section>
   );
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { DashboardController } from '../controller.ts';
 import type { RollbackDialog as Dialog } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { DiffTable } from './diff-table.tsx';
 import { NoticeView } from './notice-view.tsx';
 
@@ -28,10 +29,12 @@ export function RollbackDialog({
   set,
   rollback,
   controller,
+  dispatch,
 }: {
   set: string;
   rollback: Dialog | null;
   controller: DashboardController;
+  dispatch: Dispatch;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const reason = useRef<HTMLTextAreaElement>(null);
@@ -48,7 +51,7 @@ export function RollbackDialog({
 
   return (
     // Esc closes a modal dialog by itself: its close event tells the store.
-    <dialog id="rollback-dialog" ref={dialog} onClose={() => controller.closeRollback()}>
+    <dialog id="rollback-dialog" ref={dialog} onClose={() => dispatch({ type: 'rollback-closed' })}>
       {rollback ? (
         <div id="rollback-form">
           <h3 id="rollback-title">{`Roll back ${set} from v${rollback.from} to v${rollback.target}?`}</h3>
@@ -66,13 +69,13 @@ export function RollbackDialog({
             ref={reason}
             maxLength={500}
             value={rollback.reason}
-            onInput={(e) => controller.editRollbackReason(e.currentTarget.value)}
+            onInput={(e) => dispatch({ type: 'rollback-reason', text: e.currentTarget.value })}
           />
           <div id="rollback-errors">
             <NoticeView notice={rollback.error} />
           </div>
           <div class="row">
-            <button type="button" id="rollback-cancel" onClick={() => controller.closeRollback()}>
+            <button type="button" id="rollback-cancel" onClick={() => dispatch({ type: 'rollback-closed' })}>
               Cancel
             </button>
             <button

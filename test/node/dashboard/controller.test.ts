@@ -102,7 +102,7 @@ describe('sign-in', () => {
 describe('applying an edit', () => {
   it('sends nothing without a change message', async () => {
     const { controller, store, edge } = await signedIn();
-    controller.editDraft('base_half_spread_bps', '8');
+    store.dispatch({ type: 'draft-changed', key: 'base_half_spread_bps', text: '8' });
     await controller.applyEdits();
     expect(store.state.editNotice).toMatchObject({ kind: 'text', tone: 'error' });
     expect(JSON.stringify(store.state.editNotice)).toContain('message is required');
@@ -111,8 +111,8 @@ describe('applying an edit', () => {
 
   it('sends nothing the edge would refuse', async () => {
     const { controller, store, edge } = await signedIn();
-    controller.editDraft('base_half_spread_bps', '5000');
-    controller.editMessage('widen a lot');
+    store.dispatch({ type: 'draft-changed', key: 'base_half_spread_bps', text: '5000' });
+    store.dispatch({ type: 'message-changed', text: 'widen a lot' });
     await controller.applyEdits();
     expect(store.state.editNotice).toMatchObject({ kind: 'text', lines: ['Fix these first:'] });
     expect(JSON.stringify(store.state.editNotice)).toContain('(0, 1000]');
@@ -121,8 +121,8 @@ describe('applying an edit', () => {
 
   it('sends a merge patch with If-Match and shows the new version', async () => {
     const { controller, store, edge, clock } = await signedIn();
-    controller.editDraft('base_half_spread_bps', '8');
-    controller.editMessage('widen: thin book');
+    store.dispatch({ type: 'draft-changed', key: 'base_half_spread_bps', text: '8' });
+    store.dispatch({ type: 'message-changed', text: 'widen: thin book' });
     await controller.applyEdits();
     expect(edge.writes()).toEqual([
       {
@@ -142,8 +142,8 @@ describe('applying an edit', () => {
 
   it('keeps the edits and shows who got in first when the set moved (412)', async () => {
     const { controller, store, edge } = await signedIn();
-    controller.editDraft('order_size', '0.2');
-    controller.editMessage('smaller clips');
+    store.dispatch({ type: 'draft-changed', key: 'order_size', text: '0.2' });
+    store.dispatch({ type: 'message-changed', text: 'smaller clips' });
     // Another operator's write lands between two long-polls: this write's If-Match is stale.
     edge.commit('hype-perp', { max_position: 4 }, { author: 'ci', message: 'bigger book' }, { quiet: true });
     await controller.applyEdits();
@@ -165,7 +165,7 @@ describe('rollback', () => {
     expect(JSON.stringify(store.state.rollback?.error)).toContain('reason is required');
     expect(edge.writes()).toEqual([]);
 
-    controller.editRollbackReason('markouts got worse');
+    store.dispatch({ type: 'rollback-reason', text: 'markouts got worse' });
     await controller.confirmRollback();
     expect(edge.writes()).toEqual([
       expect.objectContaining({
@@ -181,8 +181,8 @@ describe('rollback', () => {
 
 describe('staying live', () => {
   it('shows a change made elsewhere, and says so when the operator was editing', async () => {
-    const { controller, store, edge } = await signedIn();
-    controller.editDraft('order_size', '0.25');
+    const { store, edge } = await signedIn();
+    store.dispatch({ type: 'draft-changed', key: 'order_size', text: '0.25' });
     edge.commit('hype-perp', { max_position: 4 }, { author: 'ci', message: 'bigger book' });
     const state = await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
     expect(state.drafts?.max_position.text).toBe('4');
