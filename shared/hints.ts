@@ -1,6 +1,6 @@
 /**
  * Figures derived from a params document that operators should see next to the raw values
- * (MM_V2_SPEC.md asks for the liquidation start in particular: urgency is the *cube* of the
+ * (docs/STRATEGY.md asks for the liquidation start in particular: urgency is the *cube* of the
  * inventory ratio, so a threshold of 0.7 starts liquidating only above |Q|/Qmax ≈ 0.888).
  */
 import type { Params } from './params-schema.ts';

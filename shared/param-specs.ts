@@ -18,7 +18,7 @@ export interface NumericParamSpec {
   readonly kind: 'number';
   readonly default: number;
   readonly range: NumericRange;
-  /** The first seven keys are the original bot's tuning parameters (MM_V2_SPEC.md). */
+  /** The first seven keys are the original bot's tuning parameters (docs/STRATEGY.md). */
   readonly seed: boolean;
   readonly description: string;
 }

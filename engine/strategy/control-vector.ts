@@ -1,6 +1,6 @@
 /**
  * The control vector of Market Maker V2: per-side offsets from mid (bps) and taker liquidation rates
- * (base units per second), computed in the seven steps of MM_V2_SPEC.md, in that order. The test
+ * (base units per second), computed in the seven steps of docs/STRATEGY.md, in that order. The test
  * vectors of the spec pin this arithmetic; do not reorder the steps.
  */
 import type { Params } from '../../shared/params-schema.ts';

@@ -1,5 +1,5 @@
 /**
- * Pacing of taker liquidation (MM_V2_SPEC.md, "Orders"): the rate ν from the control vector gets a
+ * Pacing of taker liquidation (docs/STRATEGY.md, "Orders"): the rate ν from the control vector gets a
  * time base. The original sent ν as a size on every tick and dumped whole positions (repair 2);
  * here a step happens at most every 250 ms and trades ν·Δt, Δt capped at 1 s, never more than |Q|,
  * as an IOC priced at the opposite best with at most 10 bps of slippage.

@@ -1,5 +1,5 @@
 /**
- * The state vector of Market Maker V2 (MM_V2_SPEC.md): mid S, inventory Q, market spread Δ, depth
+ * The state vector of Market Maker V2 (docs/STRATEGY.md): mid S, inventory Q, market spread Δ, depth
  * imbalance I and the adverse-selection estimate μ̂. One mutable struct per engine, updated in place:
  * the engine's hot path must not allocate.
  *

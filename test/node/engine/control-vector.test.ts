@@ -6,7 +6,7 @@ import { GRID_EPS } from '../../../shared/eps.ts';
 
 const P: Params = { ...DEFAULT_PARAMS, base_half_spread_bps: 5, max_position: 3 };
 
-// MM_V2_SPEC.md, "Test vectors (B = 5, Qmax = 3, all seven parameters at their defaults)".
+// docs/STRATEGY.md, "Test vectors (B = 5, Qmax = 3, all seven parameters at their defaults)".
 const VECTORS: [q: number, mu: number, bid: number, ask: number, buy: number, sell: number][] = [
   [0, 0, 5, 5, 0, 0],
   [0, 0.2, 5, 5.5, 0, 0],
