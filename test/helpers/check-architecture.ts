@@ -36,7 +36,7 @@ export const RULES: Readonly<Record<Part, PartRule>> = {
   engine: { parts: ['shared'], packages: ['zod', 'pure-rand'], node: false, cloudflare: false },
   client: { parts: ['shared'], packages: ['zod'], node: false, cloudflare: false },
   edge: { parts: ['shared'], packages: ['hono', 'zod'], node: false, cloudflare: true },
-  dashboard: { parts: ['shared', 'engine', 'client'], packages: VIEW_LIBRARY, node: false, cloudflare: false },
+  dashboard: { parts: ['shared', 'engine', 'client'], packages: ['zod', ...VIEW_LIBRARY], node: false, cloudflare: false },
   runner: { parts: ['shared', 'engine', 'client'], packages: 'dependencies', node: true, cloudflare: false },
   // The CLI may start a runner in its own process (`livetune run`), and only there: see RUNNER_GATE.
   cli: { parts: ['shared', 'engine', 'client'], packages: 'dependencies', node: true, cloudflare: false },
