@@ -9,7 +9,7 @@
  * `LIVETUNE_*` fallback: `config.venueOptions`); nothing here reads the environment.
  */
 import type { Logger } from 'pino';
-import { systemClock } from '../../shared/clock.ts';
+import { type Clock, systemClock } from '../../shared/clock.ts';
 import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.ts';
 import { SimExchange } from '../../engine/sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
@@ -26,20 +26,12 @@ export interface TradingLoopDeps {
   knobs?: Partial<ScenarioKnobs>;
   /** Paper venue options (default: the venue's). */
   paper?: PaperVenueOptions;
-  /** Wall clock, ms. */
-  now?: () => number;
+  /** Wall time: paces the simulator and the batches (the system clock's sleeps are unref'ed). */
+  clock?: Clock;
   /** How often a batch of events is processed and the engine's timer duties run, ms. */
   batchMs?: number;
-  /** Timer injection for tests; the production timer is unref'ed. */
-  every?: (fn: () => void, ms: number) => { cancel(): void };
   /** Longest wait for the venue to confirm the cancels on stop, ms of wall time. */
   stopTimeoutMs?: number;
-}
-
-function unrefInterval(fn: () => void, ms: number): { cancel(): void } {
-  const handle = setInterval(fn, ms);
-  handle.unref();
-  return { cancel: () => clearInterval(handle) };
 }
 
 function engineLogger(logger: Logger): EngineLogger {
@@ -47,9 +39,8 @@ function engineLogger(logger: Logger): EngineLogger {
 }
 
 export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoopFactory {
-  const now = deps.now ?? (() => performance.now());
+  const clock = deps.clock ?? systemClock;
   const batchMs = deps.batchMs ?? 50;
-  const every = deps.every ?? unrefInterval;
   const stopTimeoutMs = deps.stopTimeoutMs ?? 2_000;
 
   return function createTradingLoop(options: TradingLoopOptions): TradingLoop {
@@ -81,12 +72,13 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
       logger: log,
     });
     venue.setListener(engine);
-    let timer: { cancel(): void } | null = null;
+    /** Aborted by `stop`: ends the batch loop. */
+    let running: AbortController | null = null;
     let startedAt = 0;
 
     function batch(): void {
       try {
-        if (sim !== null) sim.advanceTo(now() - startedAt);
+        if (sim !== null) sim.advanceTo(clock.now() - startedAt);
         engine.onTimer();
       } catch (error) {
         logger.error({ err: error }, 'trading batch failed');
@@ -95,11 +87,21 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
 
     return {
       start() {
-        if (timer !== null) return;
-        startedAt = now();
+        if (running !== null) return;
+        const signal = (running = new AbortController()).signal;
+        startedAt = clock.now();
         paper?.start();
         engine.start();
-        timer = every(batch, batchMs);
+        void (async () => {
+          for (;;) {
+            try {
+              await clock.sleep(batchMs, signal);
+            } catch {
+              return; // stopped
+            }
+            batch();
+          }
+        })();
         logger.info({ venue: options.venue, seed: options.seed, symbol: venue.symbol }, 'trading loop started');
       },
 
@@ -109,12 +111,12 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           // Simulated time may run ahead of the wall clock now: nothing else happens after stop.
           for (let i = 0; i < 1_000 && engine.liveOrders() > 0; i++) sim.advanceTo(sim.now + batchMs);
         } else {
-          const deadline = now() + stopTimeoutMs;
-          while (engine.liveOrders() > 0 && now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          const deadline = clock.now() + stopTimeoutMs;
+          while (engine.liveOrders() > 0 && clock.now() < deadline) await clock.sleep(10);
           paper?.stop();
         }
-        timer?.cancel();
-        timer = null;
+        running?.abort();
+        running = null;
         logger.info({ reason, live_orders: engine.liveOrders() }, 'trading loop stopped');
       },
 

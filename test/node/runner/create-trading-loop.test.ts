@@ -6,13 +6,13 @@ import { createTradingLoopFactory } from '../../../runner/trading/create-trading
 import type { RiskPolicy } from '../../../engine/trading-loop-contract.ts';
 import { hypeBook } from './fixtures/hyperliquid-hype.ts';
 import { eventually } from '../../../tools/eventually.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
 
 const logger = pino({ level: 'silent' });
 
-/** A fake wall clock and a timer the test fires by hand. */
+/** A fake wall clock the test moves by hand. */
 function harness() {
-  let wall = 0;
-  let tick: (() => void) | null = null;
+  const clock = new FakeClock(0);
   const holder = {
     current: DEFAULT_PARAMS as Readonly<Params>,
     version: 1 as number | null,
@@ -22,12 +22,8 @@ function harness() {
   };
   let policy: RiskPolicy = 'normal';
   const factory = createTradingLoopFactory({
-    now: () => wall,
+    clock,
     batchMs: 50,
-    every: (fn) => {
-      tick = fn;
-      return { cancel: () => (tick = null) };
-    },
   });
   const loop = factory({ params: holder, health: { policy: () => policy }, venue: 'sim', seed: 5, logger });
   return {
@@ -35,13 +31,10 @@ function harness() {
     holder,
     setPolicy: (p: RiskPolicy) => (policy = p),
     /** Lets `ms` of wall time pass in 50 ms batches. */
-    run(ms: number) {
-      for (let t = 0; t < ms; t += 50) {
-        wall += 50;
-        tick?.();
-      }
+    async run(ms: number) {
+      for (let t = 0; t < ms; t += 50) await clock.advance(50);
     },
-    running: () => tick !== null,
+    running: () => clock.pending().length > 0,
   };
 }
 
@@ -49,7 +42,7 @@ describe('trading loop on the sim venue', () => {
   it('quotes on the simulated exchange paced by the wall clock and reports a snapshot', async () => {
     const h = harness();
     h.loop.start();
-    h.run(2_000);
+    await h.run(2_000);
     const snap = h.loop.snapshot();
     expect(snap.mid).toBeGreaterThan(0);
     expect(snap.bid).not.toBeNull();
@@ -65,16 +58,16 @@ describe('trading loop on the sim venue', () => {
   it('applies a params swap and the halt policy on the next events', async () => {
     const h = harness();
     h.loop.start();
-    h.run(2_000);
+    await h.run(2_000);
     const before = h.loop.snapshot();
     h.holder.current = { ...DEFAULT_PARAMS, base_half_spread_bps: 40 };
     h.holder.version = 2;
-    h.run(1_000);
+    await h.run(1_000);
     const after = h.loop.snapshot();
     expect(after.params_version).toBe(2);
     expect(after.ask! - after.bid!).toBeGreaterThan(before.ask! - before.bid!);
     h.setPolicy('halt');
-    h.run(500);
+    await h.run(500);
     expect(h.loop.snapshot()).toMatchObject({ bid: null, ask: null, mode: 'halted' });
     await h.loop.stop('test over');
   });
