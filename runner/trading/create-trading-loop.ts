@@ -88,7 +88,8 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     return {
       start() {
         if (running !== null) return;
-        const signal = (running = new AbortController()).signal;
+        running = new AbortController();
+        const signal = running.signal;
         startedAt = clock.now();
         paper?.start();
         engine.start();
