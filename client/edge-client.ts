@@ -28,6 +28,7 @@ import { etagFor } from '../shared/etag.ts';
 import { BadResponseError } from './edge-errors.ts';
 import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
 import { parseAnswer } from './parse-answer.ts';
+import { MAX_VERSION_BYTES } from './read-capped-body.ts';
 import { readReceivedVersionText, type ReceivedVersion } from './received-version.ts';
 
 export interface EdgeClientOptions {
@@ -130,6 +131,8 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
       headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {},
       timeoutMs: options.timeoutMs ?? timeoutMs + wait * 1000,
       signal: options.signal,
+      // One version: a few KiB. Anything past the cap is not read (a hostile edge's 200 MB answer).
+      maxBytes: MAX_VERSION_BYTES,
     });
     const stale = answer.headers.get(HEADER_STALE)?.toLowerCase() === 'true';
     if (answer.status === 304) return { kind: 'not-modified', stale };
@@ -230,7 +233,11 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
 
     /** A runner's report: what it applied or rejected, its sync state, a few trading figures. */
     async postReport(set: string, runnerId: string, report: RunnerReport, options: CallOptions = {}): Promise<void> {
-      await request('POST', `${setPath(set)}/runners/${encodeURIComponent(runnerId)}/report`, init(options, { body: report }));
+      await request(
+        'POST',
+        `${setPath(set)}/runners/${encodeURIComponent(runnerId)}/report`,
+        init(options, { body: report, maxBytes: MAX_VERSION_BYTES }),
+      );
     },
 
     /** The WebSocket URL of a set's watch stream, and the headers to open it with (`watch-socket.ts`). */

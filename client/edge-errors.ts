@@ -90,6 +90,15 @@ export class NetworkError extends EdgeError {}
 export class TimeoutError extends EdgeError {}
 /** An answer that is not what the API promises (garbage body, wrong shape). */
 export class BadResponseError extends EdgeError {}
+/** An answer larger than the call accepts (`read-capped-body.ts`): not read past the cap, retried with backoff. */
+export class AnswerTooLargeError extends BadResponseError {
+  /** The cap it broke, in bytes. */
+  readonly maxBytes: number;
+  constructor(kind: 'bad-response', message: string, options: { maxBytes: number }) {
+    super(kind, message);
+    this.maxBytes = options.maxBytes;
+  }
+}
 
 function parseBody(text: string): ErrorBody | undefined {
   try {

@@ -6,12 +6,13 @@
  */
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { edgeErrorFromResponse, edgeErrorFromThrown, TimeoutError } from './edge-errors.ts';
+import { MAX_ANSWER_BYTES, readCappedBody } from './read-capped-body.ts';
 
-/** What the client reads of a `fetch` answer; `Response` fits. */
+/** What the client reads of a `fetch` answer; `Response` fits. The body is read as a stream, capped. */
 export interface FetchAnswer {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
-  text(): Promise<string>;
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
 /** What the client needs from `fetch`: `globalThis.fetch` and undici's `fetch` both fit. */
@@ -35,6 +36,8 @@ export interface EdgeRequestInit {
   /** Deadline of the whole exchange (headers and body), on the clock. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Most body bytes read (`read-capped-body.ts`); default `MAX_ANSWER_BYTES`. Past it: `AnswerTooLargeError`. */
+  maxBytes?: number;
 }
 
 export type EdgeRequest = (method: string, path: string, init: EdgeRequestInit) => Promise<EdgeAnswer>;
@@ -69,6 +72,9 @@ async function withDeadline<T>(
   try {
     return await fn(controller.signal);
   } catch (error) {
+    // Whatever failed (a cap, a parse, the deadline), the exchange is over: never let the
+    // transport go on downloading what the peer still sends.
+    if (!controller.signal.aborted) controller.abort(error);
     if (controller.signal.reason === timedOut) throw timedOut;
     if (outer?.aborted) throw error;
     throw edgeErrorFromThrown(error, url);
@@ -85,7 +91,7 @@ export function createEdgeRequest({
   clock = systemClock,
 }: EdgeRequestOptions): EdgeRequest {
   const base = baseUrl.replace(/\/+$/, '');
-  return function edgeRequest(method, path, { body, headers: extra, timeoutMs, signal }) {
+  return function edgeRequest(method, path, { body, headers: extra, timeoutMs, signal, maxBytes = MAX_ANSWER_BYTES }) {
     const url = `${base}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -97,8 +103,9 @@ export function createEdgeRequest({
         signal: deadline,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      // The body is read under the same deadline: an edge that sends headers and then stalls fails too.
-      const text = await response.text();
+      // The body is read under the same deadline (an edge that sends headers and then stalls fails
+      // too) and capped before anything parses it, error answers included.
+      const text = await readCappedBody(response, maxBytes, url);
       const ok = response.status === 304 || (response.status >= 200 && response.status < 300);
       if (!ok) throw edgeErrorFromResponse(response.status, response.headers, text, url, clock.now());
       return { url, status: response.status, headers: response.headers, text };

@@ -5,10 +5,22 @@
  * vague "bad response", so the operator sees which version each runner refused and why.
  */
 import { z } from 'zod';
-import { VersionSchema, type Version } from '../shared/api.ts';
+import { MessageSchema, VersionSchema, type Version } from '../shared/api.ts';
 import { describeIssues, validateParams } from '../shared/validate-params.ts';
 
-const EnvelopeSchema = VersionSchema.extend({ params: z.unknown() });
+/**
+ * The longest change message the edge accepts in a write (500 characters, `MessageSchema`): a
+ * version carrying a longer one did not come from an edge that kept the rules, and a message is
+ * logged and reported, so an unbounded one would be a way to flood both.
+ */
+const MAX_MESSAGE_CHARS = MessageSchema.maxLength ?? 500;
+
+const EnvelopeSchema = VersionSchema.extend({
+  params: z.unknown(),
+  message: z
+    .string()
+    .max(MAX_MESSAGE_CHARS, `a version's message is at most ${MAX_MESSAGE_CHARS} characters, as the edge accepts it`),
+});
 
 export type ReceivedVersion =
   | { kind: 'valid'; version: Version }

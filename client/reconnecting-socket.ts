@@ -60,8 +60,15 @@ export interface WebSocketLike {
  */
 export type WebSocketConstructor = new (
   url: string,
-  options?: { headers?: Record<string, string>; handshakeTimeout?: number },
+  options?: { headers?: Record<string, string>; handshakeTimeout?: number; maxPayload?: number },
 ) => WebSocketLike;
+
+/**
+ * Largest message a socket accepts unless told otherwise: 1 MiB (a market feed's book snapshot is
+ * tens of KiB). `ws` would take 100 MiB; past the cap it closes the connection (1009) without
+ * buffering the rest, and the session is lost like any other (backoff, reconnect).
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** What a message handler may do with the socket it runs on. */
 export interface SocketSession {
@@ -86,7 +93,10 @@ export type SocketEnd = { kind: 'stopped' } | { kind: 'gave-up'; error: EdgeErro
 export interface ReconnectingSocketOptions {
   url: string;
   headers?: Record<string, string>;
-  /** Default: the global `WebSocket` (browsers, Node ≥ 22), which cannot send headers. */
+  /**
+   * Default: the global `WebSocket` (browsers, Node ≥ 22), which cannot send headers and is called
+   * with the URL alone when there are none; any other constructor (`ws`) gets the options object.
+   */
   WebSocket?: WebSocketConstructor | undefined;
   clock?: Clock;
   random?: () => number;
@@ -96,6 +106,8 @@ export interface ReconnectingSocketOptions {
   pingMessage?: string;
   /** What this socket is, for error messages: "watch socket", "market feed". */
   name?: string;
+  /** Largest message accepted (`ws`'s `maxPayload`), bytes; default `DEFAULT_MAX_MESSAGE_BYTES`. */
+  maxMessageBytes?: number;
   /**
    * Each message, in order: the next waits for the promise of the previous one. A handler that
    * throws drops the session (an `EdgeError` is the cause as is).
@@ -158,11 +170,18 @@ export class ReconnectingSocket {
   }
 
   #open(): WebSocketLike {
-    const { url, headers = {}, WebSocket = globalThis.WebSocket as unknown as WebSocketConstructor | undefined } = this.#o;
+    const {
+      url,
+      headers = {},
+      WebSocket = globalThis.WebSocket as unknown as WebSocketConstructor | undefined,
+      maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    } = this.#o;
     if (!WebSocket) throw new Error('no WebSocket constructor in this runtime: pass one');
-    // `ws`'s own handshake timeout is a real-time backstop; the deadline on the clock is the one that decides.
-    return Object.keys(headers).length > 0
-      ? new WebSocket(url, { headers, handshakeTimeout: this.#interval })
+    // `ws`'s own handshake timeout is a real-time backstop; the deadline on the clock is the one that
+    // decides. The WHATWG constructor takes no options (a browser caps messages itself); `ws` does.
+    const whatwg = WebSocket === (globalThis.WebSocket as unknown);
+    return Object.keys(headers).length > 0 || !whatwg
+      ? new WebSocket(url, { headers, handshakeTimeout: this.#interval, maxPayload: maxMessageBytes })
       : new WebSocket(url);
   }
 

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { WatchClientMessage } from '../shared/api.ts';
+import { MAX_VERSION_BYTES } from './read-capped-body.ts';
 import { readReceivedVersion, type ReceivedVersion } from './received-version.ts';
 import { ReconnectingSocket, type ReconnectingSocketOptions } from './reconnecting-socket.ts';
 
@@ -56,6 +57,8 @@ function answer(policy: AckPolicy, verdict: VersionVerdict | undefined): WatchCl
 /** A reconnecting socket on a set's watch stream; `run(signal)` keeps it open. */
 export function watchSocket({ set, ack, onVersion, onUnreadable, ...socket }: WatchSocketOptions): ReconnectingSocket {
   return new ReconnectingSocket({
+    // A frame carries one version, like a params answer: the same cap (a bigger frame drops the socket).
+    maxMessageBytes: MAX_VERSION_BYTES,
     ...socket,
     name: 'watch socket',
     // The edge answers `pong`: a sign of life even where protocol pings are invisible (browsers, proxies).

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { computeBackoff, retryDelay } from '../../../client/backoff.ts';
 import { NotFoundError, ServerError, TimeoutError, UnauthorizedError } from '../../../client/edge-errors.ts';
 import {
+  DEFAULT_MAX_MESSAGE_BYTES,
   PING_INTERVAL_MS,
   ReconnectingSocket,
   type ReconnectingSocketOptions,
@@ -51,14 +52,17 @@ function start(options: Partial<ReconnectingSocketOptions> = {}) {
 }
 
 describe('ReconnectingSocket', () => {
-  it('opens with the headers through a ws-style constructor, and with the URL alone when there are none', async () => {
+  it('opens through a ws-style constructor with the headers and a cap on message size', async () => {
     const { sockets } = start();
     expect(sockets[0]!.args).toEqual([
       'ws://edge.test/v1/sets/s/watch',
-      { headers: { authorization: 'Bearer t' }, handshakeTimeout: PING_INTERVAL_MS },
+      { headers: { authorization: 'Bearer t' }, handshakeTimeout: PING_INTERVAL_MS, maxPayload: DEFAULT_MAX_MESSAGE_BYTES },
     ]);
-    const bare = start({ headers: {} });
-    expect(bare.sockets[0]!.args).toEqual(['ws://edge.test/v1/sets/s/watch']);
+    const capped = start({ headers: {}, maxMessageBytes: 4096 });
+    expect(capped.sockets[0]!.args).toEqual([
+      'ws://edge.test/v1/sets/s/watch',
+      { headers: {}, handshakeTimeout: PING_INTERVAL_MS, maxPayload: 4096 },
+    ]);
   });
 
   it('reconnects after a lost socket with full jitter, and resets the backoff once the peer has spoken', async () => {
