@@ -33,7 +33,12 @@ async function flood(headers: Record<string, string> = {}) {
     let sent = 0;
     let closed = false;
     ends.push(
-      new Promise((resolve) => res.on('close', () => resolve({ finished: res.writableFinished, sent: (closed = true) && sent }))),
+      new Promise((resolve) =>
+        res.on('close', () => {
+          closed = true;
+          resolve({ finished: res.writableFinished, sent });
+        }),
+      ),
     );
     const pump = () => {
       // 1 GiB at most, so a broken client cannot make the test run forever.
