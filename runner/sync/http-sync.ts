@@ -2,7 +2,9 @@
  * Sync over plain HTTP. `longpoll` (the default) asks `GET …/params?wait=S` with If-None-Match:
  * the edge holds the request until a newer version exists, so a change arrives within one round
  * trip and an idle runner costs about two requests a minute; a 304 means "nothing new" and we ask
- * again at once. `poll` sends plain conditional GETs every interval. Failures back off (full
+ * again at once — but never sooner than a floor after the last request started unless it brought
+ * a newer version (`request-floor.ts`): an edge or proxy answering 304 at once cannot make a
+ * runner spin. `poll` sends plain conditional GETs every interval. Failures back off (full
  * jitter, Retry-After wins); a refused token stops syncing.
  */
 import { retryDelay } from '../../client/backoff.ts';
@@ -10,6 +12,7 @@ import type { EdgeClient, ParamsAnswer } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
 import { BackgroundTask } from './background-task.ts';
 import { recordFailure } from './record-failure.ts';
+import { flooredDelay, MIN_REQUEST_GAP_MS } from './request-floor.ts';
 import { SeenVersion } from './seen-version.ts';
 import type { SyncDeps, SyncLoop } from './sync-loop.ts';
 
@@ -27,6 +30,8 @@ export class HttpSync implements SyncLoop {
   readonly #o: HttpSyncOptions;
   readonly #seen: SeenVersion;
   readonly #task = new BackgroundTask((signal) => this.#run(signal));
+  /** A long-poll was answered 304 sooner than the floor: warned once until one is held again. */
+  #earlyWarned = false;
 
   constructor(options: HttpSyncOptions) {
     this.mode = options.mode;
@@ -52,14 +57,19 @@ export class HttpSync implements SyncLoop {
       // long-poll says nothing until it ends, so the grace period could run out (stale → error)
       // on an edge that is already back. Long-polling resumes after that answer.
       const waitNow = attempt > 0 ? 0 : wait;
+      const startedAt = clock.now();
       try {
+        const ifNoneMatch = this.#seen.etag();
         const answer = await edge.readParams(applier.set, {
-          ifNoneMatch: this.#seen.etag(),
+          ifNoneMatch,
           waitS: waitNow,
           timeoutMs: waitNow * 1000 + slackMs,
           signal,
         });
-        delayMs = this.#onAnswer(answer);
+        const { delayMs: chosen, productive } = this.#onAnswer(answer);
+        const now = clock.now();
+        if (answer.kind === 'not-modified' && waitNow > 0 && ifNoneMatch !== null) this.#noteLongPoll(now - startedAt);
+        delayMs = flooredDelay(chosen, { startedAt, now, productive });
         health.markSuccess();
         attempt = 0;
       } catch (thrown) {
@@ -72,8 +82,23 @@ export class HttpSync implements SyncLoop {
     }
   }
 
-  /** Handles an answer and returns how long to wait before the next request. */
-  #onAnswer(answer: ParamsAnswer): number {
+  /** A long-poll answered 304 after `elapsedMs`: one warning per streak of instant answers. */
+  #noteLongPoll(elapsedMs: number): void {
+    const early = elapsedMs < MIN_REQUEST_GAP_MS;
+    if (early && !this.#earlyWarned) {
+      this.#o.logger.warn(
+        { elapsed_ms: elapsedMs, wait_s: this.#o.waitS, min_gap_ms: MIN_REQUEST_GAP_MS },
+        'the edge answered a long-poll 304 without holding it (a proxy dropping ?wait?): pacing requests to the floor',
+      );
+    }
+    this.#earlyWarned = early;
+  }
+
+  /**
+   * Handles an answer: how long to wait before the next request, and whether it brought a newer
+   * version (only such an answer may be followed at once, `request-floor.ts`).
+   */
+  #onAnswer(answer: ParamsAnswer): { delayMs: number; productive: boolean } {
     const { intervalMs, applier, logger } = this.#o;
     const paced = this.mode === 'poll' ? intervalMs : 0;
     // An answer from the KV mirror means the hub is away and the long-poll is not being held:
@@ -82,7 +107,7 @@ export class HttpSync implements SyncLoop {
     if (answer.stale) logger.warn('edge answered from its KV mirror (possibly stale); polling until it recovers');
     switch (answer.kind) {
       case 'not-modified':
-        return staleDelay;
+        return { delayMs: staleDelay, productive: false };
       case 'changed': {
         // Only the hub's answer is the edge's head; the KV mirror may lag, so it never moves back.
         const outcome = applier.receive(answer.received, answer.etag, { fresh: !answer.stale });
@@ -91,7 +116,10 @@ export class HttpSync implements SyncLoop {
         // answer, or a rejected head below an unconfirmed cached version) will be answered the
         // same way at once: pace the next request instead of spinning.
         const notNewer = outcome.kind !== 'applied' && outcome.version <= (this.#o.holder.version ?? 0);
-        return notNewer && this.mode === 'longpoll' ? intervalMs : staleDelay;
+        return {
+          delayMs: notNewer && this.mode === 'longpoll' ? intervalMs : staleDelay,
+          productive: outcome.kind !== 'ignored',
+        };
       }
     }
   }

@@ -1,8 +1,9 @@
 /**
  * What happens to a version the edge sent, whatever the transport (long-poll, poll, socket): a
  * valid, newer version is swapped into the holder and saved to the cache; a document that breaks
- * the schema is rejected (the held params stay) and remembered so the report carries the NACK; an
- * older or equal version is ignored (versions only move forward). Malformed answers are the
+ * the schema is rejected (the held params stay) and remembered so the report carries the NACK —
+ * once: the same version sent again is ignored; an older or equal version is ignored (versions
+ * only move forward). Malformed answers are the
  * transport's failure and come back as `BadResponseError`.
  *
  * "Only forward" protects versions this process received from this edge. Params from the cache
@@ -82,6 +83,9 @@ export class VersionApplier {
         const held = holder.version;
         const supersedes = holder.supersedesUnconfirmed({ version: received.version, freshHead: fresh });
         if (held !== null && received.version <= held && !supersedes) return { kind: 'ignored', version: received.version, held };
+        // A NACK is reported once per version, not once per answer: an edge (or a proxy) that
+        // ignores If-None-Match sends the same rejected version on every request.
+        if (this.#lastRejected?.version === received.version) return { kind: 'ignored', version: received.version, held };
         this.#lastRejected = { version: received.version, reason: received.reason };
         logger.warn(
           { version: received.version, held_version: held, reason: received.reason },

@@ -16,6 +16,7 @@ import {
 import { ParamsHolder } from '../../../runner/params/params-holder.ts';
 import { computeBackoff } from '../../../client/backoff.ts';
 import { HttpSync } from '../../../runner/sync/http-sync.ts';
+import { MIN_REQUEST_GAP_MS } from '../../../runner/sync/request-floor.ts';
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
 import { VersionApplier, type ApplyOutcome } from '../../../runner/sync/version-applier.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
@@ -82,13 +83,53 @@ describe('HttpSync (long-poll)', () => {
     expect(call.options.timeoutMs).toBeGreaterThan(25_000);
   });
 
-  it('asks again at once after a 304, keeping the etag', async () => {
-    const { edge, health } = start();
+  it('asks again at once after a 304 the edge held for its wait, keeping the etag', async () => {
+    const { edge, health, clock } = start();
     (await edge.nextCall()).respond(changed(3));
-    (await edge.nextCall()).respond({ kind: 'not-modified', stale: false });
+    const held = await edge.nextCall();
+    await clock.advance(25_000);
+    held.respond({ kind: 'not-modified', stale: false });
     const third = await edge.nextCall();
     expect(third.options.etag).toBe(etagFor(SET, 3));
     expect(health.state()).toBe('ready');
+    expect(clock.sleeps.filter((ms) => ms < 25_000)).toEqual([]);
+  });
+
+  it('waits the floor after a long-poll answered 304 at once (a proxy dropping ?wait), counted from the request start', async () => {
+    const { edge, clock, health } = start();
+    (await edge.nextCall()).respond(changed(3));
+    const instant = await edge.nextCall();
+    await clock.advance(300);
+    const floor = clock.nextSleep();
+    instant.respond({ kind: 'not-modified', stale: false });
+    expect(await floor).toBe(MIN_REQUEST_GAP_MS - 300);
+    expect(edge.calls).toHaveLength(2);
+    await clock.advance(MIN_REQUEST_GAP_MS - 300);
+    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, 3));
+    expect(health.state()).toBe('ready');
+  });
+
+  it('sends at most one request per floor to an edge that always answers 304 at once', async () => {
+    const { edge, clock } = start();
+    (await edge.nextCall()).respond(changed(3));
+    const started = clock.now();
+    for (let i = 0; i < 20; i++) {
+      const call = await edge.nextCall();
+      const sleep = clock.nextSleep();
+      call.respond({ kind: 'not-modified', stale: false });
+      await clock.advance(await sleep);
+    }
+    await edge.nextCall();
+    // 21 requests after the first: 20 floors between them.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(20 * MIN_REQUEST_GAP_MS);
+  });
+
+  it('asks again at once after a long-poll that brought a newer version, however fast it came', async () => {
+    const { edge, clock } = start();
+    (await edge.nextCall()).respond(changed(3));
+    (await edge.nextCall()).respond(changed(4));
+    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, 4));
+    expect(clock.sleeps.filter((ms) => ms < 25_000)).toEqual([]);
   });
 
   it.each([
@@ -205,6 +246,26 @@ describe('HttpSync (long-poll)', () => {
     expect(applier.lastRejected).toBeNull();
   });
 
+  it('reports a NACK once per version when the edge sends the same rejected version on every answer, and floors the requests', async () => {
+    const { edge, clock, outcomes, applier } = start();
+    (await edge.nextCall()).respond(changed(1));
+    // The first answer carrying v2 brings news (the rejection): the next request goes at once.
+    (await edge.nextCall()).respond(changed(2, { skew_adjustment_factor: 9 }));
+    for (let i = 0; i < 4; i++) {
+      const call = await edge.nextCall();
+      const sleep = clock.nextSleep();
+      call.respond(changed(2, { skew_adjustment_factor: 9 }));
+      expect(await sleep).toBe(MIN_REQUEST_GAP_MS);
+      await clock.advance(MIN_REQUEST_GAP_MS);
+    }
+    await edge.nextCall();
+    expect(outcomes.filter((o) => o.kind === 'rejected')).toEqual([
+      { kind: 'rejected', version: 2, reason: expect.stringContaining('skew_adjustment_factor') },
+    ]);
+    expect(outcomes.filter((o) => o.kind === 'ignored')).toHaveLength(4);
+    expect(applier.lastRejected).toMatchObject({ version: 2 });
+  });
+
   it('does not fetch a rejected version again when its answer came without an ETag (a proxy stripped it)', async () => {
     const { edge, holder, outcomes } = start();
     (await edge.nextCall()).respond(changed(1, { order_size: 1 }));
@@ -256,7 +317,9 @@ describe('HttpSync (long-poll)', () => {
     expect(health.state()).toBe('stale');
     const probe = await edge.nextCall();
     expect(probe.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 0 });
+    const floor = clock.nextSleep();
     probe.respond({ kind: 'not-modified', stale: false });
+    await clock.advance(await floor);
     const resumed = await edge.nextCall();
     expect(health.state()).toBe('ready');
     expect(resumed.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });

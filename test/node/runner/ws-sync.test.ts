@@ -130,6 +130,20 @@ function startSync(url: string, preload?: (holder: ParamsHolder) => void) {
 }
 
 describe('WsSync', () => {
+  it('NACKs a rejected version once, however often the edge pushes it again', async () => {
+    server = await FakeWatchServer.start(versionBody(1));
+    startSync(server.url);
+    expect(await server.nextMessage()).toMatchObject({ type: 'ack', version: 1 });
+    const bad = versionBody(2, { ...DEFAULT_PARAMS, max_position: 0 });
+    server.publish(bad);
+    expect(await server.nextMessage()).toMatchObject({ type: 'nack', version: 2 });
+    server.publish(bad);
+    server.publish(bad);
+    // A version the runner applies is ACKed at once: the next message is its ACK, not a second NACK.
+    server.publish(versionBody(3));
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+  });
+
   it('applies the pushed version, ACKs it, NACKs an invalid one, and catches up after a drop', async () => {
     server = await FakeWatchServer.start(versionBody(1));
     const { clock, holder, health, applier } = startSync(server.url);
