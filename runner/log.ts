@@ -1,16 +1,18 @@
 /**
  * The runner's pino logger. One JSON event per line with `set`, `runner` and `region` bound once;
  * `version` is added where it applies. The token is redacted wherever it might appear, so a stray
- * `logger.info({ config })` cannot leak it.
+ * `logger.info({ config })` cannot leak it. Lines go to stdout through `LogSink`, which never
+ * blocks the runner on a stdout nobody reads (`log-sink.ts`).
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { LogSink } from './log-sink.ts';
 
 export interface LoggerOptions {
   level?: string;
   set?: string;
   runner?: string;
   region?: string;
-  /** Where lines go; stdout by default (tests pass a memory stream). */
+  /** Where lines go; stdout through a `LogSink` by default (tests pass a memory stream). */
   destination?: DestinationStream;
 }
 
@@ -23,5 +25,5 @@ export function createLogger({ level = 'info', set, runner, region, destination 
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? new LogSink());
 }

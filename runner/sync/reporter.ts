@@ -20,6 +20,8 @@ export interface ReporterOptions {
   heartbeatMs: number;
   logger: Logger;
   timeoutMs?: number;
+  /** Deadline of the last report at shutdown, ms (default 2 s): well inside the shutdown deadline. */
+  finalTimeoutMs?: number;
   onFailure?: (reason: string) => void;
   /** False while reports are pointless (the edge refused the token): nothing is sent. */
   enabled?: () => boolean;
@@ -55,7 +57,7 @@ export class Reporter {
     this.#wake?.();
     await this.#running;
     await this.#inFlight;
-    if (final) await this.#send();
+    if (final) await this.#send(this.#o.finalTimeoutMs ?? 2_000);
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
@@ -77,8 +79,8 @@ export class Reporter {
     }
   }
 
-  async #send(): Promise<void> {
-    const { edge, set, runnerId, build, logger, timeoutMs = 10_000, enabled = () => true } = this.#o;
+  async #send(timeoutMs = this.#o.timeoutMs ?? 10_000): Promise<void> {
+    const { edge, set, runnerId, build, logger, enabled = () => true } = this.#o;
     if (!enabled()) return;
     try {
       await edge.postReport(set, runnerId, build(), { timeoutMs });
