@@ -20,6 +20,7 @@ import {
 } from './compute-quote.ts';
 import type { FillLedger } from './fill-ledger.ts';
 import { planLiquidationStep } from './liquidation-step.ts';
+import { nonFiniteReason } from './non-finite-guard.ts';
 import type { OrderTracker } from './order-tracker.ts';
 import type { StrategyState } from './strategy-state.ts';
 import { lotFloor } from './tick-math.ts';
@@ -45,6 +46,8 @@ const NOTHING: readonly OrderIntent[] = [];
 export class QuoteDecider {
   /** The quote computed at the last decision (reused object: copy what you keep). */
   readonly quote: Quote = createQuote();
+  /** Why the last decision quoted nothing because a figure was not finite (null when it quoted). */
+  nonFinite: string | null = null;
   #state: StrategyState;
   #ledger: FillLedger;
   #orders: OrderTracker;
@@ -92,7 +95,8 @@ export class QuoteDecider {
     options.widen = policy === 'widen';
     options.mode = policy === 'halt' ? 'halted' : policy === 'reduce_only' ? 'reduce_only' : null;
     const quote = computeQuoteInto(this.quote, params, this.#state, this.#market, options);
-    if (quote.mode === 'halted') {
+    this.nonFinite = nonFiniteReason(quote, { inventory: this.#ledger.position, cash: this.#ledger.cash });
+    if (quote.mode === 'halted' || this.nonFinite !== null) {
       this.#cancelAll();
       return this.#end();
     }

@@ -81,6 +81,7 @@ export class QuotingEngine implements VenueListener {
   #stale = false;
   #stopped = false;
   #lastFallback: string | null = null;
+  #lastNonFinite: string | null = null;
 
   constructor(options: QuotingEngineOptions) {
     this.#venue = options.venue;
@@ -249,7 +250,12 @@ export class QuotingEngine implements VenueListener {
     const intents = this.#decider.decide(params, this.#policy(), this.#clock.now());
     const quote = this.#decider.quote;
     this.lastParams = params;
-    this.lastMode = quote.mode;
+    this.lastMode = this.#decider.nonFinite === null ? quote.mode : 'halted';
+    if (this.#decider.nonFinite !== this.#lastNonFinite) {
+      this.#lastNonFinite = this.#decider.nonFinite;
+      if (this.#lastNonFinite !== null)
+        this.#logger.warn({ reason: this.#lastNonFinite }, 'not quoting: a figure of the quote is not finite');
+    }
     if (quote.control.fallback !== this.#lastFallback) {
       this.#lastFallback = quote.control.fallback;
       if (quote.control.fallback !== null)

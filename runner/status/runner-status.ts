@@ -44,9 +44,23 @@ export interface StatusSources {
   clock: Pick<Clock, 'now'>;
 }
 
+/** The first trading figure that is not a finite number, named, or null (JSON would print it as null). */
+function nonFiniteFigure(t: TradingSnapshot | null): string | null {
+  if (t === null) return null;
+  for (const key of ['mid', 'bid', 'ask', 'inventory', 'pnl'] as const) {
+    const value = t[key];
+    if (value !== null && !Number.isFinite(value)) return `trading figure ${key} = ${value} is not finite`;
+  }
+  return null;
+}
+
+/** A nullable figure as the edge accepts it: a finite number or null. */
+const finiteOrNull = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
+
 export function buildStatus(s: StatusSources): RunnerStatus {
   const snapshot = s.holder.snapshot();
   const health = s.health.view();
+  const trading = s.trading();
   const since = health.lastSuccessAt ?? snapshot?.appliedAt ?? null;
   return {
     set: s.identity.set,
@@ -58,15 +72,20 @@ export function buildStatus(s: StatusSources): RunnerStatus {
     sync_state: health.state,
     sync_mode: s.mode,
     policy: health.policy,
-    last_error: health.reason ?? s.otherError?.() ?? null,
+    last_error: health.reason ?? s.otherError?.() ?? nonFiniteFigure(trading),
     rejected: s.rejected(),
     started_from: s.startedFrom,
     started_at: new Date(s.startedAt).toISOString(),
     params: snapshot?.params ?? null,
-    trading: s.trading(),
+    trading,
   };
 }
 
+/**
+ * The report to the edge. It never carries a non-finite number: the edge refuses the whole report
+ * (422) and the runner's fleet row would freeze on its last healthy-looking values. A figure that
+ * is not finite goes as null, or is left out where the API has no null for it; /status names it.
+ */
 export function reportFromStatus(status: RunnerStatus): RunnerReport {
   const t = status.trading;
   return {
@@ -74,16 +93,16 @@ export function reportFromStatus(status: RunnerStatus): RunnerReport {
     applied_version: status.version,
     rejected: status.rejected ? { version: status.rejected.version, reason: status.rejected.reason.slice(0, 2000) } : null,
     sync_state: status.sync_state,
-    params_age_s: status.params_age_s,
+    params_age_s: status.params_age_s === null ? null : finiteOrNull(status.params_age_s),
     sync_mode: status.sync_mode,
     ...(t
       ? {
           trading: {
-            mid: t.mid,
-            bid: t.bid,
-            ask: t.ask,
-            inventory: t.inventory,
-            pnl: t.pnl,
+            mid: finiteOrNull(t.mid),
+            bid: finiteOrNull(t.bid),
+            ask: finiteOrNull(t.ask),
+            ...(Number.isFinite(t.inventory) ? { inventory: t.inventory } : {}),
+            ...(Number.isFinite(t.pnl) ? { pnl: t.pnl } : {}),
             fills: t.fills,
             mode: t.mode.slice(0, 32),
           },

@@ -49,3 +49,33 @@ describe('quote decider', () => {
     ]);
   });
 });
+
+describe('quote decider with figures that overflow (issue 11 row 7)', () => {
+  it('places nothing when order_size = max_position = 1e308 (the lot-floored size is Infinity), and says why', () => {
+    const { decider } = setup();
+    const intents = decider.decide({ ...DEFAULT_PARAMS, order_size: 1e308, max_position: 1e308 }, 'normal', 0);
+    expect(intents).toEqual([]);
+    expect(decider.nonFinite).toMatch(/bid size Infinity is not finite/);
+  });
+
+  it('places nothing when finite sizes make a notional that overflows', () => {
+    const { state, decider } = setup();
+    Object.assign(state, { mid: 1e6, bestBid: 999_999.99, bestAsk: 1_000_000.01 });
+    // 1e305 lots of 0.01 is finite, and so is the price; size × price (1e303 × 1e6) is not.
+    const intents = decider.decide({ ...DEFAULT_PARAMS, order_size: 1e303, max_position: 1e303 }, 'normal', 0);
+    expect(intents).toEqual([]);
+    expect(decider.nonFinite).toMatch(/notional .* overflows/);
+  });
+
+  it('cancels resting orders on such an event, and quotes again once the params are sane', () => {
+    const { orders, decider } = setup();
+    const bid = orders.open('buy', 99.95, 0.3, 'post_only', 0);
+    orders.accepted(bid.id);
+    expect(decider.decide({ ...DEFAULT_PARAMS, order_size: 1e308, max_position: 1e308 }, 'normal', 0)).toEqual([
+      { kind: 'cancel', orderId: bid.id },
+    ]);
+    orders.ended(bid.id, 'cancelled');
+    expect(decider.decide(DEFAULT_PARAMS, 'normal', 0)).toHaveLength(2);
+    expect(decider.nonFinite).toBeNull();
+  });
+});
