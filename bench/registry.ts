@@ -41,6 +41,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./idle-fleet.ts')).idleFleetBench,
   ),
   lazy(
+    'hostile-edge',
+    'runner vs a malicious edge: RSS and /status during 40 MB answers; req/s against instant 304s',
+    async () => (await import('./hostile-edge.ts')).hostileEdgeBench,
+  ),
+  lazy(
     'reconnect',
     'spread of reconnection times of N long-polling runners after the edge restarts',
     async () => (await import('./reconnect.ts')).reconnectBench,

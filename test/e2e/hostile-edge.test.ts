@@ -11,10 +11,7 @@
  *   (finite figures) and the loop quotes nothing with a reason.
  * Every process is killed in afterEach.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,112 +21,12 @@ import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { eventually } from '../../tools/eventually.ts';
 import { type RunnerProcess, startRunner, stopAllRunners } from '../../tools/runner-process.ts';
+import { flood, HOSTILE_SET, HostileEdge, rssBytes, version } from './helpers/hostile-edge.ts';
 
-const SET = 'hype-perp';
+const SET = HOSTILE_SET;
 const TOKEN = 'hostile-read-token';
 /** RSS a runner must stay under while flooded (DESIGN's target is < 100 MB; this is the alarm). */
 const RSS_BOUND_BYTES = 300 * 1024 * 1024;
-
-function version(n: number, params: Record<string, unknown>) {
-  return {
-    set: SET,
-    version: n,
-    params,
-    created_at: new Date(0).toISOString(),
-    author: 'hostile',
-    message: `v${n}`,
-    kind: n === 1 ? 'create' : 'update',
-    parent: n - 1,
-  };
-}
-
-type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** The malicious "edge": the first params read gets `first`, every later one `answer`. */
-class HostileEdge {
-  readonly requests: Array<{ at: number; ifNoneMatch: string | undefined; url: string }> = [];
-  readonly reports: unknown[] = [];
-  /** Answers the runner hung up on before the server had sent them in full. */
-  abandoned = 0;
-  readonly #server: Server;
-  #first: Record<string, unknown>;
-  answer: Behaviour = (_req, res) => void res.writeHead(304).end();
-
-  private constructor(first: Record<string, unknown>) {
-    this.#first = first;
-    this.#server = createServer((req, res) => this.#handle(req, res));
-  }
-
-  static async start(first: Record<string, unknown>): Promise<HostileEdge> {
-    const edge = new HostileEdge(first);
-    await new Promise<void>((resolve) => edge.#server.listen(0, '127.0.0.1', resolve));
-    return edge;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-  }
-
-  /** Params requests after the start-up read. */
-  get polls() {
-    return this.requests.slice(1);
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    res.on('close', () => {
-      if (!res.writableFinished) this.abandoned += 1;
-    });
-    if (req.method === 'POST' && req.url?.includes('/report')) {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.reports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(204).end();
-      });
-      return;
-    }
-    if (req.method === 'GET' && req.url?.startsWith(`/v1/sets/${SET}/params`)) {
-      this.requests.push({ at: performance.now(), ifNoneMatch: req.headers['if-none-match'], url: req.url });
-      if (this.requests.length === 1) {
-        res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, 1) });
-        res.end(JSON.stringify(this.#first));
-        return;
-      }
-      this.answer(req, res);
-      return;
-    }
-    res.writeHead(404).end();
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
-  }
-}
-
-/** Streams `bytes` of `[` (honouring back-pressure), stopping when the client hangs up. */
-function flood(res: ServerResponse, bytes: number): void {
-  res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, 2) });
-  const chunk = Buffer.alloc(1024 * 1024, '[');
-  let sent = 0;
-  let closed = false;
-  res.on('close', () => {
-    closed = true;
-  });
-  const pump = () => {
-    while (!closed && sent < bytes) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-    if (!closed) res.end();
-  };
-  pump();
-}
-
-function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
 
 describe('a runner against a hostile edge', () => {
   let dir: string;
