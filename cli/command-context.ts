@@ -8,6 +8,7 @@ import { createEdgeClient, type EdgeClient } from '../client/edge-client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { CliIo } from './cli-io.ts';
 import type { ErrorScope } from './error-scope.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface GlobalOptions {
@@ -33,7 +34,9 @@ export interface CommandContext {
   /** The set to work on; a missing or malformed name is a usage error. */
   set(): string;
   out(text: string): void;
+  /** Pretty JSON (a document); `outJsonLine` is one compact line (a stream of them). Both exact JSON. */
   outJson(value: unknown): void;
+  outJsonLine(value: unknown): void;
   /** Progress and notes for people: stderr, so stdout stays clean for pipes. */
   note(text: string): void;
   clock: Clock;
@@ -93,9 +96,11 @@ export function commandContext(command: Command, { io, scope }: CliDeps): Comman
       scope.set = set;
       return set;
     },
-    out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    outJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    note: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    // Everything printed goes through terminalSafe: values come from the edge and its runners.
+    out: (text) => void io.stdout.write(terminalSafe(text.endsWith('\n') ? text : `${text}\n`, 'text')),
+    outJson: (value) => void io.stdout.write(`${terminalSafe(JSON.stringify(value, null, 2), 'json')}\n`),
+    outJsonLine: (value) => void io.stdout.write(`${terminalSafe(JSON.stringify(value), 'json')}\n`),
+    note: (text) => void io.stderr.write(terminalSafe(text.endsWith('\n') ? text : `${text}\n`, 'text')),
     clock,
     now: () => clock.now(),
   };

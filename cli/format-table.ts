@@ -1,6 +1,9 @@
 /** Plain aligned text tables for people; `--json` is the format for scripts. */
+import { terminalSafe } from './terminal-safe.ts';
 
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Every cell is one line: a newline or an escape sequence in a value cannot forge a row or move the cursor. */
+export function formatTable(headers: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map((cell) => terminalSafe(cell, 'line')));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

@@ -4,16 +4,18 @@ import type { Version } from '../shared/api.ts';
 import { paramsHints } from '../shared/hints.ts';
 import { PARAM_KEYS, PARAM_SPECS, describeAccepted } from '../shared/param-specs.ts';
 import { formatNumber, formatTable, formatTime } from './format-table.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 /** `hype-perp v8 · rollback of v3 by alice at 2026-11-24 15:04:05Z: "undo the CPI widening"` */
 export function versionSummary(v: Version): string {
   const kind = v.kind === 'rollback' && v.rollback_of ? `rollback to v${v.rollback_of}` : v.kind;
-  return `${v.set} v${v.version} · ${kind} by ${v.author} at ${formatTime(v.created_at)}: "${v.message}"`;
+  // Author and message are anyone's words (a message may hold newlines): kept on this one line.
+  return `${v.set} v${v.version} · ${kind} by ${terminalSafe(v.author)} at ${formatTime(v.created_at)}: "${terminalSafe(v.message)}"`;
 }
 
 export function formatChanges(changes: readonly { key: string; from: unknown; to: unknown }[]): string {
   if (changes.length === 0) return '  (no changes)\n';
-  return changes.map((c) => `  ${c.key}: ${formatValue(c.from)} → ${formatValue(c.to)}`).join('\n') + '\n';
+  return changes.map((c) => terminalSafe(`  ${c.key}: ${formatValue(c.from)} → ${formatValue(c.to)}`)).join('\n') + '\n';
 }
 
 /** The whole document: every key, its value, what is accepted, whether it is the default. */

@@ -8,6 +8,7 @@ import type { ErrorScope } from './error-scope.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { buildProgram } from './program.ts';
 import { errorJson, renderError } from './render-error.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 /** Global options that take a value (so their value is not mistaken for the subcommand). */
 const VALUE_OPTIONS = new Set(['--url', '--token', '--set', '--timeout']);
@@ -36,9 +37,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     // Commander has already printed its message (or the help) to stderr/stdout.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const code = exitCodeFor(error);
-    if (args.includes('--json')) io.stderr.write(`${JSON.stringify(errorJson(error, scope, code))}\n`);
-    else io.stderr.write(`error: ${renderError(error, scope)}\n`);
-    if (code === EXIT.other && error instanceof Error && io.env.LIVETUNE_DEBUG) io.stderr.write(`${error.stack}\n`);
+    if (args.includes('--json')) io.stderr.write(`${terminalSafe(JSON.stringify(errorJson(error, scope, code)), 'json')}\n`);
+    else io.stderr.write(terminalSafe(`error: ${renderError(error, scope)}\n`, 'text'));
+    if (code === EXIT.other && error instanceof Error && io.env.LIVETUNE_DEBUG)
+      io.stderr.write(terminalSafe(`${error.stack}\n`, 'text'));
     return code;
   }
 }

@@ -21,6 +21,7 @@ import { addSetsCommand } from './commands/sets.ts';
 import { addWatchCommand } from './commands/watch.ts';
 import type { CliDeps } from './command-context.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 const ENV_HELP = `Environment:
   LIVETUNE_URL    edge base URL (--url)
@@ -44,7 +45,11 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
     .option('--set <name>', 'param set (default: $LIVETUNE_SET)')
     .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
     .option('--timeout <ms>', 'deadline of each request in milliseconds (default: 10000)')
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .configureOutput({
+      // Commander echoes what was typed ("unknown option …"): through the same gate as everything else.
+      writeOut: (s) => void io.stdout.write(terminalSafe(s, 'text')),
+      writeErr: (s) => void io.stderr.write(terminalSafe(s, 'text')),
+    })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\n${ENV_HELP}\n\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n`);

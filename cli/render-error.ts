@@ -18,12 +18,15 @@ import {
 } from '../client/edge-errors.ts';
 import type { ErrorScope } from './error-scope.ts';
 import { formatTime } from './format-table.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { UsageError } from './usage-error.ts';
 
 /** One line per field: `  skew_adjustment_factor = 5: expected a finite number in [0, 2]`. */
 export function renderIssues(issues: readonly FieldIssue[]): string {
   return issues
-    .map((i) => `  ${i.field} = ${Object.hasOwn(i, 'value') ? formatValue(i.value) : '(missing)'}: expected ${i.expected}`)
+    .map((i) =>
+      terminalSafe(`  ${i.field} = ${Object.hasOwn(i, 'value') ? formatValue(i.value) : '(missing)'}: expected ${i.expected}`),
+    )
     .join('\n');
 }
 
@@ -47,15 +50,17 @@ function renderStale(error: EdgeError, scope: ErrorScope): string {
   const head = currentHead(error);
   const set = scope.set ?? 'the set';
   if (scope.creating) {
-    const at = head?.version ? ` at v${head.version}${head.author ? ` (last written by ${head.author})` : ''}` : '';
+    const at = head?.version
+      ? ` at v${head.version}${head.author ? ` (last written by ${terminalSafe(String(head.author))})` : ''}`
+      : '';
     return `${set} already exists${at}; nothing was changed.\nTo replace its document, run apply again without --create.`;
   }
   if (!head?.version) {
     return `${set} changed since you read it (412); nothing was changed.\nSee the latest versions: livetune history${setFlag(scope)}`;
   }
-  const who = head.author ? ` by ${head.author}` : '';
-  const when = head.created_at ? ` at ${formatTime(head.created_at)}` : '';
-  const why = head.message ? ` ("${head.message}")` : '';
+  const who = head.author ? ` by ${terminalSafe(String(head.author))}` : '';
+  const when = head.created_at ? ` at ${terminalSafe(formatTime(String(head.created_at)))}` : '';
+  const why = head.message ? ` ("${terminalSafe(String(head.message))}")` : '';
   const read = scope.readVersion ? `You read v${scope.readVersion}; ` : '';
   const from = scope.readVersion ?? head.version - 1;
   return [
@@ -67,7 +72,8 @@ function renderStale(error: EdgeError, scope: ErrorScope): string {
 }
 
 function renderEdgeError(error: EdgeError, scope: ErrorScope): string {
-  const said = error.body?.error.message ?? error.message;
+  // What the edge said is its words, not ours: one line, escapes shown.
+  const said = terminalSafe(error.body?.error.message ?? error.message);
   if (error instanceof PreconditionFailedError) return renderStale(error, scope);
   if (error instanceof ValidationError) {
     const fields = error.fields;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Fleet, FleetEntry } from '../../shared/api.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { formatAge, formatNumber, formatTable } from '../format-table.ts';
+import { terminalSafe } from '../terminal-safe.ts';
 
 function appliedCell(runner: FleetEntry, head: number): string {
   if (runner.applied_version === null) return 'none';
@@ -28,7 +29,7 @@ export function formatFleet(fleet: Fleet, now: number): string {
   const table = formatTable(['RUNNER', 'REGION', 'APPLIED', 'STATE', 'PARAMS AGE', 'LAST SEEN', 'INVENTORY', 'P&L'], rows);
   const rejected = fleet.runners
     .filter((r) => r.rejected)
-    .map((r) => `${r.runner_id} rejected v${r.rejected!.version}: ${r.rejected!.reason}`);
+    .map((r) => terminalSafe(`${r.runner_id} rejected v${r.rejected!.version}: ${r.rejected!.reason}`));
   return [header, '', table, ...rejected].join('\n');
 }
 

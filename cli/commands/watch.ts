@@ -40,7 +40,7 @@ async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> 
   ctx.note(`watching ${set} from v${last.version} (Ctrl-C to stop)`);
 
   const print = (version: Version) => {
-    if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(version)}\n`);
+    if (ctx.json) ctx.outJsonLine(version);
     else ctx.out(`${versionSummary(version)}\n${formatChanges(diffParams(last.params, version.params))}`);
     last = version;
     if (++printed >= limit) stopper.abort();

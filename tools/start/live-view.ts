@@ -2,7 +2,10 @@
  * The terminal view of `npm start`: one row per runner with what an operator watches while tuning
  * (applied version, sync state, market, quotes, inventory, P&L). `renderView` is pure so it can be
  * tested; the caller redraws it in place (log-update) on a TTY, or prints it now and then otherwise.
+ * Runner ids, regions, states and modes come from the runners' `/status`: every cell goes through
+ * the CLI's `terminalSafe`, so none can clear the screen or add a line to the view.
  */
+import { terminalSafe } from '../../cli/terminal-safe.ts';
 
 /** What the view needs from a runner's `GET /status` (fields it lacks are shown as "—"). */
 export interface RunnerRow {
@@ -50,7 +53,7 @@ function cells(row: RunnerRow): string[] {
 
 /** A plain-text table (no colours, so it reads the same in a log file). */
 export function renderTable(rows: RunnerRow[]): string {
-  const body = rows.map(cells);
+  const body = rows.map((row) => cells(row).map((cell) => terminalSafe(cell, 'line')));
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
   const line = (values: readonly string[]) =>
     values
@@ -61,7 +64,7 @@ export function renderTable(rows: RunnerRow[]): string {
 }
 
 export function renderView(header: ViewHeader, rows: RunnerRow[], now: Date = new Date()): string {
-  return [
+  const view = [
     `livetune · set ${header.set} · head ${header.headVersion === null ? '—' : `v${header.headVersion}`} · ${now.toISOString().slice(11, 19)} UTC`,
     `dashboard  ${header.dashboardUrl}   (write token: ${header.writeToken})`,
     `CLI        LIVETUNE_URL=${header.edgeUrl} LIVETUNE_TOKEN=<write token> npx livetune set base_half_spread_bps=7 -m "why" --set ${header.set}`,
@@ -70,4 +73,5 @@ export function renderView(header: ViewHeader, rows: RunnerRow[], now: Date = ne
     '',
     'Ctrl-C stops everything (runners cancel their orders first).',
   ].join('\n');
+  return terminalSafe(view, 'text');
 }
