@@ -11,4 +11,6 @@ export interface ErrorScope {
   /** Whether the write was a create (If-None-Match: *), so a 412 means "it already exists". */
   creating?: boolean;
   url?: string;
+  /** After a stale `edit`: the exact command that re-applies just the operator's changes on the head. */
+  reapply?: string;
 }

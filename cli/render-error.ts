@@ -55,6 +55,9 @@ function renderStale(error: EdgeError, scope: ErrorScope): string {
       : '';
     return `${set} already exists${at}; nothing was changed.\nTo replace its document, run apply again without --create.`;
   }
+  if (scope.reapply) {
+    return `${set} changed since you opened it (412); nothing was changed.\nTo re-apply just your changes on the current version:\n  ${scope.reapply}`;
+  }
   if (!head?.version) {
     return `${set} changed since you read it (412); nothing was changed.\nSee the latest versions: livetune history${setFlag(scope)}`;
   }
