@@ -46,6 +46,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./hostile-edge.ts')).hostileEdgeBench,
   ),
   lazy(
+    'cli-cold-start',
+    'livetune get: wall time of a new process (bundle, no compile cache, from source) vs node -e 0',
+    async () => (await import('./cli-cold-start.ts')).cliColdStartBench,
+  ),
+  lazy(
     'reconnect',
     'spread of reconnection times of N long-polling runners after the edge restarts',
     async () => (await import('./reconnect.ts')).reconnectBench,

@@ -1,17 +1,52 @@
 #!/usr/bin/env node
-// The `livetune` command. The CLI is TypeScript run natively (type stripping: Node >= 22.18, 23.6).
+// The `livetune` command. It runs dist/cli/main.mjs, the esbuild bundle of cli/main.ts that
+// tools/cli-bundle.ts builds (rebuilt here first when missing or older than a source file, as
+// bin/livetune-runner does for the runner), with V8's compile cache on: a cold `livetune get` then
+// costs little more than starting Node. If the bundle cannot be built (no esbuild: a production
+// install without devDependencies), it runs cli/main.ts from source, which needs type stripping.
 // On an older Node (the machine's Node 20) this re-runs itself with the Node 24 that npm installed
 // into node_modules/node, forwarding arguments, stdio, signals and the exit code.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const stripsTypes =
   Boolean(process.features?.typescript) || major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+// CLI_BUNDLE_ENTRY and CLI_BUNDLE_SOURCES of tools/cli-bundle.ts.
+const bundle = `${root}dist/cli/main.mjs`;
+const sources = `${root}dist/cli/sources.json`;
+
+/** Whether a file the bundle was built from (package.json too: a dependency changed) is newer than it, or gone. */
+function bundleIsStale() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    return JSON.parse(readFileSync(sources, 'utf8')).some((file) => statSync(`${root}${file}`).mtimeMs > built);
+  } catch {
+    return true;
+  }
+}
+
+async function loadCli() {
+  try {
+    if (bundleIsStale()) {
+      const { buildCliBundle } = await import('../tools/cli-bundle.ts');
+      await buildCliBundle();
+    }
+    return await import(bundle);
+  } catch (error) {
+    // No esbuild, or another CLI swapping a rebuilt bundle in at this very moment: same code from source.
+    if (process.env.LIVETUNE_DEBUG) process.stderr.write(`livetune: running from source: ${error.message}\n`);
+    return import('../cli/main.ts');
+  }
+}
+
 if (stripsTypes) {
-  const { runAsProcess } = await import('../cli/main.ts');
+  module.enableCompileCache?.();
+  const { runAsProcess } = await loadCli();
   await runAsProcess(process.argv.slice(2));
 } else {
   const node = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));

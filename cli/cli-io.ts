@@ -2,12 +2,10 @@
  * Everything the CLI touches outside itself, injected so tests run it in-process: output streams,
  * environment, transport, WebSocket constructor, clock, editor, prompts. `processIo()` is the real one.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline/promises';
-import { WebSocket } from 'ws';
 import type { FetchLike } from '../client/edge-request.ts';
 import type { WebSocketConstructor } from '../client/reconnecting-socket.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
+import { nodeHttpFetch } from './node-http-fetch.ts';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -18,9 +16,12 @@ export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
   env: Record<string, string | undefined>;
-  /** Default: the global `fetch`. */
+  /** Default: the global `fetch`; the real process uses `nodeHttpFetch` (a faster start). */
   fetch?: FetchLike | undefined;
-  /** `ws` in the real process: the watch socket sends an Authorization header, which the WHATWG constructor cannot. */
+  /**
+   * Default: `ws`, loaded by `watch` when it needs it (the watch socket sends an Authorization
+   * header, which the WHATWG constructor cannot); not loaded at start-up, which `get` would pay for.
+   */
   WebSocket?: WebSocketConstructor | undefined;
   /** Aborting it ends long-running commands (`watch`) cleanly; wired to SIGINT by `processIo`. */
   signal?: AbortSignal | undefined;
@@ -35,7 +36,8 @@ export interface CliIo {
 }
 
 /** Runs `$EDITOR file` through the shell, so an editor given with flags (`code --wait`) works. */
-export function spawnEditor(file: string, editor: string): Promise<void> {
+export async function spawnEditor(file: string, editor: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'livetune-editor', file], { stdio: 'inherit' });
     child.once('error', reject);
@@ -48,6 +50,8 @@ export function spawnEditor(file: string, editor: string): Promise<void> {
 
 async function confirmOnTty(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
+  // Loaded here: only `edit` asks questions, and every other command would pay for it at start-up.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await rl.question(`${question} [Y/n] `)).trim().toLowerCase();
@@ -63,13 +67,13 @@ async function readProcessStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The real process: its streams and environment, the global `fetch`, `ws`, the system clock, Ctrl-C. */
+/** The real process: its streams and environment, `nodeHttpFetch`, the system clock, Ctrl-C (`ws` when `watch` needs it). */
 export function processIo(signal?: AbortSignal): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    WebSocket,
+    fetch: nodeHttpFetch,
     signal,
     clock: systemClock,
     editFile: spawnEditor,

@@ -3,7 +3,6 @@
  * simulated exchange (`runBacktest` of engine/backtest), a progress bar on stderr, the report on
  * stdout (`--json` for the full report). Same params, scenario and seed: same report.
  */
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseKnobAssignments } from '../../engine/sim/parse-knobs.ts';
 import { SCENARIO_NAMES } from '../../engine/sim/scenarios.ts';
@@ -50,8 +49,9 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
         throw new UsageError(`--knob: ${(error as Error).message}`);
       }
       const { params } = await loadDocumentFile(options.params, '--params');
-      // Loaded on demand: the simulator is large and only this command needs it.
+      // Loaded on demand: the simulator and the progress bar are large and only this command needs them.
       const { runBacktest } = await import('../../engine/backtest/run-backtest.ts');
+      const { Presets, SingleBar } = await import('cli-progress');
       const bar = new SingleBar(
         {
           stream: ctx.io.stderr as NodeJS.WritableStream,

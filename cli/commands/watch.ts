@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { DEFAULT_BACKOFF, retryDelay } from '../../client/backoff.ts';
 import { EdgeError } from '../../client/edge-errors.ts';
 import type { ReceivedVersion } from '../../client/received-version.ts';
+import type { WebSocketConstructor } from '../../client/reconnecting-socket.ts';
 import { watchSocket } from '../../client/watch-socket.ts';
 import type { Version } from '../../shared/api.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
@@ -65,7 +66,7 @@ async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> 
       ...client.watchTarget(set),
       set,
       ack: { kind: 'viewer' },
-      WebSocket: ctx.io.WebSocket,
+      WebSocket: ctx.io.WebSocket ?? ((await import('ws')).WebSocket as unknown as WebSocketConstructor),
       clock: ctx.clock,
       onVersion: onPush,
       onFailure: ({ error, opened, delayMs }) => {
