@@ -6,12 +6,13 @@
  * those events to the store themselves.
  *
  * The token lives in the tab's session storage (this tab, this browser session) and is checked
- * against the edge before the application is shown.
+ * against the edge before the application is shown. The last set picked is remembered in local
+ * storage (not a secret), so a fresh sign-in opens it again.
  */
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { EdgeApi, type VersionAnswer } from './api.ts';
 import { signInRefusal, toFailure } from './api-failure.ts';
-import { type Notice, failureNotice, hasTouchedDrafts, textNotice } from './dashboard-state.ts';
+import { type Notice, failureNotice, textNotice } from './dashboard-state.ts';
 import { checkDocument, checkEdits, readMessage } from './edits.ts';
 import { TOKEN_REJECTED, fleetLoop, paramsLoop } from './live-loops.ts';
 import type { Store } from './store.ts';
@@ -32,12 +33,15 @@ export interface Fragment {
 export interface ControllerOptions {
   store: Store;
   storage: TokenStorage;
+  /** Where the last set picked is kept across sign-ins (localStorage in the page). */
+  preferences?: TokenStorage;
   fragment: Fragment;
   clock?: Clock;
   createApi?: (token: string) => EdgeApi;
 }
 
 const TOKEN_KEY = 'livetune.token';
+const LAST_SET_KEY = 'livetune.last-set';
 /** How long an ok or info banner stays. */
 export const BANNER_MS = 6000;
 const HISTORY_PAGE = 25;
@@ -45,6 +49,7 @@ const HISTORY_PAGE = 25;
 export class DashboardController {
   readonly #store: Store;
   readonly #storage: TokenStorage;
+  readonly #preferences: TokenStorage | undefined;
   readonly #fragment: Fragment;
   readonly #clock: Clock;
   readonly #createApi: (token: string) => EdgeApi;
@@ -55,12 +60,14 @@ export class DashboardController {
   constructor({
     store,
     storage,
+    preferences,
     fragment,
     clock = systemClock,
     createApi = (token) => new EdgeApi({ token }),
   }: ControllerOptions) {
     this.#store = store;
     this.#storage = storage;
+    this.#preferences = preferences;
     this.#fragment = fragment;
     this.#clock = clock;
     this.#createApi = createApi;
@@ -87,8 +94,10 @@ export class DashboardController {
       return store.dispatch({ type: 'sign-in-failed', error: signInRefusal(toFailure(error)) });
     }
     const names = store.state.session.kind === 'signed-in' ? store.state.session.sets.map((s) => s.set) : [];
+    // The link's set, else the one used last in this browser, else the first.
     const fromFragment = decodeURIComponent(/^#set=(.+)$/.exec(this.#fragment.read())?.[1] ?? '');
-    const initial = names.includes(fromFragment) ? fromFragment : names[0];
+    const lastUsed = this.#preferences?.getItem(LAST_SET_KEY) ?? '';
+    const initial = [fromFragment, lastUsed].find((name) => names.includes(name)) ?? names[0];
     if (initial) return this.selectSet(initial);
     store.dispatch({ type: 'live-changed', live: { kind: 'down', why: 'no set' } });
     this.#showBanner(
@@ -115,6 +124,8 @@ export class DashboardController {
     this.#loops = loops;
     this.#store.dispatch({ type: 'set-selected', set });
     this.#fragment.write(`#set=${encodeURIComponent(set)}`);
+    this.#preferences?.setItem(LAST_SET_KEY, set);
+    void this.#learnAccess(api, set);
     try {
       const answer = await this.#loadHead(set);
       this.#store.dispatch({ type: 'live-changed', live: { kind: 'live', stale: answer.stale } });
@@ -136,10 +147,39 @@ export class DashboardController {
     void fleetLoop(ctx, loops.signal);
   }
 
+  /** Asks the edge once per sign-in whether the token may write; read tokens get a read-only page. */
+  async #learnAccess(api: EdgeApi, set: string): Promise<void> {
+    const session = this.#store.state.session;
+    if (session.kind !== 'signed-in' || session.access !== 'unknown') return;
+    try {
+      const write = await api.canWrite(set);
+      if (this.#api === api) this.#store.dispatch({ type: 'access-known', access: write ? 'write' : 'read' });
+    } catch {
+      // Unknown stays unknown (controls hidden); the next set picked asks again.
+    }
+  }
+
+  /** A colleague's version arrived over pending edits: nothing is sent until the operator chose. */
+  #refuseOverConflict(form: 'edit' | 'json'): boolean {
+    const conflict = this.#store.state.conflict;
+    if (!conflict) return false;
+    const notice = textNotice('error', [
+      `v${conflict.head.version} arrived while you were editing v${conflict.base.version}: re-apply your edits on it, or discard them.`,
+    ]);
+    this.#store.dispatch(form === 'edit' ? { type: 'edit-notice', notice } : { type: 'json-notice', notice });
+    return true;
+  }
+
+  /** The operator saw the colleague's change and wants their edits written on top of it. */
+  async reapplyEdits(form: 'edit' | 'json'): Promise<void> {
+    this.#store.dispatch({ type: 'conflict-accepted' });
+    await (form === 'edit' ? this.applyEdits() : this.applyJson());
+  }
+
   /** Sends the form's edits as a merge patch (PATCH), after the same checks the edge makes. */
   async applyEdits(): Promise<void> {
     const { head, drafts } = this.#store.state;
-    if (!head || !drafts) return;
+    if (!head || !drafts || this.#refuseOverConflict('edit')) return;
     const { patch, issues } = checkEdits(drafts, head.params);
     const notice = (n: Notice) => this.#store.dispatch({ type: 'edit-notice', notice: n });
     const items = issues.map((i) => i.message);
@@ -151,6 +191,7 @@ export class DashboardController {
   /** Replaces the whole document (PUT): absent keys take their defaults, as in a fresh params file. */
   async applyJson(): Promise<void> {
     const notice = (n: Notice) => this.#store.dispatch({ type: 'json-notice', notice: n });
+    if (this.#refuseOverConflict('json')) return;
     let doc: unknown;
     try {
       doc = JSON.parse(this.#store.state.json.text);
@@ -224,6 +265,32 @@ export class DashboardController {
     }
   }
 
+  /**
+   * The kill switch: trading_mode=halted as a merge patch with `If-Match: *` — it must land whatever
+   * a colleague wrote meanwhile, and it changes that one key only — after a confirmation with a reason.
+   */
+  async confirmKillSwitch(): Promise<void> {
+    const { set, killSwitch } = this.#store.state;
+    if (!this.#api || !set || !killSwitch || killSwitch.busy) return;
+    const message = readMessage(killSwitch.reason);
+    if (!message)
+      return this.#store.dispatch({
+        type: 'kill-failed',
+        notice: textNotice('error', ['A reason is required: it is the audit trail.']),
+      });
+    this.#store.dispatch({ type: 'kill-started' });
+    try {
+      const answer = await this.#api.write(set, 'PATCH', { params: { trading_mode: 'halted' }, message, ifMatch: '*' });
+      this.#store.dispatch({ type: 'kill-closed' });
+      this.#acceptHead(answer);
+      this.#showBanner(textNotice('ok', [`Halted: v${answer.version.version}. Runners cancel their orders as they apply it.`]));
+    } catch (error) {
+      const failure = toFailure(error);
+      this.#store.dispatch({ type: 'kill-failed', notice: failureNotice('The edge refused the halt', failure.info()) });
+      if (failure.status === 401) this.signOut(TOKEN_REJECTED);
+    }
+  }
+
   async #write(form: 'edit' | 'json', method: 'PATCH' | 'PUT', params: unknown): Promise<void> {
     const store = this.#store;
     const { set, etag, message: typed } = store.state;
@@ -272,16 +339,20 @@ export class DashboardController {
     }
   }
 
-  /** Takes a version as the new head, newest wins; a new version also reloads the history. */
+  /**
+   * Takes a version as the new head, newest wins; a new version also reloads the history, and a
+   * diff shown up to the old current version is shown again up to the new one (unless "to" is
+   * pinned). Pending edits are not rebased here: the store records the conflict for the operator.
+   */
   #acceptHead({ version, etag }: VersionAnswer): void {
     const previous = this.#store.state.head;
     this.#store.dispatch({ type: 'head-received', version, etag });
     if (this.#store.state.head !== version || previous?.version === version.version) return;
-    void this.loadHistory();
-    if (previous && hasTouchedDrafts(this.#store.state)) {
-      const arrived = `v${version.version} arrived (${version.author}: "${version.message}").`;
-      this.#showBanner(textNotice('info', [`${arrived} Your edits are kept; check them against the new values.`]));
-    }
+    void this.loadHistory().then(() => {
+      const { diff, diffPick } = this.#store.state;
+      if (diff?.kind === 'shown' && diffPick.to === null && diff.to === previous?.version)
+        void this.showDiff(diff.from, version.version);
+    });
   }
 
   /** Shows a banner; ok and info banners go away by themselves, errors stay until replaced. */

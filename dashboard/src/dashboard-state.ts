@@ -5,6 +5,7 @@
  */
 import type { FieldIssue } from '../../shared/api-error.ts';
 import type { Fleet, SetSummary, Version } from '../../shared/api.ts';
+import { diffParams } from '../../shared/merge-patch.ts';
 import type { ParamKey } from '../../shared/param-specs.ts';
 import type { FailureInfo } from './api-failure.ts';
 import { type Drafts, followDrafts } from './edits.ts';
@@ -22,7 +23,15 @@ export function failureNotice(context: string, failure: FailureInfo): Notice {
   return { kind: 'failure', context, failure };
 }
 
-export type Session = { kind: 'signed-out'; checking: boolean; error: string | null } | { kind: 'signed-in'; sets: SetSummary[] };
+/**
+ * What the token may do: `read` tokens (viewers, runners) get a page without edit controls; `unknown`
+ * until the edge answered the scope probe (edit controls stay hidden meanwhile).
+ */
+export type Access = 'unknown' | 'read' | 'write';
+
+export type Session =
+  | { kind: 'signed-out'; checking: boolean; error: string | null }
+  | { kind: 'signed-in'; sets: SetSummary[]; access: Access };
 
 export type Live = { kind: 'connecting' } | { kind: 'live'; stale: boolean } | { kind: 'down'; why: string };
 
@@ -54,6 +63,24 @@ export interface RollbackDialog {
   busy: boolean;
 }
 
+/** The kill switch's confirmation: PATCH trading_mode=halted, with its own required reason. */
+export interface KillSwitchDialog {
+  reason: string;
+  error: Notice | null;
+  busy: boolean;
+}
+
+/**
+ * A colleague's version arrived while the operator had pending edits. The edits are kept but not
+ * sent on top of it until the operator says so (re-apply) or drops them (discard): `base` is the
+ * version they were editing, `head` the newest, `changes` what happened in between.
+ */
+export interface EditConflict {
+  base: Version;
+  head: Version;
+  changes: DiffEntry[];
+}
+
 export interface DashboardState {
   session: Session;
   set: string | null;
@@ -76,6 +103,8 @@ export interface DashboardState {
   diffPick: { from: number | null; to: number | null };
   diff: DiffView | null;
   rollback: RollbackDialog | null;
+  killSwitch: KillSwitchDialog | null;
+  conflict: EditConflict | null;
   banner: { id: number; notice: Notice } | null;
 }
 
@@ -83,6 +112,7 @@ export type DashboardEvent =
   | { type: 'sign-in-started' }
   | { type: 'sign-in-failed'; error: string }
   | { type: 'signed-in'; sets: SetSummary[] }
+  | { type: 'access-known'; access: Access }
   | { type: 'signed-out'; reason: string | null }
   | { type: 'set-selected'; set: string }
   | { type: 'head-received'; version: Version; etag: string }
@@ -110,6 +140,12 @@ export type DashboardEvent =
   | { type: 'rollback-started' }
   | { type: 'rollback-failed'; notice: Notice }
   | { type: 'rollback-closed' }
+  | { type: 'kill-opened' }
+  | { type: 'kill-reason'; text: string }
+  | { type: 'kill-started' }
+  | { type: 'kill-failed'; notice: Notice }
+  | { type: 'kill-closed' }
+  | { type: 'conflict-accepted' }
   | { type: 'banner-shown'; id: number; notice: Notice }
   | { type: 'banner-expired'; id: number }
   | { type: 'banner-cleared' };
@@ -132,11 +168,22 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     diffPick: { from: null, to: null },
     diff: null,
     rollback: null,
+    killSwitch: null,
+    conflict: null,
     banner: null,
   };
 }
 
 /** The two versions the diff card compares: the operator's picks while they exist, else the newest two. */
+/** The token may write: edit controls, rollback and the kill switch are shown. */
+export function canWrite(state: DashboardState): boolean {
+  return state.session.kind === 'signed-in' && state.session.access === 'write';
+}
+
+/**
+ * The two versions the diff card compares. "to" is the current version unless the operator pinned
+ * an older one (picking the current version again means "follow it"), so it moves with new versions.
+ */
 export function diffSelection(state: DashboardState): { from: number | null; to: number | null } {
   const versions = state.history.versions.map((v) => v.version);
   const pick = (wanted: number | null, fallback: number | undefined) =>
@@ -149,12 +196,22 @@ export function hasTouchedDrafts(state: DashboardState): boolean {
   return state.drafts !== null && Object.values(state.drafts).some((d) => d.touched);
 }
 
+/** A newer version while edits are pending: the conflict to show (its base is kept across several). */
+function conflictAfter(state: DashboardState, version: Version): EditConflict | null {
+  const pending = hasTouchedDrafts(state) || state.json.touched;
+  const previous = state.head;
+  if (!pending || !previous || version.version <= previous.version) return state.conflict;
+  const base = state.conflict?.base ?? previous;
+  return { base, head: version, changes: diffParams(base.params, version.params) };
+}
+
 function receiveHead(state: DashboardState, version: Version, etag: string): DashboardState {
   // A late answer for the set the operator left, or an older version than the one shown: ignore it.
   if (version.set !== state.set) return state;
   if (state.head && version.version < state.head.version) return state;
   return {
     ...state,
+    conflict: conflictAfter(state, version),
     head: version,
     etag,
     drafts: followDrafts(state.drafts, version.params),
@@ -169,7 +226,9 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
     case 'sign-in-failed':
       return { ...state, session: { kind: 'signed-out', checking: false, error: event.error } };
     case 'signed-in':
-      return { ...state, session: { kind: 'signed-in', sets: event.sets } };
+      return { ...state, session: { kind: 'signed-in', sets: event.sets, access: 'unknown' } };
+    case 'access-known':
+      return state.session.kind === 'signed-in' ? { ...state, session: { ...state.session, access: event.access } } : state;
     case 'signed-out':
       // Nothing of the session survives: the next sign-in starts from a blank page.
       return initialDashboardState({ kind: 'signed-out', checking: false, error: event.reason });
@@ -199,9 +258,13 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       return {
         ...state,
         drafts: state.head ? followDrafts(null, state.head.params) : null,
+        json: state.head ? { text: JSON.stringify(state.head.params, null, 2), touched: false, notice: null } : state.json,
         edgeIssues: {},
         editNotice: null,
+        conflict: null,
       };
+    case 'conflict-accepted':
+      return { ...state, conflict: null };
     case 'message-changed':
       return { ...state, message: event.text };
     case 'json-changed':
@@ -213,7 +276,7 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
     case 'write-started':
       return { ...state, busy: true };
     case 'write-succeeded': {
-      const written = { ...state, busy: false, message: '' };
+      const written = { ...state, busy: false, message: '', conflict: null };
       if (event.form === 'json') return { ...written, json: { ...state.json, touched: false, notice: null } };
       return { ...reduceDashboard(written, { type: 'drafts-discarded' }), editNotice: null };
     }
@@ -224,8 +287,11 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       if (event.form === 'json') return { ...failed, edgeIssues, json: { ...state.json, notice: event.notice } };
       return { ...failed, edgeIssues, editNotice: event.notice };
     }
-    case 'diff-picked':
-      return { ...state, diffPick: { ...state.diffPick, [event.end]: event.version } };
+    case 'diff-picked': {
+      // Picking the current version as "to" is following it, not pinning it.
+      const follow = event.end === 'to' && event.version === state.history.versions[0]?.version;
+      return { ...state, diffPick: { ...state.diffPick, [event.end]: follow ? null : event.version } };
+    }
     case 'diff-needs-two':
       return { ...state, diff: { kind: 'pick-two' } };
     case 'diff-started':
@@ -260,6 +326,16 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
         : state;
     case 'rollback-closed':
       return state.rollback ? { ...state, busy: false, rollback: null } : state;
+    case 'kill-opened':
+      return state.head ? { ...state, killSwitch: { reason: '', error: null, busy: false } } : state;
+    case 'kill-reason':
+      return state.killSwitch ? { ...state, killSwitch: { ...state.killSwitch, reason: event.text } } : state;
+    case 'kill-started':
+      return state.killSwitch ? { ...state, killSwitch: { ...state.killSwitch, busy: true, error: null } } : state;
+    case 'kill-failed':
+      return state.killSwitch ? { ...state, killSwitch: { ...state.killSwitch, busy: false, error: event.notice } } : state;
+    case 'kill-closed':
+      return state.killSwitch ? { ...state, killSwitch: null } : state;
     case 'banner-shown':
       return { ...state, banner: { id: event.id, notice: event.notice } };
     case 'banner-expired':

@@ -15,6 +15,7 @@ const store = new Store();
 const controller = new DashboardController({
   store,
   storage: sessionStorage,
+  preferences: localStorage,
   fragment: {
     read: () => location.hash,
     write: (fragment) => history.replaceState(null, '', fragment),

@@ -35,6 +35,7 @@ const CHROMIUM_ARGS = [
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
 const SET = 'dash-e2e';
+const FIRST_SET = 'a-first-e2e';
 const RUNNER_ID = 'dash-tokyo-1';
 const REGION = 'ap-northeast-1';
 /** A second runner in another region: the fleet table is about the whole fleet. */
@@ -68,6 +69,8 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     dirs.push(persistDir, cacheDir);
     edge = await startEdge({ persistDir });
     await createSet(edge.url, edge.tokens.write, SET, { ...DEFAULT_PARAMS }, 'e2e: dashboard set at the defaults');
+    // First in the picker: a fresh sign-in must still open the set used last, not this one.
+    await createSet(edge.url, edge.tokens.write, FIRST_SET, { ...DEFAULT_PARAMS }, 'e2e: first set alphabetically');
     const runners = await Promise.all([
       startRunner({
         edgeUrl: edge.url,
@@ -101,7 +104,9 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
     });
     page.on('request', (request) => {
-      if (request.method() !== 'GET') writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      // The scope probe (a PATCH without a message, which no edge accepts) is not a write.
+      const probe = request.method() === 'PATCH' && !(request.postData() ?? '').includes('"message"');
+      if (request.method() !== 'GET' && !probe) writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
   });
 
@@ -242,6 +247,84 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     const row = page.locator('#diff-result tr[data-key="base_half_spread_bps"]');
     await expect.poll(() => row.textContent()).toMatch(/5\s*8/);
     expect(await page.locator('#diff-result tbody tr').count()).toBe(1);
+  });
+
+  it('the compare "to" follows the current version unless pinned', async () => {
+    const current = (await head(edge!.url, edge!.tokens.read, SET))!.version.version;
+    await page.selectOption('#diff-from', '1');
+    await page.selectOption('#diff-to', String(current));
+    await page.click('#diff-show');
+    await expect.poll(() => page.locator('#diff-result').textContent()).toContain(`v1 → v${current}`);
+    await patch(edge!.url, edge!.tokens.write, SET, { order_size: 0.25 }, 'e2e: a colleague moves the set');
+    await expect.poll(() => page.locator('#diff-to').inputValue()).toBe(String(current + 1));
+    await expect.poll(() => page.locator('#diff-result').textContent()).toContain(`v1 → v${current + 1}`);
+  });
+
+  it('never rebases a pending edit onto a colleague’s version: shows their change, flags overlaps, re-applies on request', async () => {
+    const before = (await head(edge!.url, edge!.tokens.read, SET))!.version.version;
+    await page.fill('input[data-key="max_position"]', '5');
+    await page.fill('input[data-key="base_half_spread_bps"]', '9');
+    await page.fill('#message', 'e2e: my edit, started before the colleague wrote');
+    await patch(edge!.url, edge!.tokens.write, SET, { base_half_spread_bps: 7, requote_threshold_bps: 2 }, 'e2e: colleague');
+    const conflict = page.locator('#conflict');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain(`v${before + 1} arrived while you were editing v${before}`);
+    expect(await conflict.locator('tr[data-key="requote_threshold_bps"]').count()).toBe(1);
+    expect(await page.locator('#conflict-both').textContent()).toContain('base_half_spread_bps');
+    expect(await page.locator('input[data-key="max_position"]').inputValue()).toBe('5');
+    const sent = writes.length;
+    await page.click('#apply');
+    await expect.poll(() => page.locator('#edit-errors').textContent()).toContain('re-apply your edits on it, or discard them');
+    expect(writes.length).toBe(sent);
+
+    await page.click('#conflict-reapply');
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v${before + 2}` })
+      .waitFor();
+    const after = (await head(edge!.url, edge!.tokens.read, SET))!.version.params;
+    expect(after).toMatchObject({ max_position: 5, base_half_spread_bps: 9, requote_threshold_bps: 2 });
+    expect(await conflict.count()).toBe(0);
+  });
+
+  it('halts trading behind a confirmation with a reason, and shows HALTED', async () => {
+    expect(await page.locator('#halted-banner').count()).toBe(0);
+    await page.click('#kill-switch');
+    await page.locator('#kill-dialog').waitFor();
+    await page.click('#kill-confirm');
+    await expect.poll(() => page.locator('#kill-errors').textContent()).toContain('reason is required');
+    await page.fill('#kill-message', 'e2e: venue incident');
+    await page.click('#kill-confirm');
+    await page.locator('#halted-banner').waitFor();
+    expect(await page.locator('#halted-banner').textContent()).toContain('HALTED');
+    expect((await head(edge!.url, edge!.tokens.read, SET))!.version.params.trading_mode).toBe('halted');
+    expect(await page.locator('#kill-switch').count()).toBe(0);
+  });
+
+  it('a fresh sign-in opens the set used last', async () => {
+    await page.click('#logout');
+    await page.goto(edge!.url);
+    await page.fill('#token', edge!.tokens.write);
+    await page.click('#login-submit');
+    await page
+      .locator('#params-title')
+      .filter({ hasText: `${SET} v` })
+      .waitFor();
+  });
+
+  it('gives a read token a read-only page that says why', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 1000 } });
+    try {
+      const viewer = await context.newPage();
+      await viewer.goto(edge!.url);
+      await viewer.fill('#token', edge!.tokens.read);
+      await viewer.click('#login-submit');
+      await viewer.locator('#read-only').filter({ hasText: 'read scope' }).waitFor();
+      expect(await viewer.locator('#apply:visible, input[data-key]:visible, #kill-switch, [data-rollback]').count()).toBe(0);
+      expect(await viewer.locator('#halted-banner, #params-table').count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('ran under its own Content-Security-Policy without a script error', async () => {

@@ -5,9 +5,11 @@
  */
 import type { DashboardController } from '../controller.ts';
 import type { Store } from '../store.ts';
+import { canWrite } from '../dashboard-state.ts';
 import { DiffCard } from './diff-card.tsx';
 import { FleetCard } from './fleet-card.tsx';
 import { HistoryCard } from './history-card.tsx';
+import { KillSwitchDialog } from './kill-switch-dialog.tsx';
 import { LoginView } from './login-view.tsx';
 import { NoticeView } from './notice-view.tsx';
 import { ParamsCard } from './params-card.tsx';
@@ -22,7 +24,21 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
     return <LoginView controller={controller} checking={session.checking} error={session.error} />;
   return (
     <>
-      <TopBar controller={controller} sets={session.sets} set={state.set} head={state.head} live={state.live} />
+      <TopBar
+        controller={controller}
+        dispatch={store.dispatch}
+        sets={session.sets}
+        set={state.set}
+        head={state.head}
+        live={state.live}
+        canWrite={canWrite(state)}
+      />
+      {state.head?.params.trading_mode === 'halted' ? (
+        <div class="halted" id="halted-banner" role="status">
+          <strong>HALTED</strong>
+          {` — ${state.head.set} v${state.head.version} has trading_mode=halted: runners quote nothing. Set by ${state.head.author}: "${state.head.message}".`}
+        </div>
+      ) : null}
       <div id="banner" role="alert">
         <NoticeView notice={state.banner?.notice ?? null} />
       </div>
@@ -35,6 +51,7 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
         </div>
       </main>
       <RollbackDialog set={state.set ?? ''} rollback={state.rollback} controller={controller} dispatch={store.dispatch} />
+      <KillSwitchDialog set={state.set ?? ''} dialog={state.killSwitch} controller={controller} dispatch={store.dispatch} />
     </>
   );
 }

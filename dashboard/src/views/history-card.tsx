@@ -1,7 +1,7 @@
 /** The audit trail of a set: who changed what, when and why, with a rollback button per version. */
 import type { Version } from '../../../shared/api.ts';
 import type { DashboardController } from '../controller.ts';
-import type { DashboardState } from '../dashboard-state.ts';
+import { type DashboardState, canWrite } from '../dashboard-state.ts';
 import { formatTime } from '../format.ts';
 import { Badge, NoticeView } from './notice-view.tsx';
 
@@ -14,10 +14,12 @@ function KindBadge({ version }: { version: Version }) {
 function HistoryRow({
   version: v,
   head,
+  writable,
   controller,
 }: {
   version: Version;
   head: number | null;
+  writable: boolean;
   controller: DashboardController;
 }) {
   const when = formatTime(v.created_at);
@@ -34,7 +36,7 @@ function HistoryRow({
       <td>{v.author}</td>
       <td>{v.message}</td>
       <td>
-        {isHead ? null : (
+        {isHead || !writable ? null : (
           <button
             type="button"
             class="link"
@@ -87,7 +89,9 @@ export function HistoryCard({ state, controller }: { state: DashboardState; cont
                 </td>
               </tr>
             ) : (
-              history.versions.map((v) => <HistoryRow key={v.version} version={v} head={head} controller={controller} />)
+              history.versions.map((v) => (
+                <HistoryRow key={v.version} version={v} head={head} writable={canWrite(state)} controller={controller} />
+              ))
             )}
           </tbody>
         </table>

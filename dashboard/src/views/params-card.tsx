@@ -7,16 +7,18 @@
 import type { Version } from '../../../shared/api.ts';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKey, describeAccepted } from '../../../shared/param-specs.ts';
 import type { DashboardController } from '../controller.ts';
-import type { DashboardState } from '../dashboard-state.ts';
+import { type DashboardState, canWrite } from '../dashboard-state.ts';
 import type { Dispatch } from '../store.ts';
 import { type Draft, checkEdits, compactAccepted, describeChange } from '../edits.ts';
 import { formatParamValue, formatTime } from '../format.ts';
 import { hintCardsWithPreview } from '../hint-cards.ts';
+import { ConflictBanner } from './conflict-banner.tsx';
 import { JsonEditor } from './json-editor.tsx';
 import { NoticeView } from './notice-view.tsx';
 
 interface RowProps {
   paramKey: ParamKey;
+  writable: boolean;
   draft: Draft | undefined;
   current: unknown;
   changed: boolean;
@@ -24,7 +26,7 @@ interface RowProps {
   dispatch: Dispatch;
 }
 
-function ParamRow({ paramKey: key, draft, current, changed, error, dispatch }: RowProps) {
+function ParamRow({ paramKey: key, writable, draft, current, changed, error, dispatch }: RowProps) {
   const spec = PARAM_SPECS[key];
   const onInput = (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
     dispatch({ type: 'draft-changed', key, text: e.currentTarget.value });
@@ -59,8 +61,8 @@ function ParamRow({ paramKey: key, draft, current, changed, error, dispatch }: R
         <div class="desc">{spec.description}</div>
       </td>
       <td class="num current">{current === undefined ? '' : formatParamValue(current)}</td>
-      <td>
-        {input}
+      <td hidden={!writable}>
+        {writable ? input : null}
         <div class="field-error" hidden={!error}>
           {error ?? ''}
         </div>
@@ -88,6 +90,17 @@ function Hints({ head, next }: { head: Version; next: Version['params'] | null }
   );
 }
 
+/** Why there is nothing to edit: the token's scope, or the edge has not said yet. */
+function ReadOnlyNote({ access }: { access: 'unknown' | 'read' | 'write' }) {
+  return (
+    <p class="read-only" id="read-only">
+      {access === 'read'
+        ? 'Read-only: this token has read scope, so it can watch this set but not change it (no edits, rollbacks or halt). Sign in with a write-scope token to change it.'
+        : 'Checking what this token may do…'}
+    </p>
+  );
+}
+
 export function ParamsCard({
   state,
   controller,
@@ -98,6 +111,7 @@ export function ParamsCard({
   dispatch: Dispatch;
 }) {
   const { head, drafts, set } = state;
+  const writable = canWrite(state);
   const check = head && drafts ? checkEdits(drafts, head.params) : null;
   const issueOf = new Map(check?.issues.map((i) => [i.field, i.message]) ?? []);
   const keys = Object.keys(check?.patch ?? {}) as ParamKey[];
@@ -117,13 +131,17 @@ export function ParamsCard({
         {head ? `by ${head.author}, ${formatTime(head.created_at)} — ${head.message}` : ''}
       </p>
       {head ? <Hints head={head} next={check?.next ?? null} /> : <div class="hints" id="hints" />}
+      {writable ? null : <ReadOnlyNote access={state.session.kind === 'signed-in' ? state.session.access : 'unknown'} />}
+      {writable && state.conflict ? (
+        <ConflictBanner state={state} conflict={state.conflict} controller={controller} dispatch={dispatch} />
+      ) : null}
       <form id="edit-form" noValidate onSubmit={submit}>
         <table id="params-table">
           <thead>
             <tr>
               <th>Parameter</th>
               <th class="num">Current</th>
-              <th>New value</th>
+              <th hidden={!writable}>New value</th>
               <th>Accepted</th>
               <th class="num">Default</th>
             </tr>
@@ -133,6 +151,7 @@ export function ParamsCard({
               <ParamRow
                 key={key}
                 paramKey={key}
+                writable={writable}
                 draft={drafts?.[key]}
                 current={head?.params[key]}
                 changed={Object.hasOwn(check?.patch ?? {}, key)}
@@ -142,7 +161,7 @@ export function ParamsCard({
             ))}
           </tbody>
         </table>
-        <div class="editor-foot">
+        <div class="editor-foot" hidden={!writable}>
           <div class="pending" id="pending">
             {keys.length === 0 || !head ? (
               <span class="muted">No edits. Change a value above to prepare a new version.</span>
@@ -176,7 +195,7 @@ export function ParamsCard({
           </div>
         </div>
       </form>
-      <JsonEditor json={state.json} controller={controller} dispatch={dispatch} />
+      {writable ? <JsonEditor json={state.json} controller={controller} dispatch={dispatch} /> : null}
     </section>
   );
 }

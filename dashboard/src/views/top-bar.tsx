@@ -2,6 +2,7 @@
 import type { SetSummary, Version } from '../../../shared/api.ts';
 import type { DashboardController } from '../controller.ts';
 import type { Live } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { Badge } from './notice-view.tsx';
 
 function liveLabel(live: Live): { class: string; text: string; title: string } {
@@ -23,6 +24,8 @@ function liveLabel(live: Live): { class: string; text: string; title: string } {
 
 export function TopBar(props: {
   controller: DashboardController;
+  dispatch: Dispatch;
+  canWrite: boolean;
   sets: SetSummary[];
   set: string | null;
   head: Version | null;
@@ -52,6 +55,11 @@ export function TopBar(props: {
         {head ? <Badge text={`v${head.version}`} tone="info" /> : null}
       </span>
       <span class="spacer" />
+      {props.canWrite && head && head.params.trading_mode !== 'halted' ? (
+        <button type="button" class="danger" id="kill-switch" onClick={() => props.dispatch({ type: 'kill-opened' })}>
+          Halt trading
+        </button>
+      ) : null}
       <span class={live.class} id="live" title={live.title}>
         {live.text}
       </span>

@@ -33,7 +33,15 @@ afterEach(() => {
   controllers = [];
 });
 
-function setup({ sets, hash = '' }: { sets?: Record<string, number>; hash?: string } = {}) {
+function setup({
+  sets,
+  hash = '',
+  preferences = new MemoryStorage(),
+}: {
+  sets?: Record<string, number>;
+  hash?: string;
+  preferences?: MemoryStorage;
+} = {}) {
   const edge = new FakeEdge(sets);
   const store = new Store();
   const storage = new MemoryStorage();
@@ -42,12 +50,13 @@ function setup({ sets, hash = '' }: { sets?: Record<string, number>; hash?: stri
   const controller = new DashboardController({
     store,
     storage,
+    preferences,
     fragment,
     clock,
     createApi: (token) => new EdgeApi({ token, fetch: edge.fetch }),
   });
   controllers.push(controller);
-  return { edge, store, storage, clock, fragment, controller };
+  return { edge, store, storage, preferences, clock, fragment, controller };
 }
 
 /** Waits until the store satisfies `ready` (the controller's requests resolve on the microtask queue). */
@@ -89,6 +98,16 @@ describe('sign-in', () => {
     expect(store.state.history.versions.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(fragment.value).toBe('#set=hype-perp');
     expect(store.state.live).toEqual({ kind: 'live', stale: false });
+  });
+
+  it('opens the set used last in this browser on a fresh sign-in, else the first', async () => {
+    const preferences = new MemoryStorage();
+    const first = await signedIn({ sets: { 'btc-usdt': 1, 'hype-perp': 2 }, preferences });
+    expect(first.store.state.set).toBe('btc-usdt');
+    await first.controller.selectSet('hype-perp');
+    first.controller.signOut();
+    const again = await signedIn({ sets: { 'btc-usdt': 1, 'hype-perp': 2 }, preferences });
+    expect(again.store.state.set).toBe('hype-perp');
   });
 
   it('signs in again with the kept token on start', async () => {
@@ -154,6 +173,45 @@ describe('applying an edit', () => {
   });
 });
 
+describe('what a token may do', () => {
+  it('finds a write token able to write, without writing anything', async () => {
+    const { store, edge } = await signedIn();
+    await until(store, (s) => s.session.kind === 'signed-in' && s.session.access === 'write', 'write access');
+    expect(edge.writes()).toEqual([]);
+    expect(edge.sets.get('hype-perp')).toHaveLength(2);
+  });
+
+  it('finds a read token read-only', async () => {
+    const t = setup();
+    t.edge.scope = 'read';
+    await t.controller.signIn(t.edge.token);
+    await until(t.store, (s) => s.session.kind === 'signed-in' && s.session.access === 'read', 'read access');
+  });
+});
+
+describe('the kill switch', () => {
+  it('needs a reason, then halts with a merge patch of trading_mode alone, whatever was written meanwhile', async () => {
+    const { controller, store, edge } = await signedIn();
+    store.dispatch({ type: 'kill-opened' });
+    await controller.confirmKillSwitch();
+    expect(JSON.stringify(store.state.killSwitch?.error)).toContain('reason is required');
+    expect(edge.writes()).toEqual([]);
+
+    edge.commit('hype-perp', { order_size: 0.2 }, {}, { quiet: true });
+    store.dispatch({ type: 'kill-reason', text: 'venue incident' });
+    await controller.confirmKillSwitch();
+    expect(edge.writes()).toEqual([
+      expect.objectContaining({
+        method: 'PATCH',
+        headers: expect.objectContaining({ 'if-match': '*' }),
+        body: { params: { trading_mode: 'halted' }, message: 'venue incident' },
+      }),
+    ]);
+    expect(store.state.killSwitch).toBeNull();
+    expect(store.state.head?.params).toMatchObject({ trading_mode: 'halted', order_size: 0.2 });
+  });
+});
+
 describe('rollback', () => {
   it('shows what changes, needs a reason, then sends it and shows the new version', async () => {
     const { controller, store, edge } = await signedIn();
@@ -180,16 +238,65 @@ describe('rollback', () => {
 });
 
 describe('staying live', () => {
-  it('shows a change made elsewhere, and says so when the operator was editing', async () => {
+  it('shows a change made elsewhere over pending edits, and sends nothing until the operator chose', async () => {
+    const { controller, store, edge } = await signedIn();
+    store.dispatch({ type: 'draft-changed', key: 'order_size', text: '0.25' });
+    store.dispatch({ type: 'draft-changed', key: 'max_position', text: '5' });
+    store.dispatch({ type: 'message-changed', text: 'smaller clips' });
+    edge.commit('hype-perp', { max_position: 4, base_half_spread_bps: 7 }, { author: 'ci', message: 'bigger book' });
+    const state = await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
+    expect(state.conflict).toMatchObject({
+      base: { version: 2 },
+      head: { version: 3, author: 'ci' },
+      changes: [
+        { key: 'base_half_spread_bps', from: 5, to: 7 },
+        { key: 'max_position', from: 3, to: 4 },
+      ],
+    });
+    expect(state.drafts?.order_size).toEqual({ text: '0.25', touched: true });
+
+    // Apply is refused while the conflict is open: the edits are never rebased silently.
+    await controller.applyEdits();
+    expect(edge.writes()).toEqual([]);
+    expect(JSON.stringify(store.state.editNotice)).toContain('v3 arrived while you were editing v2');
+
+    // Re-apply: the operator's keys on v3 (If-Match of v3), the colleague's spread kept.
+    await controller.reapplyEdits('edit');
+    expect(edge.writes()).toEqual([
+      expect.objectContaining({
+        headers: expect.objectContaining({ 'if-match': '"hype-perp.v3"' }),
+        body: { params: { order_size: 0.25, max_position: 5 }, message: 'smaller clips' },
+      }),
+    ]);
+    expect(store.state.head?.params).toMatchObject({ order_size: 0.25, max_position: 5, base_half_spread_bps: 7 });
+    expect(store.state.conflict).toBeNull();
+  });
+
+  it('drops the pending edits and the conflict on discard', async () => {
     const { store, edge } = await signedIn();
     store.dispatch({ type: 'draft-changed', key: 'order_size', text: '0.25' });
-    edge.commit('hype-perp', { max_position: 4 }, { author: 'ci', message: 'bigger book' });
-    const state = await until(store, (s) => s.head?.version === 3, 'v3 from the long-poll');
-    expect(state.drafts?.max_position.text).toBe('4');
-    expect(state.banner?.notice).toMatchObject({
-      tone: 'info',
-      lines: [expect.stringContaining('v3 arrived (ci: "bigger book")')],
-    });
+    edge.commit('hype-perp', { order_size: 0.4 }, { author: 'ci', message: 'bigger clips' });
+    await until(store, (s) => s.conflict !== null, 'the conflict');
+    store.dispatch({ type: 'drafts-discarded' });
+    expect(store.state.conflict).toBeNull();
+    expect(store.state.drafts?.order_size).toEqual({ text: '0.4', touched: false });
+  });
+
+  it('moves a diff shown up to the current version on to the next one, unless "to" was pinned', async () => {
+    const { controller, store, edge, clock } = await signedIn();
+    await controller.showDiff(1, 2);
+    edge.commit('hype-perp', { order_size: 0.2 });
+    await until(
+      store,
+      (s) => s.diff?.kind === 'shown' && s.diff.to === 3 && s.diff.changes.kind === 'loaded',
+      'the diff v1 → v3',
+    );
+    store.dispatch({ type: 'diff-picked', end: 'to', version: 2 });
+    await controller.showDiff(1, 2);
+    await clock.advance(LONG_POLL_FLOOR_MS);
+    edge.commit('hype-perp', { order_size: 0.1 });
+    await until(store, (s) => s.head?.version === 4 && s.history.versions[0]?.version === 4, 'v4');
+    expect(store.state.diff).toMatchObject({ from: 1, to: 2 });
   });
 
   it('signs out when the edge stops accepting the token', async () => {

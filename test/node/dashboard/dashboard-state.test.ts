@@ -11,7 +11,7 @@ import {
 import { etagFor } from '../../../shared/etag.ts';
 import { version } from './fixtures.ts';
 
-const signedIn = initialDashboardState({ kind: 'signed-in', sets: [] });
+const signedIn = initialDashboardState({ kind: 'signed-in', sets: [], access: 'write' });
 const run = (state: DashboardState, ...events: DashboardEvent[]) => events.reduce(reduceDashboard, state);
 const onSet = (set = 'hype-perp') => run(signedIn, { type: 'set-selected', set });
 const head = (n: number, params = {}) => ({

@@ -16,6 +16,11 @@ export interface Request {
   body: unknown;
 }
 
+/** The dashboard's scope probe: a PATCH with no message, which no edge can accept. */
+function isScopeProbe(r: Request): boolean {
+  return r.method === 'PATCH' && typeof (r.body as { message?: unknown } | undefined)?.message !== 'string';
+}
+
 export class FakeEdge {
   readonly requests: Request[] = [];
   readonly sets = new Map<string, Version[]>();
@@ -58,8 +63,12 @@ export class FakeEdge {
     this.#failures.delete(prefix);
   }
 
+  /** `read`: every write is refused 403, as the edge refuses a read-scope token. */
+  scope: 'read' | 'write' = 'write';
+
+  /** Requests that could change something; the scope probe (a PATCH without a message) is not one. */
   writes(): Request[] {
-    return this.requests.filter((r) => r.method !== 'GET');
+    return this.requests.filter((r) => r.method !== 'GET' && !isScopeProbe(r));
   }
 
   readonly fetch = async (input: string, init: RequestInit): Promise<Response> => {
@@ -103,6 +112,13 @@ export class FakeEdge {
       }
       case 'PATCH params':
       case 'PUT params': {
+        // As the edge: the scope first, then the body, then If-Match.
+        if (this.scope === 'read') return errorResponse(403, 'forbidden', 'token has scope read; this call needs scope write');
+        if (typeof body?.message !== 'string') return errorResponse(422, 'invalid_body', 'message: a message is required');
+        if (headers['if-match'] === '*') {
+          const params = applyMergePatch(head.params, body.params);
+          return versionResponse(this.commit(set, params as Partial<Params>, { author: 'operator', message: body.message }));
+        }
         if (headers['if-match'] !== etagFor(set, head.version)) {
           const current = { version: head.version, author: head.author, created_at: head.created_at, message: head.message };
           return errorResponse(412, 'precondition_failed', 'the set changed', { details: { current } });

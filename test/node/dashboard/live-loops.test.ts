@@ -23,7 +23,7 @@ afterEach(() => {
 
 function context(route: (call: Call) => Response | Promise<Response>) {
   const { fetch, calls } = scriptedFetch(route);
-  const store = new Store({ ...initialDashboardState({ kind: 'signed-in', sets: [] }), set: 'hype-perp' });
+  const store = new Store({ ...initialDashboardState({ kind: 'signed-in', sets: [], access: 'write' }), set: 'hype-perp' });
   const clock = new FakeClock();
   const signedOut: string[] = [];
   const ctx: LiveContext = {
