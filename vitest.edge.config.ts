@@ -15,7 +15,8 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         bindings: {
-          LIVETUNE_TOKENS: 'ops:write:test-write-token,bot:read:test-read-token,ci:write:test-ci-token',
+          LIVETUNE_TOKENS:
+            'ops:write:test-write-token,bot:read:test-read-token,ci:write:test-ci-token,root:admin:test-admin-token',
           HEAD_MIRROR_INTERVAL_MS: '600000',
         },
       },

@@ -13,7 +13,7 @@ export interface EdgeEnv {
   SET_REGISTRY: DurableObjectNamespace<SetRegistry>;
   /** The dashboard's static files (`dashboard/dist`, wrangler.toml `[assets]`). */
   ASSETS: Fetcher;
-  /** Secret: comma-separated `name:scope:token` entries, scope `read` or `write`. */
+  /** Secret: comma-separated `name:scope:token` entries, scope `read`, `write` or `admin`. */
   LIVETUNE_TOKENS?: string;
   /** Per-set write rate limit (token bucket): sustained writes/s and burst. */
   WRITE_RATE_PER_S?: string;

@@ -14,6 +14,13 @@ const VersionNumber = z.number().int().positive();
 /** Change messages are the audit trail; 1..500 characters. */
 export const MessageSchema = z.string().trim().min(1, 'a message is required (why this change?)').max(500);
 
+/**
+ * A write's explicit override of the set policy's step limit, with its own reason (the write's
+ * `message` says what changed; this says why so large a step is meant). Caps are never overridden.
+ */
+export const ForceSchema = z.strictObject({ message: MessageSchema });
+export type Force = z.infer<typeof ForceSchema>;
+
 /** One immutable version of a set. */
 export const VersionSchema = z.object({
   set: SetNameSchema,
@@ -26,19 +33,26 @@ export const VersionSchema = z.object({
   /** The version this one replaced (0 for the first). */
   parent: z.number().int().nonnegative(),
   rollback_of: VersionNumber.optional(),
+  /** Present when the write passed the policy's step limit on purpose (audit: who forced it and why). */
+  force: ForceSchema.optional(),
 });
 export type Version = z.infer<typeof VersionSchema>;
 
-/** Body of a write: PUT carries the whole document, PATCH a JSON merge patch of it. */
+/**
+ * Body of a write: PUT carries the whole document, PATCH a JSON merge patch of it; `force` lets a
+ * size move further than the set policy's `max_step_ratio` in one write.
+ */
 export const WriteBodySchema = z.object({
   params: z.unknown(),
   message: MessageSchema,
+  force: ForceSchema.optional(),
 });
 export type WriteBody = z.infer<typeof WriteBodySchema>;
 
 export const RollbackBodySchema = z.strictObject({
   to: VersionNumber,
   message: MessageSchema,
+  force: ForceSchema.optional(),
 });
 export type RollbackBody = z.infer<typeof RollbackBodySchema>;
 

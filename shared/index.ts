@@ -8,3 +8,6 @@ export * from './param-specs.ts';
 export * from './params-schema.ts';
 export * from './set-name.ts';
 export * from './validate-params.ts';
+export * from './policy-check.ts';
+export * from './policy-etag.ts';
+export * from './policy-schema.ts';

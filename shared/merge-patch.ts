@@ -11,11 +11,16 @@ export function applyMergePatch(current: Record<string, unknown>, patch: Record<
   return next;
 }
 
-/** Keys whose values differ between two flat documents, in `a`'s key order then `b`'s. */
+/**
+ * Keys whose values differ between two flat documents, in `a`'s key order then `b`'s. `0` and `-0`
+ * are equal (a document never holds `-0`, but one read before that rule may: it is not a change).
+ */
 export function diffParams(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): { key: string; from: unknown; to: unknown }[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => !Object.is(a[k], b[k])).map((key) => ({ key, from: a[key], to: b[key] }));
+  return keys
+    .filter((k) => a[k] !== b[k] && !(Number.isNaN(a[k]) && Number.isNaN(b[k])))
+    .map((key) => ({ key, from: a[key], to: b[key] }));
 }

@@ -1,12 +1,17 @@
 /**
  * Validation of a params document with errors people can act on. Wraps `ParamsSchema` and turns
  * zod's issues into one `FieldIssue` per field, with the value and the accepted range taken from
- * `PARAM_SPECS`, and a "did you mean" for unknown keys (a typo must not silently do nothing).
+ * `PARAM_SPECS`, and a "did you mean" for unknown keys (a typo must not silently do nothing). A key
+ * that only looks like a known one (a Cyrillic `е` in `order_size`) is named by its non-ASCII code
+ * points, since on screen it is indistinguishable from the key it imitates.
+ *
+ * `validateParamsPatch` checks a JSON merge patch key by key: every key must be known, also when
+ * its value is `null` (a typo set to null would otherwise "reset" nothing and pass as a no-op).
  */
 import type { z } from 'zod';
 import { type FieldIssue, formatValue } from './api-error.ts';
 import { PARAM_KEYS, PARAM_SPECS, describeAccepted, type ParamKey } from './param-specs.ts';
-import { ParamsSchema, type Params } from './params-schema.ts';
+import { ParamsFieldsSchema, ParamsSchema, type Params } from './params-schema.ts';
 
 export type ParamsValidation = { ok: true; params: Params } | { ok: false; issues: FieldIssue[] };
 
@@ -41,10 +46,37 @@ export function suggestKey(key: string): ParamKey | undefined {
   return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
 }
 
-function unknownKeyIssue(key: string, value: unknown): FieldIssue {
+/** `"е" U+0435 at index 3` for each character of `key` outside printable ASCII; empty when none. */
+export function nonAsciiCharacters(key: string): string[] {
+  const found: string[] = [];
+  let index = 0;
+  for (const char of key) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || code > 0x7e) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      found.push(`${JSON.stringify(char)} U+${hex} at index ${index}`);
+    }
+    index += 1;
+  }
+  return found;
+}
+
+/** A key as text with its control characters as `\u001b` escapes: a terminal shows it, never obeys it. */
+function escapeControls(key: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return key.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The refusal of a key that is not a param: did-you-mean, and the code points of a look-alike. */
+export function unknownKeyIssue(key: string, value: unknown): FieldIssue {
   const suggestion = suggestKey(key);
   const expected = suggestion ? `a known key (did you mean "${suggestion}"?)` : `one of the known keys: ${PARAM_KEYS.join(', ')}`;
-  return { field: key, value, expected, message: `unknown key "${key}": expected ${expected}` };
+  const strange = nonAsciiCharacters(key);
+  const shown = `"${escapeControls(key)}"`;
+  const controls = [...key].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  const what = controls ? 'control or non-ASCII characters' : 'non-ASCII characters';
+  const lookAlike = strange.length > 0 ? ` (it contains ${what}: ${strange.join(', ')})` : '';
+  return { field: key, value, expected, message: `unknown key ${shown}${lookAlike}: expected ${expected}` };
 }
 
 function fieldIssue(field: string, value: unknown, present: boolean): FieldIssue {
@@ -68,7 +100,12 @@ function toFieldIssues(input: unknown, error: z.ZodError): FieldIssue[] {
       continue;
     }
     const field = String(issue.path[0] ?? DOCUMENT_FIELD);
-    if (!issues.has(field)) issues.set(field, fieldIssue(field, record[field], Object.hasOwn(record, field)));
+    if (issues.has(field)) continue;
+    // A rule across fields (order_size ≤ max_position) words its own refusal.
+    if (issue.code === 'custom') {
+      const expected = String(issue.params?.expected ?? issue.message);
+      issues.set(field, { field, value: record[field] ?? issue.input, expected, message: issue.message });
+    } else issues.set(field, fieldIssue(field, record[field], Object.hasOwn(record, field)));
   }
   return [...issues.values()];
 }
@@ -78,6 +115,37 @@ export function validateParams(input: unknown): ParamsValidation {
   const result = ParamsSchema.safeParse(input);
   if (result.success) return { ok: true, params: result.data };
   return { ok: false, issues: toFieldIssues(input, result.error) };
+}
+
+export type PatchValidation = { ok: true; patch: Record<string, unknown> } | { ok: false; issues: FieldIssue[] };
+
+/**
+ * Checks a JSON merge patch of the params document on its own: an object whose every key is a param
+ * (`null` included) and whose every non-null value passes that key's rule. Rules across keys
+ * (`order_size ≤ max_position`) wait for the merged document. On success the patch has `-0` as `0`.
+ */
+export function validateParamsPatch(input: unknown): PatchValidation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const expected = 'a JSON object of params (null resets a key to its default)';
+    return {
+      ok: false,
+      issues: [
+        { field: DOCUMENT_FIELD, value: input, expected, message: `the patch is ${formatValue(input)}: expected ${expected}` },
+      ],
+    };
+  }
+  const entries = Object.entries(input);
+  const issues: FieldIssue[] = entries.filter(([key]) => !isParamKey(key)).map(([key, value]) => unknownKeyIssue(key, value));
+  const assigned = Object.fromEntries(entries.filter(([key, value]) => isParamKey(key) && value !== null));
+  const fields = ParamsFieldsSchema.safeParse(assigned);
+  if (!fields.success) issues.push(...toFieldIssues(assigned, fields.error));
+  if (issues.length > 0) return { ok: false, issues };
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const normalised = value === null ? null : fields.data![key as ParamKey];
+    Object.defineProperty(patch, key, { value: normalised, enumerable: true, writable: true, configurable: true });
+  }
+  return { ok: true, patch };
 }
 
 /** One line naming every offending field, for logs and exceptions. */

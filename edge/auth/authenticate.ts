@@ -1,12 +1,13 @@
 /**
  * Auth middleware. `authenticate()` requires `Authorization: Bearer <token>` naming a configured
  * token (401 when missing or unknown) and stores the principal (a version's author is the token's
- * name); `requireWrite()` then refuses read tokens (403) on the routes that change a set.
+ * name); `requireWrite()` then refuses read tokens (403) on the routes that change a set, and
+ * `requireAdmin()` refuses all but admin tokens on the routes that change what a write may do.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors/api-error.ts';
-import { createTokenVerifier } from './tokens.ts';
+import { createTokenVerifier, scopeAllows, type Scope } from './tokens.ts';
 
 const verifyToken = createTokenVerifier();
 
@@ -41,16 +42,26 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function requireWrite(): MiddlewareHandler<AppEnv> {
-  return async function requireWriteMiddleware(c, next) {
+function requireScope(needed: Scope, what: string): MiddlewareHandler<AppEnv> {
+  return async function requireScopeMiddleware(c, next) {
     const principal = c.get('principal');
-    if (principal.scope !== 'write') {
+    if (!scopeAllows(principal.scope, needed)) {
       throw new ApiError({
         status: 403,
         code: 'forbidden',
-        message: `token "${principal.name}" has scope ${principal.scope}; this call changes a set and needs scope write`,
+        message: `token "${principal.name}" has scope ${principal.scope}; this call ${what} and needs scope ${needed}`,
       });
     }
     await next();
   };
+}
+
+/** Write or admin scope: the routes that change a set's params. */
+export function requireWrite(): MiddlewareHandler<AppEnv> {
+  return requireScope('write', 'changes a set');
+}
+
+/** Admin scope: the routes that change a set's policy. */
+export function requireAdmin(): MiddlewareHandler<AppEnv> {
+  return requireScope('admin', "changes a set's policy");
 }

@@ -1,13 +1,23 @@
 /**
- * API tokens: `LIVETUNE_TOKENS` holds comma-separated `name:scope:token` entries (scope `read` or
- * `write`; `write` implies `read`). A presented token is compared with every configured token in
+ * API tokens: `LIVETUNE_TOKENS` holds comma-separated `name:scope:token` entries (scope `read`,
+ * `write` or `admin`; `admin` implies `write`, which implies `read`). A presented token is compared with every configured token in
  * constant time: both sides are SHA-256 digests (equal length, as `timingSafeEqual` requires) and the
  * loop never exits early, so neither the position of a match nor a common prefix shows in timing.
  * Tokens are never logged and never echoed.
  */
 import { log } from '../log.ts';
 
-export type Scope = 'read' | 'write';
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Whether a token of scope `held` may do what needs scope `needed` (admin ⊃ write ⊃ read). */
+export function scopeAllows(held: Scope, needed: Scope): boolean {
+  return SCOPES.indexOf(held) >= SCOPES.indexOf(needed);
+}
+
+function isScope(text: string): text is Scope {
+  return (SCOPES as readonly string[]).includes(text);
+}
 
 export interface Principal {
   /** The token's name: the `author` of the versions it writes. */
@@ -43,7 +53,7 @@ export function parseTokenEntries(raw: string | undefined): {
     const name = entry.slice(0, first);
     const scope = entry.slice(first + 1, second);
     const token = entry.slice(second + 1);
-    if (first <= 0 || second < 0 || (scope !== 'read' && scope !== 'write') || token.length === 0) skipped.push(index);
+    if (first <= 0 || second < 0 || !isScope(scope) || token.length === 0) skipped.push(index);
     else entries.push({ name, scope, token });
   });
   return { entries, skipped };

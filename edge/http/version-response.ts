@@ -8,7 +8,7 @@ import { etagFor } from '../../shared/etag.ts';
 
 const CACHE_CONTROL = 'private, no-cache';
 
-/** On a PATCH that changed no value: the answer is the current version, and no version was created. */
+/** On a write that changed no value (PATCH, PUT, rollback, policy): the current version is the answer, none was created. */
 export const HEADER_UNCHANGED = 'Livetune-Unchanged';
 
 export function versionResponse(

@@ -8,10 +8,13 @@ import type { Clock } from '../../shared/clock.ts';
 import type { EdgeConfig } from '../config.ts';
 import type { RegistryClient } from './head-registration.ts';
 import type { HubStore } from './hub-store.ts';
+import type { PolicyStore } from './policy-store.ts';
 import type { KeyedBuckets, TokenBucket } from './token-bucket.ts';
 
 export interface HubPorts {
   readonly store: HubStore;
+  /** The set's policy history (caps, step limit, signing). */
+  readonly policies: PolicyStore;
   readonly config: EdgeConfig;
   readonly clock: Clock;
   /** Immutable version keys and the head mirror. */

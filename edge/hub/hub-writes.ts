@@ -7,13 +7,15 @@
  * (which makes it the head, and at the same time leaves the registry and the head mirror pending:
  * their facts lag the head), announce it (long-poll waiters, watch sockets); the lock ends there. A
  * failing KV put answers 503 and leaves the head where it was; the retry takes the same number and
- * knowingly rewrites a key the failed attempt may have landed (`#noteEarlierAttempt`).
+ * knowingly rewrites a key the failed attempt may have landed (`#noteEarlierAttempt`). Policy
+ * writes take the same lock: a params write is judged by the policy in force when it commits.
  */
 import type { Version } from '../../shared/api.ts';
 import { versionKey } from '../kv-keys.ts';
 import { log } from '../log.ts';
 import { fail, rateLimited, type HubResult } from './hub-result.ts';
 import type { HubPorts } from './hub-ports.ts';
+import { nextPolicy, type PolicyCommand, type PolicyOutcome } from './policy-command.ts';
 import { nextVersion, type WriteCommand, type WriteOutcome } from './write-command.ts';
 
 export interface HubWritesOptions {
@@ -46,14 +48,40 @@ export class HubWrites {
         `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
         taken.retryAfterS,
       );
-    const run = this.#lock.then(() => this.#commit(command));
+    return this.#serialized(() => this.#commit(command));
+  }
+
+  /**
+   * A policy write (admin): rate-limited with the set's writes and serialized with them, so every
+   * params write is judged by the policy in force when it commits. SQLite only: a policy is read by
+   * the hub alone, never by a runner or from KV.
+   */
+  async writePolicy(command: PolicyCommand): Promise<HubResult<PolicyOutcome>> {
+    const { config, writeLimiter } = this.#hub;
+    const taken = writeLimiter.take();
+    if (taken.kind === 'limited')
+      return rateLimited(
+        `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
+        taken.retryAfterS,
+      );
+    return this.#serialized(async () => {
+      const { policies, clock } = this.#hub;
+      const result = nextPolicy(command, this.#head, policies.current(command.set), new Date(clock.now()));
+      if (result.ok && result.value.kind === 'committed') policies.insert(result.value.policy);
+      return result;
+    });
+  }
+
+  #serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(task);
     this.#lock = run.catch(() => undefined);
     return run;
   }
 
   async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const { store, kv, clock } = this.#hub;
-    const result = nextVersion(command, this.#head, (n) => store.version(n), new Date(clock.now()));
+    const policy = this.#hub.policies.current(command.set);
+    const result = nextVersion(command, this.#head, (n) => store.version(n), new Date(clock.now()), policy);
     if (!result.ok || result.value.kind === 'unchanged') return result;
     const version = result.value.version;
     const key = versionKey(version.set, version.version);

@@ -12,6 +12,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Fleet, FleetEntry, RunnerReport, Version, VersionPage } from '../../shared/api.ts';
+import { defaultPolicyVersion, type PolicyHistory, type PolicyVersion } from '../../shared/policy-schema.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
@@ -23,6 +24,8 @@ import type { HubPorts } from './hub-ports.ts';
 import { missingSet, ok, type HubResult } from './hub-result.ts';
 import { HubStore } from './hub-store.ts';
 import { HubWrites } from './hub-writes.ts';
+import type { PolicyCommand, PolicyOutcome } from './policy-command.ts';
+import { PolicyStore } from './policy-store.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TokenBucket } from './token-bucket.ts';
 import { VersionWaiters } from './version-waiters.ts';
 import { WatchSockets } from './watch-sockets.ts';
@@ -30,6 +33,7 @@ import type { WriteCommand, WriteOutcome } from './write-command.ts';
 
 export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   readonly store: HubStore;
+  readonly policies: PolicyStore;
   readonly config: EdgeConfig;
   clock: Clock = systemClock;
   kv: KVNamespace;
@@ -51,6 +55,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     // answers 500 with the same words, so requests do not get this far.
     this.config = loadEdgeConfig(env);
     this.store = new HubStore(ctx.storage.sql);
+    this.policies = new PolicyStore(ctx.storage.sql);
     this.kv = env.VERSIONS;
     this.alarms = ctx.storage;
     // Whatever clock the hub holds when the time is read: a test's `instance.clock = …` reaches
@@ -109,6 +114,28 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     const { version } = result.value;
     await this.#mirror.afterCommit(version);
     log.info('version', { set: version.set, version: version.version, kind: version.kind, author: version.author });
+    return result;
+  }
+
+  /** The policy in force (version 0: the default, until an admin writes one). */
+  async policy(set: string): Promise<HubResult<PolicyVersion>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return ok(this.policies.current(set));
+  }
+
+  async policyHistory(set: string, limit: number): Promise<HubResult<PolicyHistory>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    // The default policy is where every history starts: version 0, which nobody wrote.
+    const versions = this.policies.history(limit);
+    return ok({ set, versions: versions.length < limit ? [...versions, defaultPolicyVersion(set)] : versions });
+  }
+
+  async writePolicy(command: PolicyCommand): Promise<HubResult<PolicyOutcome>> {
+    const result = await this.#writes.writePolicy(command);
+    if (result.ok && result.value.kind === 'committed') {
+      const { policy } = result.value;
+      log.info('policy', { set: policy.set, policy_version: policy.version, author: policy.author });
+    }
     return result;
   }
 

@@ -1,11 +1,15 @@
 /**
- * The pure core of a write: given the head and a command, either the next version or the reason it
- * is refused. The hub adds the I/O (KV, SQLite, wake-ups) around it; keeping this pure makes the
- * rules readable in one place: preconditions, then the new params, then validation.
+ * The pure core of a write: given the head, the set's policy and a command, either the next version
+ * or the reason it is refused. The hub adds the I/O (KV, SQLite, wake-ups) around it; keeping this
+ * pure makes the rules readable in one place: preconditions, then the new params, then validation,
+ * then "does it change anything", then the set policy (caps, step limit, force).
  */
-import type { Version } from '../../shared/api.ts';
+import type { Force, Version } from '../../shared/api.ts';
+import type { FieldIssue } from '../../shared/api-error.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { applyMergePatch, diffParams } from '../../shared/merge-patch.ts';
+import { checkAgainstPolicy } from '../../shared/policy-check.ts';
+import type { PolicyVersion } from '../../shared/policy-schema.ts';
 import { describeIssues, validateParams } from '../../shared/validate-params.ts';
 import type { ApiErrorInit } from '../errors/api-error.ts';
 import type { WritePrecondition } from '../http/preconditions.ts';
@@ -22,11 +26,14 @@ export interface WriteCommand {
   message: string;
   precondition: WritePrecondition;
   change: WriteChange;
+  /** Passes the policy's step limit on purpose (never its caps). */
+  force?: Force | undefined;
 }
 
 /**
- * What a write did: committed a new version, or nothing at all (a merge patch that changes no value:
- * a new version would wake every runner for nothing and add an empty entry to the history).
+ * What a write did: committed a new version, or nothing at all (a write — PATCH, PUT or rollback —
+ * whose document equals the head's: a new version would wake every runner for nothing and add an
+ * empty entry to the history).
  */
 export type WriteOutcome = { kind: 'committed'; version: Version } | { kind: 'unchanged'; version: Version };
 
@@ -64,16 +71,28 @@ function checkPrecondition(set: string, head: Version | undefined, precondition:
   }
 }
 
+/** The 422 of a write the set policy refuses; `details.forceable` says whether `force` would pass it. */
+function policyRefusal(policy: PolicyVersion, issues: FieldIssue[], forceable: boolean): ApiErrorInit {
+  const hint = forceable ? ' (send the same write with force {message} to make so large a step on purpose)' : '';
+  return {
+    status: 422,
+    code: 'validation_failed',
+    message: `params rejected by the set policy (policy version ${policy.version}): ${describeIssues(issues)}${hint}`,
+    fields: issues,
+    details: { policy_version: policy.version, forceable },
+  };
+}
+
 /**
- * The next version of `set` (or the head, unchanged, for a no-op merge patch), or why not. `lookup`
- * finds an older version (rollback target). A replace or a rollback always commits: it says "this
- * document", and the history records that it was said.
+ * The next version of `set` (or the head, unchanged, when the write's document equals it), or why
+ * not. `lookup` finds an older version (rollback target).
  */
 export function nextVersion(
   command: WriteCommand,
   head: Version | undefined,
   lookup: (version: number) => Version | undefined,
   now: Date,
+  policy: PolicyVersion,
 ): HubResult<WriteOutcome> {
   const refused = checkPrecondition(command.set, head, command.precondition);
   if (refused) return fail(refused);
@@ -110,8 +129,10 @@ export function nextVersion(
       fields: validation.issues,
     });
   }
-  if (change.kind === 'merge' && head !== undefined && diffParams(head.params, validation.params).length === 0)
+  if (head !== undefined && diffParams(head.params, validation.params).length === 0)
     return ok({ kind: 'unchanged', version: head });
+  const checked = checkAgainstPolicy(policy.policy, head?.params, validation.params, command.force);
+  if (!checked.ok) return fail(policyRefusal(policy, checked.issues, checked.forceable));
   const version: Version = {
     set: command.set,
     version: (head?.version ?? 0) + 1,
@@ -122,6 +143,8 @@ export function nextVersion(
     kind: rollbackOf !== undefined ? 'rollback' : head === undefined ? 'create' : 'update',
     parent: head?.version ?? 0,
     ...(rollbackOf !== undefined ? { rollback_of: rollbackOf } : {}),
+    // Kept only when the step limit was actually passed: in the history, `force` means an override.
+    ...(checked.forced && command.force ? { force: command.force } : {}),
   };
   return ok({ kind: 'committed', version });
 }

@@ -1,7 +1,8 @@
 /**
  * A set's history: `versions` (newest first; `?limit=` 1..100, default 20; `?before=` exclusive,
  * the previous page's `next_before`), one version, the diff of two versions, and rollback (a new
- * version whose params equal an older one's; `If-Match` optional, enforced when sent).
+ * version whose params equal an older one's; `If-Match` optional, enforced when sent; to the
+ * current params: no version, `Livetune-Unchanged: true`).
  */
 import type { Hono } from 'hono';
 import { RollbackBodySchema, type Diff, type Version } from '../../shared/api.ts';
@@ -14,7 +15,7 @@ import { parseBody } from '../http/parse-body.ts';
 import { readPrecondition } from '../http/preconditions.ts';
 import { parseIntParam } from '../http/query-int.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
-import { versionResponse } from '../http/version-response.ts';
+import { HEADER_UNCHANGED, versionResponse } from '../http/version-response.ts';
 import type { HubFor, HubStub } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
 
@@ -56,16 +57,20 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const set = c.req.param('set');
     const body = parseBody(RollbackBodySchema, await readJsonBody(c.req.raw), 'rollback body');
     const precondition = readPrecondition(set, c.req.raw.headers, { required: false });
-    // A rollback always commits a new version (never `unchanged`).
-    const { version } = unwrap(
+    // A rollback to the current params (the current version, or an older one equal to it) is a
+    // write that changes nothing: no version, no wake-up, like a no-op PATCH.
+    const outcome = unwrap(
       await hubFor(c.env, set).write({
         set,
         author: c.get('principal').name,
         message: body.message,
         precondition,
         change: { kind: 'rollback', to: body.to },
+        force: body.force,
       }),
     );
-    return versionResponse(version);
+    const response = versionResponse(outcome.version);
+    if (outcome.kind === 'unchanged') response.headers.set(HEADER_UNCHANGED, 'true');
+    return response;
   });
 }

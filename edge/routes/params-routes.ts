@@ -4,7 +4,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { MAX_WAIT_S, WriteBodySchema, type Version } from '../../shared/api.ts';
-import { validateParams, describeIssues, DOCUMENT_FIELD } from '../../shared/validate-params.ts';
+import { describeIssues, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv, EdgeEnv } from '../env.ts';
 import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-error.ts';
@@ -57,18 +57,14 @@ async function answerFromMirror(
   return response;
 }
 
+/**
+ * Every key of a patch must be a known key — also one set to null ("back to the default"): a typo
+ * set to null would otherwise reset nothing and pass as a no-op — with an accepted value.
+ */
 function patchOf(params: unknown): Record<string, unknown> {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    const expected = 'a JSON object of params (null resets a key to its default)';
-    throw validationFailed(`params must be ${expected}`, [
-      { field: DOCUMENT_FIELD, value: params, expected, message: `params: expected ${expected}` },
-    ]);
-  }
-  // Every key the patch sets must be a known key with an accepted value; null means "default".
-  const entries = Object.entries(params);
-  const validation = validateParams(Object.fromEntries(entries.filter(([, v]) => v !== null)));
+  const validation = validateParamsPatch(params);
   if (!validation.ok) throw validationFailed(`params rejected: ${describeIssues(validation.issues)}`, validation.issues);
-  return Object.fromEntries(entries);
+  return validation.patch;
 }
 
 export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: HubFor }): void {
@@ -104,6 +100,7 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
         message: body.message,
         precondition,
         change: change(body.params),
+        force: body.force,
       }),
     );
     const version = outcome.version;

@@ -7,7 +7,7 @@ describe('concurrent writers', () => {
     const set = freshSet();
     await createSet(set);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => putParams(set, 1, { order_size: i + 1 }, `writer ${i}`)),
+      Array.from({ length: 20 }, (_, i) => putParams(set, 1, { adverse_selection_spread_scale: i + 1 }, `writer ${i}`)),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -22,7 +22,7 @@ describe('concurrent writers', () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         call('PUT', `/v1/sets/${set}/params`, {
-          body: { params: { order_size: i + 1 }, message: `w${i}` },
+          body: { params: { adverse_selection_spread_scale: i + 1 }, message: `w${i}` },
           headers: { 'If-Match': '*' },
         }),
       ),

@@ -4,6 +4,7 @@ import { etagFor } from '../../shared/etag.ts';
 
 export const WRITE_TOKEN = 'test-write-token';
 export const READ_TOKEN = 'test-read-token';
+export const ADMIN_TOKEN = 'test-admin-token';
 export const ORIGIN = 'https://edge.test';
 
 let counter = 0;
@@ -34,6 +35,19 @@ export function createSet(set: string, params: unknown = {}, message = 'create')
 
 export function putParams(set: string, version: number, params: unknown, message = 'update'): Promise<Response> {
   return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
+}
+
+/** Replaces the set's policy (admin token; If-Match: * unless a version is named). */
+export function putPolicy(
+  set: string,
+  policy: Record<string, unknown>,
+  { message = 'policy', ifMatch = '*', token = ADMIN_TOKEN }: { message?: string; ifMatch?: string | null; token?: string } = {},
+): Promise<Response> {
+  return call('PUT', `/v1/sets/${set}/policy`, {
+    token,
+    body: { ...policy, message },
+    headers: ifMatch === null ? {} : { 'If-Match': ifMatch },
+  });
 }
 
 export async function errorOf(res: Response): Promise<{

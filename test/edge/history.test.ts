@@ -5,8 +5,9 @@ import { call, createSet, errorOf, freshSet, putParams } from './helpers.ts';
 
 async function setWithVersions(count: number): Promise<string> {
   const set = freshSet();
-  await createSet(set, { order_size: 1 });
-  for (let v = 1; v < count; v++) expect((await putParams(set, v, { order_size: v + 1 }, `step ${v + 1}`)).status).toBe(200);
+  await createSet(set, { adverse_selection_spread_scale: 1 });
+  for (let v = 1; v < count; v++)
+    expect((await putParams(set, v, { adverse_selection_spread_scale: v + 1 }, `step ${v + 1}`)).status).toBe(200);
   return set;
 }
 
@@ -36,7 +37,7 @@ describe('history', () => {
     const res = await call('GET', `/v1/sets/${set}/versions/1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
-    expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 1, params: { order_size: 1 } });
+    expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 1, params: { adverse_selection_spread_scale: 1 } });
     expect((await call('GET', `/v1/sets/${set}/versions/3`)).status).toBe(404);
     expect((await call('GET', `/v1/sets/${set}/versions/abc`)).status).toBe(400);
   });
@@ -44,7 +45,7 @@ describe('history', () => {
   it('diffs two versions by key', async () => {
     const set = await setWithVersions(3);
     const diff = DiffSchema.parse(await (await call('GET', `/v1/sets/${set}/diff?from=1&to=3`)).json());
-    expect(diff.changes).toEqual([{ key: 'order_size', from: 1, to: 3 }]);
+    expect(diff.changes).toEqual([{ key: 'adverse_selection_spread_scale', from: 1, to: 3 }]);
     expect((await call('GET', `/v1/sets/${set}/diff?from=1&to=9`)).status).toBe(404);
     expect((await call('GET', `/v1/sets/${set}/diff?from=1`)).status).toBe(400);
   });

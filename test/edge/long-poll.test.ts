@@ -20,12 +20,12 @@ describe('long-poll GET /v1/sets/:set/params?wait=S', () => {
       timeout: 10_000,
       interval: 5,
     });
-    const written = await putParams(set, 1, { order_size: 4 }, 'wake up');
+    const written = await putParams(set, 1, { adverse_selection_spread_scale: 4 }, 'wake up');
     expect(written.status).toBe(200);
     const res = await polling;
     expect(res.status).toBe(200);
     expect(res.headers.get('ETag')).toBe(etagFor(set, 2));
-    expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 2, params: { order_size: 4 } });
+    expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 2, params: { adverse_selection_spread_scale: 4 } });
   });
 
   it('answers 304 when the wait elapses without a write', async () => {
@@ -52,7 +52,7 @@ describe('long-poll GET /v1/sets/:set/params?wait=S', () => {
   it('answers at once with the current version when If-None-Match names an older one', async () => {
     const set = freshSet();
     await createSet(set);
-    await putParams(set, 1, {});
+    await putParams(set, 1, { skew_adjustment_factor: 1 });
     const res = await call('GET', `/v1/sets/${set}/params?wait=30`, { headers: { 'If-None-Match': etagFor(set, 1) } });
     expect(res.status).toBe(200);
     expect(res.headers.get('ETag')).toBe(etagFor(set, 2));

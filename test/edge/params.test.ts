@@ -96,7 +96,7 @@ describe('PATCH /v1/sets/:set/params', () => {
     await createSet(set);
     const patch = { params: { order_size: 1 }, message: 'm' };
     expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch })).status).toBe(428);
-    await putParams(set, 1, {});
+    await putParams(set, 1, { skew_adjustment_factor: 1 });
     expect(
       (await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': etagFor(set, 1) } })).status,
     ).toBe(412);

@@ -46,10 +46,10 @@ describe('writes while the SetRegistry is down', () => {
     it(`answers a write 2xx when the registry ${name}, lets the next If-Match write in, and lists the set once the alarm ran`, async () => {
       const set = freshSet('registry');
       await useRegistry(set, registry);
-      expect(await statusWithin(createSet(set, { order_size: 1 }))).toBe(201);
-      expect(await statusWithin(putParams(set, 1, { order_size: 2 }))).toBe(200);
+      expect(await statusWithin(createSet(set, { adverse_selection_spread_scale: 1 }))).toBe(201);
+      expect(await statusWithin(putParams(set, 1, { adverse_selection_spread_scale: 2 }))).toBe(200);
       expect((await call('GET', `/v1/sets/${set}/params`)).headers.get('ETag')).toBe(`"${set}.v2"`);
-      expect(await statusWithin(putParams(set, 2, { order_size: 3 }))).toBe(200);
+      expect(await statusWithin(putParams(set, 2, { adverse_selection_spread_scale: 3 }))).toBe(200);
       expect(await listed(set)).toBeUndefined();
 
       await useRegistry(set, 'real');
@@ -63,7 +63,7 @@ describe('writes while the SetRegistry is down', () => {
     const set = freshSet('registry');
     await createSet(set);
     expect(await listed(set)).toBe(1);
-    await putParams(set, 1, { order_size: 2 });
+    await putParams(set, 1, { adverse_selection_spread_scale: 2 });
     expect(await listed(set)).toBe(2);
   });
 });
@@ -71,20 +71,20 @@ describe('writes while the SetRegistry is down', () => {
 describe('writes while the alarm API fails', () => {
   it('answers a committed write 2xx, and the next write schedules the mirror again', async () => {
     const set = freshSet('alarm');
-    await createSet(set, { order_size: 1 });
+    await createSet(set, { adverse_selection_spread_scale: 1 });
     await runDurableObjectAlarm(hub(set));
     const broken = () => Promise.reject(new Error('alarm storage unavailable (injected)'));
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.alarms = { getAlarm: broken, setAlarm: broken };
     });
-    expect(await statusWithin(putParams(set, 1, { order_size: 2 }))).toBe(200);
-    expect(await statusWithin(putParams(set, 2, { order_size: 3 }))).toBe(200);
+    expect(await statusWithin(putParams(set, 1, { adverse_selection_spread_scale: 2 }))).toBe(200);
+    expect(await statusWithin(putParams(set, 2, { adverse_selection_spread_scale: 3 }))).toBe(200);
     expect(await listed(set)).toBe(3);
 
     await runInDurableObject(hub(set), (instance: ParamsHub, state) => {
       instance.alarms = state.storage;
     });
-    expect(await statusWithin(putParams(set, 3, { order_size: 4 }))).toBe(200);
+    expect(await statusWithin(putParams(set, 3, { adverse_selection_spread_scale: 4 }))).toBe(200);
     expect(await runDurableObjectAlarm(hub(set))).toBe(true);
     expect(VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json')).version).toBe(4);
   });

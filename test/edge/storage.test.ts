@@ -35,40 +35,40 @@ function kvThat({ fails, puts }: { fails: boolean; puts?: Map<string, number> })
 describe('storage', () => {
   it('writes every version to KV under set/<set>/v/<n>', async () => {
     const set = freshSet();
-    await createSet(set, { order_size: 2 });
-    await putParams(set, 1, { order_size: 3 });
+    await createSet(set, { adverse_selection_spread_scale: 2 });
+    await putParams(set, 1, { adverse_selection_spread_scale: 3 });
     const v1 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, 1), 'json'));
     const v2 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, 2), 'json'));
-    expect([v1.params.order_size, v2.params.order_size]).toEqual([2, 3]);
+    expect([v1.params.adverse_selection_spread_scale, v2.params.adverse_selection_spread_scale]).toEqual([2, 3]);
   });
 
   it('answers 503 and leaves the head unchanged when KV fails mid-write', async () => {
     const set = freshSet();
-    await createSet(set, { order_size: 2 });
+    await createSet(set, { adverse_selection_spread_scale: 2 });
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.kv = kvThat({ fails: true });
     });
-    const res = await putParams(set, 1, { order_size: 9 }, 'during an outage');
+    const res = await putParams(set, 1, { adverse_selection_spread_scale: 9 }, 'during an outage');
     expect(res.status).toBe(503);
     expect((await errorOf(res)).code).toBe('unavailable');
 
     const head = await call('GET', `/v1/sets/${set}/params`);
     expect(head.headers.get('ETag')).toBe(etagFor(set, 1));
-    expect(VersionSchema.parse(await head.json()).params.order_size).toBe(2);
+    expect(VersionSchema.parse(await head.json()).params.adverse_selection_spread_scale).toBe(2);
     expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
 
     // Once KV is back, the same write succeeds as version 2: no gap was left behind.
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.kv = env.VERSIONS;
     });
-    const retried = await putParams(set, 1, { order_size: 9 }, 'after the outage');
+    const retried = await putParams(set, 1, { adverse_selection_spread_scale: 9 }, 'after the outage');
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ version: 2, parent: 1 });
   });
 
   it('checks for a landed earlier attempt before rewriting the key of a version the head never announced', async () => {
     const set = freshSet();
-    await createSet(set, { order_size: 2 });
+    await createSet(set, { adverse_selection_spread_scale: 2 });
     const ops: string[] = [];
     let failNext = true;
     const real = env.VERSIONS;
@@ -98,8 +98,8 @@ describe('storage', () => {
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.kv = landsButFails;
     });
-    expect((await putParams(set, 1, { order_size: 9 }, 'first attempt')).status).toBe(503);
-    const retried = await putParams(set, 1, { order_size: 5 }, 'the retry');
+    expect((await putParams(set, 1, { adverse_selection_spread_scale: 9 }, 'first attempt')).status).toBe(503);
+    const retried = await putParams(set, 1, { adverse_selection_spread_scale: 5 }, 'the retry');
     expect(retried.status).toBe(200);
     const key = versionKey(set, 2);
     expect(ops.filter((op) => op.endsWith(key))).toEqual([`get ${key}`, `put ${key}`, `get ${key}`, `put ${key}`]);
@@ -107,7 +107,7 @@ describe('storage', () => {
     expect(VersionSchema.parse(await real.get(key, 'json'))).toMatchObject({
       version: 2,
       message: 'the retry',
-      params: { order_size: 5 },
+      params: { adverse_selection_spread_scale: 5 },
     });
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.kv = real;
@@ -121,7 +121,7 @@ describe('storage', () => {
       instance.kv = kvThat({ fails: false, puts });
     });
     await createSet(set);
-    for (let v = 1; v < 10; v++) expect((await putParams(set, v, { order_size: v })).status).toBe(200);
+    for (let v = 1; v < 10; v++) expect((await putParams(set, v, { adverse_selection_spread_scale: v })).status).toBe(200);
     await runDurableObjectAlarm(hub(set));
     // One mirror write may have happened for the first write of the burst; the alarm writes the last.
     expect(puts.get(headMirrorKey(set)) ?? 0).toBeLessThanOrEqual(2);
@@ -132,7 +132,7 @@ describe('storage', () => {
 
   it('answers from the KV mirror, marked stale, when the hub cannot be reached', async () => {
     const set = freshSet();
-    await createSet(set, { order_size: 7 });
+    await createSet(set, { adverse_selection_spread_scale: 7 });
     await runDurableObjectAlarm(hub(set));
     const unreachable = () =>
       ({
@@ -145,7 +145,7 @@ describe('storage', () => {
     const res = await request();
     expect(res.status).toBe(200);
     expect(res.headers.get(HEADER_STALE)).toBe('true');
-    expect(VersionSchema.parse(await res.json()).params.order_size).toBe(7);
+    expect(VersionSchema.parse(await res.json()).params.adverse_selection_spread_scale).toBe(7);
     const cached = await request({ 'If-None-Match': etagFor(set, 1) });
     expect(cached.status).toBe(304);
     expect(cached.headers.get(HEADER_STALE)).toBe('true');
@@ -160,9 +160,9 @@ describe('storage', () => {
 
   it('answers 304 stale, never an older version, when the mirror lags the version the client holds', async () => {
     const set = freshSet();
-    await createSet(set, { order_size: 1 });
+    await createSet(set, { adverse_selection_spread_scale: 1 });
     await runDurableObjectAlarm(hub(set));
-    expect((await putParams(set, 1, { order_size: 2 })).status).toBe(200);
+    expect((await putParams(set, 1, { adverse_selection_spread_scale: 2 })).status).toBe(200);
     // The mirror still holds v1 (the next mirror write is minutes away); the client already has v2.
     expect(VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json')).version).toBe(1);
     const unreachable = () =>
@@ -215,14 +215,14 @@ describe('rate limits', () => {
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.writeLimiter = createTokenBucket({ ratePerS: 1, burst: 1, clock: { now: () => clock } });
     });
-    expect((await putParams(set, 1, { order_size: 1 })).status).toBe(200);
-    const limited = await putParams(set, 2, { order_size: 2 });
+    expect((await putParams(set, 1, { adverse_selection_spread_scale: 1 })).status).toBe(200);
+    const limited = await putParams(set, 2, { adverse_selection_spread_scale: 2 });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('Retry-After')).toBe('1');
     expect((await errorOf(limited)).code).toBe('rate_limited');
     expect((await call('GET', `/v1/sets/${set}/params`)).headers.get('ETag')).toBe(etagFor(set, 2));
     clock += 1000;
-    expect((await putParams(set, 2, { order_size: 2 })).status).toBe(200);
+    expect((await putParams(set, 2, { adverse_selection_spread_scale: 2 })).status).toBe(200);
   });
 
   it('answers 429 to a runner that reports too often', async () => {

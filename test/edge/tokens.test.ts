@@ -3,16 +3,17 @@ import { createTokenVerifier, parseTokenEntries } from '../../edge/auth/tokens.t
 
 describe('LIVETUNE_TOKENS', () => {
   it('parses name:scope:token entries; a token may itself contain ":"', () => {
-    const { entries, skipped } = parseTokenEntries(' ops:write:abc , bot:read:x:y:z ,');
+    const { entries, skipped } = parseTokenEntries(' ops:write:abc , bot:read:x:y:z , root:admin:r ,');
     expect(entries).toEqual([
       { name: 'ops', scope: 'write', token: 'abc' },
       { name: 'bot', scope: 'read', token: 'x:y:z' },
+      { name: 'root', scope: 'admin', token: 'r' },
     ]);
     expect(skipped).toEqual([]);
   });
 
   it('skips malformed entries by position, never keeping their text', () => {
-    const { entries, skipped } = parseTokenEntries('ops:admin:abc,:read:t,noscope,bot:read:');
+    const { entries, skipped } = parseTokenEntries('ops:root:abc,:read:t,noscope,bot:read:');
     expect(entries).toEqual([]);
     expect(skipped).toEqual([0, 1, 2, 3]);
   });

@@ -56,7 +56,7 @@ describe('watch WebSocket', () => {
     const set = freshSet();
     await createSet(set);
     const watchers = await Promise.all([watch(set), watch(set), watch(set)]);
-    await putParams(set, 1, {});
+    await putParams(set, 1, { skew_adjustment_factor: 1 });
     for (const w of watchers) {
       await w.next(2);
       expect(w.messages[1]).toMatchObject({ type: 'version', version: { version: 2 } });
@@ -134,9 +134,12 @@ describe('watch across hibernation', () => {
     await next(1);
     await evictDurableObject(env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set)));
     // A fresh instance rebuilds its head from SQLite and finds the socket via getWebSockets().
-    expect((await putParams(set, 1, { order_size: 2 }, 'after eviction')).status).toBe(200);
+    expect((await putParams(set, 1, { adverse_selection_spread_scale: 2 }, 'after eviction')).status).toBe(200);
     await next(2);
-    expect(messages[1]).toMatchObject({ type: 'version', version: { version: 2, params: { order_size: 2 } } });
+    expect(messages[1]).toMatchObject({
+      type: 'version',
+      version: { version: 2, params: { adverse_selection_spread_scale: 2 } },
+    });
     ws.close(1000);
   });
 });
@@ -172,7 +175,7 @@ describe('fleet', () => {
   it('never moves applied_version backwards when a report built before an ACK arrives after it', async () => {
     const set = freshSet();
     await createSet(set);
-    await putParams(set, 1, { order_size: 2 });
+    await putParams(set, 1, { adverse_selection_spread_scale: 2 });
     const { ws, next } = await watch(set);
     await next(1);
     ws.send(JSON.stringify({ type: 'ack', runner_id: 'tokyo-1', version: 2 }));

@@ -48,6 +48,13 @@ describe('params defaults', () => {
   });
 });
 
+/** One key at a value; the other size keeps `order_size ≤ max_position` out of the way. */
+function alone(key: string, value: number): Record<string, number> {
+  if (key === 'order_size') return { order_size: value, max_position: 1e300 };
+  if (key === 'max_position') return { max_position: value, order_size: Number.MIN_VALUE };
+  return { [key]: value };
+}
+
 describe('ranges', () => {
   for (const key of numericKeys) {
     const spec = PARAM_SPECS[key];
@@ -59,20 +66,20 @@ describe('ranges', () => {
     };
     if (min !== undefined) {
       it(`${key}: ${minExclusive ? 'rejects' : 'accepts'} the lower bound ${min} and rejects below it`, () => {
-        expect(validateParams({ [key]: min }).ok).toBe(!minExclusive);
-        expect(validateParams({ [key]: min - 1e-9 }).ok).toBe(false);
-        expect(validateParams({ [key]: min + 1e-9 }).ok).toBe(true);
+        expect(validateParams(alone(key, min)).ok).toBe(!minExclusive);
+        expect(validateParams(alone(key, min - 1e-9)).ok).toBe(false);
+        expect(validateParams(alone(key, min + 1e-9)).ok).toBe(true);
       });
     }
     if (max !== undefined) {
       it(`${key}: ${maxExclusive ? 'rejects' : 'accepts'} the upper bound ${max} and rejects above it`, () => {
-        expect(validateParams({ [key]: max }).ok).toBe(!maxExclusive);
-        expect(validateParams({ [key]: max + 1e-9 }).ok).toBe(false);
+        expect(validateParams(alone(key, max)).ok).toBe(!maxExclusive);
+        expect(validateParams(alone(key, max + 1e-9)).ok).toBe(false);
       });
     } else {
       it(`${key}: has no upper bound but must be finite`, () => {
-        expect(validateParams({ [key]: 1e300 }).ok).toBe(true);
-        expect(validateParams({ [key]: Infinity }).ok).toBe(false);
+        expect(validateParams(alone(key, 1e300)).ok).toBe(true);
+        expect(validateParams(alone(key, Infinity)).ok).toBe(false);
       });
     }
   }
