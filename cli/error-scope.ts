@@ -8,6 +8,8 @@ export interface ErrorScope {
   readVersion?: number;
   /** Whether the failed call was a write (so 403 means "lacks write scope"). */
   write?: boolean;
+  /** Whether it was a policy write (so 403 means "lacks admin scope"). */
+  admin?: boolean;
   /** Whether the write was a create (If-None-Match: *), so a 412 means "it already exists". */
   creating?: boolean;
   url?: string;

@@ -5,14 +5,14 @@
  */
 import type { FieldIssue } from '../shared/api-error.ts';
 import { PARAM_SPECS, describeAccepted } from '../shared/param-specs.ts';
-import { suggestKey, validateParams } from '../shared/validate-params.ts';
+import { suggestKey, validateParamsPatch } from '../shared/validate-params.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
  * A value as JSON when it parses (`0.8` → 0.8, `"x"` → "x", `null` → null: back to the default),
  * else the bare text as a string (`halted`). So `NaN` or `1e999` reach the schema, which rejects them.
  */
-function parseValue(text: string): unknown {
+export function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -57,9 +57,10 @@ export function parseAssignments(args: readonly string[], { check = true }: { ch
     }
     Object.defineProperty(patch, key, { value: parseValue(raw), enumerable: true, writable: true, configurable: true });
   }
-  // Keys set to null go back to their defaults; every other key must pass the schema on its own.
+  // Keys set to null go back to their defaults; every other key must pass its rule on its own (rules
+  // across keys, like order_size ≤ max_position, need the current document: the edge judges them).
   const assigned = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null));
-  const result = check ? validateParams(assigned) : { ok: true as const };
+  const result = check ? validateParamsPatch(assigned) : { ok: true as const };
   if (!result.ok) issues.push(...result.issues);
   if (issues.length > 0) throw new UsageError(`invalid value${issues.length > 1 ? 's' : ''} (nothing was sent)`, issues);
   return patch;

@@ -12,6 +12,7 @@ import { addEditCommand } from './commands/edit.ts';
 import { addFleetCommand } from './commands/fleet.ts';
 import { addGetCommands } from './commands/get.ts';
 import { addHistoryCommand } from './commands/history.ts';
+import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
 import { addRunCommand } from './commands/run.ts';
@@ -33,7 +34,9 @@ const EXAMPLES = `Examples:
   livetune get --set hype-perp
   livetune set skew_adjustment_factor=0.8 trading_mode=reduce_only -m "inventory too long" --set hype-perp
   livetune history --set hype-perp
-  livetune rollback 3 -m "undo the widening" --set hype-perp`;
+  livetune rollback 3 -m "undo the widening" --set hype-perp
+  livetune set order_size=3 -m "new lot size" --force "venue lot changed 10x" --set hype-perp
+  livetune policy set max_order_size=5 -m "room for the new lot size" --set hype-perp   (admin token)`;
 
 export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command {
   const { io } = deps;
@@ -64,6 +67,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addSetsCommand(program, deps);
   addFleetCommand(program, deps);
   addWatchCommand(program, deps);
+  addPolicyCommand(program, deps);
   addSchemaCommand(program, deps);
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);

@@ -80,12 +80,16 @@ function renderEdgeError(error: EdgeError, scope: ErrorScope): string {
   if (error instanceof PreconditionFailedError) return renderStale(error, scope);
   if (error instanceof ValidationError) {
     const fields = error.fields;
+    // Only the set policy's step limit refused it: the same write with --force passes.
+    const forceable = error.body?.error.details?.forceable === true;
+    const hint = forceable ? '\nTo make so large a step on purpose, add --force "why" (kept in the version).' : '';
     return fields.length > 0
-      ? `the edge rejected the document (422); nothing was changed:\n${renderIssues(fields)}`
-      : `the edge rejected the document (422): ${said}`;
+      ? `the edge rejected the ${scope.admin ? 'policy' : 'document'} (422); nothing was changed:\n${renderIssues(fields)}${hint}`
+      : `the edge rejected the ${scope.admin ? 'policy' : 'document'} (422): ${said}${hint}`;
   }
   if (error instanceof UnauthorizedError) return `the edge refused the token (401): check --token or LIVETUNE_TOKEN. (${said})`;
   if (error instanceof ForbiddenError) {
+    if (scope.admin) return `the token lacks admin scope (403): a set's policy is changed with an admin token. (${said})`;
     return scope.write
       ? `the token lacks write scope (403): writes need a token with the write scope. (${said})`
       : `the token is not allowed to do this (403). (${said})`;

@@ -1,9 +1,10 @@
 /**
  * What every write shares: a required reason (`-m`, the audit trail is only useful with reasons),
- * an optional `--if-version` guard for scripts that read earlier, and the report of what changed.
+ * an optional `--if-version` guard for scripts that read earlier, `--force "why"` to pass the set
+ * policy's step limit on purpose, and the report of what changed.
  */
 import type { Command } from 'commander';
-import { MessageSchema, type Version } from '../shared/api.ts';
+import { type Force, MessageSchema, type Version } from '../shared/api.ts';
 import { etagFor } from '../shared/etag.ts';
 import { diffParams } from '../shared/merge-patch.ts';
 import type { Tagged } from '../client/edge-client.ts';
@@ -15,6 +16,7 @@ import { UsageError } from './usage-error.ts';
 export interface WriteOptions {
   message: string;
   ifVersion?: string;
+  force?: string;
 }
 
 /** `--no-local-check`: for an edge whose schema is newer than this CLI's (it validates anyway). */
@@ -32,7 +34,22 @@ export function withLocalCheckOption(command: Command): Command {
 export function withWriteOptions(command: Command): Command {
   return command
     .requiredOption('-m, --message <why>', 'why this change (required: it is the audit trail)')
-    .option('--if-version <n>', 'write only if the set is still at version n (fails with 412 otherwise)');
+    .option('--if-version <n>', 'write only if the set is still at version n (fails with 412 otherwise)')
+    .option(
+      '--force <why>',
+      "let a size move further than the set policy's max_step_ratio in one write; why (kept in the version). Caps still apply",
+    );
+}
+
+/** `--force "why"` as the body's `force`, or undefined without the flag. */
+export function parseForce(options: WriteOptions): Force | undefined {
+  if (options.force === undefined) return undefined;
+  const result = MessageSchema.safeParse(options.force);
+  if (!result.success)
+    throw new UsageError(
+      `--force: ${result.error.issues[0]?.message ?? 'invalid'}: say why so large a step is meant (1 to 500 characters)`,
+    );
+  return { message: result.data };
 }
 
 export function parseMessage(text: string): string {
@@ -61,7 +78,9 @@ export async function baseForWrite(
 
 /** Prints the new version: JSON (with its ETag) for scripts, else its summary and what changed. */
 export function reportWrite(ctx: CommandContext, written: Tagged, before: Version | undefined): void {
-  if (ctx.json) return ctx.outJson({ ...written.version, etag: written.etag });
+  if (ctx.json) return ctx.outJson({ ...written.version, etag: written.etag, ...(written.unchanged ? { unchanged: true } : {}) });
+  if (written.unchanged)
+    return ctx.out(`${written.version.set} is already at those values (v${written.version.version}); no version was made`);
   const was = before ? ` (was v${before.version})` : '';
   const changes = before ? formatChanges(diffParams(before.params, written.version.params)) : '';
   ctx.out(`${versionSummary(written.version)}${was}\n${changes}`);

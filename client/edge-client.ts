@@ -18,12 +18,20 @@ import {
   VersionSchema,
   type Diff,
   type Fleet,
+  type Force,
   type RunnerReport,
   type SetList,
   type Version,
   type VersionPage,
 } from '../shared/api.ts';
 import type { Clock } from '../shared/clock.ts';
+import {
+  PolicyHistorySchema,
+  PolicyVersionSchema,
+  type PolicyHistory,
+  type PolicyVersion,
+  type PolicyWriteBody,
+} from '../shared/policy-schema.ts';
 import { etagFor } from '../shared/etag.ts';
 import { BadResponseError } from './edge-errors.ts';
 import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
@@ -49,6 +57,15 @@ export interface Tagged {
   etag: string;
   /** The edge answered from its KV mirror (its hub was unreachable): maybe not the newest version. */
   stale?: boolean;
+  /** A write that changed nothing (`Livetune-Unchanged`): `version` is the current one, none was made. */
+  unchanged?: boolean;
+}
+
+/** A set's policy with the entity tag to send back as If-Match on the next policy write. */
+export interface TaggedPolicy {
+  policy: PolicyVersion;
+  etag: string;
+  unchanged?: boolean;
 }
 
 /** A params read as the runner takes it: `etag` is the header as sent (a proxy may strip it). */
@@ -65,6 +82,8 @@ export type WritePrecondition = { ifMatch: string } | { create: true };
 export interface WriteRequest {
   params: unknown;
   message: string;
+  /** Passes the set policy's step limit on purpose, with its own reason. */
+  force?: Force | undefined;
 }
 
 export interface CallOptions {
@@ -120,7 +139,20 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
   /** A version answer (write, rollback): the ETag from the header, or derived from the version. */
   function tagged(answer: EdgeAnswer): Tagged {
     const version = parseAnswer(VersionSchema, answer);
-    return { version, etag: answer.headers.get('etag') ?? etagFor(version.set, version.version) };
+    const unchanged = answer.headers.get('livetune-unchanged')?.toLowerCase() === 'true';
+    return {
+      version,
+      etag: answer.headers.get('etag') ?? etagFor(version.set, version.version),
+      ...(unchanged ? { unchanged } : {}),
+    };
+  }
+
+  function taggedPolicy(answer: EdgeAnswer): TaggedPolicy {
+    const policy = parseAnswer(PolicyVersionSchema, answer);
+    const etag = answer.headers.get('etag');
+    if (etag === null) throw new BadResponseError('bad-response', `policy answer for ${policy.set} has no ETag`);
+    const unchanged = answer.headers.get('livetune-unchanged')?.toLowerCase() === 'true';
+    return { policy, etag, ...(unchanged ? { unchanged } : {}) };
   }
 
   async function readParams(set: string, options: ReadParamsOptions = {}): Promise<ParamsAnswer> {
@@ -216,11 +248,27 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     /** A new version whose params equal version `to`'s. */
     async rollback(
       set: string,
-      body: { to: number; message: string },
+      body: { to: number; message: string; force?: Force | undefined },
       options: CallOptions & { ifMatch?: string } = {},
     ): Promise<Tagged> {
       const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};
       return tagged(await request('POST', `${setPath(set)}/rollback`, init(options, { body, headers })));
+    },
+
+    /** The set's policy (version 0: the default) and its ETag. */
+    async getPolicy(set: string, options: CallOptions = {}): Promise<TaggedPolicy> {
+      return taggedPolicy(await request('GET', `${setPath(set)}/policy`, init(options)));
+    },
+
+    /** Replaces the set's policy (admin scope), compare-and-swap on the policy's ETag. */
+    async putPolicy(set: string, body: PolicyWriteBody, ifMatch: string, options: CallOptions = {}): Promise<TaggedPolicy> {
+      return taggedPolicy(
+        await request('PUT', `${setPath(set)}/policy`, init(options, { body, headers: { 'if-match': ifMatch } })),
+      );
+    },
+
+    policyHistory(set: string, options?: CallOptions): Promise<PolicyHistory> {
+      return getJson(PolicyHistorySchema, `${setPath(set)}/policy/versions?limit=100`, options);
     },
 
     fleet(set: string, options?: CallOptions): Promise<Fleet> {

@@ -19,8 +19,8 @@ import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
 export interface StartEdgeOptions {
   /** Where local KV/DO state lives; reuse it to start an edge on existing data. Default: a temp dir. */
   persistDir?: string;
-  /** Token values; defaults are random. Their names (authors) are `operator` and `runner`. */
-  tokens?: { write?: string; read?: string };
+  /** Token values; defaults are random. Their names (authors) are `operator`, `runner` and `admin`. */
+  tokens?: { write?: string; read?: string; admin?: string };
   /** Default: a free port on 127.0.0.1. */
   port?: number;
   /** Extra Worker vars, e.g. `{ WRITE_RATE_PER_S: '5' }`. */
@@ -34,8 +34,8 @@ export interface EdgeProcess {
   url: string;
   /** Pid of the current wrangler process (its process group id too); changes on restart(). */
   readonly pid: number;
-  tokens: { write: string; read: string };
-  tokenNames: { write: string; read: string };
+  tokens: { write: string; read: string; admin: string };
+  tokenNames: { write: string; read: string; admin: string };
   persistDir: string;
   /** Output so far (for failure messages). */
   logs(): string;
@@ -66,11 +66,12 @@ export async function startEdge({
   const tokenValues = {
     write: tokens.write ?? `w-${randomBytes(16).toString('hex')}`,
     read: tokens.read ?? `r-${randomBytes(16).toString('hex')}`,
+    admin: tokens.admin ?? `a-${randomBytes(16).toString('hex')}`,
   };
-  const tokenNames = { write: 'operator', read: 'runner' };
+  const tokenNames = { write: 'operator', read: 'runner', admin: 'admin' };
   const envFile = join(workDir, 'edge.env');
   const lines = [
-    `LIVETUNE_TOKENS=${tokenNames.write}:write:${tokenValues.write},${tokenNames.read}:read:${tokenValues.read}`,
+    `LIVETUNE_TOKENS=${tokenNames.write}:write:${tokenValues.write},${tokenNames.read}:read:${tokenValues.read},${tokenNames.admin}:admin:${tokenValues.admin}`,
     ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
   ];
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });

@@ -11,6 +11,7 @@ import { parseDocument, readInputFile } from '../load-document.ts';
 import { UsageError } from '../usage-error.ts';
 import {
   baseForWrite,
+  parseForce,
   parseMessage,
   reportWrite,
   withLocalCheckOption,
@@ -45,12 +46,13 @@ export function addApplyCommand(program: Command, deps: CliDeps): void {
     const ctx = commandContext(command, deps);
     const doc = parseDocument(await readSource(ctx, options.file), options.file, { check: options.localCheck });
     const message = parseMessage(options.message);
+    const force = parseForce(options);
     const set = ctx.set();
     const client = ctx.client();
     const create = async () => {
       ctx.scope.write = true;
       ctx.scope.creating = true;
-      reportWrite(ctx, await client.putParams(set, { params: doc.raw, message }, { create: true }), undefined);
+      reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { create: true }), undefined);
     };
     if (options.create) return create();
     let base: Awaited<ReturnType<typeof baseForWrite>>;
@@ -64,6 +66,6 @@ export function addApplyCommand(program: Command, deps: CliDeps): void {
       if (ctx.json) return ctx.outJson({ ...base.before, unchanged: true });
       return ctx.out(`${set} v${base.before.version} already equals ${options.file}; nothing was sent`);
     }
-    reportWrite(ctx, await client.putParams(set, { params: doc.raw, message }, { ifMatch: base.ifMatch }), base.before);
+    reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { ifMatch: base.ifMatch }), base.before);
   });
 }

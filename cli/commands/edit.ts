@@ -20,7 +20,7 @@ import { describeEditRebase, planEditRebase, setCommandFor } from '../edit-rebas
 import { parseDocument, type LoadedDocument } from '../load-document.ts';
 import { renderError } from '../render-error.ts';
 import { UsageError } from '../usage-error.ts';
-import { baseForWrite, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
+import { baseForWrite, parseForce, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
 
 /** Edits until the document is valid or the user gives up (no TTY to ask: gives up). */
 async function editUntilValid(ctx: CommandContext, file: string): Promise<LoadedDocument> {
@@ -87,6 +87,7 @@ export function addEditCommand(program: Command, deps: CliDeps): void {
   ).action(async (options: WriteOptions, command: Command) => {
     const ctx = commandContext(command, deps);
     const message = parseMessage(options.message);
+    const force = parseForce(options);
     const set = ctx.set();
     const client = ctx.client();
     const { ifMatch, before } = await baseForWrite(ctx, set, {
@@ -105,7 +106,7 @@ export function addEditCommand(program: Command, deps: CliDeps): void {
         return ctx.out(`no changes to ${set} v${opened.version}; nothing was sent`);
       }
       try {
-        reportWrite(ctx, await client.putParams(set, { params: doc.raw, message }, { ifMatch }), opened);
+        reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { ifMatch }), opened);
       } catch (error) {
         // The edit is work the operator should not lose to a 412 or an outage: keep the file.
         keep = true;

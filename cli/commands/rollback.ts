@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { parseVersionArg } from '../parse-version-arg.ts';
-import { baseForWrite, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
+import { baseForWrite, parseForce, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
 
 export function addRollbackCommand(program: Command, deps: CliDeps): void {
   withWriteOptions(
@@ -14,10 +14,11 @@ export function addRollbackCommand(program: Command, deps: CliDeps): void {
     const ctx = commandContext(command, deps);
     const to = parseVersionArg(versionArg);
     const message = parseMessage(options.message);
+    const force = parseForce(options);
     const set = ctx.set();
     const { ifMatch, before } = await baseForWrite(ctx, set, options);
     // The edge's rollback is unconditional; If-Match is sent only when the user pinned a version.
-    const written = await ctx.client().rollback(set, { to, message }, options.ifVersion === undefined ? {} : { ifMatch });
+    const written = await ctx.client().rollback(set, { to, message, force }, options.ifVersion === undefined ? {} : { ifMatch });
     reportWrite(ctx, written, before);
   });
 }
