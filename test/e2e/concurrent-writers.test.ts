@@ -57,7 +57,7 @@ async function attempt(writer: number, index: number, outcomes: Outcome[]): Prom
       method: 'PATCH',
       token: edge.tokens.write,
       headers: { 'if-match': current!.etag },
-      body: { params: { order_size: orderSize }, message },
+      body: { params: { adverse_selection_spread_scale: orderSize }, message },
     });
     const outcome: Outcome = { writer, attempt: index, message, status: answer.status, orderSize };
     outcomes.push(outcome);
@@ -85,7 +85,7 @@ async function attempt(writer: number, index: number, outcomes: Outcome[]): Prom
 
 describe('20 concurrent writers x 25 writes', () => {
   it('leaves a gap-free history holding every acknowledged write exactly once and nothing of a refused one', async () => {
-    const created = await createSet(edge.url, edge.tokens.write, SET, { order_size: 0.3 }, 'race: create');
+    const created = await createSet(edge.url, edge.tokens.write, SET, { adverse_selection_spread_scale: 0.3 }, 'race: create');
     expect(created.version).toBe(1);
 
     const outcomes: Outcome[] = [];
@@ -119,7 +119,7 @@ describe('20 concurrent writers x 25 writes', () => {
       const found = byMessage.get(w.message) ?? [];
       expect(found, w.message).toHaveLength(1);
       expect(found[0]!.version).toBe(w.version!.version);
-      expect(found[0]!.params.order_size).toBe(w.orderSize);
+      expect(found[0]!.params.adverse_selection_spread_scale).toBe(w.orderSize);
     }
     // No refused attempt (412 or 429) left a trace, and nothing else wrote.
     for (const refused of [...conflicted, ...limited]) expect(byMessage.has(refused.message), refused.message).toBe(false);
@@ -136,6 +136,6 @@ describe('20 concurrent writers x 25 writes', () => {
     const last = written.reduce((a, b) => (a.version!.version > b.version!.version ? a : b));
     const now = await head(edge.url, edge.tokens.read, SET);
     expect(now!.version.version).toBe(last.version!.version);
-    expect(now!.version.params.order_size).toBe(last.orderSize);
+    expect(now!.version.params.adverse_selection_spread_scale).toBe(last.orderSize);
   });
 });
