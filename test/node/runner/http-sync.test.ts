@@ -68,10 +68,10 @@ describe('HttpSync (long-poll)', () => {
     const { edge, holder, health, clock, outcomes } = start();
     const first = await edge.nextCall();
     expect(first.options).toMatchObject({ etag: null, waitS: 25 });
-    first.respond(changed(1, { order_size: 1.5 }));
+    first.respond(changed(1, { adverse_selection_spread_scale: 1.5 }));
     const second = await edge.nextCall();
     expect(second.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });
-    expect(holder.get().order_size).toBe(1.5);
+    expect(holder.get().adverse_selection_spread_scale).toBe(1.5);
     expect(health.state()).toBe('ready');
     expect(outcomes).toEqual([{ kind: 'applied', version: 1, etag: etagFor(SET, 1) }]);
     expect(clock.sleeps.filter((ms) => ms !== second.options.timeoutMs && ms !== first.options.timeoutMs)).toEqual([]);
@@ -226,11 +226,11 @@ describe('HttpSync (long-poll)', () => {
 
   it('rejects a version with invalid params, keeps the held params and does not fetch it again', async () => {
     const { edge, holder, applier, outcomes, health } = start();
-    (await edge.nextCall()).respond(changed(1, { order_size: 1 }));
+    (await edge.nextCall()).respond(changed(1, { adverse_selection_spread_scale: 1 }));
     (await edge.nextCall()).respond(changed(2, { skew_adjustment_factor: 9 }));
     const next = await edge.nextCall();
     expect(holder.version).toBe(1);
-    expect(holder.get().order_size).toBe(1);
+    expect(holder.get().adverse_selection_spread_scale).toBe(1);
     expect(outcomes[1]).toMatchObject({ kind: 'rejected', version: 2 });
     expect(applier.lastRejected).toMatchObject({
       version: 2,
@@ -240,7 +240,7 @@ describe('HttpSync (long-poll)', () => {
     expect(health.state()).toBe('ready');
     // If-None-Match names the rejected version, so the edge holds the next poll instead of resending it.
     expect(next.options.etag).toBe(etagFor(SET, 2));
-    next.respond(changed(3, { order_size: 3 }));
+    next.respond(changed(3, { adverse_selection_spread_scale: 3 }));
     await edge.nextCall();
     expect(holder.version).toBe(3);
     expect(applier.lastRejected).toBeNull();
@@ -268,7 +268,7 @@ describe('HttpSync (long-poll)', () => {
 
   it('does not fetch a rejected version again when its answer came without an ETag (a proxy stripped it)', async () => {
     const { edge, holder, outcomes } = start();
-    (await edge.nextCall()).respond(changed(1, { order_size: 1 }));
+    (await edge.nextCall()).respond(changed(1, { adverse_selection_spread_scale: 1 }));
     const rejected = changed(2, { skew_adjustment_factor: 9 });
     if (rejected.kind !== 'changed') throw new Error('expected a 200');
     (await edge.nextCall()).respond({ ...rejected, etag: null });
@@ -281,12 +281,12 @@ describe('HttpSync (long-poll)', () => {
 
   it('ignores a late answer carrying an older version and paces the next request', async () => {
     const { edge, holder, clock, outcomes } = start();
-    (await edge.nextCall()).respond(changed(5, { order_size: 5 }));
+    (await edge.nextCall()).respond(changed(5, { adverse_selection_spread_scale: 5 }));
     const sleep = clock.nextSleep();
-    (await edge.nextCall()).respond(changed(3, { order_size: 3 }));
+    (await edge.nextCall()).respond(changed(3, { adverse_selection_spread_scale: 3 }));
     expect(await sleep).toBe(5000);
     expect(holder.version).toBe(5);
-    expect(holder.get().order_size).toBe(5);
+    expect(holder.get().adverse_selection_spread_scale).toBe(5);
     expect(outcomes.map((o) => o.kind)).toEqual(['applied', 'ignored']);
   });
 

@@ -8,10 +8,10 @@ import { nodeAtomicFs } from '../../../runner/cache/atomic-write.ts';
 import { CacheCorruptError, ParamsCache } from '../../../runner/cache/params-cache.ts';
 import { SET } from '../helpers/runner-fixtures.ts';
 
-const entry = (version: number, order_size = version) => ({
+const entry = (version: number, adverse_selection_spread_scale = version) => ({
   version,
   etag: etagFor(SET, version),
-  params: { ...DEFAULT_PARAMS, order_size },
+  params: { ...DEFAULT_PARAMS, adverse_selection_spread_scale },
 });
 
 describe('ParamsCache', () => {
@@ -96,10 +96,10 @@ describe('ParamsCache', () => {
     const cache = new ParamsCache({ dir, set: SET });
     await cache.save(entry(1));
     const json = JSON.parse(await readFile(cache.path, 'utf8'));
-    json.params.order_size = -1;
+    json.params.adverse_selection_spread_scale = -1;
     await writeFile(cache.path, JSON.stringify(json));
     await expect(cache.load()).rejects.toThrow(
-      new RegExp(`${cache.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*params\\.order_size`),
+      new RegExp(`${cache.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*params\\.adverse_selection_spread_scale`),
     );
   });
 

@@ -25,7 +25,7 @@ describe('ParamsFileWatcher', () => {
 
   describe('on the real file system', () => {
     async function started() {
-      await writeFile(path, JSON.stringify({ order_size: 1 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: 1 }));
       const holder = new ParamsHolder();
       await holder.reloadFromFile(path);
       watcher = new ParamsFileWatcher({ path, holder, logger: silentLogger(), debounceMs: 20, retryDelayMs: 20 });
@@ -36,29 +36,29 @@ describe('ParamsFileWatcher', () => {
     it('applies a valid edit', async () => {
       const holder = await started();
       const applied = once(watcher!, 'applied');
-      await writeFile(path, JSON.stringify({ order_size: 2 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: 2 }));
       await applied;
-      expect(holder.get().order_size).toBe(2);
+      expect(holder.get().adverse_selection_spread_scale).toBe(2);
     });
 
     it('applies a file saved by rename, as many editors do', async () => {
       const holder = await started();
       const applied = once(watcher!, 'applied');
       const temp = join(dir, '.tuning_params.json.swp');
-      await writeFile(temp, JSON.stringify({ order_size: 4 }));
+      await writeFile(temp, JSON.stringify({ adverse_selection_spread_scale: 4 }));
       await rename(temp, path);
       await applied;
-      expect(holder.get().order_size).toBe(4);
+      expect(holder.get().adverse_selection_spread_scale).toBe(4);
     });
 
     it('rejects an invalid edit and keeps the old params', async () => {
       const holder = await started();
       const rejected = once(watcher!, 'rejected');
-      await writeFile(path, JSON.stringify({ order_size: -3 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: -3 }));
       const [error] = (await rejected) as [Error];
-      expect(error.message).toContain('order_size');
+      expect(error.message).toContain('adverse_selection_spread_scale');
       expect(error.message).toContain(path);
-      expect(holder.get().order_size).toBe(1);
+      expect(holder.get().adverse_selection_spread_scale).toBe(1);
     });
   });
 
@@ -84,28 +84,28 @@ describe('ParamsFileWatcher', () => {
     it('reads a half-written file once more before rejecting it', async () => {
       const clock = new FakeClock();
       const holder = new ParamsHolder();
-      holder.update({ order_size: 1 });
+      holder.update({ adverse_selection_spread_scale: 1 });
       const change = manual(holder, clock);
       const events: string[] = [];
       watcher!.on('applied', () => events.push('applied')).on('rejected', () => events.push('rejected'));
-      await writeFile(path, '{"order_size": ');
+      await writeFile(path, '{"adverse_selection_spread_scale": ');
       change();
       const retry = clock.nextSleep();
       await clock.advance(100); // debounce over: the first read fails and a retry is scheduled
       expect(await retry).toBe(200);
-      await writeFile(path, JSON.stringify({ order_size: 7 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: 7 }));
       await clock.advance(200);
       await watcher!.idle();
       expect(events).toEqual(['applied']);
-      expect(holder.get().order_size).toBe(7);
+      expect(holder.get().adverse_selection_spread_scale).toBe(7);
     });
 
     it('reports a file that is still broken after the retry as rejected', async () => {
       const clock = new FakeClock();
       const holder = new ParamsHolder();
-      holder.update({ order_size: 1 });
+      holder.update({ adverse_selection_spread_scale: 1 });
       const change = manual(holder, clock);
-      await writeFile(path, '{"order_size": ');
+      await writeFile(path, '{"adverse_selection_spread_scale": ');
       const rejected = once(watcher!, 'rejected');
       change();
       const retry = clock.nextSleep();
@@ -113,17 +113,17 @@ describe('ParamsFileWatcher', () => {
       await clock.advance(await retry);
       const [error] = (await rejected) as [Error];
       expect(error.message).toMatch(/not valid JSON/);
-      expect(holder.get().order_size).toBe(1);
+      expect(holder.get().adverse_selection_spread_scale).toBe(1);
     });
 
     it('debounces a burst of events into one reload and ignores other files', async () => {
       const clock = new FakeClock();
       const holder = new ParamsHolder();
-      holder.update({ order_size: 1 });
+      holder.update({ adverse_selection_spread_scale: 1 });
       const change = manual(holder, clock);
       let swaps = 0;
       holder.onSwap(() => swaps++);
-      await writeFile(path, JSON.stringify({ order_size: 3 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: 3 }));
       change('other.json');
       change();
       change();
@@ -131,7 +131,7 @@ describe('ParamsFileWatcher', () => {
       await clock.advance(100);
       await watcher!.idle();
       expect(swaps).toBe(1);
-      expect(holder.get().order_size).toBe(3);
+      expect(holder.get().adverse_selection_spread_scale).toBe(3);
     });
   });
 });

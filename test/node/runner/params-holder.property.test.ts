@@ -17,6 +17,8 @@ function docFor(n: number): Params {
     liquidation_rate_multiplier: n % 100,
     base_half_spread_bps: (n % 1000) + 1,
     order_size: n,
+    // order_size ≤ max_position: the inventory limit moves with it.
+    max_position: n,
     requote_threshold_bps: n % 1000,
   };
 }

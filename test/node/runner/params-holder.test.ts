@@ -22,7 +22,7 @@ describe('ParamsHolder', () => {
     expect(params).toEqual({ ...DEFAULT_PARAMS, skew_adjustment_factor: 1 });
     expect(Object.isFrozen(params)).toBe(true);
     expect(() => {
-      (params as { order_size: number }).order_size = 99;
+      (params as { adverse_selection_spread_scale: number }).adverse_selection_spread_scale = 99;
     }).toThrow(TypeError);
     expect([holder.version, holder.etag]).toEqual([1, '"s.v1"']);
   });
@@ -56,11 +56,11 @@ describe('ParamsHolder', () => {
 
   it('ignores an edge version that is not newer than the one held', () => {
     const holder = new ParamsHolder();
-    holder.update({ order_size: 5 }, { version: 5 });
-    expect(holder.update({ order_size: 3 }, { version: 3 })).toBe(false);
-    expect(holder.update({ order_size: 1 }, { version: 5 })).toBe(false);
-    expect(holder.get().order_size).toBe(5);
-    expect(holder.update({ order_size: 6 }, { version: 6 })).toBe(true);
+    holder.update({ adverse_selection_spread_scale: 5 }, { version: 5 });
+    expect(holder.update({ adverse_selection_spread_scale: 3 }, { version: 3 })).toBe(false);
+    expect(holder.update({ adverse_selection_spread_scale: 1 }, { version: 5 })).toBe(false);
+    expect(holder.get().adverse_selection_spread_scale).toBe(5);
+    expect(holder.update({ adverse_selection_spread_scale: 6 }, { version: 6 })).toBe(true);
   });
 
   it('tells subscribers the old and new version after each swap, until they unsubscribe', () => {
@@ -118,21 +118,21 @@ describe('ParamsHolder', () => {
       const path = join(dir, 'tuning_params.json');
       await writeFile(path, '{ "skew_adjustment_factor": ');
       const holder = new ParamsHolder();
-      holder.update({ order_size: 2 });
+      holder.update({ adverse_selection_spread_scale: 2 });
       await expect(holder.reloadFromFile(path)).rejects.toThrow(path);
-      expect(holder.get().order_size).toBe(2);
+      expect(holder.get().adverse_selection_spread_scale).toBe(2);
     });
 
     it('throws naming the path and the field on an invalid value and keeps the current params', async () => {
       const path = join(dir, 'tuning_params.json');
-      await writeFile(path, JSON.stringify({ order_size: -1 }));
+      await writeFile(path, JSON.stringify({ adverse_selection_spread_scale: -1 }));
       const holder = new ParamsHolder();
-      holder.update({ order_size: 2 });
+      holder.update({ adverse_selection_spread_scale: 2 });
       const error = await holder.reloadFromFile(path).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ParamsValidationError);
       expect((error as Error).message).toContain(path);
-      expect((error as Error).message).toContain('order_size');
-      expect(holder.get().order_size).toBe(2);
+      expect((error as Error).message).toContain('adverse_selection_spread_scale');
+      expect(holder.get().adverse_selection_spread_scale).toBe(2);
     });
   });
 });
