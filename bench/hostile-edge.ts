@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIN_REQUEST_GAP_MS } from '../runner/sync/request-floor.ts';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
-import { flood, HOSTILE_SET, HostileEdge, rssBytes, version } from '../test/e2e/helpers/hostile-edge.ts';
+import { flood, HOSTILE_SET, HostileEdge, rssBytes, version } from '../tools/hostile-edge.ts';
 import { startRunner, stopAllRunners, type RunnerProcess } from '../tools/runner-process.ts';
 import type { Bench, BenchContext } from './bench-context.ts';
 import { makeRow, type BenchRow } from './bench-row.ts';

@@ -69,7 +69,9 @@ export async function baseForWrite(
   if (options.ifVersion !== undefined) {
     const version = parseVersionArg(options.ifVersion, '--if-version');
     ctx.scope.readVersion = version;
-    return { ifMatch: etagFor(set, version), before: undefined };
+    // A tag names the set's lineage too: the current one's (the edge answers 412 unless the set is still at n).
+    const { lineage } = (await ctx.client().current(set)).version;
+    return { ifMatch: etagFor(set, lineage, version), before: undefined };
   }
   const current = await ctx.client().current(set);
   ctx.scope.readVersion = current.version.version;

@@ -33,11 +33,12 @@ import {
   type PolicyWriteBody,
 } from '../shared/policy-schema.ts';
 import { etagFor } from '../shared/etag.ts';
+import { checkedEtag } from './checked-etag.ts';
 import { BadResponseError } from './edge-errors.ts';
 import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
 import { parseAnswer } from './parse-answer.ts';
 import { MAX_VERSION_BYTES } from './read-capped-body.ts';
-import { readReceivedVersionText, type ReceivedVersion } from './received-version.ts';
+import { readReceivedVersionText, receivedIdentity, type ReceivedVersion } from './received-version.ts';
 
 export interface EdgeClientOptions {
   /** The edge's base URL, e.g. `http://127.0.0.1:8787` (a path prefix is kept). */
@@ -68,7 +69,11 @@ export interface TaggedPolicy {
   unchanged?: boolean;
 }
 
-/** A params read as the runner takes it: `etag` is the header as sent (a proxy may strip it). */
+/**
+ * A params read as the runner takes it. `etag` names the version in `received` (checked: an answer
+ * whose ETag names another version throws `BadResponseError`); null only for a malformed body with
+ * no ETag.
+ */
 export type ParamsAnswer =
   | { kind: 'changed'; received: ReceivedVersion; etag: string | null; stale: boolean }
   | { kind: 'not-modified'; stale: boolean };
@@ -136,13 +141,13 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     return parseAnswer(schema, await request('GET', path, init(options)));
   }
 
-  /** A version answer (write, rollback): the ETag from the header, or derived from the version. */
+  /** A version answer (write, rollback): its ETag, checked against the version it came with. */
   function tagged(answer: EdgeAnswer): Tagged {
     const version = parseAnswer(VersionSchema, answer);
     const unchanged = answer.headers.get('livetune-unchanged')?.toLowerCase() === 'true';
     return {
       version,
-      etag: answer.headers.get('etag') ?? etagFor(version.set, version.version),
+      etag: checkedEtag(answer.headers.get('etag'), version, answer.url),
       ...(unchanged ? { unchanged } : {}),
     };
   }
@@ -168,7 +173,12 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     });
     const stale = answer.headers.get(HEADER_STALE)?.toLowerCase() === 'true';
     if (answer.status === 304) return { kind: 'not-modified', stale };
-    return { kind: 'changed', received: readReceivedVersionText(answer.text, set), etag: answer.headers.get('etag'), stale };
+    const received = readReceivedVersionText(answer.text, set);
+    const identity = receivedIdentity(received, set);
+    // A tag that names another version than the body is a garbage answer: thrown, never kept.
+    const etag =
+      identity === undefined ? answer.headers.get('etag') : checkedEtag(answer.headers.get('etag'), identity, answer.url);
+    return { kind: 'changed', received, etag, stale };
   }
 
   /** The current version, strictly parsed; with `ifNoneMatch` (and `waitS`) as `readParams`. */
@@ -179,7 +189,7 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     return {
       kind: 'changed',
       version,
-      etag: answer.etag ?? etagFor(set, version.version),
+      etag: answer.etag ?? etagFor(set, version.lineage, version.version),
       ...(answer.stale ? { stale: true } : {}),
     };
   }
@@ -237,8 +247,9 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
       return getJson(VersionPageSchema, `${setPath(set)}/versions${suffix}`, options);
     },
 
-    getVersion(set: string, version: number, options?: CallOptions): Promise<Version> {
-      return getJson(VersionSchema, `${setPath(set)}/versions/${version}`, options);
+    async getVersion(set: string, version: number, options: CallOptions = {}): Promise<Version> {
+      const answer = await request('GET', `${setPath(set)}/versions/${version}`, init(options));
+      return tagged(answer).version;
     },
 
     diff(set: string, from: number, to: number, options?: CallOptions): Promise<Diff> {

@@ -1,4 +1,5 @@
 export * from './backoff.ts';
+export * from './checked-etag.ts';
 export * from './edge-client.ts';
 export * from './edge-errors.ts';
 export * from './edge-request.ts';

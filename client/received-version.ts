@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MessageSchema, VersionSchema, type Version } from '../shared/api.ts';
+import type { EtagIdentity } from '../shared/etag.ts';
 import { describeIssues, validateParams } from '../shared/validate-params.ts';
 
 /**
@@ -24,7 +25,7 @@ const EnvelopeSchema = VersionSchema.extend({
 
 export type ReceivedVersion =
   | { kind: 'valid'; version: Version }
-  | { kind: 'invalid-params'; version: number; reason: string }
+  | { kind: 'invalid-params'; version: number; lineage: string; reason: string }
   | { kind: 'malformed'; reason: string };
 
 export function readReceivedVersion(body: unknown, expectedSet: string): ReceivedVersion {
@@ -40,8 +41,21 @@ export function readReceivedVersion(body: unknown, expectedSet: string): Receive
   if (rest.set !== expectedSet)
     return { kind: 'malformed', reason: `version of set "${rest.set}" received while syncing "${expectedSet}"` };
   const validation = validateParams(params);
-  if (!validation.ok) return { kind: 'invalid-params', version: rest.version, reason: describeIssues(validation.issues) };
+  if (!validation.ok)
+    return { kind: 'invalid-params', version: rest.version, lineage: rest.lineage, reason: describeIssues(validation.issues) };
   return { kind: 'valid', version: { ...rest, params: validation.params } };
+}
+
+/** The identity (set, lineage, number) of a received version, when it has one. */
+export function receivedIdentity(received: ReceivedVersion, set: string): EtagIdentity | undefined {
+  switch (received.kind) {
+    case 'valid':
+      return { set, lineage: received.version.lineage, version: received.version.version };
+    case 'invalid-params':
+      return { set, lineage: received.lineage, version: received.version };
+    case 'malformed':
+      return undefined;
+  }
 }
 
 /** JSON text → a received version; unparsable text is malformed. */

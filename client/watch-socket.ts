@@ -2,7 +2,8 @@
  * The edge's watch stream (`GET /v1/sets/:set/watch`) on the reconnecting socket. The edge pushes
  * the caller's current version right after connect and each new one after that, so a reconnect is
  * also the catch-up. Each pushed version goes to `onVersion`, read loosely (`received-version.ts`):
- * invalid params are that version's rejection, not a dropped message.
+ * invalid params are that version's rejection, not a dropped message; a frame whose `etag` does not
+ * name its version is malformed.
  *
  * The ACK policy is a parameter. A runner answers every version it was given: ACK (applied, or
  * already held) or NACK with the reason, under its id, which is how the edge's fleet table and
@@ -11,8 +12,9 @@
  */
 import { z } from 'zod';
 import type { WatchClientMessage } from '../shared/api.ts';
+import { checkedEtag } from './checked-etag.ts';
 import { MAX_VERSION_BYTES } from './read-capped-body.ts';
-import { readReceivedVersion, type ReceivedVersion } from './received-version.ts';
+import { readReceivedVersion, receivedIdentity, type ReceivedVersion } from './received-version.ts';
 import { ReconnectingSocket, type ReconnectingSocketOptions } from './reconnecting-socket.ts';
 
 /** Loose on `version` so that invalid params become a NACK of that version, not a dropped message. */
@@ -21,8 +23,10 @@ const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 
-/** What to answer a pushed version, when the policy answers at all. */
-export type VersionVerdict = { kind: 'ack'; version: number } | { kind: 'nack'; version: number; reason: string };
+/** What to answer a pushed version (named by lineage and number), when the policy answers at all. */
+export type VersionVerdict =
+  | { kind: 'ack'; lineage: string; version: number }
+  | { kind: 'nack'; lineage: string; version: number; reason: string };
 
 export type AckPolicy = { kind: 'runner'; runnerId: string } | { kind: 'viewer' };
 
@@ -43,14 +47,31 @@ function answer(policy: AckPolicy, verdict: VersionVerdict | undefined): WatchCl
   if (policy.kind === 'viewer' || verdict === undefined) return undefined;
   switch (verdict.kind) {
     case 'ack':
-      return { type: 'ack', runner_id: policy.runnerId, version: verdict.version };
+      return { type: 'ack', runner_id: policy.runnerId, lineage: verdict.lineage, version: verdict.version };
     case 'nack':
       return {
         type: 'nack',
         runner_id: policy.runnerId,
+        lineage: verdict.lineage,
         version: verdict.version,
         reason: verdict.reason.slice(0, MAX_REASON_CHARS),
       };
+  }
+}
+
+/**
+ * A frame whose `etag` names another version than its `version` object is garbage, like an HTTP
+ * answer whose ETag does not match its body (`checked-etag.ts`): it becomes malformed, so it is
+ * neither applied nor answered, and its tag is never kept.
+ */
+function checkedFrame(received: ReceivedVersion, etag: string, set: string): ReceivedVersion {
+  const identity = receivedIdentity(received, set);
+  if (identity === undefined) return received;
+  try {
+    checkedEtag(etag, identity, 'the watch socket');
+    return received;
+  } catch (error) {
+    return { kind: 'malformed', reason: (error as Error).message };
   }
 }
 
@@ -72,7 +93,7 @@ export function watchSocket({ set, ack, onVersion, onUnreadable, ...socket }: Wa
         return;
       }
       if (message.type === 'pong') return;
-      const verdict = await onVersion(readReceivedVersion(message.version, set), message.etag);
+      const verdict = await onVersion(checkedFrame(readReceivedVersion(message.version, set), message.etag, set), message.etag);
       const reply = answer(ack, verdict);
       if (reply) session.send(JSON.stringify(reply));
     },

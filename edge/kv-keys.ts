@@ -1,9 +1,11 @@
 /**
  * Workers KV key layout. A version key is written once and never rewritten after a head announced
- * it; the head mirror is only for answering (marked stale) when the hub cannot be reached.
+ * it; it names the set's lineage, so a re-created set (a new history) never meets the keys of the
+ * old one. The head mirror is one key per set, only for answering (marked stale) when the hub
+ * cannot be reached; its body names its lineage.
  */
-export function versionKey(set: string, version: number): string {
-  return `set/${set}/v/${version}`;
+export function versionKey(set: string, lineage: string, version: number): string {
+  return `set/${set}/l/${lineage}/v/${version}`;
 }
 
 export function headMirrorKey(set: string): string {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SYNC_MODES } from './enums.ts';
+import { LineageSchema } from './lineage.ts';
 import { ParamsSchema } from './params-schema.ts';
 import { SetNameSchema } from './set-name.ts';
 
@@ -21,9 +22,11 @@ export const MessageSchema = z.string().trim().min(1, 'a message is required (wh
 export const ForceSchema = z.strictObject({ message: MessageSchema });
 export type Force = z.infer<typeof ForceSchema>;
 
-/** One immutable version of a set. */
+/** One immutable version of a set. `(set, lineage, version)` is its identity, and its ETag's. */
 export const VersionSchema = z.object({
   set: SetNameSchema,
+  /** The set's history this version belongs to (DESIGN "A version"): fixed when the set was created. */
+  lineage: LineageSchema,
   version: VersionNumber,
   params: ParamsSchema,
   created_at: z.iso.datetime(),
@@ -91,12 +94,17 @@ export const RunnerIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a runner id is letters, digits, ".", "_" or "-", at most 64 characters');
 
-/** A runner's heartbeat: what it applied, what it rejected and why, how it is doing. */
+/**
+ * A runner's heartbeat: what it applied, what it rejected and why, how it is doing. `lineage` is the
+ * history `applied_version` belongs to, required with it: the hub refuses a version of another
+ * lineage (a cache from another edge is not a version of this set).
+ */
 export const RunnerReportSchema = z.object({
   region: z.string().min(1).max(64),
   applied_version: z.number().int().nonnegative().nullable(),
+  lineage: LineageSchema.nullable().optional(),
   rejected: z
-    .object({ version: VersionNumber, reason: z.string().max(2000) })
+    .object({ version: VersionNumber, lineage: LineageSchema.optional(), reason: z.string().max(2000) })
     .nullable()
     .optional(),
   sync_state: SyncStateSchema,
@@ -134,10 +142,19 @@ export const WatchServerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type WatchServerMessage = z.infer<typeof WatchServerMessageSchema>;
 
-/** Messages a runner sends on the watch socket: ACK/NACK of a pushed version, or a full report. */
+/**
+ * Messages a runner sends on the watch socket: ACK/NACK of a pushed version (named by lineage and
+ * number: the hub ignores another lineage's), or a full report.
+ */
 export const WatchClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ack'), runner_id: RunnerIdSchema, version: VersionNumber }),
-  z.object({ type: z.literal('nack'), runner_id: RunnerIdSchema, version: VersionNumber, reason: z.string().max(2000) }),
+  z.object({ type: z.literal('ack'), runner_id: RunnerIdSchema, lineage: LineageSchema, version: VersionNumber }),
+  z.object({
+    type: z.literal('nack'),
+    runner_id: RunnerIdSchema,
+    lineage: LineageSchema,
+    version: VersionNumber,
+    reason: z.string().max(2000),
+  }),
   z.object({ type: z.literal('report'), runner_id: RunnerIdSchema, report: RunnerReportSchema }),
   z.object({ type: z.literal('ping') }),
 ]);
@@ -146,6 +163,8 @@ export type WatchClientMessage = z.infer<typeof WatchClientMessageSchema>;
 /** Response headers with a meaning of their own. */
 export const HEADER_STALE = 'Livetune-Stale';
 export const HEADER_VERSION = 'Livetune-Version';
+/** The lineage of the version in a params answer (for humans with curl; the ETag carries it too). */
+export const HEADER_LINEAGE = 'Livetune-Lineage';
 /** Body size limit of every request (DESIGN.md: 16 KiB). */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** Longest `?wait=` a long-poll may ask for, in seconds. */

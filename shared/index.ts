@@ -3,6 +3,7 @@ export * from './api.ts';
 export * from './etag.ts';
 export * from './hints.ts';
 export * from './json-schema.ts';
+export * from './lineage.ts';
 export * from './merge-patch.ts';
 export * from './param-specs.ts';
 export * from './params-schema.ts';

@@ -159,8 +159,11 @@ export class EdgeApi {
     const what = `${method} ${path}`;
     const version = parseAnswer(VersionSchema, await readJson(response), what);
     const etag = response.headers.get('ETag');
-    if (version.set !== set || etag !== etagFor(version.set, version.version)) {
-      throw badResponse(what, `its ETag ${etag} does not name the version in its body (${version.set} v${version.version})`);
+    if (version.set !== set || etag !== etagFor(version.set, version.lineage, version.version)) {
+      throw badResponse(
+        what,
+        `its ETag ${etag} does not name the version in its body (${version.set} lineage ${version.lineage} v${version.version})`,
+      );
     }
     return { version, etag, stale: response.headers.get(HEADER_STALE) === 'true' };
   }

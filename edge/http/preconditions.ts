@@ -2,12 +2,27 @@
  * Write preconditions (RFC 9110 §13): `If-None-Match: *` creates a set that must not exist yet;
  * `If-Match` names the version the writer last saw (compare-and-swap, strong comparison, so a weak
  * tag never matches); `If-Match: *` accepts any current version. The hub evaluates them against its
- * head, inside its write lock.
+ * head, inside its write lock. A tag is compared whole — set, lineage and version — so a tag from
+ * another history of the set (a staging edge, a re-created set) never matches.
  */
-import { parseEtagList, versionFromEtag } from '../../shared/etag.ts';
+import { parseEtag, parseEtagList } from '../../shared/etag.ts';
 import { ApiError } from '../errors/api-error.ts';
 
-export type WritePrecondition = { kind: 'create' } | { kind: 'if-match'; any: boolean; versions: number[] } | { kind: 'none' };
+/** A version a precondition names: its lineage and number (tags of other sets are dropped). */
+export interface NamedVersion {
+  lineage: string;
+  version: number;
+}
+
+export type WritePrecondition = { kind: 'create' } | { kind: 'if-match'; any: boolean; tags: NamedVersion[] } | { kind: 'none' };
+
+/** The versions of `set` that `tags` name; other sets' tags and malformed ones name nothing. */
+function namedVersions(set: string, tags: string[]): NamedVersion[] {
+  return tags
+    .map((tag) => parseEtag(tag))
+    .filter((named) => named !== null && named.set === set)
+    .map((named) => ({ lineage: named!.lineage, version: named!.version }));
+}
 
 export function readPrecondition(set: string, headers: Headers, { required }: { required: boolean }): WritePrecondition {
   const ifNoneMatch = headers.get('If-None-Match');
@@ -28,11 +43,14 @@ export function readPrecondition(set: string, headers: Headers, { required }: { 
         message: 'send If-Match (update) or If-None-Match: * (create), not both',
       });
     const tags = parseEtagList(ifMatch);
-    const versions = tags
-      .filter((tag) => !tag.startsWith('W/'))
-      .map((tag) => versionFromEtag(set, tag))
-      .filter((v): v is number => v !== undefined);
-    return { kind: 'if-match', any: tags.includes('*'), versions };
+    return {
+      kind: 'if-match',
+      any: tags.includes('*'),
+      tags: namedVersions(
+        set,
+        tags.filter((tag) => !tag.startsWith('W/')),
+      ),
+    };
   }
   if (!required) return { kind: 'none' };
   throw new ApiError({
@@ -43,12 +61,20 @@ export function readPrecondition(set: string, headers: Headers, { required }: { 
 }
 
 /** If-None-Match on a read: the versions of `set` it names (weak comparison), `*` as any. */
-export function readIfNoneMatch(set: string, headers: Headers): { any: boolean; versions: number[] } | undefined {
+export function readIfNoneMatch(set: string, headers: Headers): { any: boolean; tags: NamedVersion[] } | undefined {
   const header = headers.get('If-None-Match');
   if (header === null) return undefined;
   const tags = parseEtagList(header);
-  return {
-    any: tags.includes('*'),
-    versions: tags.map((t) => versionFromEtag(set, t)).filter((v): v is number => v !== undefined),
-  };
+  return { any: tags.includes('*'), tags: namedVersions(set, tags) };
+}
+
+/** Whether a read's If-None-Match names `version` (same lineage and number): then the answer is 304. */
+export function ifNoneMatchNames(
+  ifNoneMatch: { any: boolean; tags: NamedVersion[] } | undefined,
+  version: NamedVersion,
+): boolean {
+  return (
+    ifNoneMatch !== undefined &&
+    (ifNoneMatch.any || ifNoneMatch.tags.some((t) => t.lineage === version.lineage && t.version === version.version))
+  );
 }

@@ -34,6 +34,18 @@ export class HubStore {
       .map((row) => JSON.parse(row.body) as Version);
   }
 
+  /**
+   * Gives versions stored before lineages existed (local dev state) the set's lineage, once. Their
+   * numbers and params stay as they were: the set simply gets the history id it never had.
+   * Returns how many versions it touched.
+   */
+  assignLineage(lineage: string): number {
+    return this.#sql.exec(
+      "UPDATE versions SET body = json_set(body, '$.lineage', ?) WHERE json_extract(body, '$.lineage') IS NULL",
+      lineage,
+    ).rowsWritten;
+  }
+
   insert(version: Version): void {
     // A plain INSERT: a second row for the same number is a bug, and must fail loudly.
     this.#sql.exec('INSERT INTO versions (version, body) VALUES (?, ?)', version.version, JSON.stringify(version));

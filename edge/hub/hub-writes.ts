@@ -11,6 +11,7 @@
  * writes take the same lock: a params write is judged by the policy in force when it commits.
  */
 import type { Version } from '../../shared/api.ts';
+import { newLineage } from '../../shared/lineage.ts';
 import { versionKey } from '../kv-keys.ts';
 import { log } from '../log.ts';
 import { fail, rateLimited, type HubResult } from './hub-result.ts';
@@ -33,6 +34,18 @@ export class HubWrites {
     this.#hub = hub;
     this.#announce = announce;
     this.#head = hub.store.head();
+    if (this.#head !== undefined && typeof this.#head.lineage !== 'string') this.#giveLineage(this.#head);
+  }
+
+  /** A set created before lineages existed gets one on first load, stored with its versions. */
+  #giveLineage(head: Version): void {
+    const { store } = this.#hub;
+    const lineage = newLineage();
+    const versions = store.assignLineage(lineage);
+    // The KV mirror was written without one: mirror the head again (the hub schedules it).
+    store.setFact('mirrored_version', '0');
+    this.#head = store.head();
+    log.warn('lineage_assigned', { set: head.set, version: head.version, lineage, versions });
   }
 
   get head(): Version | undefined {
@@ -81,10 +94,12 @@ export class HubWrites {
   async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const { store, kv, clock } = this.#hub;
     const policy = this.#hub.policies.current(command.set);
-    const result = nextVersion(command, this.#head, (n) => store.version(n), new Date(clock.now()), policy);
+    // A new set gets its lineage here, with its first version; every later version inherits it.
+    const lineage = this.#head?.lineage ?? newLineage();
+    const result = nextVersion(command, this.#head, lineage, (n) => store.version(n), new Date(clock.now()), policy);
     if (!result.ok || result.value.kind === 'unchanged') return result;
     const version = result.value.version;
-    const key = versionKey(version.set, version.version);
+    const key = versionKey(version.set, version.lineage, version.version);
     try {
       await this.#noteEarlierAttempt(key, version);
       await kv.put(key, JSON.stringify(version));

@@ -21,11 +21,12 @@ import { FleetTable } from './fleet-table.ts';
 import { HeadMirror } from './head-mirror.ts';
 import { REGISTRY_TIMEOUT_MS, type RegistryClient } from './head-registration.ts';
 import type { HubPorts } from './hub-ports.ts';
-import { missingSet, ok, type HubResult } from './hub-result.ts';
+import { fail, missingSet, ok, type HubResult } from './hub-result.ts';
 import { HubStore } from './hub-store.ts';
 import { HubWrites } from './hub-writes.ts';
 import type { PolicyCommand, PolicyOutcome } from './policy-command.ts';
 import { PolicyStore } from './policy-store.ts';
+import { reportLineageIssue } from './report-lineage.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TokenBucket } from './token-bucket.ts';
 import { VersionWaiters } from './version-waiters.ts';
 import { WatchSockets } from './watch-sockets.ts';
@@ -65,7 +66,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     this.reportLimiter = createKeyedBuckets({ ratePerS: this.config.reportRatePerS, burst: this.config.reportBurst, clock });
     this.waiters = new VersionWaiters({ clock });
     this.#fleet = new FleetTable(this);
-    this.#sockets = new WatchSockets(ctx, this.#fleet);
+    this.#sockets = new WatchSockets(ctx, this.#fleet, () => this.#writes?.head?.lineage);
     this.#writes = new HubWrites(this, {
       announce: (version) => {
         this.waiters.wake(version);
@@ -144,7 +145,16 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   }
 
   async report(set: string, runnerId: string, report: RunnerReport): Promise<HubResult<FleetEntry>> {
-    if (this.#writes.head === undefined) return missingSet(set);
+    const head = this.#writes.head;
+    if (head === undefined) return missingSet(set);
+    const foreign = reportLineageIssue(report, head.lineage);
+    if (foreign !== undefined)
+      return fail({
+        status: 422,
+        code: 'validation_failed',
+        message: `runner report rejected: ${foreign.message}`,
+        fields: [foreign],
+      });
     return this.#fleet.report(set, runnerId, report);
   }
 
@@ -172,7 +182,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   }
 
   /** Open watch sockets and held long-polls (for tests and diagnostics). */
-  async activity(): Promise<{ sockets: number; waiters: number }> {
-    return { sockets: this.#sockets.size, waiters: this.waiters.size };
+  async activity(): Promise<{ sockets: number; waiters: number; foreignLineage: number }> {
+    return { sockets: this.#sockets.size, waiters: this.waiters.size, foreignLineage: this.#sockets.foreignLineage };
   }
 }

@@ -2,26 +2,32 @@
  * The hub's watch sockets (hibernation API): a runner or dashboard connects, is sent the current
  * version at once (a reconnecting runner catches up on what it missed), and every commit is pushed
  * to all of them. What a client sends back (ping, ACK, NACK, report) is parsed with the shared
- * schema; anything else closes the socket with 1007. Pings are answered by the runtime's
+ * schema; anything else closes the socket with 1007. An ACK, NACK or report naming another lineage
+ * of the set is dropped and counted (`foreignLineage`). Pings are answered by the runtime's
  * auto-response without waking the hub.
  */
-import { WatchClientMessageSchema, type Version, type WatchServerMessage } from '../../shared/api.ts';
+import { WatchClientMessageSchema, type Version, type WatchClientMessage, type WatchServerMessage } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
 import type { FleetTable } from './fleet-table.ts';
+import { reportLineageIssue } from './report-lineage.ts';
 
 function versionMessage(version: Version): string {
-  const message: WatchServerMessage = { type: 'version', etag: etagFor(version.set, version.version), version };
+  const message: WatchServerMessage = { type: 'version', etag: etagFor(version.set, version.lineage, version.version), version };
   return JSON.stringify(message);
 }
 
 export class WatchSockets {
   readonly #ctx: DurableObjectState;
   readonly #fleet: FleetTable;
+  readonly #lineage: () => string | undefined;
+  /** ACKs, NACKs and reports dropped because they named another lineage (diagnostics, tests). */
+  foreignLineage = 0;
 
-  constructor(ctx: DurableObjectState, fleet: FleetTable) {
+  constructor(ctx: DurableObjectState, fleet: FleetTable, lineage: () => string | undefined) {
     this.#ctx = ctx;
     this.#fleet = fleet;
+    this.#lineage = lineage;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -49,6 +55,10 @@ export class WatchSockets {
       return;
     }
     const message = parsed.data;
+    if (this.#namesAnotherLineage(message)) {
+      this.foreignLineage += 1;
+      return;
+    }
     switch (message.type) {
       case 'ping':
         ws.send(JSON.stringify({ type: 'pong' } satisfies WatchServerMessage));
@@ -62,6 +72,21 @@ export class WatchSockets {
       case 'report':
         this.#fleet.reportQuietly(message.runner_id, message.report);
         return;
+    }
+  }
+
+  /** A socket message has no answer: one about another history of the set is dropped, not stored. */
+  #namesAnotherLineage(message: WatchClientMessage): boolean {
+    const lineage = this.#lineage();
+    if (lineage === undefined) return false;
+    switch (message.type) {
+      case 'ack':
+      case 'nack':
+        return message.lineage !== lineage;
+      case 'report':
+        return reportLineageIssue(message.report, lineage) !== undefined;
+      case 'ping':
+        return false;
     }
   }
 

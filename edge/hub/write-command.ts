@@ -41,7 +41,8 @@ export type WriteOutcome = { kind: 'committed'; version: Version } | { kind: 'un
 export function headSummary(head: Version) {
   return {
     version: head.version,
-    etag: etagFor(head.set, head.version),
+    lineage: head.lineage,
+    etag: etagFor(head.set, head.lineage, head.version),
     author: head.author,
     created_at: head.created_at,
     message: head.message,
@@ -61,7 +62,13 @@ function checkPrecondition(set: string, head: Version | undefined, precondition:
     case 'if-match':
       if (head === undefined)
         return { status: 404, code: 'not_found', message: `set "${set}" does not exist; create it with If-None-Match: *` };
-      if (precondition.any || precondition.versions.includes(head.version)) return undefined;
+      if (precondition.any || precondition.tags.some((t) => t.lineage === head.lineage && t.version === head.version))
+        return undefined;
+      if (precondition.tags.length > 0 && precondition.tags.every((t) => t.lineage !== head.lineage))
+        return stale(
+          head,
+          `If-Match names lineage ${JSON.stringify(precondition.tags[0]!.lineage)}, another history of set "${set}" (a staging edge, or the set was re-created): this set is lineage ${JSON.stringify(head.lineage)}, at version ${head.version}; read it again before writing`,
+        );
       return stale(
         head,
         `If-Match does not name the current version: set "${set}" is at version ${head.version} (by ${head.author} at ${head.created_at}: ${JSON.stringify(head.message)})`,
@@ -90,6 +97,8 @@ function policyRefusal(policy: PolicyVersion, issues: FieldIssue[], forceable: b
 export function nextVersion(
   command: WriteCommand,
   head: Version | undefined,
+  /** The set's lineage; for the first version, the new set's (the head's otherwise). */
+  lineage: string,
   lookup: (version: number) => Version | undefined,
   now: Date,
   policy: PolicyVersion,
@@ -135,6 +144,7 @@ export function nextVersion(
   if (!checked.ok) return fail(policyRefusal(policy, checked.issues, checked.forceable));
   const version: Version = {
     set: command.set,
+    lineage: head?.lineage ?? lineage,
     version: (head?.version ?? 0) + 1,
     params: validation.params,
     created_at: now.toISOString(),

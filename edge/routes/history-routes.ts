@@ -40,7 +40,10 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const n = parseIntParam('version', c.req.param('n'), { min: 1, max: MAX_VERSION });
     const version = await versionOf(hubFor(c.env, set), set, n);
     // Immutable: this URL's body never changes, so any cache may keep it.
-    return c.json(version, 200, { ETag: etagFor(set, n), 'Cache-Control': 'private, max-age=31536000, immutable' });
+    return c.json(version, 200, {
+      ETag: etagFor(set, version.lineage, n),
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    });
   });
 
   app.get('/v1/sets/:set/diff', async function diffVersions(c) {

@@ -3,13 +3,13 @@
  * fallback to the KV mirror when the hub is unreachable), replace it (PUT) or merge-patch it (PATCH).
  */
 import type { Context, Hono } from 'hono';
-import { MAX_WAIT_S, WriteBodySchema, type Version } from '../../shared/api.ts';
-import { describeIssues, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
+import { MAX_WAIT_S, VersionSchema, WriteBodySchema, type Version } from '../../shared/api.ts';
+import { describeIssues, DOCUMENT_FIELD, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv, EdgeEnv } from '../env.ts';
 import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-error.ts';
 import { parseBody } from '../http/parse-body.ts';
-import { readIfNoneMatch, readPrecondition } from '../http/preconditions.ts';
+import { ifNoneMatchNames, readIfNoneMatch, readPrecondition } from '../http/preconditions.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { HEADER_UNCHANGED, notModified, versionResponse } from '../http/version-response.ts';
 import type { HubFor } from '../hub/hub-for.ts';
@@ -30,9 +30,11 @@ function parseWait(raw: string | undefined): number {
 
 /**
  * The KV mirror of the head: possibly behind, so the answer says it is stale. A mirror no newer than
- * a version the client already holds (named in If-None-Match) is answered 304, never 200: an older
- * version would look like a rollback nobody made (an interrupted long-poll, a watching dashboard).
- * The 304 carries the client's own tag, and `Retry-After` so the client does not re-poll at once.
+ * a version of its lineage the client already holds (named in If-None-Match) is answered 304, never
+ * 200: an older version would look like a rollback nobody made (an interrupted long-poll, a watching
+ * dashboard). The 304 carries the client's own tag, and `Retry-After` so the client does not re-poll
+ * at once. A tag of another lineage is no reason for a 304: the client holds another history. A
+ * mirror that is not a version (one written before lineages existed) is no answer at all.
  */
 async function answerFromMirror(
   env: EdgeEnv,
@@ -41,18 +43,20 @@ async function answerFromMirror(
   cause: unknown,
 ): Promise<Response> {
   log.error('hub_unreachable', { set, error: String(cause) });
-  const mirror = await env.VERSIONS.get<Version>(headMirrorKey(set), 'json').catch(() => null);
-  if (mirror === null)
+  const stored = await env.VERSIONS.get(headMirrorKey(set), 'json').catch(() => null);
+  const mirror = VersionSchema.safeParse(stored);
+  if (!mirror.success || mirror.data.set !== set)
     throw new ApiError({
       status: 503,
       code: 'unavailable',
       message: `set "${set}" cannot be read right now; retry shortly`,
       headers: { 'Retry-After': '1' },
     });
-  if (ifNoneMatch?.any) return notModified(mirror, { stale: true });
-  const known = Math.max(0, ...(ifNoneMatch?.versions ?? []));
-  if (mirror.version > known) return versionResponse(mirror, { stale: true });
-  const response = notModified({ ...mirror, version: known }, { stale: true });
+  const head = mirror.data;
+  if (ifNoneMatch?.any) return notModified(head, { stale: true });
+  const known = Math.max(0, ...(ifNoneMatch?.tags ?? []).filter((t) => t.lineage === head.lineage).map((t) => t.version));
+  if (head.version > known) return versionResponse(head, { stale: true });
+  const response = notModified({ ...head, version: known }, { stale: true });
   response.headers.set('Retry-After', '1');
   return response;
 }
@@ -71,7 +75,8 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
   app.get('/v1/sets/:set/params', async function getParams(c) {
     const set = c.req.param('set');
     const ifNoneMatch = readIfNoneMatch(set, c.req.raw.headers);
-    const matches = (v: Version) => ifNoneMatch !== undefined && (ifNoneMatch.any || ifNoneMatch.versions.includes(v.version));
+    // The whole tag: a tag of another lineage never matches, so a long-poll with one is answered at once.
+    const matches = (v: Version) => ifNoneMatchNames(ifNoneMatch, v);
     const waitS = parseWait(c.req.query('wait'));
     let head: Version | null;
     try {

@@ -2,19 +2,24 @@
  * The last-known-good cache: the newest applied version of a set, on disk, so a runner that
  * starts while the edge is down can still quote on params that were valid. One JSON file per set,
  * written atomically, parsed with zod when loaded. A file that exists but cannot be read is an
- * error naming the path (never a silent fall-back to defaults), and a save never replaces a newer
- * version with an older one.
+ * error naming the path (never a silent fall-back to defaults), and so is one whose etag does not
+ * name its own (set, lineage, version). A save never replaces a newer version of the same lineage
+ * with an older one.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../shared/clock.ts';
+import { etagFor } from '../../shared/etag.ts';
+import { LineageSchema } from '../../shared/lineage.ts';
 import { ParamsSchema } from '../../shared/params-schema.ts';
 import { SetNameSchema } from '../../shared/set-name.ts';
 import { nodeAtomicFs, writeFileAtomic, type AtomicFs } from './atomic-write.ts';
 
 export const CacheEntrySchema = z.object({
   set: SetNameSchema,
+  /** The history `version` belongs to: a version number means nothing without it. */
+  lineage: LineageSchema,
   version: z.number().int().positive(),
   etag: z.string(),
   params: ParamsSchema,
@@ -80,21 +85,30 @@ export class ParamsCache {
         `unexpected content at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
       );
     }
-    if (parsed.data.set !== this.#set)
-      throw new CacheCorruptError(this.path, `holds set "${parsed.data.set}", expected "${this.#set}"`);
-    return parsed.data;
+    const entry = parsed.data;
+    if (entry.set !== this.#set) throw new CacheCorruptError(this.path, `holds set "${entry.set}", expected "${this.#set}"`);
+    // The tag is sent back as If-None-Match: one that names another version would hide the edge's.
+    const expected = etagFor(entry.set, entry.lineage, entry.version);
+    if (entry.etag !== expected)
+      throw new CacheCorruptError(
+        this.path,
+        `etag ${JSON.stringify(entry.etag)} does not name the entry's set, lineage and version (expected ${expected})`,
+      );
+    return entry;
   }
 
   /**
-   * Writes `entry` unless the file already holds this version or a newer one. Resolves to whether
-   * it wrote. A corrupt existing file is replaced: the new entry is known good. `replaceNewer` is
-   * for one case only: the edge's fresh head is lower than the cached version, so the cache came
-   * from another edge history and must give way, or every restart would bring it back.
+   * Writes `entry` unless the file already holds this version or a newer one of the same lineage.
+   * Resolves to whether it wrote. A corrupt existing file is replaced: the new entry is known good,
+   * and so is an entry of another lineage (the runner adopted the edge's history; the old one must
+   * give way, or every restart would bring it back). `replaceNewer` is for the edge's fresh head
+   * being lower than the cached version of the same lineage: the same reasoning.
    */
   save(entry: Omit<CacheEntry, 'saved_at' | 'set'>, { replaceNewer = false }: { replaceNewer?: boolean } = {}): Promise<boolean> {
     const run = this.#queue.then(async () => {
       const existing = await this.load().catch(() => undefined);
-      if (existing && (replaceNewer ? existing.version === entry.version : existing.version >= entry.version)) return false;
+      const sameHistory = existing !== undefined && existing.lineage === entry.lineage;
+      if (sameHistory && (replaceNewer ? existing.version === entry.version : existing.version >= entry.version)) return false;
       const full: CacheEntry = { set: this.#set, ...entry, saved_at: new Date(this.#clock.now()).toISOString() };
       await writeFileAtomic(this.path, `${JSON.stringify(full, null, 2)}\n`, this.#fs);
       return true;

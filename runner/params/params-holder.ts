@@ -15,6 +15,8 @@ export type ParamsOrigin = 'edge' | 'cache' | 'defaults' | 'file';
 export interface ParamsMeta {
   /** The edge version; undefined for params with no edge version (a file, the defaults). */
   version?: number;
+  /** The history `version` belongs to (DESIGN "A version"); numbers compare only within one. */
+  lineage?: string;
   etag?: string;
   origin?: ParamsOrigin;
   /**
@@ -27,6 +29,7 @@ export interface ParamsMeta {
 export interface ParamsSnapshot {
   readonly params: Readonly<Params>;
   readonly version: number | null;
+  readonly lineage: string | null;
   readonly etag: string | null;
   readonly origin: ParamsOrigin;
   /** Clock time of the swap. */
@@ -74,6 +77,10 @@ export class ParamsHolder {
     return this.#snapshot?.version ?? null;
   }
 
+  get lineage(): string | null {
+    return this.#snapshot?.lineage ?? null;
+  }
+
   get etag(): string | null {
     return this.#snapshot?.etag ?? null;
   }
@@ -86,21 +93,25 @@ export class ParamsHolder {
    * Validates `input` and swaps it in. Throws `ParamsValidationError` (naming each field and its
    * range) and keeps the current params when it is invalid. Returns false, changing nothing, when
    * `meta.version` is not newer than the version held: edge versions only move forward, so a late
-   * answer to an old request cannot undo a newer one. That rule protects versions this process
-   * received from the edge; a `freshHead` version lower than params the edge never confirmed is
-   * applied (see `supersedesUnconfirmed`).
+   * answer to an old request cannot undo a newer one. Numbers compare only within one lineage: a
+   * version of another lineage is never "older" or "equal", it is another history, taken only as
+   * `replacement` allows. That rule protects versions this process received from the edge; a
+   * `freshHead` version lower than params the edge never confirmed is applied too.
    */
   update(input: unknown, meta: ParamsMeta = {}): boolean {
     const params = parseParams(
       input,
       meta.version === undefined ? 'invalid params' : `invalid params in version ${meta.version}`,
     );
-    const held = this.#snapshot?.version;
-    if (meta.version !== undefined && held != null && meta.version <= held && !this.supersedesUnconfirmed(meta)) return false;
+    const held = this.#snapshot;
+    if (meta.version !== undefined && held !== null && held.version !== null && this.replacement(meta) === null) {
+      if (this.#otherLineage(meta) || meta.version <= held.version) return false;
+    }
     this.#swap({
       // The document is flat (numbers and one string), so freezing the top level freezes it deeply.
       params: Object.freeze({ ...params }),
       version: meta.version ?? null,
+      lineage: meta.lineage ?? null,
       etag: meta.etag ?? null,
       origin: meta.origin ?? (meta.version === undefined ? 'file' : 'edge'),
       appliedAt: this.#clock.now(),
@@ -109,22 +120,34 @@ export class ParamsHolder {
   }
 
   /**
-   * True when `meta` is the edge's fresh head with a lower version than the held params, and the
-   * held params never came from the edge in this process. A last-known-good cache written against
-   * another edge history (a staging edge, an edge whose state was wiped) can hold v12 while this
-   * edge's head is v3: "only forward" would pin the runner to v12 forever and hide the edge's
-   * params (a kill switch, say). The edge is the source of truth; the cache is only a fallback.
+   * True when `meta` replaces the held params although its number is not higher (`replacement`).
+   * A last-known-good cache written against another edge history (a staging edge, an edge whose
+   * state was wiped) can hold v12, or v3 with other params, while this edge's head is v3: "only
+   * forward" would pin the runner to it forever and hide the edge's params (a kill switch, say).
+   * The edge is the source of truth; the cache is only a fallback.
    */
   supersedesUnconfirmed(meta: ParamsMeta): boolean {
+    return this.replacement(meta) !== null;
+  }
+
+  /**
+   * Why `meta` replaces the held version although "only forward" would refuse it, or null:
+   * - `other-lineage`: it is of another history than the held params, and either the edge's fresh
+   *   head or held params the edge never confirmed (cache, defaults, file). A cache from a staging
+   *   edge with the same number as this edge's head would otherwise answer 304 for ever.
+   * - `unconfirmed-higher`: the edge's fresh head is lower than unconfirmed held params of the
+   *   same lineage.
+   */
+  replacement(meta: ParamsMeta): 'other-lineage' | 'unconfirmed-higher' | null {
     const held = this.#snapshot;
-    return (
-      meta.freshHead === true &&
-      meta.version !== undefined &&
-      held !== null &&
-      held.origin !== 'edge' &&
-      held.version !== null &&
-      meta.version < held.version
-    );
+    if (meta.version === undefined || held === null || held.version === null) return null;
+    if (this.#otherLineage(meta)) return meta.freshHead === true || held.origin !== 'edge' ? 'other-lineage' : null;
+    return meta.freshHead === true && held.origin !== 'edge' && meta.version < held.version ? 'unconfirmed-higher' : null;
+  }
+
+  #otherLineage(meta: ParamsMeta): boolean {
+    const held = this.#snapshot?.lineage ?? null;
+    return meta.lineage !== undefined && held !== null && meta.lineage !== held;
   }
 
   /**

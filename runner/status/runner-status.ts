@@ -16,6 +16,8 @@ export interface RunnerStatus {
   runner_id: string;
   region: string;
   version: number | null;
+  /** The history `version` belongs to (null for params with no edge version). */
+  lineage: string | null;
   etag: string | null;
   /** Seconds since the edge last confirmed the held params (or since they were loaded). */
   params_age_s: number | null;
@@ -67,6 +69,7 @@ export function buildStatus(s: StatusSources): RunnerStatus {
     runner_id: s.identity.runnerId,
     region: s.identity.region,
     version: snapshot?.version ?? null,
+    lineage: snapshot?.lineage ?? null,
     etag: snapshot?.etag ?? null,
     params_age_s: since === null ? null : Math.max(0, (s.clock.now() - since) / 1000),
     sync_state: health.state,
@@ -91,7 +94,11 @@ export function reportFromStatus(status: RunnerStatus): RunnerReport {
   return {
     region: status.region,
     applied_version: status.version,
-    rejected: status.rejected ? { version: status.rejected.version, reason: status.rejected.reason.slice(0, 2000) } : null,
+    // The hub refuses a version of another lineage: the report names which history it is of.
+    lineage: status.version === null ? null : status.lineage,
+    rejected: status.rejected
+      ? { version: status.rejected.version, lineage: status.rejected.lineage, reason: status.rejected.reason.slice(0, 2000) }
+      : null,
     sync_state: status.sync_state,
     params_age_s: status.params_age_s === null ? null : finiteOrNull(status.params_age_s),
     sync_mode: status.sync_mode,

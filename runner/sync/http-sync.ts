@@ -111,7 +111,7 @@ export class HttpSync implements SyncLoop {
       case 'changed': {
         // Only the hub's answer is the edge's head; the KV mirror may lag, so it never moves back.
         const outcome = applier.receive(answer.received, answer.etag, { fresh: !answer.stale });
-        this.#seen.note(outcome.version, answer.etag);
+        this.#seen.note(outcome, answer.etag);
         // A long-poll answered 200 with nothing newer than the held version (an ignored late
         // answer, or a rejected head below an unconfirmed cached version) will be answered the
         // same way at once: pace the next request instead of spinning.

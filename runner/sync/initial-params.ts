@@ -67,10 +67,10 @@ export async function loadInitialParams(options: InitialParamsOptions): Promise<
     throw new StartupError(`${(error as Error).message}; the edge did not help either: ${edgeProblem}`, { cause: error });
   }
   if (entry) {
-    holder.update(entry.params, { version: entry.version, etag: entry.etag, origin: 'cache' });
+    holder.update(entry.params, { version: entry.version, lineage: entry.lineage, etag: entry.etag, origin: 'cache' });
     if (!health.refused && health.state() !== 'ready') health.markStartedOffline(`started from the cache: ${edgeProblem}`);
     logger.warn(
-      { version: entry.version, path: cache.path, saved_at: entry.saved_at, reason: edgeProblem },
+      { version: entry.version, lineage: entry.lineage, path: cache.path, saved_at: entry.saved_at, reason: edgeProblem },
       'edge unavailable at start-up: quoting on the last-known-good cache',
     );
     return 'cache';

@@ -6,9 +6,10 @@
  * only move forward). Malformed answers are the
  * transport's failure and come back as `BadResponseError`.
  *
- * "Only forward" protects versions this process received from this edge. Params from the cache
- * (or the defaults, or a file) were never confirmed by it: when the hub's fresh answer carries a
- * lower version, the cache came from another history (a staging edge, a wiped edge) and the runner
+ * "Only forward" protects versions this process received from this edge, and compares numbers only
+ * within one lineage. Params from the cache (or the defaults, or a file) were never confirmed by
+ * it: when the edge's answer is of another lineage, or the hub's fresh answer carries a lower
+ * version, the cache came from another history (a staging edge, a wiped edge) and the runner
  * follows the edge, saying so loudly. A KV-mirror answer never moves a version backwards.
  */
 import type { Logger } from 'pino';
@@ -19,12 +20,13 @@ import type { ReceivedVersion } from '../../client/received-version.ts';
 import { etagFor } from '../../shared/etag.ts';
 
 export type ApplyOutcome =
-  | { kind: 'applied'; version: number; etag: string }
-  | { kind: 'ignored'; version: number; held: number | null }
-  | { kind: 'rejected'; version: number; reason: string };
+  | { kind: 'applied'; version: number; lineage: string; etag: string }
+  | { kind: 'ignored'; version: number; lineage: string; held: number | null }
+  | { kind: 'rejected'; version: number; lineage: string; reason: string };
 
 export interface Rejection {
   version: number;
+  lineage: string;
   reason: string;
 }
 
@@ -80,50 +82,62 @@ export class VersionApplier {
       case 'malformed':
         throw new BadResponseError('bad-response', `unusable answer from the ${source}: ${received.reason}`);
       case 'invalid-params': {
+        const { version, lineage } = received;
         const held = holder.version;
-        const supersedes = holder.supersedesUnconfirmed({ version: received.version, freshHead: fresh });
-        if (held !== null && received.version <= held && !supersedes) return { kind: 'ignored', version: received.version, held };
+        // Numbers compare only within one lineage: another history's version is never "not newer".
+        const sameHistory = holder.lineage === null || holder.lineage === lineage;
+        const supersedes = holder.supersedesUnconfirmed({ version, lineage, freshHead: fresh });
+        if (held !== null && sameHistory && version <= held && !supersedes) return { kind: 'ignored', version, lineage, held };
         // A NACK is reported once per version, not once per answer: an edge (or a proxy) that
         // ignores If-None-Match sends the same rejected version on every request.
-        if (this.#lastRejected?.version === received.version) return { kind: 'ignored', version: received.version, held };
-        this.#lastRejected = { version: received.version, reason: received.reason };
+        if (this.#lastRejected?.version === version && this.#lastRejected.lineage === lineage)
+          return { kind: 'ignored', version, lineage, held };
+        this.#lastRejected = { version, lineage, reason: received.reason };
         logger.warn(
-          { version: received.version, held_version: held, reason: received.reason },
+          { version, lineage, held_version: held, reason: received.reason },
           'rejected params version: keeping the held params',
         );
-        return { kind: 'rejected', version: received.version, reason: received.reason };
+        return { kind: 'rejected', version, lineage, reason: received.reason };
       }
       case 'valid': {
-        const { version, params } = received.version;
-        const tag = etag ?? etagFor(set, version);
+        const { version, lineage, params } = received.version;
+        const tag = etag ?? etagFor(set, lineage, version);
         const before = holder.snapshot();
         const previous = before?.version ?? null;
-        const meta = { version, etag: tag, origin: 'edge' as const, freshHead: fresh };
-        const backwards = holder.supersedesUnconfirmed(meta);
-        if (!holder.update(params, meta)) return { kind: 'ignored', version, held: previous };
-        if (this.#lastRejected && (backwards || this.#lastRejected.version <= version)) this.#lastRejected = null;
-        if (backwards) {
+        const meta = { version, lineage, etag: tag, origin: 'edge' as const, freshHead: fresh };
+        const replacement = holder.replacement(meta);
+        if (!holder.update(params, meta)) return { kind: 'ignored', version, lineage, held: previous };
+        const rejected = this.#lastRejected;
+        if (rejected && (replacement !== null || rejected.lineage !== lineage || rejected.version <= version))
+          this.#lastRejected = null;
+        const held = { held_version: previous, held_lineage: before?.lineage ?? null, held_origin: before?.origin };
+        if (replacement === 'other-lineage')
           logger.error(
-            { version, held_version: previous, held_origin: before?.origin },
+            { version, lineage, ...held },
+            `the ${before?.origin} held v${previous} of lineage ${before?.lineage}, but the edge's set is lineage ${lineage} (another history: a staging edge, or the set was re-created or wiped); adopting the edge's v${version} and replacing the cache`,
+          );
+        else if (replacement === 'unconfirmed-higher')
+          logger.error(
+            { version, lineage, ...held },
             `the ${before?.origin} held v${previous} but the edge's head is v${version} (a different history: another edge, or its state was wiped); following the edge and replacing the cache`,
           );
-        }
         logger.info(
-          { version, previous_version: previous, author: received.version.author, message: received.version.message },
+          { version, lineage, previous_version: previous, author: received.version.author, message: received.version.message },
           'applied params version',
         );
-        this.#save(version, tag, backwards);
-        return { kind: 'applied', version, etag: tag };
+        this.#save({ version, lineage, etag: tag }, replacement !== null);
+        return { kind: 'applied', version, lineage, etag: tag };
       }
     }
   }
 
-  #save(version: number, etag: string, replaceNewer: boolean): void {
+  #save(identity: { version: number; lineage: string; etag: string }, replaceNewer: boolean): void {
     const cache = this.#o.cache;
     if (!cache) return;
     const params = this.#o.holder.get();
+    const { version } = identity;
     this.#pendingSave = this.#pendingSave.then(() =>
-      cache.save({ version, etag, params }, { replaceNewer }).catch((error: unknown) => {
+      cache.save({ ...identity, params }, { replaceNewer }).catch((error: unknown) => {
         this.#o.logger.error({ version, err: error, path: cache.path }, 'could not write the params cache');
       }),
     );

@@ -76,12 +76,14 @@ export class WsSync implements SyncLoop {
     }
     switch (outcome.kind) {
       case 'applied':
-        return { kind: 'ack', version: outcome.version };
+        return { kind: 'ack', lineage: outcome.lineage, version: outcome.version };
       case 'ignored':
         // The current version, pushed again on reconnect: say we run it.
-        return outcome.version === holder.version ? { kind: 'ack', version: outcome.version } : undefined;
+        return outcome.version === holder.version && outcome.lineage === holder.lineage
+          ? { kind: 'ack', lineage: outcome.lineage, version: outcome.version }
+          : undefined;
       case 'rejected':
-        return { kind: 'nack', version: outcome.version, reason: outcome.reason };
+        return { kind: 'nack', lineage: outcome.lineage, version: outcome.version, reason: outcome.reason };
     }
   }
 }

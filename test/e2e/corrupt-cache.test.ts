@@ -31,10 +31,12 @@ function cacheWith(content: string): { dir: string; file: string } {
   return { dir, file };
 }
 
+const LINEAGE = 'cache-lineage-0001';
 const goodEntry = {
   set: SET,
+  lineage: LINEAGE,
   version: 7,
-  etag: etagFor(SET, 7),
+  etag: etagFor(SET, LINEAGE, 7),
   params: { ...DEFAULT_PARAMS, base_half_spread_bps: 9 },
   saved_at: new Date().toISOString(),
 };
@@ -66,6 +68,8 @@ describe('a runner starting with the edge down', () => {
     ],
     ['a number given as a string', JSON.stringify({ ...goodEntry, params: { ...goodEntry.params, order_size: '0.3' } })],
     ['another set', JSON.stringify({ ...goodEntry, set: 'some-other-set' })],
+    ['an etag that names another version', JSON.stringify({ ...goodEntry, etag: etagFor(SET, LINEAGE, 8) })],
+    ['no lineage (written before lineages)', JSON.stringify({ ...goodEntry, lineage: undefined, etag: `"${SET}.v7"` })],
   ];
 
   for (const [what, content] of corrupt) {

@@ -38,23 +38,25 @@ describe('the edge over real HTTP (wrangler dev)', () => {
       headers: { 'If-None-Match': '*' },
     });
     expect(created.status).toBe(201);
-    expect(created.headers.get('etag')).toBe(etagFor(set, 1));
-    expect(VersionSchema.parse(await created.json())).toMatchObject({ version: 1, author: edge.tokenNames.write });
+    const first = VersionSchema.parse(await created.json());
+    expect(first).toMatchObject({ version: 1, author: edge.tokenNames.write });
+    const lineage = first.lineage;
+    expect(created.headers.get('etag')).toBe(etagFor(set, lineage, 1));
 
     const updated = await request('PATCH', `/v1/sets/${set}/params`, {
       body: { params: { order_size: 2 }, message: 'bigger' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': etagFor(set, lineage, 1) },
     });
     expect(updated.status).toBe(200);
 
     // A runner long-polls with its read token; an operator's write answers it.
     const poll = request('GET', `/v1/sets/${set}/params?wait=30`, {
       token: edge.tokens.read,
-      headers: { 'If-None-Match': etagFor(set, 2) },
+      headers: { 'If-None-Match': etagFor(set, lineage, 2) },
     });
     const written = await request('PUT', `/v1/sets/${set}/params`, {
       body: { params: { order_size: 3 }, message: 'wake' },
-      headers: { 'If-Match': etagFor(set, 2) },
+      headers: { 'If-Match': etagFor(set, lineage, 2) },
     });
     expect(written.status).toBe(200);
     const woken = await poll;
@@ -63,7 +65,7 @@ describe('the edge over real HTTP (wrangler dev)', () => {
 
     const idle = await request('GET', `/v1/sets/${set}/params?wait=1`, {
       token: edge.tokens.read,
-      headers: { 'If-None-Match': etagFor(set, 3) },
+      headers: { 'If-None-Match': etagFor(set, lineage, 3) },
     });
     expect(idle.status).toBe(304);
 
@@ -79,7 +81,7 @@ describe('the edge over real HTTP (wrangler dev)', () => {
     const forbidden = await request('PUT', `/v1/sets/${set}/params`, {
       token: edge.tokens.read,
       body: { params: {}, message: 'no' },
-      headers: { 'If-Match': etagFor(set, 4) },
+      headers: { 'If-Match': etagFor(set, lineage, 4) },
     });
     expect(forbidden.status).toBe(403);
 
@@ -104,8 +106,9 @@ describe('startEdge options', () => {
           headers: { Authorization: 'Bearer tight-write-token', 'Content-Type': 'application/json', ...headers },
           body: JSON.stringify({ params: {}, message: 'm' }),
         });
-      expect((await put({ 'If-None-Match': '*' })).status).toBe(201);
-      const limited = await put({ 'If-Match': etagFor('tight', 1) });
+      const created = await put({ 'If-None-Match': '*' });
+      expect(created.status).toBe(201);
+      const limited = await put({ 'If-Match': created.headers.get('etag')! });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {

@@ -47,8 +47,11 @@ async function head(): Promise<number> {
 
 /** A raw PATCH of `params` (JSON text: "-0" survives as written) on the current head. */
 async function rawPatch(paramsJson: string): Promise<Response> {
-  const at = await head();
-  return http('PATCH', `/v1/sets/${SET}/params`, `{"params": ${paramsJson}, "message": "raw"}`, { 'If-Match': etagFor(SET, at) });
+  const res = await http('GET', `/v1/sets/${SET}/versions?limit=1`);
+  const at = VersionPageSchema.parse(await res.json()).versions[0]!;
+  return http('PATCH', `/v1/sets/${SET}/params`, `{"params": ${paramsJson}, "message": "raw"}`, {
+    'If-Match': etagFor(SET, at.lineage, at.version),
+  });
 }
 
 beforeAll(async () => {

@@ -178,7 +178,7 @@ describe('a runner behind a faulty link to the edge', () => {
       const before = await runner.status();
       await staysOnVersionButStale(
         runner,
-        { kind: 'garbage', body, headers: { etag: etagFor(SET, before.version! + 1) } },
+        { kind: 'garbage', body, headers: { etag: etagFor(SET, before.lineage!, before.version! + 1) } },
         before.version!,
       );
       expect((await runner.status()).params).toEqual(before.params);
@@ -193,6 +193,7 @@ describe('a runner behind a faulty link to the edge', () => {
     const forged = before.version! + 1;
     const bad = {
       set: SET,
+      lineage: before.lineage!,
       version: forged,
       params: { ...DEFAULT_PARAMS, skew_adjustment_factor: 99 },
       created_at: new Date().toISOString(),
@@ -201,7 +202,7 @@ describe('a runner behind a faulty link to the edge', () => {
       kind: 'update',
       parent: before.version!,
     };
-    proxy.setMode({ kind: 'garbage', body: JSON.stringify(bad), headers: { etag: etagFor(SET, forged) } });
+    proxy.setMode({ kind: 'garbage', body: JSON.stringify(bad), headers: { etag: etagFor(SET, before.lineage!, forged) } });
     const s = await runner.waitForStatus((st) => st.rejected?.version === forged, { what: 'the forged version rejected' });
     expect(s.rejected!.reason).toContain('skew_adjustment_factor');
     expect(s.version).toBe(before.version);

@@ -21,7 +21,7 @@ import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { eventually } from '../../tools/eventually.ts';
 import { type RunnerProcess, startRunner, stopAllRunners } from '../../tools/runner-process.ts';
-import { flood, HOSTILE_SET, HostileEdge, rssBytes, version } from './helpers/hostile-edge.ts';
+import { flood, HOSTILE_LINEAGE, HOSTILE_SET, HostileEdge, rssBytes, version } from '../../tools/hostile-edge.ts';
 
 const SET = HOSTILE_SET;
 const TOKEN = 'hostile-read-token';
@@ -90,13 +90,14 @@ describe('a runner against a hostile edge', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThan(MIN_REQUEST_GAP_MS / 2);
     expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(5 * MIN_REQUEST_GAP_MS * 0.9);
     expect((await r.status()).sync_state).toBe('ready');
-    expect(edge.polls.every((p) => p.ifNoneMatch === etagFor(SET, 1) && p.url.includes('wait='))).toBe(true);
+    expect(edge.polls.every((p) => p.ifNoneMatch === etagFor(SET, HOSTILE_LINEAGE, 1) && p.url.includes('wait='))).toBe(true);
   });
 
   it('row 5: NACKs a version once although the edge sends it again on every request', async () => {
     edge = await HostileEdge.start(version(1, DEFAULT_PARAMS));
     const bad = JSON.stringify(version(2, { ...DEFAULT_PARAMS, skew_adjustment_factor: 9 }));
-    edge.answer = (_req, res) => void res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, 2) }).end(bad);
+    edge.answer = (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, HOSTILE_LINEAGE, 2) }).end(bad);
     const r = await runner();
     await r.waitFor(() => edge!.polls.length >= 6, { what: 'v2 sent six times', timeoutMs: 60_000 });
     const nacks = (edge.reports as RunnerReport[]).filter((report) => report.rejected?.version === 2);

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { ParamsCache } from '../../runner/cache/params-cache.ts';
-import { FakeEdge } from '../node/helpers/fake-edge.ts';
+import { FAKE_LINEAGE, FakeEdge } from '../node/helpers/fake-edge.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
 const SET = 'hype-perp';
@@ -53,7 +53,7 @@ describe('runner process', () => {
       region: 'eu',
       started_from: 'edge',
       sync_mode: 'longpoll',
-      etag: etagFor(SET, 2),
+      etag: etagFor(SET, FAKE_LINEAGE, 2),
     });
     expect(status.params).toMatchObject({ order_size: 2 });
     await edge.waitForReport((r) => r.body.applied_version === 2);
@@ -95,8 +95,9 @@ describe('runner process', () => {
 
   it('starts from the cache when the edge is down at start-up, and says so', async () => {
     await new ParamsCache({ dir, set: SET }).save({
+      lineage: FAKE_LINEAGE,
       version: 4,
-      etag: etagFor(SET, 4),
+      etag: etagFor(SET, FAKE_LINEAGE, 4),
       params: { ...DEFAULT_PARAMS, order_size: 0.4 },
     });
     const runner = await startRunner({

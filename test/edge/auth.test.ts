@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etagFor } from '../../shared/etag.ts';
-import { READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet } from './helpers.ts';
+import { READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet, tagOf } from './helpers.ts';
 
 describe('auth', () => {
   it('answers 401 without a token and with an unknown token, never echoing it', async () => {
@@ -41,8 +40,8 @@ describe('auth', () => {
     const set = freshSet();
     await createSet(set);
     const writes: [string, string, unknown, Record<string, string>][] = [
-      ['PUT', `/v1/sets/${set}/params`, { params: {}, message: 'm' }, { 'If-Match': etagFor(set, 1) }],
-      ['PATCH', `/v1/sets/${set}/params`, { params: {}, message: 'm' }, { 'If-Match': etagFor(set, 1) }],
+      ['PUT', `/v1/sets/${set}/params`, { params: {}, message: 'm' }, { 'If-Match': await tagOf(set, 1) }],
+      ['PATCH', `/v1/sets/${set}/params`, { params: {}, message: 'm' }, { 'If-Match': await tagOf(set, 1) }],
       ['POST', `/v1/sets/${set}/rollback`, { to: 1, message: 'm' }, {}],
       ['PUT', `/v1/sets/${freshSet()}/params`, { params: {}, message: 'm' }, { 'If-None-Match': '*' }],
     ];
@@ -54,7 +53,7 @@ describe('auth', () => {
       expect(error.message).not.toContain(READ_TOKEN);
     }
     const head = await call('GET', `/v1/sets/${set}/params`);
-    expect(head.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(head.headers.get('ETag')).toBe(await tagOf(set, 1));
   });
 
   it('makes the token name the author of a version', async () => {

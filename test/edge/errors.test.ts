@@ -1,8 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ErrorBodySchema, MAX_BODY_BYTES } from '../../shared/index.ts';
-import { etagFor } from '../../shared/etag.ts';
-import { ORIGIN, WRITE_TOKEN, call, createSet, errorOf, freshSet } from './helpers.ts';
+import { ORIGIN, WRITE_TOKEN, call, createSet, errorOf, freshSet, tagOf } from './helpers.ts';
 
 async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -16,14 +15,14 @@ async function headVersion(set: string): Promise<number> {
   return ((await res.json()) as { version: number }).version;
 }
 
-function rawPut(set: string, body: BodyInit, headers: Record<string, string> = {}) {
+async function rawPut(set: string, body: BodyInit, headers: Record<string, string> = {}) {
   return SELF.fetch(`${ORIGIN}/v1/sets/${set}/params`, {
     method: 'PUT',
     body,
     headers: {
       Authorization: `Bearer ${WRITE_TOKEN}`,
       'Content-Type': 'application/json',
-      'If-Match': etagFor(set, 1),
+      'If-Match': await tagOf(set, 1),
       ...headers,
     },
   });
@@ -77,7 +76,7 @@ describe('error responses (shared ErrorBody, one code each)', () => {
     await createSet(set);
     const res = await call('PUT', `/v1/sets/${set}/params`, {
       body: { params: { skew_adjustment_factor: 3 }, message: 'too far' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     const error = await expectError(res, 422, 'validation_failed');
     expect(error.fields).toEqual([
@@ -88,7 +87,10 @@ describe('error responses (shared ErrorBody, one code each)', () => {
   it('422 when the write body misses its message', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('PUT', `/v1/sets/${set}/params`, { body: { params: {} }, headers: { 'If-Match': etagFor(set, 1) } });
+    const res = await call('PUT', `/v1/sets/${set}/params`, {
+      body: { params: {} },
+      headers: { 'If-Match': await tagOf(set, 1) },
+    });
     const error = await expectError(res, 422, 'validation_failed');
     expect(error.fields?.[0]?.field).toBe('message');
   });
@@ -162,7 +164,7 @@ describe('garbage never gets a 5xx and never changes the set', () => {
     const before = await (await call('GET', `/v1/sets/${set}/params`)).json();
     const res = await call('PUT', `/v1/sets/${set}/params`, {
       body: { params: { order_size: -1 }, message: 'bad' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(422);
     expect(await (await call('GET', `/v1/sets/${set}/params`)).json()).toEqual(before);

@@ -9,16 +9,16 @@ import { FleetSchema } from '../../shared/api.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { EdgeConfig } from '../../edge/config.ts';
 import type { ParamsHub } from '../../edge/hub/params-hub.ts';
-import { call, createSet, errorOf, freshSet, READ_TOKEN } from './helpers.ts';
+import { call, createSet, errorOf, freshSet, READ_TOKEN, lineageOf } from './helpers.ts';
 
 function hub(set: string) {
   return env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set));
 }
 
-function report(set: string, runnerId: string): Promise<Response> {
+async function report(set: string, runnerId: string): Promise<Response> {
   return call('POST', `/v1/sets/${set}/runners/${runnerId}/report`, {
     token: READ_TOKEN,
-    body: { region: 'eu-west', applied_version: 1, sync_state: 'ready' },
+    body: { region: 'eu-west', applied_version: 1, lineage: await lineageOf(set), sync_state: 'ready' },
   });
 }
 

@@ -33,8 +33,20 @@ export function createSet(set: string, params: unknown = {}, message = 'create')
   return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-None-Match': '*' } });
 }
 
-export function putParams(set: string, version: number, params: unknown, message = 'update'): Promise<Response> {
-  return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
+/** The lineage of an existing set, as its params answer says. */
+export async function lineageOf(set: string): Promise<string> {
+  const res = await call('GET', `/v1/sets/${set}/params`);
+  if (res.status !== 200) throw new Error(`GET params of ${set} answered ${res.status}`);
+  return ((await res.json()) as { lineage: string }).lineage;
+}
+
+/** The ETag of version `version` of an existing set (its lineage read from the edge). */
+export async function tagOf(set: string, version: number): Promise<string> {
+  return etagFor(set, await lineageOf(set), version);
+}
+
+export async function putParams(set: string, version: number, params: unknown, message = 'update'): Promise<Response> {
+  return call('PUT', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': await tagOf(set, version) } });
 }
 
 /** Replaces the set's policy (admin token; If-Match: * unless a version is named). */

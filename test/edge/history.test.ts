@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiffSchema, VersionPageSchema, VersionSchema } from '../../shared/api.ts';
-import { etagFor } from '../../shared/etag.ts';
-import { call, createSet, errorOf, freshSet, putParams } from './helpers.ts';
+import { call, createSet, errorOf, freshSet, putParams, tagOf } from './helpers.ts';
 
 async function setWithVersions(count: number): Promise<string> {
   const set = freshSet();
@@ -36,7 +35,7 @@ describe('history', () => {
     const set = await setWithVersions(2);
     const res = await call('GET', `/v1/sets/${set}/versions/1`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(res.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 1, params: { adverse_selection_spread_scale: 1 } });
     expect((await call('GET', `/v1/sets/${set}/versions/3`)).status).toBe(404);
     expect((await call('GET', `/v1/sets/${set}/versions/abc`)).status).toBe(400);
@@ -54,7 +53,7 @@ describe('history', () => {
     const set = await setWithVersions(3);
     const res = await call('POST', `/v1/sets/${set}/rollback`, { body: { to: 1, message: 'bad fills since v2' } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 4));
+    expect(res.headers.get('ETag')).toBe(await tagOf(set, 4));
     const rollback = VersionSchema.parse(await res.json());
     const target = VersionSchema.parse(await (await call('GET', `/v1/sets/${set}/versions/1`)).json());
     expect(rollback).toMatchObject({
@@ -85,7 +84,7 @@ describe('history', () => {
     const set = await setWithVersions(2);
     const res = await call('POST', `/v1/sets/${set}/rollback`, {
       body: { to: 1, message: 'm' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(412);
   });

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { VersionSchema } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
-import { call, createSet, errorOf, freshSet, putParams } from './helpers.ts';
+import { call, createSet, errorOf, freshSet, putParams, tagOf } from './helpers.ts';
 
 describe('GET/PUT /v1/sets/:set/params', () => {
   it('creates a set with If-None-Match: * and reads it back with a strong ETag', async () => {
     const set = freshSet();
     const created = await createSet(set, { skew_adjustment_factor: 1.5 });
     expect(created.status).toBe(201);
-    expect(created.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(created.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(created.headers.get('Location')).toBe(`/v1/sets/${set}/versions/1`);
     const version = VersionSchema.parse(await created.json());
     expect(version).toMatchObject({ set, version: 1, kind: 'create', parent: 0, author: 'ops', message: 'create' });
@@ -17,16 +17,16 @@ describe('GET/PUT /v1/sets/:set/params', () => {
 
     const read = await call('GET', `/v1/sets/${set}/params`);
     expect(read.status).toBe(200);
-    expect(read.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(read.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(VersionSchema.parse(await read.json())).toEqual(version);
   });
 
   it('answers 304 with only cache headers when If-None-Match names the current version', async () => {
     const set = freshSet();
     await createSet(set);
-    const res = await call('GET', `/v1/sets/${set}/params`, { headers: { 'If-None-Match': etagFor(set, 1) } });
+    const res = await call('GET', `/v1/sets/${set}/params`, { headers: { 'If-None-Match': await tagOf(set, 1) } });
     expect(res.status).toBe(304);
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(res.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(res.headers.get('Content-Type')).toBeNull();
     expect(await res.text()).toBe('');
   });
@@ -59,7 +59,7 @@ describe('GET/PUT /v1/sets/:set/params', () => {
     expect(res.status).toBe(412);
     const error = await errorOf(res);
     expect(error.code).toBe('precondition_failed');
-    expect(error.details?.current).toMatchObject({ version: 2, etag: etagFor(set, 2), author: 'ops', message: 'first' });
+    expect(error.details?.current).toMatchObject({ version: 2, etag: await tagOf(set, 2), author: 'ops', message: 'first' });
   });
 
   it('answers 428 when a write has no If-Match', async () => {
@@ -83,7 +83,7 @@ describe('PATCH /v1/sets/:set/params', () => {
     await createSet(set, { order_size: 2, max_position: 9 });
     const res = await call('PATCH', `/v1/sets/${set}/params`, {
       body: { params: { order_size: 0.5, max_position: null }, message: 'smaller' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(200);
     const version = VersionSchema.parse(await res.json());
@@ -98,7 +98,7 @@ describe('PATCH /v1/sets/:set/params', () => {
     expect((await call('PATCH', `/v1/sets/${set}/params`, { body: patch })).status).toBe(428);
     await putParams(set, 1, { skew_adjustment_factor: 1 });
     expect(
-      (await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': etagFor(set, 1) } })).status,
+      (await call('PATCH', `/v1/sets/${set}/params`, { body: patch, headers: { 'If-Match': await tagOf(set, 1) } })).status,
     ).toBe(412);
   });
 
@@ -107,7 +107,7 @@ describe('PATCH /v1/sets/:set/params', () => {
     await createSet(set);
     const res = await call('PATCH', `/v1/sets/${set}/params`, {
       body: { params: { order_sise: 1 }, message: 'm' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(422);
     const error = await errorOf(res);
@@ -122,27 +122,27 @@ describe('PATCH /v1/sets/:set/params', () => {
     for (const params of [{}, { order_size: 2 }, { max_position: null }, { order_size: 2, trading_mode: 'active' }]) {
       const res = await call('PATCH', `/v1/sets/${set}/params`, {
         body: { params, message: 'no-op' },
-        headers: { 'If-Match': etagFor(set, 1) },
+        headers: { 'If-Match': await tagOf(set, 1) },
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('Livetune-Unchanged')).toBe('true');
-      expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+      expect(res.headers.get('ETag')).toBe(await tagOf(set, 1));
       expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 1, message: 'create' });
     }
     expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
     // A patch that changes something still commits, without the header; a stale If-Match is still 412.
     const changed = await call('PATCH', `/v1/sets/${set}/params`, {
       body: { params: { order_size: 3 }, message: 'm' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('Livetune-Unchanged')).toBeNull();
-    expect(changed.headers.get('ETag')).toBe(etagFor(set, 2));
+    expect(changed.headers.get('ETag')).toBe(await tagOf(set, 2));
     expect(
       (
         await call('PATCH', `/v1/sets/${set}/params`, {
           body: { params: {}, message: 'm' },
-          headers: { 'If-Match': etagFor(set, 1) },
+          headers: { 'If-Match': await tagOf(set, 1) },
         })
       ).status,
     ).toBe(412);
@@ -152,7 +152,7 @@ describe('PATCH /v1/sets/:set/params', () => {
     const set = freshSet();
     const res = await call('PATCH', `/v1/sets/${set}/params`, {
       body: { params: {}, message: 'm' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': etagFor(set, 'no-such-lineage', 1) },
     });
     expect(res.status).toBe(404);
   });
@@ -182,7 +182,7 @@ describe('write preconditions', () => {
     await createSet(set);
     const res = await call('PUT', `/v1/sets/${set}/params`, {
       body: { params: {}, message: 'weak' },
-      headers: { 'If-Match': `W/${etagFor(set, 1)}` },
+      headers: { 'If-Match': `W/${await tagOf(set, 1)}` },
     });
     expect(res.status).toBe(412);
   });
@@ -194,7 +194,7 @@ describe('HEAD /v1/sets/:set/params', () => {
     await createSet(set);
     const res = await call('HEAD', `/v1/sets/${set}/params`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(res.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(await res.text()).toBe('');
   });
 });

@@ -7,14 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyHistorySchema, PolicyVersionSchema } from '../../shared/policy-schema.ts';
 import { VersionPageSchema, VersionSchema } from '../../shared/api.ts';
-import { etagFor } from '../../shared/etag.ts';
 import { policyEtagFor } from '../../shared/policy-etag.ts';
-import { ADMIN_TOKEN, READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet, putPolicy } from './helpers.ts';
+import { ADMIN_TOKEN, READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet, putPolicy, tagOf } from './helpers.ts';
 
-function patch(set: string, version: number, params: unknown, extra: Record<string, unknown> = {}): Promise<Response> {
+async function patch(set: string, version: number, params: unknown, extra: Record<string, unknown> = {}): Promise<Response> {
   return call('PATCH', `/v1/sets/${set}/params`, {
     body: { params, message: 'patch', ...extra },
-    headers: { 'If-Match': etagFor(set, version) },
+    headers: { 'If-Match': await tagOf(set, version) },
   });
 }
 
@@ -86,7 +85,7 @@ describe('PUT /v1/sets/:set/policy', () => {
     expect(stale.status).toBe(412);
     expect((await errorOf(stale)).details?.current).toMatchObject({ version: 1, author: 'root', etag: policyEtagFor(set, 1) });
     // A params ETag is not a policy ETag.
-    expect((await putPolicy(set, { max_order_size: 4 }, { ifMatch: etagFor(set, 1) })).status).toBe(412);
+    expect((await putPolicy(set, { max_order_size: 4 }, { ifMatch: await tagOf(set, 1) })).status).toBe(412);
     // The same policy again: no version.
     const same = await putPolicy(set, { max_order_size: 2, max_step_ratio: 3 }, { ifMatch: policyEtagFor(set, 1) });
     expect(same.status).toBe(200);
@@ -143,7 +142,7 @@ describe('writes against the policy', () => {
     }
     const put = await call('PUT', `/v1/sets/${set}/params`, {
       body: { params: { order_size: 1e308, max_position: 1e308 }, message: 'fat finger' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(put.status).toBe(422);
     const created = await call('PUT', `/v1/sets/${freshSet()}/params`, {
@@ -223,7 +222,7 @@ describe('writes against the policy', () => {
     const res = await call('PATCH', `/v1/sets/${set}/params`, {
       token: ADMIN_TOKEN,
       body: { params: { skew_adjustment_factor: 1 }, message: 'admin' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(200);
     expect(VersionSchema.parse(await res.json()).author).toBe('root');

@@ -2,13 +2,12 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { HEADER_STALE, VersionSchema } from '../../shared/api.ts';
-import { etagFor } from '../../shared/etag.ts';
 import { createApp } from '../../edge/app.ts';
 import type { HubStub } from '../../edge/hub/hub-for.ts';
 import type { ParamsHub } from '../../edge/hub/params-hub.ts';
 import { createKeyedBuckets, createTokenBucket } from '../../edge/hub/token-bucket.ts';
 import { headMirrorKey, versionKey } from '../../edge/kv-keys.ts';
-import { ORIGIN, WRITE_TOKEN, call, createSet, errorOf, freshSet, putParams } from './helpers.ts';
+import { ORIGIN, WRITE_TOKEN, call, createSet, errorOf, freshSet, putParams, tagOf, lineageOf } from './helpers.ts';
 
 function hub(set: string) {
   return env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set));
@@ -37,8 +36,8 @@ describe('storage', () => {
     const set = freshSet();
     await createSet(set, { adverse_selection_spread_scale: 2 });
     await putParams(set, 1, { adverse_selection_spread_scale: 3 });
-    const v1 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, 1), 'json'));
-    const v2 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, 2), 'json'));
+    const v1 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, await lineageOf(set), 1), 'json'));
+    const v2 = VersionSchema.parse(await env.VERSIONS.get(versionKey(set, await lineageOf(set), 2), 'json'));
     expect([v1.params.adverse_selection_spread_scale, v2.params.adverse_selection_spread_scale]).toEqual([2, 3]);
   });
 
@@ -53,7 +52,7 @@ describe('storage', () => {
     expect((await errorOf(res)).code).toBe('unavailable');
 
     const head = await call('GET', `/v1/sets/${set}/params`);
-    expect(head.headers.get('ETag')).toBe(etagFor(set, 1));
+    expect(head.headers.get('ETag')).toBe(await tagOf(set, 1));
     expect(VersionSchema.parse(await head.json()).params.adverse_selection_spread_scale).toBe(2);
     expect((await call('GET', `/v1/sets/${set}/versions/2`)).status).toBe(404);
 
@@ -101,7 +100,7 @@ describe('storage', () => {
     expect((await putParams(set, 1, { adverse_selection_spread_scale: 9 }, 'first attempt')).status).toBe(503);
     const retried = await putParams(set, 1, { adverse_selection_spread_scale: 5 }, 'the retry');
     expect(retried.status).toBe(200);
-    const key = versionKey(set, 2);
+    const key = versionKey(set, await lineageOf(set), 2);
     expect(ops.filter((op) => op.endsWith(key))).toEqual([`get ${key}`, `put ${key}`, `get ${key}`, `put ${key}`]);
     // The key now holds what the head announced.
     expect(VersionSchema.parse(await real.get(key, 'json'))).toMatchObject({
@@ -125,7 +124,7 @@ describe('storage', () => {
     await runDurableObjectAlarm(hub(set));
     // One mirror write may have happened for the first write of the burst; the alarm writes the last.
     expect(puts.get(headMirrorKey(set)) ?? 0).toBeLessThanOrEqual(2);
-    expect(puts.get(versionKey(set, 10))).toBe(1);
+    expect(puts.get(versionKey(set, await lineageOf(set), 10))).toBe(1);
     const mirror = VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json'));
     expect(mirror.version).toBe(10);
   });
@@ -146,7 +145,7 @@ describe('storage', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get(HEADER_STALE)).toBe('true');
     expect(VersionSchema.parse(await res.json()).params.adverse_selection_spread_scale).toBe(7);
-    const cached = await request({ 'If-None-Match': etagFor(set, 1) });
+    const cached = await request({ 'If-None-Match': await tagOf(set, 1) });
     expect(cached.status).toBe(304);
     expect(cached.headers.get(HEADER_STALE)).toBe('true');
 
@@ -174,11 +173,11 @@ describe('storage', () => {
     for (const path of [`/v1/sets/${set}/params?wait=30`, `/v1/sets/${set}/params`]) {
       const res = await app.request(
         `${ORIGIN}${path}`,
-        { headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'If-None-Match': etagFor(set, 2) } },
+        { headers: { Authorization: `Bearer ${WRITE_TOKEN}`, 'If-None-Match': await tagOf(set, 2) } },
         env,
       );
       expect(res.status).toBe(304);
-      expect(res.headers.get('ETag')).toBe(etagFor(set, 2));
+      expect(res.headers.get('ETag')).toBe(await tagOf(set, 2));
       expect(res.headers.get(HEADER_STALE)).toBe('true');
       expect(res.headers.get('Retry-After')).toBe('1');
     }
@@ -220,7 +219,7 @@ describe('rate limits', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('Retry-After')).toBe('1');
     expect((await errorOf(limited)).code).toBe('rate_limited');
-    expect((await call('GET', `/v1/sets/${set}/params`)).headers.get('ETag')).toBe(etagFor(set, 2));
+    expect((await call('GET', `/v1/sets/${set}/params`)).headers.get('ETag')).toBe(await tagOf(set, 2));
     clock += 1000;
     expect((await putParams(set, 2, { adverse_selection_spread_scale: 2 })).status).toBe(200);
   });
@@ -231,7 +230,7 @@ describe('rate limits', () => {
     await runInDurableObject(hub(set), (instance: ParamsHub) => {
       instance.reportLimiter = createKeyedBuckets({ ratePerS: 2, burst: 10, clock: { now: () => 0 } });
     });
-    const report = { region: 'eu', applied_version: 1, sync_state: 'ready' };
+    const report = { region: 'eu', applied_version: 1, lineage: await lineageOf(set), sync_state: 'ready' };
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++)
       statuses.push((await call('POST', `/v1/sets/${set}/runners/r1/report`, { body: report })).status);

@@ -2,9 +2,8 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { FleetSchema, WatchServerMessageSchema, type WatchServerMessage } from '../../shared/api.ts';
-import { etagFor } from '../../shared/etag.ts';
 import type { ParamsHub } from '../../edge/hub/params-hub.ts';
-import { READ_TOKEN, call, createSet, freshSet, putParams } from './helpers.ts';
+import { READ_TOKEN, call, createSet, freshSet, putParams, tagOf, lineageOf } from './helpers.ts';
 
 /** Opens the watch socket and collects what the hub pushes. */
 async function watch(set: string) {
@@ -41,12 +40,12 @@ describe('watch WebSocket', () => {
     await createSet(set);
     const { ws, messages, next } = await watch(set);
     await next(1);
-    expect(messages[0]).toMatchObject({ type: 'version', etag: etagFor(set, 1), version: { version: 1 } });
+    expect(messages[0]).toMatchObject({ type: 'version', etag: await tagOf(set, 1), version: { version: 1 } });
     await putParams(set, 1, { trading_mode: 'halted' }, 'kill switch');
     await next(2);
     expect(messages[1]).toMatchObject({
       type: 'version',
-      etag: etagFor(set, 2),
+      etag: await tagOf(set, 2),
       version: { version: 2, params: { trading_mode: 'halted' } },
     });
     ws.close(1000, 'done');
@@ -69,8 +68,9 @@ describe('watch WebSocket', () => {
     await createSet(set);
     const { ws, next, messages } = await watch(set);
     await next(1);
-    ws.send(JSON.stringify({ type: 'ack', runner_id: 'bot-1', version: 1 }));
-    ws.send(JSON.stringify({ type: 'nack', runner_id: 'bot-2', version: 1, reason: 'order_size = 0 is not accepted' }));
+    const lineage = await lineageOf(set);
+    ws.send(JSON.stringify({ type: 'ack', runner_id: 'bot-1', lineage, version: 1 }));
+    ws.send(JSON.stringify({ type: 'nack', runner_id: 'bot-2', lineage, version: 1, reason: 'order_size = 0 is not accepted' }));
     ws.send(JSON.stringify({ type: 'ping' }));
     await next(2);
     expect(messages[1]).toEqual({ type: 'pong' });
@@ -91,7 +91,7 @@ describe('watch WebSocket', () => {
       JSON.stringify({
         type: 'report',
         runner_id: 'ws-1',
-        report: { region: 'us-east', applied_version: 1, sync_state: 'ready', sync_mode: 'ws' },
+        report: { region: 'us-east', applied_version: 1, lineage: await lineageOf(set), sync_state: 'ready', sync_mode: 'ws' },
       }),
     );
     const fleet = await fleetWith(set, 1);
@@ -148,9 +148,11 @@ describe('fleet', () => {
   it('keeps each runner report and moves applied_at only when the applied version changes', async () => {
     const set = freshSet();
     await createSet(set);
+    const lineage = await lineageOf(set);
     const report = (applied: number) => ({
       region: 'ap-tokyo',
       applied_version: applied,
+      lineage,
       sync_state: 'ready',
       sync_mode: 'longpoll',
       params_age_s: 1.5,
@@ -178,14 +180,16 @@ describe('fleet', () => {
     await putParams(set, 1, { adverse_selection_spread_scale: 2 });
     const { ws, next } = await watch(set);
     await next(1);
-    ws.send(JSON.stringify({ type: 'ack', runner_id: 'tokyo-1', version: 2 }));
+    ws.send(JSON.stringify({ type: 'ack', runner_id: 'tokyo-1', lineage: await lineageOf(set), version: 2 }));
     const acked = (await vi.waitUntil(async () => (await fleetOf(set)).runners.find((r) => r.applied_version === 2), {
       timeout: 10_000,
       interval: 10,
     }))!;
+    const lineage = await lineageOf(set);
     const late = (applied: number | null) => ({
       region: 'ap-tokyo',
       applied_version: applied,
+      lineage,
       sync_state: 'stale',
       sync_mode: 'ws',
     });

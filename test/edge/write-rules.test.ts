@@ -7,11 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VersionPageSchema, VersionSchema } from '../../shared/api.ts';
-import { etagFor } from '../../shared/etag.ts';
-import { call, createSet, errorOf, freshSet } from './helpers.ts';
+import { call, createSet, errorOf, freshSet, tagOf } from './helpers.ts';
 
-function patch(set: string, version: number, params: unknown, message = 'patch'): Promise<Response> {
-  return call('PATCH', `/v1/sets/${set}/params`, { body: { params, message }, headers: { 'If-Match': etagFor(set, version) } });
+async function patch(set: string, version: number, params: unknown, message = 'patch'): Promise<Response> {
+  return call('PATCH', `/v1/sets/${set}/params`, {
+    body: { params, message },
+    headers: { 'If-Match': await tagOf(set, version) },
+  });
 }
 
 async function versionNumbers(set: string): Promise<number[]> {
@@ -66,7 +68,7 @@ describe('-0 is 0 (row 9)', () => {
     for (const value of ['-0', '0', '-0', '-0.0', '0']) {
       const res = await call('PATCH', `/v1/sets/${set}/params`, {
         body: `{"params": {"skew_adjustment_factor": ${value}}, "message": "flip"}`,
-        headers: { 'If-Match': etagFor(set, 1) },
+        headers: { 'If-Match': await tagOf(set, 1) },
       });
       expect(res.status, value).toBe(200);
       expect(res.headers.get('Livetune-Unchanged'), value).toBe('true');
@@ -79,7 +81,7 @@ describe('-0 is 0 (row 9)', () => {
     await createSet(set);
     const res = await call('PATCH', `/v1/sets/${set}/params`, {
       body: '{"params": {"skew_adjustment_factor": -0}, "message": "no skew"}',
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(200);
     const version = VersionSchema.parse(await res.json());
@@ -97,7 +99,7 @@ describe('a write that changes nothing creates no version', () => {
     const res = await call('POST', `/v1/sets/${set}/rollback`, { body: { to: 2, message: 'again' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('Livetune-Unchanged')).toBe('true');
-    expect(res.headers.get('ETag')).toBe(etagFor(set, 2));
+    expect(res.headers.get('ETag')).toBe(await tagOf(set, 2));
     expect(VersionSchema.parse(await res.json())).toMatchObject({ version: 2, kind: 'update' });
     expect(await versionNumbers(set)).toEqual([2, 1]);
   });
@@ -118,7 +120,7 @@ describe('a write that changes nothing creates no version', () => {
     await createSet(set, { skew_adjustment_factor: 0.8 });
     const res = await call('PUT', `/v1/sets/${set}/params`, {
       body: { params: { skew_adjustment_factor: 0.8 }, message: 'same' },
-      headers: { 'If-Match': etagFor(set, 1) },
+      headers: { 'If-Match': await tagOf(set, 1) },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('Livetune-Unchanged')).toBe('true');

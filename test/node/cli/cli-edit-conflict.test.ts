@@ -56,7 +56,7 @@ describe('livetune edit after a conflict', () => {
     });
     expect(run.code, run.stderr).toBe(0);
     const patch = edge.requests.find((r) => r.method === 'PATCH');
-    expect(patch?.headers['if-match']).toBe('"hype-perp.v2"');
+    expect(patch?.headers['if-match']).toBe('"hype-perp.fake-edge-lineage.v2"');
     expect(patch?.body).toEqual({ params: { order_size: 0.4, base_half_spread_bps: 6 }, message: 'bigger quotes' });
     expect(questions).toEqual(['Re-apply your 2 changes on v2?']);
     // Carol's seven keys survive, except the one both changed, where the operator's value was asked for.

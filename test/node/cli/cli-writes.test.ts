@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeEdge, WRITE_TOKEN, type FakeEdge } from './fake-edge.ts';
+import { etagFor } from '../../../shared/etag.ts';
+import { FAKE_LINEAGE, startFakeEdge, WRITE_TOKEN, type FakeEdge } from './fake-edge.ts';
 import { runCli } from './run-cli.ts';
 
 let edge: FakeEdge;
@@ -32,7 +33,7 @@ describe('livetune set', () => {
     expect(run.code).toBe(0);
     const write = edge.requests.find((r) => r.method === 'PATCH');
     expect(write?.path).toBe('/v1/sets/hype-perp/params');
-    expect(write?.headers['if-match']).toBe('"hype-perp.v1"');
+    expect(write?.headers['if-match']).toBe(etagFor('hype-perp', FAKE_LINEAGE, 1));
     expect(write?.headers['content-type']).toBe('application/json');
     expect(write?.body).toEqual({
       params: { skew_adjustment_factor: 0.8, trading_mode: 'reduce_only' },
@@ -93,7 +94,7 @@ describe('livetune apply', () => {
     const run = await runCli(['apply', '-f', path, '-m', 'new regime'], env);
     expect(run.code).toBe(0);
     const put = edge.requests.find((r) => r.method === 'PUT');
-    expect(put?.headers['if-match']).toBe('"hype-perp.v1"');
+    expect(put?.headers['if-match']).toBe(etagFor('hype-perp', FAKE_LINEAGE, 1));
     expect(put?.headers['if-none-match']).toBeUndefined();
     expect(put?.body).toEqual({ params: { skew_adjustment_factor: 1.5, max_position: 5 }, message: 'new regime' });
   });
@@ -156,7 +157,7 @@ describe('livetune edit', () => {
     const run = await runCli(['edit', '-m', 'requote less'], { ...env, EDITOR: 'true' }, { editFile });
     expect(run.code).toBe(0);
     const put = edge.requests.find((r) => r.method === 'PUT');
-    expect(put?.headers['if-match']).toBe('"hype-perp.v1"');
+    expect(put?.headers['if-match']).toBe(etagFor('hype-perp', FAKE_LINEAGE, 1));
     expect((put!.body as { params: Record<string, unknown> }).params.requote_threshold_bps).toBe(20);
   });
 

@@ -92,6 +92,7 @@ describe('the byte cap on answers', () => {
 describe('a received version', () => {
   const version = (message: string) => ({
     set: 's',
+    lineage: 'test-lineage-0001',
     version: 3,
     params: DEFAULT_PARAMS,
     created_at: new Date(0).toISOString(),

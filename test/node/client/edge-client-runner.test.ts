@@ -11,7 +11,7 @@ import { etagFor } from '../../../shared/etag.ts';
 import { RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
 import { createEdgeClient } from '../../../client/edge-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { SET, versionBody } from '../helpers/runner-fixtures.ts';
+import { SET, versionBody, LINEAGE } from '../helpers/runner-fixtures.ts';
 
 const ORIGIN = 'http://127.0.0.1:8787';
 const PATH = `/v1/sets/${SET}/params`;
@@ -38,13 +38,13 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
       .intercept({
         path: `${PATH}?wait=25`,
         method: 'GET',
-        headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, 1) },
+        headers: { authorization: 'Bearer secret-token', 'if-none-match': etagFor(SET, LINEAGE, 1) },
       })
-      .reply(200, versionBody(2), { headers: { etag: etagFor(SET, 2), 'content-type': 'application/json' } });
-    const answer = await edge().readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 });
+      .reply(200, versionBody(2), { headers: { etag: etagFor(SET, LINEAGE, 2), 'content-type': 'application/json' } });
+    const answer = await edge().readParams(SET, { ifNoneMatch: etagFor(SET, LINEAGE, 1), waitS: 25, timeoutMs: 35_000 });
     expect(answer).toMatchObject({
       kind: 'changed',
-      etag: etagFor(SET, 2),
+      etag: etagFor(SET, LINEAGE, 2),
       stale: false,
       received: { kind: 'valid', version: { version: 2 } },
     });
@@ -55,7 +55,7 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
       .get(ORIGIN)
       .intercept({ path: `${PATH}?wait=25`, method: 'GET' })
       .reply(304, '', { headers: { 'livetune-stale': 'true' } });
-    expect(await edge().readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({
+    expect(await edge().readParams(SET, { ifNoneMatch: etagFor(SET, LINEAGE, 1), waitS: 25, timeoutMs: 35_000 })).toEqual({
       kind: 'not-modified',
       stale: true,
     });
@@ -65,7 +65,7 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
     agent
       .get(ORIGIN)
       .intercept({ path: PATH, method: 'GET' })
-      .reply(200, versionBody(1), { headers: { etag: etagFor(SET, 1) } });
+      .reply(200, versionBody(1), { headers: { etag: etagFor(SET, LINEAGE, 1) } });
     expect((await edge().readParams(SET, { ifNoneMatch: null, waitS: 25, timeoutMs: 35_000 })).kind).toBe('changed');
   });
 
@@ -81,7 +81,7 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
     agent
       .get(ORIGIN)
       .intercept({ path: PATH, method: 'GET' })
-      .reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, 4) } });
+      .reply(200, versionBody(4, { order_size: 0 }), { headers: { etag: etagFor(SET, LINEAGE, 4) } });
     const answer = await edge().readParams(SET, { ifNoneMatch: null, waitS: 0, timeoutMs: 1000 });
     expect(answer).toMatchObject({
       kind: 'changed',
@@ -149,7 +149,9 @@ describe('createEdgeClient against an edge that never answers', () => {
     const clock = new FakeClock();
     const edge = createEdgeClient({ baseUrl: url, token: 't', clock });
     const deadline = clock.nextSleep();
-    const pending = edge.readParams(SET, { ifNoneMatch: etagFor(SET, 1), waitS: 25, timeoutMs: 35_000 }).catch((e: unknown) => e);
+    const pending = edge
+      .readParams(SET, { ifNoneMatch: etagFor(SET, LINEAGE, 1), waitS: 25, timeoutMs: 35_000 })
+      .catch((e: unknown) => e);
     expect(await deadline).toBe(35_000);
     await clock.advance(35_000);
     const error = await pending;

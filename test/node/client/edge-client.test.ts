@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEdgeClient } from '../../../client/edge-client.ts';
 import { BadResponseError, NetworkError, NotFoundError, TimeoutError } from '../../../client/edge-errors.ts';
 import type { FetchLike } from '../../../client/edge-request.ts';
+import { etagFor } from '../../../shared/etag.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
 let server: Server | undefined;
@@ -62,6 +63,7 @@ describe('createEdgeClient', () => {
   it('reports not-modified on 304 and the ETag of a new version', async () => {
     const version = {
       set: 'x',
+      lineage: X_LINEAGE,
       version: 4,
       params: {},
       created_at: '2026-11-24T15:00:00.000Z',
@@ -71,17 +73,19 @@ describe('createEdgeClient', () => {
       parent: 3,
     };
     const url = await serve((req, res) => {
-      if (req.headers['if-none-match'] === '"x.v4"') return res.writeHead(304).end();
+      if (req.headers['if-none-match'] === etagFor('x', X_LINEAGE, 4)) return res.writeHead(304).end();
       res
-        .writeHead(200, { etag: '"x.v4"', 'content-type': 'application/json', 'livetune-stale': 'true' })
+        .writeHead(200, { etag: etagFor('x', X_LINEAGE, 4), 'content-type': 'application/json', 'livetune-stale': 'true' })
         .end(JSON.stringify(version));
     });
     const client = createEdgeClient({ baseUrl: url });
     const read = await client.getParams('x');
-    expect(read).toMatchObject({ kind: 'changed', etag: '"x.v4"', stale: true });
-    expect(await client.getParams('x', { ifNoneMatch: '"x.v4"', waitS: 1 })).toEqual({ kind: 'not-modified' });
+    expect(read).toMatchObject({ kind: 'changed', etag: etagFor('x', X_LINEAGE, 4), stale: true });
+    expect(await client.getParams('x', { ifNoneMatch: etagFor('x', X_LINEAGE, 4), waitS: 1 })).toEqual({ kind: 'not-modified' });
   });
 });
+
+const X_LINEAGE = 'lineage-x-0001';
 
 /** A `fetch` that records each request and answers from a script: the client with no network. */
 function scriptedFetch(answer: (url: string) => { status: number; body?: unknown; headers?: Record<string, string> }) {
@@ -96,6 +100,7 @@ function scriptedFetch(answer: (url: string) => { status: number; body?: unknown
 
 const v5 = {
   set: 'x',
+  lineage: X_LINEAGE,
   version: 5,
   params: {},
   created_at: '2026-11-24T15:00:00.000Z',
@@ -109,13 +114,17 @@ describe('createEdgeClient with an injected fetch', () => {
   it('guards writes: If-Match on an update, If-None-Match: * on a create, the Bearer token, JSON bodies', async () => {
     const { fetch, requests } = scriptedFetch(() => ({ status: 200, body: v5 }));
     const client = createEdgeClient({ baseUrl: 'http://edge.test', token: 'tok', fetch });
-    const written = await client.patchParams('x', { params: { order_size: 1 }, message: 'm' }, { ifMatch: '"x.v4"' });
+    const written = await client.patchParams(
+      'x',
+      { params: { order_size: 1 }, message: 'm' },
+      { ifMatch: etagFor('x', X_LINEAGE, 4) },
+    );
     await client.putParams('x', { params: {}, message: 'm' }, { create: true });
-    expect(written).toEqual({ version: expect.objectContaining({ version: 5 }), etag: '"x.v5"' });
+    expect(written).toEqual({ version: expect.objectContaining({ version: 5 }), etag: etagFor('x', X_LINEAGE, 5) });
     expect(requests[0]).toMatchObject({
       method: 'PATCH',
       url: 'http://edge.test/v1/sets/x/params',
-      headers: { 'if-match': '"x.v4"', authorization: 'Bearer tok', 'content-type': 'application/json' },
+      headers: { 'if-match': etagFor('x', X_LINEAGE, 4), authorization: 'Bearer tok', 'content-type': 'application/json' },
       body: { params: { order_size: 1 }, message: 'm' },
     });
     expect(requests[1]).toMatchObject({ method: 'PUT', headers: { 'if-none-match': '*' } });
@@ -130,13 +139,54 @@ describe('createEdgeClient with an injected fetch', () => {
     expect(await client.readParams('x')).toMatchObject({ kind: 'changed', received: { kind: 'invalid-params', version: 5 } });
   });
 
+  it('refuses a 200 whose ETag names another version, lineage or set than its body, naming both', async () => {
+    for (const [what, etag] of [
+      ['the next version', etagFor('x', X_LINEAGE, 6)],
+      ['another lineage', etagFor('x', 'another-history', 5)],
+      ['another set', etagFor('y', X_LINEAGE, 5)],
+      ['no livetune tag', '"abc"'],
+    ] as const) {
+      const { fetch } = scriptedFetch(() => ({ status: 200, body: v5, headers: { etag } }));
+      const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch });
+      for (const call of [
+        () => client.readParams('x'),
+        () => client.getParams('x'),
+        () => client.getVersion('x', 5),
+        () => client.patchParams('x', { params: {}, message: 'm' }, { ifMatch: etagFor('x', X_LINEAGE, 4) }),
+      ]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error, what).toBeInstanceOf(BadResponseError);
+        expect((error as BadResponseError).retryable).toBe(true);
+        expect((error as Error).message).toContain(etag);
+        expect((error as Error).message).toContain(`lineage "${X_LINEAGE}", version 5`);
+      }
+    }
+  });
+
+  it('refuses a mismatched ETag on a version whose params are invalid too (no NACK under a lie)', async () => {
+    const body = { ...v5, params: { order_size: -1 } };
+    const { fetch } = scriptedFetch(() => ({ status: 200, body, headers: { etag: etagFor('x', X_LINEAGE, 6) } }));
+    const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch });
+    await expect(client.readParams('x')).rejects.toBeInstanceOf(BadResponseError);
+  });
+
+  it('derives the tag from the body when a proxy stripped or weakened the ETag', async () => {
+    const { fetch } = scriptedFetch(() => ({ status: 200, body: v5 }));
+    const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch });
+    expect(await client.readParams('x')).toMatchObject({ kind: 'changed', etag: etagFor('x', X_LINEAGE, 5) });
+    const weak = scriptedFetch(() => ({ status: 200, body: v5, headers: { etag: `W/${etagFor('x', X_LINEAGE, 5)}` } }));
+    const behindGzip = createEdgeClient({ baseUrl: 'http://edge.test', fetch: weak.fetch });
+    // A weakened tag (a compressing proxy) names the body too; the strong one is kept (If-Match needs it).
+    expect(await behindGzip.getParams('x')).toMatchObject({ kind: 'changed', etag: etagFor('x', X_LINEAGE, 5) });
+  });
+
   it('long-polls only past a version it names, with the wait on top of the request deadline', async () => {
     const { fetch, requests } = scriptedFetch(() => ({ status: 304 }));
     const clock = new FakeClock();
     const client = createEdgeClient({ baseUrl: 'http://edge.test', fetch, clock, timeoutMs: 1000 });
     await client.getParams('x', { waitS: 20 });
     const deadline = clock.nextSleep();
-    await client.getParams('x', { ifNoneMatch: '"x.v5"', waitS: 20 });
+    await client.getParams('x', { ifNoneMatch: etagFor('x', X_LINEAGE, 5), waitS: 20 });
     expect(await deadline).toBe(21_000);
     expect(requests.map((r) => r.url)).toEqual([
       'http://edge.test/v1/sets/x/params',

@@ -11,11 +11,11 @@ import { etagFor } from '../../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { fakeWebSockets } from '../helpers/fake-websocket.ts';
-import { SET, versionBody } from '../helpers/runner-fixtures.ts';
+import { SET, versionBody, LINEAGE } from '../helpers/runner-fixtures.ts';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const push = (version: ReturnType<typeof versionBody>) =>
-  JSON.stringify({ type: 'version', etag: etagFor(SET, version.version), version });
+  JSON.stringify({ type: 'version', etag: etagFor(version.set, version.lineage, version.version), version });
 
 let stopper: AbortController | undefined;
 afterEach(() => {
@@ -54,27 +54,42 @@ describe('watchSocket', () => {
     socket.receive(push(versionBody(5, DEFAULT_PARAMS, 'other-set')));
     await settle();
     expect(received.map((r) => r.received.kind)).toEqual(['valid', 'invalid-params', 'malformed']);
-    expect(received[0]!.etag).toBe(etagFor(SET, 3));
+    expect(received[0]!.etag).toBe(etagFor(SET, LINEAGE, 3));
     expect(received[1]!.received).toMatchObject({ version: 4, reason: expect.stringContaining('order_size') });
+  });
+
+  it('takes a frame whose etag names another version than its version object as malformed, and never answers it', async () => {
+    const { socket, received } = start({ kind: 'runner', runnerId: 'r-1' }, (r) =>
+      r.kind === 'valid' ? { kind: 'ack', lineage: LINEAGE, version: r.version.version } : undefined,
+    );
+    const v3 = versionBody(3);
+    socket.receive(JSON.stringify({ type: 'version', etag: etagFor(SET, LINEAGE, 4), version: v3 }));
+    socket.receive(JSON.stringify({ type: 'version', etag: etagFor(SET, 'another-history', 3), version: v3 }));
+    await settle();
+    expect(received.map((r) => r.received.kind)).toEqual(['malformed', 'malformed']);
+    expect(received[0]!.received).toMatchObject({ reason: expect.stringMatching(/does not match the body's set "hype-perp"/) });
+    expect(socket.sent).toEqual([]);
   });
 
   it('answers as a runner: ACK or NACK under its id, the reason capped at 2000 characters', async () => {
     const { socket } = start({ kind: 'runner', runnerId: 'r-1' }, (r) =>
       r.kind === 'valid'
-        ? { kind: 'ack', version: r.version.version }
-        : { kind: 'nack', version: r.kind === 'invalid-params' ? r.version : 0, reason: 'x'.repeat(5000) },
+        ? { kind: 'ack', lineage: LINEAGE, version: r.version.version }
+        : { kind: 'nack', lineage: LINEAGE, version: r.kind === 'invalid-params' ? r.version : 0, reason: 'x'.repeat(5000) },
     );
     socket.receive(push(versionBody(3)));
     socket.receive(push(versionBody(4, { ...DEFAULT_PARAMS, order_size: -1 })));
     await settle();
     const sent = socket.sent.map((s) => JSON.parse(s) as Record<string, unknown>);
-    expect(sent[0]).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
-    expect(sent[1]).toMatchObject({ type: 'nack', runner_id: 'r-1', version: 4 });
+    expect(sent[0]).toEqual({ type: 'ack', runner_id: 'r-1', lineage: LINEAGE, version: 3 });
+    expect(sent[1]).toMatchObject({ type: 'nack', runner_id: 'r-1', lineage: LINEAGE, version: 4 });
     expect((sent[1]!.reason as string).length).toBe(2000);
   });
 
   it('never answers as a viewer, whatever the handler returns', async () => {
-    const { socket, received } = start({ kind: 'viewer' }, (r) => (r.kind === 'valid' ? { kind: 'ack', version: 1 } : undefined));
+    const { socket, received } = start({ kind: 'viewer' }, (r) =>
+      r.kind === 'valid' ? { kind: 'ack', lineage: LINEAGE, version: 1 } : undefined,
+    );
     socket.receive(push(versionBody(3)));
     await settle();
     expect(received).toHaveLength(1);

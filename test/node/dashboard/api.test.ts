@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeApi } from '../../../dashboard/src/api.ts';
 import { ApiFailure, failureLines, fieldLines } from '../../../dashboard/src/api-failure.ts';
-import { errorResponse, fleet, scriptedFetch, version, versionResponse } from './fixtures.ts';
+import { errorResponse, fleet, scriptedFetch, version, versionResponse, DASHBOARD_LINEAGE } from './fixtures.ts';
 
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -16,14 +16,14 @@ describe('EdgeApi', () => {
   it('sends the bearer token, no cookie, and a long-poll with If-None-Match', async () => {
     const { fetch, calls } = scriptedFetch(() => new Response(null, { status: 304, headers: { 'Livetune-Stale': 'true' } }));
     const api = new EdgeApi({ token: 'tok', fetch });
-    expect(await api.params('hype-perp', { ifNoneMatch: '"hype-perp.v3"', waitS: 25 })).toEqual({
+    expect(await api.params('hype-perp', { ifNoneMatch: `"hype-perp.${DASHBOARD_LINEAGE}.v3"`, waitS: 25 })).toEqual({
       kind: 'not-modified',
       stale: true,
     });
     expect(calls[0]).toMatchObject({
       method: 'GET',
       path: '/v1/sets/hype-perp/params?wait=25',
-      headers: { authorization: 'Bearer tok', 'if-none-match': '"hype-perp.v3"' },
+      headers: { authorization: 'Bearer tok', 'if-none-match': `"hype-perp.${DASHBOARD_LINEAGE}.v3"` },
     });
   });
 
@@ -33,16 +33,18 @@ describe('EdgeApi', () => {
     expect(await new EdgeApi({ token: 't', fetch }).params('hype-perp')).toEqual({
       kind: 'version',
       version: v,
-      etag: '"hype-perp.v3"',
+      etag: `"hype-perp.${DASHBOARD_LINEAGE}.v3"`,
       stale: false,
     });
   });
 
   it('refuses a version whose ETag names another version', async () => {
-    const { fetch } = scriptedFetch(() => Response.json(version(3), { headers: { ETag: '"hype-perp.v2"' } }));
+    const { fetch } = scriptedFetch(() =>
+      Response.json(version(3), { headers: { ETag: `"hype-perp.${DASHBOARD_LINEAGE}.v2"` } }),
+    );
     const failure = await failureOf(new EdgeApi({ token: 't', fetch }).params('hype-perp'));
     expect(failure.code).toBe('bad_response');
-    expect(failure.message).toContain('"hype-perp.v2"');
+    expect(failure.message).toContain(`"hype-perp.${DASHBOARD_LINEAGE}.v2"`);
   });
 
   it('refuses an answer that does not have the shape of shared/', async () => {
@@ -57,13 +59,13 @@ describe('EdgeApi', () => {
     const answer = await new EdgeApi({ token: 't', fetch }).write('hype-perp', 'PATCH', {
       params: { order_size: 0.2 },
       message: 'smaller',
-      ifMatch: '"hype-perp.v3"',
+      ifMatch: `"hype-perp.${DASHBOARD_LINEAGE}.v3"`,
     });
     expect(answer.version.version).toBe(4);
     expect(calls[0]).toMatchObject({
       method: 'PATCH',
       path: '/v1/sets/hype-perp/params',
-      headers: { 'if-match': '"hype-perp.v3"', 'content-type': 'application/json' },
+      headers: { 'if-match': `"hype-perp.${DASHBOARD_LINEAGE}.v3"`, 'content-type': 'application/json' },
       body: { params: { order_size: 0.2 }, message: 'smaller' },
     });
   });

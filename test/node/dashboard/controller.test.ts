@@ -10,7 +10,7 @@ import type { DashboardState } from '../../../dashboard/src/dashboard-state.ts';
 import { LONG_POLL_FLOOR_MS, TOKEN_REJECTED } from '../../../dashboard/src/live-loops.ts';
 import { Store } from '../../../dashboard/src/store.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { errorResponse } from './fixtures.ts';
+import { errorResponse, DASHBOARD_LINEAGE } from './fixtures.ts';
 import { FakeEdge } from './fake-edge.ts';
 
 class MemoryStorage implements TokenStorage {
@@ -147,7 +147,7 @@ describe('applying an edit', () => {
       {
         method: 'PATCH',
         path: '/v1/sets/hype-perp/params',
-        headers: expect.objectContaining({ 'if-match': '"hype-perp.v2"' }),
+        headers: expect.objectContaining({ 'if-match': `"hype-perp.${DASHBOARD_LINEAGE}.v2"` }),
         body: { params: { base_half_spread_bps: 8 }, message: 'widen: thin book' },
       },
     ]);
@@ -264,7 +264,7 @@ describe('staying live', () => {
     await controller.reapplyEdits('edit');
     expect(edge.writes()).toEqual([
       expect.objectContaining({
-        headers: expect.objectContaining({ 'if-match': '"hype-perp.v3"' }),
+        headers: expect.objectContaining({ 'if-match': '"hype-perp.dashboard-lineage.v3"' }),
         body: { params: { order_size: 0.25, max_position: 5 }, message: 'smaller clips' },
       }),
     ]);

@@ -9,7 +9,7 @@ import {
   reduceDashboard,
 } from '../../../dashboard/src/dashboard-state.ts';
 import { etagFor } from '../../../shared/etag.ts';
-import { version } from './fixtures.ts';
+import { version, DASHBOARD_LINEAGE } from './fixtures.ts';
 
 const signedIn = initialDashboardState({ kind: 'signed-in', sets: [], access: 'write' });
 const run = (state: DashboardState, ...events: DashboardEvent[]) => events.reduce(reduceDashboard, state);
@@ -17,14 +17,14 @@ const onSet = (set = 'hype-perp') => run(signedIn, { type: 'set-selected', set }
 const head = (n: number, params = {}) => ({
   type: 'head-received' as const,
   version: version(n, { params }),
-  etag: etagFor('hype-perp', n),
+  etag: etagFor('hype-perp', DASHBOARD_LINEAGE, n),
 });
 
 describe('the head version', () => {
   it('is replaced by newer versions only', () => {
     const state = run(onSet(), head(3), head(2));
     expect(state.head?.version).toBe(3);
-    expect(state.etag).toBe('"hype-perp.v3"');
+    expect(state.etag).toBe(`"hype-perp.${DASHBOARD_LINEAGE}.v3"`);
     expect(run(state, head(4)).head?.version).toBe(4);
   });
 

@@ -104,7 +104,7 @@ export class FakeEdge {
     const head = this.head(set);
     switch (`${method} ${what}`) {
       case 'GET params': {
-        if (url.searchParams.has('wait') && headers['if-none-match'] === etagFor(set, head.version)) {
+        if (url.searchParams.has('wait') && headers['if-none-match'] === etagFor(set, head.lineage, head.version)) {
           await this.#held(signal);
           return this.#route(request, signal);
         }
@@ -119,7 +119,7 @@ export class FakeEdge {
           const params = applyMergePatch(head.params, body.params);
           return versionResponse(this.commit(set, params as Partial<Params>, { author: 'operator', message: body.message }));
         }
-        if (headers['if-match'] !== etagFor(set, head.version)) {
+        if (headers['if-match'] !== etagFor(set, head.lineage, head.version)) {
           const current = { version: head.version, author: head.author, created_at: head.created_at, message: head.message };
           return errorResponse(412, 'precondition_failed', 'the set changed', { details: { current } });
         }

@@ -3,12 +3,16 @@ import type { Fleet, Version } from '../../../shared/api.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 
+/** The lineage of the versions these fixtures build. */
+export const DASHBOARD_LINEAGE = 'dashboard-lineage';
+
 export function version(
   n: number,
   { set = 'hype-perp', params = {}, ...rest }: Partial<Omit<Version, 'params'>> & { params?: Partial<Params> } = {},
 ): Version {
   return {
     set,
+    lineage: DASHBOARD_LINEAGE,
     version: n,
     params: { ...DEFAULT_PARAMS, ...params },
     created_at: new Date(Date.UTC(2026, 10, 24, 14, 0, n)).toISOString(),
@@ -61,7 +65,7 @@ export function scriptedFetch(route: Route) {
 }
 
 export function versionResponse(v: Version, status = 200): Response {
-  return Response.json(v, { status, headers: { ETag: etagFor(v.set, v.version) } });
+  return Response.json(v, { status, headers: { ETag: etagFor(v.set, v.lineage, v.version) } });
 }
 
 export function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {

@@ -14,7 +14,7 @@ import {
 } from '../../../dashboard/src/live-loops.ts';
 import { Store } from '../../../dashboard/src/store.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { type Call, errorResponse, fleet, scriptedFetch, version, versionResponse } from './fixtures.ts';
+import { type Call, errorResponse, fleet, scriptedFetch, version, versionResponse, DASHBOARD_LINEAGE } from './fixtures.ts';
 
 const loops: AbortController[] = [];
 afterEach(() => {
@@ -56,7 +56,7 @@ describe('the params long-poll', () => {
     const next = clock.nextSleep();
     await clock.advance(LONG_POLL_FLOOR_MS);
     expect(await next).toBe(LONG_POLL_FLOOR_MS);
-    expect(calls.map((c) => c.headers['if-none-match'])).toEqual([undefined, '"hype-perp.v1"']);
+    expect(calls.map((c) => c.headers['if-none-match'])).toEqual([undefined, `"hype-perp.${DASHBOARD_LINEAGE}.v1"`]);
     expect(calls[1]?.path).toBe('/v1/sets/hype-perp/params?wait=25');
     expect(store.state.head?.version).toBe(2);
   });

@@ -20,6 +20,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Fleet, Version } from '../../../shared/api.ts';
 import { etagFor } from '../../../shared/etag.ts';
+
+/** The lineage of every set this fake edge holds. */
+export const FAKE_LINEAGE = 'fake-edge-lineage';
 import { paramsJsonSchema } from '../../../shared/json-schema.ts';
 import { applyMergePatch, diffParams } from '../../../shared/merge-patch.ts';
 import { validateParams } from '../../../shared/validate-params.ts';
@@ -144,6 +147,7 @@ export class FakeEdge {
     const parent = this.version;
     return this.#append({
       set: this.set,
+      lineage: FAKE_LINEAGE,
       version: parent + 1,
       params: params as Version['params'],
       created_at: '2026-01-01T00:00:00.000Z',
@@ -238,6 +242,7 @@ export class FakeEdge {
     if (!validated.ok) throw new Error('fake edge: invalid params appended');
     return this.#append({
       set,
+      lineage: FAKE_LINEAGE,
       version: parent + 1,
       params: validated.params,
       created_at: new Date(Date.UTC(2026, 10, 24, 15, 0, parent)).toISOString(),
@@ -250,7 +255,7 @@ export class FakeEdge {
   }
 
   #pushMessage(version: Version): string {
-    return JSON.stringify({ type: 'version', etag: etagFor(version.set, version.version), version });
+    return JSON.stringify({ type: 'version', etag: etagFor(version.set, version.lineage, version.version), version });
   }
 
   #tokenOf(req: IncomingMessage) {
@@ -335,7 +340,7 @@ export class FakeEdge {
       const target = list[Number(command.to) - 1];
       if (!target) return error(res, 404, 'not_found', `${set} has no version ${command.to}`);
       const v = this.#appendValidated(set, target.params, token.name, String(command.message), 'rollback', target.version);
-      return send(res, 200, v, { etag: etagFor(set, v.version) });
+      return send(res, 200, v, { etag: etagFor(set, v.lineage, v.version) });
     }
     if (what === 'fleet') return send(res, 200, { set, version: current.version, runners: this.fleet.get(set) ?? [] });
     return error(res, 405, 'method_not_allowed', 'no');
@@ -347,7 +352,7 @@ export class FakeEdge {
     if (!current) return error(res, 404, 'not_found', `set ${set} does not exist`);
     const wait = Number(url.searchParams.get('wait') ?? 0);
     const inm = req.headers['if-none-match'];
-    if (inm === etagFor(set, current.version) && wait > 0) {
+    if (inm === etagFor(set, current.lineage, current.version) && wait > 0) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -360,7 +365,7 @@ export class FakeEdge {
       });
     }
     const now = this.#head(set)!;
-    const etag = { etag: etagFor(set, now.version) };
+    const etag = { etag: etagFor(set, now.lineage, now.version) };
     if (inm === etag.etag) return send(res, 304, undefined, etag);
     return send(res, 200, now, etag);
   }
@@ -378,11 +383,11 @@ export class FakeEdge {
       const ifMatch = req.headers['if-match'];
       if (!ifMatch) return error(res, 428, 'precondition_required', 'If-Match is required');
       if (!current) return error(res, 404, 'not_found', `set ${set} does not exist`);
-      if (ifMatch !== etagFor(set, current.version)) {
+      if (ifMatch !== etagFor(set, current.lineage, current.version)) {
         const details = {
           current: {
             version: current.version,
-            etag: etagFor(set, current.version),
+            etag: etagFor(set, current.lineage, current.version),
             author: current.author,
             created_at: current.created_at,
             message: current.message,
@@ -395,7 +400,7 @@ export class FakeEdge {
     const result = validateParams(next);
     if (!result.ok) return error(res, 422, 'validation_failed', 'invalid params', { fields: result.issues });
     const v = this.#appendValidated(set, next, author, String(command.message), creating ? 'create' : 'update');
-    return send(res, creating ? 201 : 200, v, { etag: etagFor(set, v.version) });
+    return send(res, creating ? 201 : 200, v, { etag: etagFor(set, v.lineage, v.version) });
   }
 }
 

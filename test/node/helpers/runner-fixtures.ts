@@ -7,6 +7,8 @@ import type { EdgeClient, ParamsAnswer, ReadParamsOptions } from '../../../clien
 import { readReceivedVersion } from '../../../client/received-version.ts';
 
 export const SET = 'hype-perp';
+/** The lineage of the versions these fixtures build. */
+export const LINEAGE = 'test-lineage-0001';
 
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
@@ -20,6 +22,7 @@ export function versionBody(
 ) {
   return {
     set,
+    lineage: LINEAGE,
     version,
     params,
     created_at: '2026-01-01T00:00:00.000Z',
@@ -33,7 +36,7 @@ export function versionBody(
 /** What `EdgeClient.readParams` resolves to for a 200 carrying `versionBody(version, params)`. */
 export function changed(version: number, params?: Partial<Params> | Record<string, unknown>, stale = false): ParamsAnswer {
   const body = versionBody(version, params === undefined ? undefined : { ...DEFAULT_PARAMS, ...params });
-  return { kind: 'changed', received: readReceivedVersion(body, SET), etag: etagFor(SET, version), stale };
+  return { kind: 'changed', received: readReceivedVersion(body, SET), etag: etagFor(SET, LINEAGE, version), stale };
 }
 
 /** A params request as the sync made it: `etag` is what If-None-Match carried (null: none). */

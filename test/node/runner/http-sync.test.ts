@@ -20,7 +20,7 @@ import { MIN_REQUEST_GAP_MS } from '../../../runner/sync/request-floor.ts';
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
 import { VersionApplier, type ApplyOutcome } from '../../../runner/sync/version-applier.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { changed, ScriptedEdge, SET, silentLogger } from '../helpers/runner-fixtures.ts';
+import { changed, ScriptedEdge, SET, silentLogger, LINEAGE } from '../helpers/runner-fixtures.ts';
 
 const backoff = { baseMs: 500, capMs: 30_000 };
 /** Lets the sync loop handle an answer the test just gave (promise callbacks, no timers). */
@@ -70,10 +70,10 @@ describe('HttpSync (long-poll)', () => {
     expect(first.options).toMatchObject({ etag: null, waitS: 25 });
     first.respond(changed(1, { adverse_selection_spread_scale: 1.5 }));
     const second = await edge.nextCall();
-    expect(second.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });
+    expect(second.options).toMatchObject({ etag: etagFor(SET, LINEAGE, 1), waitS: 25 });
     expect(holder.get().adverse_selection_spread_scale).toBe(1.5);
     expect(health.state()).toBe('ready');
-    expect(outcomes).toEqual([{ kind: 'applied', version: 1, etag: etagFor(SET, 1) }]);
+    expect(outcomes).toEqual([{ kind: 'applied', version: 1, lineage: LINEAGE, etag: etagFor(SET, LINEAGE, 1) }]);
     expect(clock.sleeps.filter((ms) => ms !== second.options.timeoutMs && ms !== first.options.timeoutMs)).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe('HttpSync (long-poll)', () => {
     await clock.advance(25_000);
     held.respond({ kind: 'not-modified', stale: false });
     const third = await edge.nextCall();
-    expect(third.options.etag).toBe(etagFor(SET, 3));
+    expect(third.options.etag).toBe(etagFor(SET, LINEAGE, 3));
     expect(health.state()).toBe('ready');
     expect(clock.sleeps.filter((ms) => ms < 25_000)).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe('HttpSync (long-poll)', () => {
     expect(await floor).toBe(MIN_REQUEST_GAP_MS - 300);
     expect(edge.calls).toHaveLength(2);
     await clock.advance(MIN_REQUEST_GAP_MS - 300);
-    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, 3));
+    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, LINEAGE, 3));
     expect(health.state()).toBe('ready');
   });
 
@@ -128,7 +128,7 @@ describe('HttpSync (long-poll)', () => {
     const { edge, clock } = start();
     (await edge.nextCall()).respond(changed(3));
     (await edge.nextCall()).respond(changed(4));
-    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, 4));
+    expect((await edge.nextCall()).options.etag).toBe(etagFor(SET, LINEAGE, 4));
     expect(clock.sleeps.filter((ms) => ms < 25_000)).toEqual([]);
   });
 
@@ -239,7 +239,7 @@ describe('HttpSync (long-poll)', () => {
     // The edge is reachable; the rejection is reported, not an outage.
     expect(health.state()).toBe('ready');
     // If-None-Match names the rejected version, so the edge holds the next poll instead of resending it.
-    expect(next.options.etag).toBe(etagFor(SET, 2));
+    expect(next.options.etag).toBe(etagFor(SET, LINEAGE, 2));
     next.respond(changed(3, { adverse_selection_spread_scale: 3 }));
     await edge.nextCall();
     expect(holder.version).toBe(3);
@@ -260,7 +260,7 @@ describe('HttpSync (long-poll)', () => {
     }
     await edge.nextCall();
     expect(outcomes.filter((o) => o.kind === 'rejected')).toEqual([
-      { kind: 'rejected', version: 2, reason: expect.stringContaining('skew_adjustment_factor') },
+      { kind: 'rejected', version: 2, lineage: LINEAGE, reason: expect.stringContaining('skew_adjustment_factor') },
     ]);
     expect(outcomes.filter((o) => o.kind === 'ignored')).toHaveLength(4);
     expect(applier.lastRejected).toMatchObject({ version: 2 });
@@ -276,7 +276,7 @@ describe('HttpSync (long-poll)', () => {
     expect(outcomes[1]).toMatchObject({ kind: 'rejected', version: 2 });
     expect(holder.version).toBe(1);
     // The etag is derived from (set, version): the next long-poll is held, not answered with v2 again.
-    expect(next.options).toMatchObject({ etag: etagFor(SET, 2), waitS: 25 });
+    expect(next.options).toMatchObject({ etag: etagFor(SET, LINEAGE, 2), waitS: 25 });
   });
 
   it('ignores a late answer carrying an older version and paces the next request', async () => {
@@ -316,13 +316,13 @@ describe('HttpSync (long-poll)', () => {
     await clock.advance(await sleep);
     expect(health.state()).toBe('stale');
     const probe = await edge.nextCall();
-    expect(probe.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 0 });
+    expect(probe.options).toMatchObject({ etag: etagFor(SET, LINEAGE, 1), waitS: 0 });
     const floor = clock.nextSleep();
     probe.respond({ kind: 'not-modified', stale: false });
     await clock.advance(await floor);
     const resumed = await edge.nextCall();
     expect(health.state()).toBe('ready');
-    expect(resumed.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 25 });
+    expect(resumed.options).toMatchObject({ etag: etagFor(SET, LINEAGE, 1), waitS: 25 });
   });
 
   it('paces like a poll while the edge answers from its KV mirror', async () => {
@@ -344,6 +344,6 @@ describe('HttpSync (poll)', () => {
     expect(await sleep).toBe(5000);
     await clock.advance(5000);
     const second = await edge.nextCall();
-    expect(second.options).toMatchObject({ etag: etagFor(SET, 1), waitS: 0 });
+    expect(second.options).toMatchObject({ etag: etagFor(SET, LINEAGE, 1), waitS: 0 });
   });
 });

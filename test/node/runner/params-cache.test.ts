@@ -6,11 +6,12 @@ import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { nodeAtomicFs } from '../../../runner/cache/atomic-write.ts';
 import { CacheCorruptError, ParamsCache } from '../../../runner/cache/params-cache.ts';
-import { SET } from '../helpers/runner-fixtures.ts';
+import { SET, LINEAGE } from '../helpers/runner-fixtures.ts';
 
-const entry = (version: number, adverse_selection_spread_scale = version) => ({
+const entry = (version: number, adverse_selection_spread_scale = version, lineage = LINEAGE) => ({
+  lineage,
   version,
-  etag: etagFor(SET, version),
+  etag: etagFor(SET, lineage, version),
   params: { ...DEFAULT_PARAMS, adverse_selection_spread_scale },
 });
 
@@ -47,6 +48,30 @@ describe('ParamsCache', () => {
     expect(await cache.save(entry(3), { replaceNewer: true })).toBe(true);
     expect((await cache.load())?.version).toBe(3);
     expect(await cache.save(entry(2))).toBe(false);
+  });
+
+  it('replaces an entry of another lineage whatever its number: the runner adopted the edge’s history', async () => {
+    const cache = new ParamsCache({ dir, set: SET });
+    await cache.save(entry(12, 1, 'staging-lineage-0001'));
+    expect(await cache.save(entry(3))).toBe(true);
+    expect(await cache.load()).toMatchObject({ lineage: LINEAGE, version: 3 });
+    expect(await cache.save(entry(2))).toBe(false);
+  });
+
+  it('reports an entry whose etag does not name its set, lineage and version as corrupt', async () => {
+    const cache = new ParamsCache({ dir, set: SET });
+    for (const etag of [etagFor(SET, LINEAGE, 4), etagFor(SET, 'another-history', 3), `"${SET}.v3"`]) {
+      await writeFile(cache.path, JSON.stringify({ set: SET, ...entry(3), etag, saved_at: new Date().toISOString() }));
+      const error = await cache.load().catch((e: unknown) => e);
+      expect(error, etag).toBeInstanceOf(CacheCorruptError);
+      expect((error as Error).message).toContain(cache.path);
+      expect((error as Error).message).toContain(etagFor(SET, LINEAGE, 3));
+    }
+    await writeFile(
+      cache.path,
+      JSON.stringify({ set: SET, ...entry(3), lineage: undefined, saved_at: new Date().toISOString() }),
+    );
+    expect(await cache.load().catch((e: unknown) => e)).toBeInstanceOf(CacheCorruptError);
   });
 
   it('leaves the old file intact and readable when the process dies between write and rename', async () => {

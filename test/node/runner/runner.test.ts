@@ -14,7 +14,7 @@ import { ParamsCache } from '../../../runner/cache/params-cache.ts';
 import type { TradingLoopFactory, TradingLoopOptions } from '../../../runner/trading/trading-loop.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { freePort } from '../../../tools/free-port.ts';
-import { FakeEdge } from '../helpers/fake-edge.ts';
+import { FAKE_LINEAGE, FakeEdge } from '../helpers/fake-edge.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';
 import { eventually } from '../../../tools/eventually.ts';
 
@@ -104,7 +104,7 @@ describe('startRunner', () => {
       runner_id: 'r-1',
       region: 'eu',
       version: 2,
-      etag: etagFor(SET, 2),
+      etag: etagFor(SET, FAKE_LINEAGE, 2),
       sync_state: 'ready',
       started_from: 'edge',
       last_error: null,
@@ -131,7 +131,12 @@ describe('startRunner', () => {
     // The version sent on connect is the one already held: acknowledged, not applied twice.
     await edge.waitForSocketMessage((m) => m.type === 'ack' && m.version === 1);
     edge.publish({ ...DEFAULT_PARAMS, order_size: 2 });
-    expect(await edge.waitForSocketMessage((m) => m.version === 2)).toEqual({ type: 'ack', runner_id: 'r-1', version: 2 });
+    expect(await edge.waitForSocketMessage((m) => m.version === 2)).toEqual({
+      type: 'ack',
+      runner_id: 'r-1',
+      lineage: FAKE_LINEAGE,
+      version: 2,
+    });
     expect(runner.holder.get().order_size).toBe(2);
     edge.publish({ ...DEFAULT_PARAMS, order_size: -2 });
     expect(await edge.waitForSocketMessage((m) => m.version === 3)).toMatchObject({
@@ -160,8 +165,9 @@ describe('startRunner', () => {
 
   it('starts from the cache when the edge is down, and says so', async () => {
     await new ParamsCache({ dir, set: SET }).save({
+      lineage: FAKE_LINEAGE,
       version: 7,
-      etag: etagFor(SET, 7),
+      etag: etagFor(SET, FAKE_LINEAGE, 7),
       params: { ...DEFAULT_PARAMS, order_size: 0.7 },
     });
     runner = await startRunner(config(down), {
@@ -191,7 +197,12 @@ describe('startRunner', () => {
   it('starts from the cache but stops syncing when the edge refuses the token', async () => {
     edge = await FakeEdge.start({ set: SET, token: 'other-token' });
     edge.publish({ ...DEFAULT_PARAMS });
-    await new ParamsCache({ dir, set: SET }).save({ version: 3, etag: etagFor(SET, 3), params: DEFAULT_PARAMS });
+    await new ParamsCache({ dir, set: SET }).save({
+      lineage: FAKE_LINEAGE,
+      version: 3,
+      etag: etagFor(SET, FAKE_LINEAGE, 3),
+      params: DEFAULT_PARAMS,
+    });
     runner = await startRunner(config(edge.url), { createTradingLoop: recordingLoop().factory, logger: silentLogger() });
     expect(runner.status()).toMatchObject({ started_from: 'cache', sync_state: 'error', policy: 'reduce_only' });
     expect(runner.status().last_error).toMatch(/refused the token/);

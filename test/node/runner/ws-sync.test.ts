@@ -13,7 +13,7 @@ import { SyncHealth } from '../../../runner/sync/sync-health.ts';
 import { VersionApplier } from '../../../runner/sync/version-applier.ts';
 import { WsSync } from '../../../runner/sync/ws-sync.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { SET, silentLogger, versionBody } from '../helpers/runner-fixtures.ts';
+import { SET, silentLogger, versionBody, LINEAGE } from '../helpers/runner-fixtures.ts';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { eventually } from '../../../tools/eventually.ts';
 
@@ -54,7 +54,7 @@ class FakeWatchServer {
   }
 
   push(socket: WebSocket, version: ReturnType<typeof versionBody>): void {
-    socket.send(JSON.stringify({ type: 'version', etag: etagFor(SET, version.version), version }));
+    socket.send(JSON.stringify({ type: 'version', etag: etagFor(version.set, version.lineage, version.version), version }));
   }
 
   publish(version: ReturnType<typeof versionBody>): void {
@@ -141,14 +141,14 @@ describe('WsSync', () => {
     server.publish(bad);
     // A version the runner applies is ACKed at once: the next message is its ACK, not a second NACK.
     server.publish(versionBody(3));
-    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', lineage: LINEAGE, version: 3 });
   });
 
   it('applies the pushed version, ACKs it, NACKs an invalid one, and catches up after a drop', async () => {
     server = await FakeWatchServer.start(versionBody(1));
     const { clock, holder, health, applier } = startSync(server.url);
 
-    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 1 });
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', lineage: LINEAGE, version: 1 });
     expect(server.authorizations).toEqual(['Bearer read-token']);
     expect(holder.version).toBe(1);
     expect(health.state()).toBe('ready');
@@ -171,7 +171,7 @@ describe('WsSync', () => {
     server.current = versionBody(3, { ...DEFAULT_PARAMS, order_size: 3 });
     await clock.advance(250);
 
-    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', lineage: LINEAGE, version: 3 });
     expect(holder.get().order_size).toBe(3);
     expect(health.state()).toBe('ready');
     expect(server.authorizations).toHaveLength(2);
@@ -191,9 +191,9 @@ describe('WsSync', () => {
   it('follows the pushed head when a cached version from another edge history is higher, and ACKs it', async () => {
     server = await FakeWatchServer.start(versionBody(3, { ...DEFAULT_PARAMS, trading_mode: 'halted' }));
     const { holder } = startSync(server.url, (h) =>
-      h.update(DEFAULT_PARAMS, { version: 12, etag: etagFor(SET, 12), origin: 'cache' }),
+      h.update(DEFAULT_PARAMS, { version: 12, lineage: LINEAGE, etag: etagFor(SET, LINEAGE, 12), origin: 'cache' }),
     );
-    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', version: 3 });
+    expect(await server.nextMessage()).toEqual({ type: 'ack', runner_id: 'r-1', lineage: LINEAGE, version: 3 });
     expect(holder.snapshot()).toMatchObject({ version: 3, origin: 'edge' });
     expect(holder.get().trading_mode).toBe('halted');
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RollbackBodySchema, RunnerReportSchema, WatchClientMessageSchema, WriteBodySchema } from '../../../shared/api.ts';
-import { etagFor, parseEtagList, versionFromEtag } from '../../../shared/etag.ts';
 import { applyMergePatch, diffParams } from '../../../shared/merge-patch.ts';
 
 describe('API bodies', () => {
@@ -22,20 +21,15 @@ describe('API bodies', () => {
   });
 
   it('watch client messages are ack, nack, report or ping', () => {
-    expect(WatchClientMessageSchema.safeParse({ type: 'ack', runner_id: 'r1', version: 2 }).success).toBe(true);
-    expect(WatchClientMessageSchema.safeParse({ type: 'nack', runner_id: 'r1', version: 2 }).success).toBe(false);
+    expect(
+      WatchClientMessageSchema.safeParse({ type: 'ack', runner_id: 'r1', lineage: 'lineage-0001', version: 2 }).success,
+    ).toBe(true);
+    // A version number means nothing without its lineage.
+    expect(WatchClientMessageSchema.safeParse({ type: 'ack', runner_id: 'r1', version: 2 }).success).toBe(false);
+    expect(
+      WatchClientMessageSchema.safeParse({ type: 'nack', runner_id: 'r1', lineage: 'lineage-0001', version: 2 }).success,
+    ).toBe(false);
     expect(WatchClientMessageSchema.safeParse({ type: 'drop' }).success).toBe(false);
-  });
-});
-
-describe('ETags', () => {
-  it('are strong, derived from (set, version), and parse back', () => {
-    expect(etagFor('hype-perp', 7)).toBe('"hype-perp.v7"');
-    expect(versionFromEtag('hype-perp', '"hype-perp.v7"')).toBe(7);
-    expect(versionFromEtag('hype-perp', 'W/"hype-perp.v7"')).toBe(7);
-    expect(versionFromEtag('btc-usdt', '"hype-perp.v7"')).toBeUndefined();
-    expect(versionFromEtag('hype-perp', '*')).toBeUndefined();
-    expect(parseEtagList('"a.v1", W/"a.v2" ,')).toEqual(['"a.v1"', 'W/"a.v2"']);
   });
 });
 

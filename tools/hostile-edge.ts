@@ -8,14 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { etagFor } from '../../../shared/etag.ts';
+import { etagFor } from '../shared/etag.ts';
 
 export const HOSTILE_SET = 'hype-perp';
 const SET = HOSTILE_SET;
+/** The one history the hostile edge pretends to serve. */
+export const HOSTILE_LINEAGE = 'hostile-lineage-01';
 
 export function version(n: number, params: Record<string, unknown>) {
   return {
     set: SET,
+    lineage: HOSTILE_LINEAGE,
     version: n,
     params,
     created_at: new Date(0).toISOString(),
@@ -75,7 +78,7 @@ export class HostileEdge {
     if (req.method === 'GET' && req.url?.startsWith(`/v1/sets/${SET}/params`)) {
       this.requests.push({ at: performance.now(), ifNoneMatch: req.headers['if-none-match'], url: req.url });
       if (this.requests.length === 1) {
-        res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, 1) });
+        res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, HOSTILE_LINEAGE, 1) });
         res.end(JSON.stringify(this.#first));
         return;
       }
@@ -93,7 +96,7 @@ export class HostileEdge {
 
 /** Streams `bytes` of `[` (honouring back-pressure), stopping when the client hangs up. */
 export function flood(res: ServerResponse, bytes: number): void {
-  res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, 2) });
+  res.writeHead(200, { 'content-type': 'application/json', etag: etagFor(SET, HOSTILE_LINEAGE, 2) });
   const chunk = Buffer.alloc(1024 * 1024, '[');
   let sent = 0;
   let closed = false;
