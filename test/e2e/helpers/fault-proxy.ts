@@ -12,7 +12,9 @@
  *   first half of its body before destroying the socket;
  * - `garbage`: answer 200 with the given body (not JSON, or JSON of the wrong shape, or a
  *   well-formed version whose params break the schema);
- * - `status`: answer `status` with an error body and, when given, `Retry-After: retryAfterS`.
+ * - `status`: answer `status` with an error body and, when given, `Retry-After: retryAfterS`;
+ * - `rewrite-etag`: forward, but give the next `times` 200 answers that carry an ETag the tag
+ *   `rewrite` makes of it (a buggy or hostile middlebox); after that, forward untouched.
  *
  * Switching mode cuts requests still in flight (a long-poll held by the edge would otherwise keep
  * answering in the old mode for up to its wait), so the runner's next request meets the new mode.
@@ -28,7 +30,8 @@ export type FaultMode =
   | { kind: 'reset' }
   | { kind: 'truncate' }
   | { kind: 'garbage'; body: string; contentType?: string; headers?: Record<string, string> }
-  | { kind: 'status'; status: 500 | 502 | 503 | 504 | 429; retryAfterS?: number };
+  | { kind: 'status'; status: 500 | 502 | 503 | 504 | 429; retryAfterS?: number }
+  | { kind: 'rewrite-etag'; rewrite: (etag: string) => string; times: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -49,6 +52,8 @@ export interface FaultProxy {
   setMode(mode: FaultMode, options?: { keepInFlight?: boolean }): void;
   /** Requests seen whose path (without query) ends with `suffix` (all when omitted). */
   count(suffix?: string): number;
+  /** ETags rewritten so far (`rewrite-etag`), as `{ from, to }`. */
+  readonly rewrites: readonly { from: string; to: string }[];
   /** Forgets the counts (not the connections). */
   resetCounts(): void;
   close(): Promise<void>;
@@ -88,7 +93,21 @@ export async function startFaultProxy({
   const inFlight = new Set<net.Socket>();
   const allSockets = new Set<net.Socket>();
 
-  function forward(req: IncomingMessage, res: ServerResponse, truncate: boolean): void {
+  const rewrites: { from: string; to: string; mode: FaultMode }[] = [];
+
+  /** The answer's headers, with the ETag rewritten while a `rewrite-etag` mode has rewrites left. */
+  function maybeRewritten(answer: IncomingMessage, mode: FaultMode): http.OutgoingHttpHeaders {
+    const headers = responseHeaders(answer);
+    const etag = headers.etag;
+    if (mode.kind !== 'rewrite-etag' || answer.statusCode !== 200 || typeof etag !== 'string') return headers;
+    const done = rewrites.filter((r) => r.mode === mode).length;
+    if (done >= mode.times) return headers;
+    const to = mode.rewrite(etag);
+    rewrites.push({ from: etag, to, mode });
+    return { ...headers, etag: to };
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, truncate: boolean, mode: FaultMode = current): void {
     const upstream = http.request(
       {
         host: upstreamUrl.hostname,
@@ -100,7 +119,7 @@ export async function startFaultProxy({
       },
       (answer) => {
         if (!truncate) {
-          res.writeHead(answer.statusCode ?? 502, responseHeaders(answer));
+          res.writeHead(answer.statusCode ?? 502, maybeRewritten(answer, mode));
           answer.pipe(res);
           return;
         }
@@ -143,7 +162,8 @@ export async function startFaultProxy({
     res.on('close', () => inFlight.delete(socket));
     switch (mode.kind) {
       case 'pass':
-        forward(req, res, false);
+      case 'rewrite-etag':
+        forward(req, res, false, mode);
         return;
       case 'delay': {
         const timer = setTimeout(() => forward(req, res, false), mode.ms);
@@ -198,7 +218,7 @@ export async function startFaultProxy({
     requests.push({ method: req.method ?? 'GET', path, mode: mode.kind, at: performance.now() });
     socket.on('error', () => {});
     if (mode.kind === 'drop') return;
-    if (mode.kind !== 'pass' && mode.kind !== 'delay') {
+    if (mode.kind !== 'pass' && mode.kind !== 'delay' && mode.kind !== 'rewrite-etag') {
       if (mode.kind === 'status') {
         const retry = mode.retryAfterS !== undefined ? `Retry-After: ${mode.retryAfterS}\r\n` : '';
         socket.end(`HTTP/1.1 ${mode.status} Fault\r\n${retry}Content-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -238,6 +258,7 @@ export async function startFaultProxy({
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    rewrites,
     mode: () => current,
     setMode(mode, { keepInFlight = false } = {}) {
       current = mode;
