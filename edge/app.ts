@@ -43,6 +43,7 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
     await next();
   });
   app.use('/v1/sets', authenticate());
+  app.use('/v1/token', authenticate());
   app.use('/v1/sets/*', authenticate());
   app.use('/v1/sets/:set/*', async function checkSetName(c, next) {
     const set = c.req.param('set');

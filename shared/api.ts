@@ -70,6 +70,10 @@ export type SetSummary = z.infer<typeof SetSummarySchema>;
 export const SetListSchema = z.object({ sets: z.array(SetSummarySchema) });
 export type SetList = z.infer<typeof SetListSchema>;
 
+/** `GET /v1/token`: who the caller's token is, so a page can offer only what it may do. */
+export const TokenInfoSchema = z.strictObject({ name: z.string(), scope: z.enum(['read', 'write', 'admin']) });
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+
 /** `GET /v1/sets/:set/versions?limit=&before=`: newest first; `next_before` pages on. */
 export const VersionPageSchema = z.object({
   set: SetNameSchema,

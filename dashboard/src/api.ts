@@ -16,6 +16,7 @@ import {
   HEADER_STALE,
   type SetSummary,
   SetListSchema,
+  TokenInfoSchema,
   type Version,
   type VersionPage,
   VersionPageSchema,
@@ -86,21 +87,9 @@ export class EdgeApi {
     return this.#version(set, method, path, await this.#send(path, { method, body: { params, message }, ifMatch }));
   }
 
-  /**
-   * Whether the token has write scope. The edge has no call that says so, so this asks the way a
-   * write would and makes sure nothing can be written: a PATCH without a message (and without
-   * If-Match) is refused whatever the token — with 403 only when the token lacks write scope (the
-   * edge checks the scope before it reads the body).
-   */
-  async canWrite(set: string): Promise<boolean> {
-    try {
-      await this.#send(setPath(set, '/params'), { method: 'PATCH', body: { params: {} } });
-      return true;
-    } catch (error) {
-      if (error instanceof ApiFailure && error.status === 403) return false;
-      if (error instanceof ApiFailure && error.status !== 401 && error.status !== 0) return true;
-      throw error;
-    }
+  /** Whether the token may write (`GET /v1/token` names its scope; nothing is sent that could write). */
+  async canWrite(): Promise<boolean> {
+    return (await this.#json('/v1/token', TokenInfoSchema)).scope !== 'read';
   }
 
   /** A new version equal to version `to`. */

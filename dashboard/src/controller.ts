@@ -152,7 +152,7 @@ export class DashboardController {
     const session = this.#store.state.session;
     if (session.kind !== 'signed-in' || session.access !== 'unknown') return;
     try {
-      const write = await api.canWrite(set);
+      const write = await api.canWrite();
       if (this.#api === api) this.#store.dispatch({ type: 'access-known', access: write ? 'write' : 'read' });
     } catch {
       // Unknown stays unknown (controls hidden); the next set picked asks again.

@@ -1,6 +1,6 @@
 /**
  * What is not one set: the dashboard page (public: it asks for a token itself), the params JSON
- * Schema (public: editors and tools fetch it), and the list of sets (read scope).
+ * Schema (public: editors and tools fetch it), the list of sets and the caller's own token (read scope).
  *
  * The dashboard is a static page built from `dashboard/` into the Worker's assets (wrangler.toml
  * `[assets]`); the edge never imports its code. Every request runs the Worker first
@@ -9,7 +9,7 @@
  * layer would refuse with an empty 405 gets the API's error shape instead.
  */
 import type { Hono } from 'hono';
-import type { SetList } from '../../shared/api.ts';
+import type { SetList, TokenInfo } from '../../shared/api.ts';
 import { paramsJsonSchema } from '../../shared/json-schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, notFound } from '../errors/api-error.ts';
@@ -77,6 +77,14 @@ export function registerMetaRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/schema', (c) =>
     c.json(paramsJsonSchema(), 200, { 'Content-Type': 'application/schema+json', 'Cache-Control': 'public, max-age=300' }),
   );
+
+  // The caller's own token: its name and scope (never the token itself). The dashboard hides what
+  // a read token may not do instead of letting the operator find out on Apply.
+  app.get('/v1/token', function whoAmI(c) {
+    const { name, scope } = c.get('principal');
+    const info: TokenInfo = { name, scope };
+    return c.json(info, 200, { 'Cache-Control': 'no-store' });
+  });
 
   app.get('/v1/sets', async function listSets(c) {
     const registry = c.env.SET_REGISTRY.get(c.env.SET_REGISTRY.idFromName('registry'));

@@ -6,6 +6,7 @@ export const ROUTE_METHODS: Readonly<Record<string, readonly string[]>> = {
   '/': ['GET', 'HEAD'],
   '/v1/schema': ['GET', 'HEAD'],
   '/v1/sets': ['GET', 'HEAD'],
+  '/v1/token': ['GET', 'HEAD'],
   '/v1/sets/:set/params': ['GET', 'HEAD', 'PUT', 'PATCH'],
   '/v1/sets/:set/versions': ['GET', 'HEAD'],
   '/v1/sets/:set/versions/:n': ['GET', 'HEAD'],

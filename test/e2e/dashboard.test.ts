@@ -104,9 +104,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
     });
     page.on('request', (request) => {
-      // The scope probe (a PATCH without a message, which no edge accepts) is not a write.
-      const probe = request.method() === 'PATCH' && !(request.postData() ?? '').includes('"message"');
-      if (request.method() !== 'GET' && !probe) writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (request.method() !== 'GET') writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
   });
 

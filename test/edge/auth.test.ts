@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet, tagOf } from './helpers.ts';
+import { ADMIN_TOKEN, READ_TOKEN, WRITE_TOKEN, call, createSet, errorOf, freshSet, tagOf } from './helpers.ts';
 
 describe('auth', () => {
   it('answers 401 without a token and with an unknown token, never echoing it', async () => {
@@ -19,6 +19,22 @@ describe('auth', () => {
   it('answers 401 for a token that only shares a prefix with a real one', async () => {
     const res = await call('GET', '/v1/sets', { token: WRITE_TOKEN.slice(0, -1) });
     expect(res.status).toBe(401);
+  });
+
+  it('tells a token its own name and scope at GET /v1/token, and nothing without one', async () => {
+    const cases: [string, { name: string; scope: string }][] = [
+      [READ_TOKEN, { name: 'bot', scope: 'read' }],
+      [WRITE_TOKEN, { name: 'ops', scope: 'write' }],
+      [ADMIN_TOKEN, { name: 'root', scope: 'admin' }],
+    ];
+    for (const [token, expected] of cases) {
+      const res = await call('GET', '/v1/token', { token });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual(expected);
+      expect(text).not.toContain(token);
+    }
+    expect((await call('GET', '/v1/token', { token: null })).status).toBe(401);
   });
 
   it('lets a read token read', async () => {

@@ -16,11 +16,6 @@ export interface Request {
   body: unknown;
 }
 
-/** The dashboard's scope probe: a PATCH with no message, which no edge can accept. */
-function isScopeProbe(r: Request): boolean {
-  return r.method === 'PATCH' && typeof (r.body as { message?: unknown } | undefined)?.message !== 'string';
-}
-
 export class FakeEdge {
   readonly requests: Request[] = [];
   readonly sets = new Map<string, Version[]>();
@@ -66,9 +61,9 @@ export class FakeEdge {
   /** `read`: every write is refused 403, as the edge refuses a read-scope token. */
   scope: 'read' | 'write' = 'write';
 
-  /** Requests that could change something; the scope probe (a PATCH without a message) is not one. */
+  /** Requests that could change something. */
   writes(): Request[] {
-    return this.requests.filter((r) => r.method !== 'GET' && !isScopeProbe(r));
+    return this.requests.filter((r) => r.method !== 'GET');
   }
 
   readonly fetch = async (input: string, init: RequestInit): Promise<Response> => {
@@ -89,6 +84,7 @@ export class FakeEdge {
     const { method, path, headers } = request;
     const body = request.body as { params: Record<string, unknown>; message: string; to: number };
     const url = new URL(path, 'https://edge.test');
+    if (url.pathname === '/v1/token') return Response.json({ name: 'operator', scope: this.scope });
     if (url.pathname === '/v1/sets') {
       const sets = [...this.sets.keys()].map((set) => ({
         set,
