@@ -103,7 +103,11 @@ describe('an operator session with the livetune CLI', () => {
     const watched = await watch.done;
     expect(watched.code).toBe(0);
     expect(JSON.parse(watched.stdout.trim())).toMatchObject({ version: 3, kind: 'rollback', rollback_of: 1 });
-    const current = JSON.parse((await livetune('get', '--json')).stdout) as { version: number; params: Record<string, unknown> };
+    const current = JSON.parse((await livetune('get', '--json')).stdout) as {
+      version: number;
+      lineage: string;
+      params: Record<string, unknown>;
+    };
     expect(current.version).toBe(3);
     expect(current.params).toMatchObject({ skew_adjustment_factor: 0.5, trading_mode: 'active', base_half_spread_bps: 6 });
 
@@ -113,6 +117,7 @@ describe('an operator session with the livetune CLI', () => {
       headers: { authorization: `Bearer ${edge.tokens.read}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         region: 'fra',
+        lineage: current.lineage,
         applied_version: 3,
         sync_state: 'ready',
         params_age_s: 2,
