@@ -99,21 +99,53 @@ export const RunnerIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a runner id is letters, digits, ".", "_" or "-", at most 64 characters');
 
 /**
+ * Characters a reported string may not hold: C0 controls (newline, escape…), DEL, C1 controls, line
+ * and paragraph separators, and bidi overrides/isolates. Reports are shown in terminals and pages;
+ * `\x1b[2J`, a newline forging a table row or a right-to-left override must never reach one.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** A string a runner reports: at most `max` characters, no control characters. */
+export function reportedText(max: number, { min = 0 }: { min?: number } = {}) {
+  return z
+    .string()
+    .min(min, `at least ${min} character${min === 1 ? '' : 's'}`)
+    .max(max, `at most ${max} characters`)
+    .refine((text) => !CONTROL_CHARACTERS.test(text), {
+      error: `printable text only: control characters (newline, escape, C1, bidi overrides) are not accepted`,
+    });
+}
+
+/** What a runner rejected and why (its validator's words, bounded). */
+export const RejectionSchema = z.object({
+  version: VersionNumber,
+  lineage: LineageSchema.optional(),
+  reason: reportedText(2000),
+});
+
+/** Heartbeat a runner announces, in seconds; a fleet entry is `silent` after two of them without news. */
+export const HeartbeatSchema = z.number().positive().max(86_400);
+/** The heartbeat assumed for a runner that does not say (the runner's `--heartbeat` default). */
+export const DEFAULT_HEARTBEAT_S = 60;
+
+/**
  * A runner's heartbeat: what it applied, what it rejected and why, how it is doing. `lineage` is the
  * history `applied_version` belongs to, required with it: the hub refuses a version of another
  * lineage (a cache from another edge is not a version of this set).
  */
 export const RunnerReportSchema = z.object({
-  region: z.string().min(1).max(64),
+  region: reportedText(64, { min: 1 }),
   applied_version: z.number().int().nonnegative().nullable(),
   lineage: LineageSchema.nullable().optional(),
-  rejected: z
-    .object({ version: VersionNumber, lineage: LineageSchema.optional(), reason: z.string().max(2000) })
-    .nullable()
-    .optional(),
+  rejected: RejectionSchema.nullable().optional(),
   sync_state: SyncStateSchema,
   params_age_s: z.number().nonnegative().nullable().optional(),
   sync_mode: z.enum(SYNC_MODES).optional(),
+  /** Seconds between this runner's reports (`--heartbeat`); absent: `DEFAULT_HEARTBEAT_S`. */
+  heartbeat_s: HeartbeatSchema.optional(),
+  /** True on the last report of a runner that is shutting down: its entry is `stopped`. */
+  goodbye: z.boolean().optional(),
   trading: z
     .object({
       mid: z.number().nullable().optional(),
@@ -122,21 +154,61 @@ export const RunnerReportSchema = z.object({
       inventory: z.number().optional(),
       pnl: z.number().optional(),
       fills: z.number().int().nonnegative().optional(),
-      mode: z.string().max(32).optional(),
+      mode: reportedText(32).optional(),
     })
     .optional(),
 });
 export type RunnerReport = z.infer<typeof RunnerReportSchema>;
 
-export const FleetEntrySchema = RunnerReportSchema.extend({
+/**
+ * A fleet entry's liveness, derived when the table is read: `live` (reported within two heartbeats),
+ * `silent` (no news for longer: crashed, cut off, or hung) or `stopped` (its last report said goodbye).
+ * Fleet counts ("N on vX") count only `live` runners.
+ */
+export const RunnerStatusSchema = z.enum(['live', 'silent', 'stopped']);
+export type RunnerLiveness = z.infer<typeof RunnerStatusSchema>;
+
+/** A fleet entry as the hub stores it: the last report, plus who sent it and when. */
+export const StoredFleetEntrySchema = RunnerReportSchema.extend({
   runner_id: RunnerIdSchema,
   last_seen: z.iso.datetime(),
   /** When the runner's applied version last changed (for "applied N ms after the write"). */
   applied_at: z.iso.datetime().nullable().optional(),
+  /** The name (never the value) of the token that created the entry: only it may report for it. */
+  token: z.string().optional(),
 });
+export type StoredFleetEntry = z.infer<typeof StoredFleetEntrySchema>;
+
+/** An entry as `GET …/fleet` answers it. `status` is always sent; an older edge without it means `live`. */
+export const FleetEntrySchema = StoredFleetEntrySchema.extend({ status: RunnerStatusSchema.optional() });
 export type FleetEntry = z.infer<typeof FleetEntrySchema>;
 
-export const FleetSchema = z.object({ set: SetNameSchema, version: VersionNumber, runners: z.array(FleetEntrySchema) });
+/**
+ * Socket messages the hub refused since it started (in memory, reset when the hub restarts):
+ * over a rate limit, invalid (a version the set does not have, a foreign runner, over the token's
+ * quota), and sockets closed for flooding or oversized messages.
+ */
+export const FleetRefusalsSchema = z.object({
+  rate_limited: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  sockets_closed: z.number().int().nonnegative(),
+});
+export type FleetRefusals = z.infer<typeof FleetRefusalsSchema>;
+
+export const FleetSchema = z.object({
+  set: SetNameSchema,
+  version: VersionNumber,
+  runners: z.array(FleetEntrySchema),
+  /** Runners per status; "N on vX" counts only the `live`. */
+  counts: z
+    .object({
+      live: z.number().int().nonnegative(),
+      silent: z.number().int().nonnegative(),
+      stopped: z.number().int().nonnegative(),
+    })
+    .optional(),
+  refused: FleetRefusalsSchema.optional(),
+});
 export type Fleet = z.infer<typeof FleetSchema>;
 
 /** Messages the edge pushes on `GET /v1/sets/:set/watch`. */
@@ -157,7 +229,7 @@ export const WatchClientMessageSchema = z.discriminatedUnion('type', [
     runner_id: RunnerIdSchema,
     lineage: LineageSchema,
     version: VersionNumber,
-    reason: z.string().max(2000),
+    reason: reportedText(2000),
   }),
   z.object({ type: z.literal('report'), runner_id: RunnerIdSchema, report: RunnerReportSchema }),
   z.object({ type: z.literal('ping') }),
@@ -171,5 +243,7 @@ export const HEADER_VERSION = 'Livetune-Version';
 export const HEADER_LINEAGE = 'Livetune-Lineage';
 /** Body size limit of every request (DESIGN.md: 16 KiB). */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Largest message a client may send on the watch socket; a larger one closes it (1009). */
+export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
 /** Longest `?wait=` a long-poll may ask for, in seconds. */
 export const MAX_WAIT_S = 60;

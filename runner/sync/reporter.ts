@@ -2,7 +2,8 @@
  * Reports to the edge (`POST …/runners/:id/report`): what this runner applied or rejected, its
  * sync state and a few trading figures. Sent at once after each apply or rejection (`nudge`) and
  * every `heartbeatMs` otherwise, one at a time so reports never arrive out of order; a final one
- * is flushed at shutdown. A failed report is logged and counted, never retried in a tight loop:
+ * is flushed at shutdown. Every report names the heartbeat (the edge calls a runner `silent` after
+ * two without news), and the final one says goodbye (the edge calls it `stopped`, not `silent`). A failed report is logged and counted, never retried in a tight loop:
  * the next heartbeat carries the same facts.
  */
 import type { Logger } from 'pino';
@@ -57,7 +58,7 @@ export class Reporter {
     this.#wake?.();
     await this.#running;
     await this.#inFlight;
-    if (final) await this.#send(this.#o.finalTimeoutMs ?? 2_000);
+    if (final) await this.#send({ timeoutMs: this.#o.finalTimeoutMs ?? 2_000, goodbye: true });
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
@@ -79,11 +80,18 @@ export class Reporter {
     }
   }
 
-  async #send(timeoutMs = this.#o.timeoutMs ?? 10_000): Promise<void> {
-    const { edge, set, runnerId, build, logger, enabled = () => true } = this.#o;
+  async #send({
+    timeoutMs = this.#o.timeoutMs ?? 10_000,
+    goodbye = false,
+  }: {
+    timeoutMs?: number;
+    goodbye?: boolean;
+  } = {}): Promise<void> {
+    const { edge, set, runnerId, build, heartbeatMs, logger, enabled = () => true } = this.#o;
     if (!enabled()) return;
     try {
-      await edge.postReport(set, runnerId, build(), { timeoutMs });
+      const report: RunnerReport = { ...build(), heartbeat_s: heartbeatMs / 1000, ...(goodbye ? { goodbye: true } : {}) };
+      await edge.postReport(set, runnerId, report, { timeoutMs });
       this.sent += 1;
     } catch (error) {
       const edgeError = edgeErrorFromThrown(error, 'report');

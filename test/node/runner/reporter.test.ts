@@ -72,6 +72,18 @@ describe('Reporter', () => {
     expect(sent.map((r) => r.applied_version)).toEqual([1, 3]);
   });
 
+  it('names its heartbeat in every report and says goodbye only in the final one', async () => {
+    const { clock, sent, reporter } = setup();
+    const sleep = clock.nextSleep();
+    reporter.start();
+    await sleep;
+    await reporter.stop();
+    expect(sent.map((r) => [r.heartbeat_s, r.goodbye])).toEqual([
+      [5, undefined],
+      [5, true],
+    ]);
+  });
+
   it('counts a failed report and waits for the next heartbeat instead of retrying at once', async () => {
     const { clock, failures, reporter } = setup({ failing: true });
     const sleep = clock.nextSleep();
