@@ -51,6 +51,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./cli-cold-start.ts')).cliColdStartBench,
   ),
   lazy(
+    'hostile-fleet',
+    'PATCH latency p50/p99 while a read token floods its watch sockets with acks, vs a quiet edge',
+    async () => (await import('./hostile-fleet.ts')).hostileFleetBench,
+  ),
+  lazy(
     'reconnect',
     'spread of reconnection times of N long-polling runners after the edge restarts',
     async () => (await import('./reconnect.ts')).reconnectBench,

@@ -25,6 +25,12 @@ const EdgeVarsSchema = z.object({
   HEAD_MIRROR_INTERVAL_MS: positive('a positive number of milliseconds').default(1000),
   FLEET_MAX_RUNNERS: atLeastOne('a whole number of runners ≥ 1').default(1000),
   FLEET_RETENTION_S: positive('a positive number of seconds').default(86_400),
+  FLEET_MAX_RUNNERS_PER_TOKEN: atLeastOne('a whole number of runners ≥ 1').default(100),
+  SOCKET_MESSAGE_RATE_PER_S: positive('a positive number of messages per second per socket').default(5),
+  SOCKET_MESSAGE_BURST: atLeastOne('a whole number of messages ≥ 1').default(20),
+  SOCKET_MAX_REFUSED: atLeastOne('a whole number of refused messages ≥ 1').default(100),
+  FLEET_FLUSH_MS: positive('a positive number of milliseconds').default(1000),
+  FLEET_FORWARD_MS: positive('a positive number of milliseconds').default(100),
 });
 
 type EdgeVar = keyof z.input<typeof EdgeVarsSchema>;
@@ -41,6 +47,17 @@ export const EdgeConfigSchema = EdgeVarsSchema.transform((v) => ({
   fleetMaxRunners: v.FLEET_MAX_RUNNERS,
   /** A runner unseen for this long leaves the fleet table. */
   fleetRetentionS: v.FLEET_RETENTION_S,
+  /** Most runner ids one token may hold in a set's fleet table: one token cannot fill it. */
+  fleetMaxRunnersPerToken: v.FLEET_MAX_RUNNERS_PER_TOKEN,
+  /** Per watch socket: messages/s and burst; beyond them messages are dropped unread. */
+  socketMessageRatePerS: v.SOCKET_MESSAGE_RATE_PER_S,
+  socketMessageBurst: v.SOCKET_MESSAGE_BURST,
+  /** A socket whose refused messages (dropped or invalid) reach this many is closed (1008). */
+  socketMaxRefused: v.SOCKET_MAX_REFUSED,
+  /** Least time between two writes of the fleet table to SQLite: updates coalesce in memory. */
+  fleetFlushMs: v.FLEET_FLUSH_MS,
+  /** Least time between two batches of socket news a watch relay sends its hub. */
+  fleetForwardMs: v.FLEET_FORWARD_MS,
 }));
 export type EdgeConfig = z.output<typeof EdgeConfigSchema>;
 

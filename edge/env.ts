@@ -4,6 +4,7 @@
  */
 import type { Principal } from './auth/tokens.ts';
 import type { ParamsHub } from './hub/params-hub.ts';
+import type { WatchRelay } from './hub/watch-relay.ts';
 import type { SetRegistry } from './registry/set-registry.ts';
 
 export interface EdgeEnv {
@@ -11,6 +12,8 @@ export interface EdgeEnv {
   VERSIONS: KVNamespace;
   PARAMS_HUB: DurableObjectNamespace<ParamsHub>;
   SET_REGISTRY: DurableObjectNamespace<SetRegistry>;
+  /** One per (set, token name): that token's watch sockets (`edge/hub/watch-relay.ts`). */
+  WATCH_RELAY: DurableObjectNamespace<WatchRelay>;
   /** The dashboard's static files (`dashboard/dist`, wrangler.toml `[assets]`). */
   ASSETS: Fetcher;
   /** Secret: comma-separated `name:scope:token` entries, scope `read`, `write` or `admin`. */
@@ -25,6 +28,16 @@ export interface EdgeEnv {
   HEAD_MIRROR_INTERVAL_MS?: string;
   FLEET_MAX_RUNNERS?: string;
   FLEET_RETENTION_S?: string;
+  /** Most runner ids one token may hold in a set's fleet table. */
+  FLEET_MAX_RUNNERS_PER_TOKEN?: string;
+  /** Per watch socket message limit (token bucket), and refused messages before it is closed. */
+  SOCKET_MESSAGE_RATE_PER_S?: string;
+  SOCKET_MESSAGE_BURST?: string;
+  SOCKET_MAX_REFUSED?: string;
+  /** Least time between two flushes of the in-memory fleet table to SQLite. */
+  FLEET_FLUSH_MS?: string;
+  /** Least time between two batches of socket news a watch relay sends its hub. */
+  FLEET_FORWARD_MS?: string;
 }
 
 /** Hono's environment of the edge app: bindings plus what middleware stores on the context. */

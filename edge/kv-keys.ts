@@ -8,6 +8,11 @@ export function versionKey(set: string, lineage: string, version: number): strin
   return `set/${set}/l/${lineage}/v/${version}`;
 }
 
+/** What every version key of `set` starts with, whatever its lineage (to ask whether the set has any). */
+export function versionKeyPrefix(set: string): string {
+  return `set/${set}/l/`;
+}
+
 export function headMirrorKey(set: string): string {
   return `set/${set}/head`;
 }

@@ -2,6 +2,7 @@
 import { createApp } from './app.ts';
 
 export { ParamsHub } from './hub/params-hub.ts';
+export { WatchRelay } from './hub/watch-relay.ts';
 export { SetRegistry } from './registry/set-registry.ts';
 
 export default createApp();

@@ -6,16 +6,20 @@
  * after it, and would otherwise turn 6 back into 5 (and reset `applied_at`). Versions only grow (a
  * rollback is a new, higher version), so a lower number is always such a late report; only a reset of
  * the edge's history lowers them, and that resets this table too.
+ *
+ * An entry keeps the name of the token that created it (`token`): the table checks it before
+ * calling here. A runner that said goodbye is `stopped` until it is heard of again (any report
+ * without `goodbye`, any ACK or NACK).
  */
-import type { FleetEntry, RunnerReport } from '../../shared/api.ts';
+import type { RunnerReport, StoredFleetEntry } from '../../shared/api.ts';
 
 export type FleetEvent =
   | { kind: 'report'; report: RunnerReport }
-  | { kind: 'ack'; version: number }
-  | { kind: 'nack'; version: number; reason: string };
+  | { kind: 'ack'; lineage: string; version: number }
+  | { kind: 'nack'; lineage: string; version: number; reason: string };
 
 /** A runner heard of only through its socket: no region yet, and it is evidently in sync. */
-function unknownRunner(runnerId: string, now: string): FleetEntry {
+function unknownRunner(runnerId: string, token: string, now: string): StoredFleetEntry {
   return {
     runner_id: runnerId,
     region: 'unknown',
@@ -24,12 +28,21 @@ function unknownRunner(runnerId: string, now: string): FleetEntry {
     sync_mode: 'ws',
     last_seen: now,
     applied_at: null,
+    token,
   };
 }
 
-export function updateFleetEntry(previous: FleetEntry | undefined, runnerId: string, event: FleetEvent, now: Date): FleetEntry {
+export function updateFleetEntry(
+  previous: StoredFleetEntry | undefined,
+  runnerId: string,
+  token: string,
+  event: FleetEvent,
+  now: Date,
+): StoredFleetEntry {
   const at = now.toISOString();
-  const base = previous ?? unknownRunner(runnerId, at);
+  const base = previous ?? unknownRunner(runnerId, token, at);
+  // Entries stored before entries had owners are claimed by the first token that reports for them.
+  const owner = previous?.token ?? token;
   const appliedAt = (applied: number | null) =>
     applied === base.applied_version && previous !== undefined ? (base.applied_at ?? null) : applied === null ? null : at;
   switch (event.kind) {
@@ -38,11 +51,36 @@ export function updateFleetEntry(previous: FleetEntry | undefined, runnerId: str
       const held = previous?.applied_version ?? null;
       // null ("nothing applied yet") is older than any version.
       const applied = held !== null && (reported === null || reported < held) ? held : reported;
-      return { ...event.report, applied_version: applied, runner_id: runnerId, last_seen: at, applied_at: appliedAt(applied) };
+      return {
+        ...event.report,
+        applied_version: applied,
+        runner_id: runnerId,
+        last_seen: at,
+        applied_at: appliedAt(applied),
+        token: owner,
+      };
     }
-    case 'ack':
-      return { ...base, applied_version: event.version, applied_at: appliedAt(event.version), last_seen: at };
-    case 'nack':
-      return { ...base, rejected: { version: event.version, reason: event.reason }, last_seen: at };
+    case 'ack': {
+      const { goodbye: _said, ...alive } = base;
+      const applied =
+        base.applied_version !== null && base.applied_version > event.version ? base.applied_version : event.version;
+      return {
+        ...alive,
+        applied_version: applied,
+        lineage: event.lineage,
+        applied_at: appliedAt(applied),
+        last_seen: at,
+        token: owner,
+      };
+    }
+    case 'nack': {
+      const { goodbye: _said, ...alive } = base;
+      return {
+        ...alive,
+        rejected: { version: event.version, lineage: event.lineage, reason: event.reason },
+        last_seen: at,
+        token: owner,
+      };
+    }
   }
 }

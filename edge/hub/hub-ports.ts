@@ -27,4 +27,6 @@ export interface HubPorts {
   readonly writeLimiter: TokenBucket;
   /** Per runner id, HTTP and socket reports alike. */
   readonly reportLimiter: KeyedBuckets;
+  /** Per runner id, ACKs and NACKs on watch sockets. */
+  readonly ackLimiter: KeyedBuckets;
 }

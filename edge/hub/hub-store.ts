@@ -4,7 +4,7 @@
  * All calls are synchronous: a Durable Object's SQLite runs in-process, and the output gate holds
  * the response until the write is durable.
  */
-import type { FleetEntry, Version } from '../../shared/api.ts';
+import type { StoredFleetEntry, Version } from '../../shared/api.ts';
 
 export class HubStore {
   readonly #sql: SqlStorage;
@@ -51,29 +51,19 @@ export class HubStore {
     this.#sql.exec('INSERT INTO versions (version, body) VALUES (?, ?)', version.version, JSON.stringify(version));
   }
 
-  fleet(): FleetEntry[] {
+  /** Every fleet entry (loaded once per hub instance; the table lives in memory after that). */
+  fleet(): StoredFleetEntry[] {
     return this.#sql
       .exec<{ body: string }>('SELECT body FROM fleet ORDER BY runner_id')
       .toArray()
-      .map((row) => JSON.parse(row.body) as FleetEntry);
+      .map((row) => JSON.parse(row.body) as StoredFleetEntry);
   }
 
-  fleetEntry(runnerId: string): FleetEntry | undefined {
-    const row = this.#sql.exec<{ body: string }>('SELECT body FROM fleet WHERE runner_id = ?', runnerId).toArray()[0];
-    return row ? (JSON.parse(row.body) as FleetEntry) : undefined;
-  }
-
-  fleetSize(): number {
-    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM fleet').one().n;
-  }
-
-  /** Drops runners last seen before `cutoff` (ISO 8601 strings of one format sort as times). */
-  pruneFleet(cutoff: string): number {
-    return this.#sql.exec("DELETE FROM fleet WHERE json_extract(body, '$.last_seen') < ?", cutoff).rowsWritten;
-  }
-
-  putFleetEntry(entry: FleetEntry): void {
-    this.#sql.exec('INSERT OR REPLACE INTO fleet (runner_id, body) VALUES (?, ?)', entry.runner_id, JSON.stringify(entry));
+  /** Writes changed entries and removes gone ones (one event: one implicit transaction). */
+  syncFleet(changed: Iterable<StoredFleetEntry>, removed: Iterable<string>): void {
+    for (const entry of changed)
+      this.#sql.exec('INSERT OR REPLACE INTO fleet (runner_id, body) VALUES (?, ?)', entry.runner_id, JSON.stringify(entry));
+    for (const runnerId of removed) this.#sql.exec('DELETE FROM fleet WHERE runner_id = ?', runnerId);
   }
 
   fact(key: string): string | undefined {

@@ -3,8 +3,10 @@
  * A thin coordinator of its parts, one concept each:
  * - `HubWrites`: the write lock, versions, the head (`hub-writes.ts`);
  * - `HeadMirror`: what lags the head — registry entry and KV mirror — and the alarm (`head-mirror.ts`);
- * - `FleetTable`: runners' reports, ACKs and NACKs, bounded (`fleet-table.ts`);
- * - `WatchSockets` and `VersionWaiters`: who hears of a commit at once (sockets, long-polls).
+ * - `FleetTable`: runners' reports, ACKs and NACKs, bounded, owned by tokens, kept in memory and
+ *   flushed to SQLite at most once per `fleetFlushMs` (`fleet-table.ts`);
+ * - `VersionWaiters` and `RelaySubscribers`: who hears of a commit at once (long-polls; the watch
+ *   relays, one per token, which hold the sockets so that a token's flood never queues here).
  *
  * The public fields are the hub's ports (`HubPorts`): production values from the bindings and the
  * configuration, replaced on a live instance by tests (a failing KV, a hung registry, a fixed clock).
@@ -17,19 +19,19 @@ import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
 import { log } from '../log.ts';
-import { FleetTable } from './fleet-table.ts';
+import { FleetTable, type FleetSender } from './fleet-table.ts';
 import { HeadMirror } from './head-mirror.ts';
 import { REGISTRY_TIMEOUT_MS, type RegistryClient } from './head-registration.ts';
 import type { HubPorts } from './hub-ports.ts';
-import { fail, missingSet, ok, type HubResult } from './hub-result.ts';
+import { missingSet, ok, type HubResult } from './hub-result.ts';
 import { HubStore } from './hub-store.ts';
 import { HubWrites } from './hub-writes.ts';
 import type { PolicyCommand, PolicyOutcome } from './policy-command.ts';
 import { PolicyStore } from './policy-store.ts';
-import { reportLineageIssue } from './report-lineage.ts';
+import { RelaySubscribers, type RelayClient } from './relay-subscribers.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TokenBucket } from './token-bucket.ts';
 import { VersionWaiters } from './version-waiters.ts';
-import { WatchSockets } from './watch-sockets.ts';
+import type { FleetBatch, FleetBatchVerdict } from './fleet-batch.ts';
 import type { WriteCommand, WriteOutcome } from './write-command.ts';
 
 export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
@@ -40,15 +42,18 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   kv: KVNamespace;
   registry: () => RegistryClient = () => this.env.SET_REGISTRY.get(this.env.SET_REGISTRY.idFromName('registry'));
   registryTimeoutMs = REGISTRY_TIMEOUT_MS;
+  /** The watch relay of a name (`relayName(set, token)`); tests may replace it. */
+  relay: (name: string) => RelayClient = (name) => this.env.WATCH_RELAY.get(this.env.WATCH_RELAY.idFromName(name));
   alarms: Pick<DurableObjectStorage, 'getAlarm' | 'setAlarm'>;
   writeLimiter: TokenBucket;
   reportLimiter: KeyedBuckets;
+  ackLimiter: KeyedBuckets;
   /** Held long-polls; public for tests and diagnostics (`waiters.size`). */
   readonly waiters: VersionWaiters;
   readonly #writes: HubWrites;
   readonly #mirror: HeadMirror;
   readonly #fleet: FleetTable;
-  readonly #sockets: WatchSockets;
+  readonly #relays: RelaySubscribers;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
@@ -64,13 +69,21 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     const clock: Clock = { now: () => this.clock.now(), sleep: (ms, signal) => this.clock.sleep(ms, signal) };
     this.writeLimiter = createTokenBucket({ ratePerS: this.config.writeRatePerS, burst: this.config.writeBurst, clock });
     this.reportLimiter = createKeyedBuckets({ ratePerS: this.config.reportRatePerS, burst: this.config.reportBurst, clock });
+    this.ackLimiter = createKeyedBuckets({
+      ratePerS: this.config.socketMessageRatePerS,
+      burst: this.config.socketMessageBurst,
+      clock,
+    });
     this.waiters = new VersionWaiters({ clock });
     this.#fleet = new FleetTable(this);
-    this.#sockets = new WatchSockets(ctx, this.#fleet, () => this.#writes?.head?.lineage);
+    this.#relays = new RelaySubscribers(
+      () => this.store,
+      (name) => this.relay(name),
+    );
     this.#writes = new HubWrites(this, {
       announce: (version) => {
         this.waiters.wake(version);
-        this.#sockets.broadcast(version);
+        this.#relays.push(version);
       },
     });
     this.#mirror = new HeadMirror(this, () => this.#writes.head);
@@ -144,18 +157,22 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     await this.#mirror.alarm();
   }
 
-  async report(set: string, runnerId: string, report: RunnerReport): Promise<HubResult<FleetEntry>> {
+  /** A runner's report over HTTP, from the token named in `sender` (the Worker authenticated it). */
+  async report(set: string, sender: FleetSender, report: RunnerReport): Promise<HubResult<FleetEntry>> {
     const head = this.#writes.head;
     if (head === undefined) return missingSet(set);
-    const foreign = reportLineageIssue(report, head.lineage);
-    if (foreign !== undefined)
-      return fail({
-        status: 422,
-        code: 'validation_failed',
-        message: `runner report rejected: ${foreign.message}`,
-        fields: [foreign],
-      });
-    return this.#fleet.report(set, runnerId, report);
+    return this.#fleet.report(set, sender, report, head);
+  }
+
+  /** `DELETE …/runners/:id` (write scope, checked by the Worker). */
+  async removeRunner(set: string, runnerId: string): Promise<HubResult<null>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return this.#fleet.remove(set, runnerId);
+  }
+
+  /** Writes the fleet table's pending changes now (tests; the table flushes itself on a timer). */
+  async flushFleet(): Promise<void> {
+    this.#fleet.flush();
   }
 
   async fleet(set: string): Promise<HubResult<Fleet>> {
@@ -164,25 +181,35 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     return ok(this.#fleet.list(set, head.version));
   }
 
-  /** The watch socket (the Worker checked auth and that the set exists). */
-  override async fetch(request: Request): Promise<Response> {
-    return this.#sockets.accept(request, this.#writes.head);
+  /**
+   * A watch relay (one per token with sockets) subscribes when a socket connects: it is pushed
+   * every commit from now on, and sends the head it is answered.
+   */
+  async subscribe(relay: string): Promise<Version | null> {
+    this.#relays.add(relay);
+    return this.#writes.head ?? null;
   }
 
-  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    this.#sockets.message(ws, raw);
+  /** What a relay's sockets said since its last batch: each event checked like an HTTP report. */
+  async fleetBatch(batch: FleetBatch): Promise<FleetBatchVerdict[]> {
+    const head = this.#writes.head;
+    const { refusals } = this.#fleet;
+    refusals.rate_limited += batch.refusals.rate_limited;
+    refusals.sockets_closed += batch.refusals.sockets_closed;
+    if (head === undefined) return batch.items.map(() => 'invalid');
+    return batch.items.map(({ runnerId, event }) => {
+      const verdict = this.#fleet.receive(head.set, { runnerId, token: batch.token }, event, head);
+      if (verdict.kind === 'recorded') return 'recorded';
+      refusals[verdict.counter] += 1;
+      return verdict.counter;
+    });
   }
 
-  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.#sockets.close(ws, code);
-  }
-
-  override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
-    this.#sockets.error(error);
-  }
-
-  /** Open watch sockets and held long-polls (for tests and diagnostics). */
-  async activity(): Promise<{ sockets: number; waiters: number; foreignLineage: number }> {
-    return { sockets: this.#sockets.size, waiters: this.waiters.size, foreignLineage: this.#sockets.foreignLineage };
+  /**
+   * Held long-polls, and the batches the fleet table wrote to SQLite since this instance started
+   * (for tests and diagnostics; the watch sockets are in the relays).
+   */
+  async activity(): Promise<{ waiters: number; fleetFlushes: number; foreignLineage: number }> {
+    return { waiters: this.waiters.size, fleetFlushes: this.#fleet.flushes, foreignLineage: this.#fleet.foreignLineage };
   }
 }

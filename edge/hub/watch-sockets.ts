@@ -1,96 +1,134 @@
 /**
- * The hub's watch sockets (hibernation API): a runner or dashboard connects, is sent the current
- * version at once (a reconnecting runner catches up on what it missed), and every commit is pushed
- * to all of them. What a client sends back (ping, ACK, NACK, report) is parsed with the shared
- * schema; anything else closes the socket with 1007. An ACK, NACK or report naming another lineage
- * of the set is dropped and counted (`foreignLineage`). Pings are answered by the runtime's
- * auto-response without waking the hub.
+ * Watch sockets, held by a set's watch relays (`watch-relay.ts`): a runner connects, is sent the
+ * current version at once (a reconnecting runner catches up on what it missed), and every commit is
+ * pushed to all of them.
+ *
+ * Accepted with the standard API (`accept()` and listeners), not the hibernation API: with
+ * hibernation every message is a separate event of the Durable Object, about 4 ms each under local
+ * workerd, and a flood of pipelined messages (which keep arriving after `close()`: the connection
+ * is only CLOSING) held every other request of the process for seconds. As listeners they cost a
+ * fraction of that. The price: a relay stays in memory while it has sockets (one per token and set
+ * with WebSocket runners; long-poll runners need none).
+ *
+ * What a client sends back (ping, ACK, NACK, report) is hostile until shown otherwise: the socket's
+ * guard checks size and the socket's budget before anything is parsed (`socket-guard.ts`), the
+ * shared schema parses it (anything else closes the socket with 1007), and the fleet events go to
+ * the inbox (the relay's forwarder to the hub, whose fleet table checks the runner's own budget, its
+ * owner token and the versions it names). Refusals have no answer on a socket: they are counted
+ * (`GET …/fleet` shows the counters), and a socket that keeps sending them is closed with 1008.
  */
-import { WatchClientMessageSchema, type Version, type WatchClientMessage, type WatchServerMessage } from '../../shared/api.ts';
+import { WatchClientMessageSchema, type Version, type WatchServerMessage } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
-import type { FleetTable } from './fleet-table.ts';
-import { reportLineageIssue } from './report-lineage.ts';
+import type { FleetEvent } from './fleet-update.ts';
+import { CLOSE_MALFORMED, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
 
 function versionMessage(version: Version): string {
   const message: WatchServerMessage = { type: 'version', etag: etagFor(version.set, version.lineage, version.version), version };
   return JSON.stringify(message);
 }
 
-export class WatchSockets {
-  readonly #ctx: DurableObjectState;
-  readonly #fleet: FleetTable;
-  readonly #lineage: () => string | undefined;
-  /** ACKs, NACKs and reports dropped because they named another lineage (diagnostics, tests). */
-  foreignLineage = 0;
+/** Where fleet events and refusals go (the relay's forwarder). */
+export interface SocketInbox {
+  /** False when the event cannot be taken (too much waiting): it counts as refused. */
+  submit(socketId: string, runnerId: string, event: FleetEvent): boolean;
+  count(counter: 'rate_limited' | 'sockets_closed'): void;
+}
 
-  constructor(ctx: DurableObjectState, fleet: FleetTable, lineage: () => string | undefined) {
-    this.#ctx = ctx;
-    this.#fleet = fleet;
-    this.#lineage = lineage;
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+export interface WatchSocketsOptions {
+  guard: SocketGuard;
+  inbox: SocketInbox;
+}
+
+export class WatchSockets {
+  readonly #o: WatchSocketsOptions;
+  readonly #open = new Set<WebSocket>();
+
+  constructor(options: WatchSocketsOptions) {
+    this.#o = options;
   }
 
-  /** Accepts an upgrade (the Worker checked auth and that the set exists). */
-  accept(request: Request, head: Version | undefined): Response {
+  /** Accepts an upgrade for `set` from the token named `token` (the Worker checked both). */
+  accept(request: Request, identity: Omit<SocketAttachment, 'id'>, head: Version | null): Response {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket')
       return new Response('expected a WebSocket upgrade', { status: 426 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.#ctx.acceptWebSocket(server);
-    if (head !== undefined) server.send(versionMessage(head));
+    server.accept();
+    this.#o.guard.register(server, { id: crypto.randomUUID(), ...identity } satisfies SocketAttachment);
+    this.#open.add(server);
+    server.addEventListener('message', (event) => this.message(server, event.data as string | ArrayBuffer));
+    server.addEventListener('close', (event) => this.close(server, event.code));
+    server.addEventListener('error', (event) => this.error(server, event.error));
+    if (head !== null) server.send(versionMessage(head));
     return new Response(null, { status: 101, webSocket: client });
   }
 
   message(ws: WebSocket, raw: string | ArrayBuffer): void {
+    const { guard, inbox } = this.#o;
+    const state = guard.state(ws);
+    if (state === undefined) return;
+    const admission = guard.admit(state, raw);
+    if (admission.kind === 'dropped') {
+      inbox.count('rate_limited');
+      return;
+    }
+    if (admission.kind === 'close') {
+      if (admission.code !== CLOSE_MALFORMED) inbox.count('rate_limited');
+      this.#shut(state, admission.code, admission.reason);
+      return;
+    }
     let data: unknown;
     try {
-      data = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+      data = JSON.parse(admission.text);
     } catch {
-      ws.close(1007, 'messages must be JSON');
+      this.#shut(state, CLOSE_MALFORMED, 'messages must be JSON');
       return;
     }
     const parsed = WatchClientMessageSchema.safeParse(data);
     if (!parsed.success) {
-      ws.close(1007, 'message does not match WatchClientMessageSchema (ack | nack | report | ping)');
+      this.#shut(state, CLOSE_MALFORMED, 'message does not match WatchClientMessageSchema (ack | nack | report | ping)');
       return;
     }
     const message = parsed.data;
-    if (this.#namesAnotherLineage(message)) {
-      this.foreignLineage += 1;
+    if (message.type === 'ping') {
+      ws.send(JSON.stringify({ type: 'pong' } satisfies WatchServerMessage));
       return;
     }
-    switch (message.type) {
-      case 'ping':
-        ws.send(JSON.stringify({ type: 'pong' } satisfies WatchServerMessage));
-        return;
-      case 'ack':
-        this.#fleet.record(message.runner_id, { kind: 'ack', version: message.version });
-        return;
-      case 'nack':
-        this.#fleet.record(message.runner_id, { kind: 'nack', version: message.version, reason: message.reason });
-        return;
-      case 'report':
-        this.#fleet.reportQuietly(message.runner_id, message.report);
-        return;
-    }
+    const event: FleetEvent =
+      message.type === 'ack'
+        ? { kind: 'ack', lineage: message.lineage, version: message.version }
+        : message.type === 'nack'
+          ? { kind: 'nack', lineage: message.lineage, version: message.version, reason: message.reason }
+          : { kind: 'report', report: message.report };
+    if (!inbox.submit(state.attachment.id, message.runner_id, event)) this.refused(state.attachment.id, 'rate_limited');
   }
 
-  /** A socket message has no answer: one about another history of the set is dropped, not stored. */
-  #namesAnotherLineage(message: WatchClientMessage): boolean {
-    const lineage = this.#lineage();
-    if (lineage === undefined) return false;
-    switch (message.type) {
-      case 'ack':
-      case 'nack':
-        return message.lineage !== lineage;
-      case 'report':
-        return reportLineageIssue(message.report, lineage) !== undefined;
-      case 'ping':
-        return false;
+  /** A message of this socket was refused (here or by the hub): counted, and past the limit, closed. */
+  refused(socketId: string, counter?: 'rate_limited'): void {
+    if (counter !== undefined) this.#o.inbox.count(counter);
+    const state = this.#o.guard.byId(socketId);
+    if (state === undefined) return;
+    const close = this.#o.guard.refuse(state);
+    if (close?.kind === 'close') this.#shut(state, close.code, close.reason);
+  }
+
+  #shut(state: SocketState, code: number, reason: string): void {
+    if (state.closed) return;
+    state.closed = true;
+    if (code !== CLOSE_MALFORMED) {
+      this.#o.inbox.count('sockets_closed');
+      log.warn('watch_socket_closed', { set: state.attachment.set, token: state.attachment.token, code, reason });
+    }
+    try {
+      state.ws.close(code, reason);
+    } catch {
+      // already closing
     }
   }
 
   close(ws: WebSocket, code: number): void {
+    this.#o.guard.forget(ws);
+    this.#open.delete(ws);
     // Reserved codes (1005, 1006) cannot be sent back; answer those with a plain normal closure. With
     // newer compatibility dates the runtime has already replied, and close() throws: nothing to do.
     try {
@@ -100,14 +138,16 @@ export class WatchSockets {
     }
   }
 
-  error(error: unknown): void {
+  error(ws: WebSocket, error: unknown): void {
+    this.#o.guard.forget(ws);
+    this.#open.delete(ws);
     // The runtime drops the socket itself; the runner reconnects and is sent the current version.
     log.warn('watch_socket_error', { error: String(error) });
   }
 
   broadcast(version: Version): void {
     const message = versionMessage(version);
-    for (const ws of this.#ctx.getWebSockets()) {
+    for (const ws of this.#open) {
       try {
         ws.send(message);
       } catch {
@@ -117,6 +157,6 @@ export class WatchSockets {
   }
 
   get size(): number {
-    return this.#ctx.getWebSockets().length;
+    return this.#open.size;
   }
 }

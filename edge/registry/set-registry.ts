@@ -28,6 +28,11 @@ export class SetRegistry extends DurableObject<EdgeEnv> {
     );
   }
 
+  /** Whether a set exists (the Worker asks before a read addresses a hub, which would create it). */
+  async has(name: string): Promise<boolean> {
+    return this.#sql.exec('SELECT 1 FROM sets WHERE name = ?', name).toArray().length > 0;
+  }
+
   async list(): Promise<SetSummary[]> {
     return this.#sql
       .exec<{ body: string }>('SELECT body FROM sets ORDER BY name')

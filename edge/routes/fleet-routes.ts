@@ -1,31 +1,48 @@
 /**
- * Runners: the heartbeat report (read scope: runners hold read tokens), the fleet table, and the
- * watch WebSocket, which the hub accepts with the hibernation API.
+ * Runners: the heartbeat report (read scope: runners hold read tokens; an entry belongs to the
+ * token that created it), the fleet table, removing an entry (write scope), and the watch
+ * WebSocket, which the token's watch relay accepts with the hibernation API. None of these creates a hub for a set
+ * that does not exist (`existing-hub.ts`).
  */
 import type { Hono } from 'hono';
 import { RunnerIdSchema, RunnerReportSchema } from '../../shared/api.ts';
+import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, badRequest, notFound } from '../errors/api-error.ts';
 import { parseBody } from '../http/parse-body.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
+import { existingHub } from '../hub/existing-hub.ts';
 import type { HubFor } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
+import { SET_HEADER, TOKEN_NAME_HEADER, relayName } from '../hub/watch-relay.ts';
+
+function runnerIdOf(raw: string | undefined): string {
+  const runnerId = RunnerIdSchema.safeParse(raw);
+  if (!runnerId.success)
+    throw badRequest(`runner id ${JSON.stringify(raw)} is not accepted: ${runnerId.error.issues[0]?.message ?? 'invalid'}`);
+  return runnerId.data;
+}
 
 export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: HubFor }): void {
   app.post('/v1/sets/:set/runners/:id/report', async function report(c) {
     const set = c.req.param('set');
-    const runnerId = RunnerIdSchema.safeParse(c.req.param('id'));
-    if (!runnerId.success)
-      throw badRequest(
-        `runner id ${JSON.stringify(c.req.param('id'))} is not accepted: ${runnerId.error.issues[0]?.message ?? 'invalid'}`,
-      );
+    const runnerId = runnerIdOf(c.req.param('id'));
     const body = parseBody(RunnerReportSchema, await readJsonBody(c.req.raw), 'runner report');
-    return c.json(unwrap(await hubFor(c.env, set).report(set, runnerId.data, body)));
+    const hub = await existingHub(c.env, set, hubFor);
+    return c.json(unwrap(await hub.report(set, { runnerId, token: c.get('principal').name }, body)));
+  });
+
+  app.delete('/v1/sets/:set/runners/:id', requireWrite(), async function removeRunner(c) {
+    const set = c.req.param('set');
+    const runnerId = runnerIdOf(c.req.param('id'));
+    unwrap(await (await existingHub(c.env, set, hubFor)).removeRunner(set, runnerId));
+    return c.body(null, 204);
   });
 
   app.get('/v1/sets/:set/fleet', async function fleet(c) {
     const set = c.req.param('set');
-    return c.json(unwrap(await hubFor(c.env, set).fleet(set)), 200, { 'Cache-Control': 'no-store' });
+    const hub = await existingHub(c.env, set, hubFor);
+    return c.json(unwrap(await hub.fleet(set)), 200, { 'Cache-Control': 'no-store' });
   });
 
   app.get('/v1/sets/:set/watch', async function watch(c) {
@@ -38,8 +55,15 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
         headers: { Upgrade: 'websocket' },
       });
     }
-    const hub = hubFor(c.env, set);
+    const hub = await existingHub(c.env, set, hubFor);
     if ((await hub.head()) === null) throw notFound(`set "${set}" does not exist`);
-    return hub.fetch(c.req.raw);
+    // The token's own relay holds the socket (its flood never queues in the hub). The relay learns
+    // the set and the token's name (the owner of the entries it creates) from the Worker only:
+    // whatever the client sent under those headers is replaced.
+    const token = c.get('principal').name;
+    const forwarded = new Request(c.req.raw);
+    forwarded.headers.set(SET_HEADER, set);
+    forwarded.headers.set(TOKEN_NAME_HEADER, token);
+    return c.env.WATCH_RELAY.get(c.env.WATCH_RELAY.idFromName(relayName(set, token))).fetch(forwarded);
   });
 }

@@ -16,6 +16,7 @@ import { readPrecondition } from '../http/preconditions.ts';
 import { parseIntParam } from '../http/query-int.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { HEADER_UNCHANGED, versionResponse } from '../http/version-response.ts';
+import { existingHub } from '../hub/existing-hub.ts';
 import type { HubFor, HubStub } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
 
@@ -32,13 +33,13 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const set = c.req.param('set');
     const limit = parseIntParam('limit', c.req.query('limit'), { min: 1, max: 100, fallback: 20 });
     const before = parseIntParam('before', c.req.query('before'), { min: 1, max: MAX_VERSION, fallback: MAX_VERSION });
-    return c.json(unwrap(await hubFor(c.env, set).versions(set, before, limit)));
+    return c.json(unwrap(await (await existingHub(c.env, set, hubFor)).versions(set, before, limit)));
   });
 
   app.get('/v1/sets/:set/versions/:n', async function getVersion(c) {
     const set = c.req.param('set');
     const n = parseIntParam('version', c.req.param('n'), { min: 1, max: MAX_VERSION });
-    const version = await versionOf(hubFor(c.env, set), set, n);
+    const version = await versionOf(await existingHub(c.env, set, hubFor), set, n);
     // Immutable: this URL's body never changes, so any cache may keep it.
     return c.json(version, 200, {
       ETag: etagFor(set, version.lineage, n),
@@ -50,7 +51,7 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
     const set = c.req.param('set');
     const from = parseIntParam('from', c.req.query('from'), { min: 1, max: MAX_VERSION });
     const to = parseIntParam('to', c.req.query('to'), { min: 1, max: MAX_VERSION });
-    const hub = hubFor(c.env, set);
+    const hub = await existingHub(c.env, set, hubFor);
     const [a, b] = [await versionOf(hub, set, from), await versionOf(hub, set, to)];
     const diff: Diff = { set, from, to, changes: diffParams(a.params, b.params) };
     return c.json(diff);

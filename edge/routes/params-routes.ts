@@ -12,6 +12,7 @@ import { parseBody } from '../http/parse-body.ts';
 import { ifNoneMatchNames, readIfNoneMatch, readPrecondition } from '../http/preconditions.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { HEADER_UNCHANGED, notModified, versionResponse } from '../http/version-response.ts';
+import { setExists } from '../hub/existing-hub.ts';
 import type { HubFor } from '../hub/hub-for.ts';
 import { unwrap } from '../hub/hub-result.ts';
 import type { WriteChange } from '../hub/write-command.ts';
@@ -78,6 +79,8 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     // The whole tag: a tag of another lineage never matches, so a long-poll with one is answered at once.
     const matches = (v: Version) => ifNoneMatchNames(ifNoneMatch, v);
     const waitS = parseWait(c.req.query('wait'));
+    // A read of a set that does not exist must not address (and so create) a hub.
+    if (!(await setExists(c.env, set))) throw notFound(`set "${set}" does not exist`);
     let head: Version | null;
     try {
       const hub = hubFor(c.env, set);

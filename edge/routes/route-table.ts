@@ -14,6 +14,7 @@ export const ROUTE_METHODS: Readonly<Record<string, readonly string[]>> = {
   '/v1/sets/:set/rollback': ['POST'],
   '/v1/sets/:set/watch': ['GET'],
   '/v1/sets/:set/runners/:id/report': ['POST'],
+  '/v1/sets/:set/runners/:id': ['DELETE'],
   '/v1/sets/:set/fleet': ['GET', 'HEAD'],
   '/v1/sets/:set/policy': ['GET', 'HEAD', 'PUT'],
   '/v1/sets/:set/policy/versions': ['GET', 'HEAD'],

@@ -43,7 +43,7 @@ describe('the fleet table is bounded', () => {
     const refused = await report(set, 'r4');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('Retry-After')).toBe('60');
-    expect((await errorOf(refused)).message).toContain('is full (3 runners)');
+    expect((await errorOf(refused)).message).toContain('is full (3 runners, FLEET_MAX_RUNNERS)');
     expect((await report(set, 'r2')).status).toBe(200);
     expect(await fleetIds(set)).toEqual(['r1', 'r2', 'r3']);
   });

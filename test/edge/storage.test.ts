@@ -154,7 +154,8 @@ describe('storage', () => {
       { headers: { Authorization: `Bearer ${WRITE_TOKEN}` } },
       env,
     );
-    expect(missing.status).toBe(503);
+    // The registry says it does not exist: no hub is asked (a read creates nothing), and that is a 404.
+    expect(missing.status).toBe(404);
   });
 
   it('answers 304 stale, never an older version, when the mirror lags the version the client holds', async () => {
@@ -185,6 +186,7 @@ describe('storage', () => {
 
   it('answers 503 when the hub fails transiently, 500 without details when it breaks', async () => {
     const set = freshSet();
+    await createSet(set);
     const failing = (error: Error) => () => ({ versions: () => Promise.reject(error) }) as unknown as HubStub;
     const transient = Object.assign(new Error('Durable Object reset because its code was updated.'), { retryable: true });
     const get = (app: ReturnType<typeof createApp>) =>

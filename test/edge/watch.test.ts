@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { FleetSchema, WatchServerMessageSchema, type WatchServerMessage } from '../../shared/api.ts';
-import type { ParamsHub } from '../../edge/hub/params-hub.ts';
+import { relayName, type WatchRelay } from '../../edge/hub/watch-relay.ts';
 import { READ_TOKEN, call, createSet, freshSet, putParams, tagOf, lineageOf } from './helpers.ts';
 
 /** Opens the watch socket and collects what the hub pushes. */
@@ -115,25 +115,25 @@ describe('watch WebSocket', () => {
     expect((await call('GET', `/v1/sets/${set}/watch`)).status).toBe(426);
   });
 
-  it('counts its sockets in the hub (hibernation API)', async () => {
+  it("holds its sockets in the token's watch relay, not in the hub", async () => {
     const set = freshSet();
     await createSet(set);
     const { ws, next } = await watch(set);
     await next(1);
-    const hub = env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set));
-    expect(await runInDurableObject(hub, (instance: ParamsHub) => instance.activity())).toMatchObject({ sockets: 1 });
+    const relay = env.WATCH_RELAY.get(env.WATCH_RELAY.idFromName(relayName(set, 'bot')));
+    expect(await runInDurableObject(relay, (instance: WatchRelay) => instance.activity())).toEqual({ sockets: 1 });
     ws.close(1000);
   });
 });
 
 describe('watch across hibernation', () => {
-  it('still pushes to a socket after the hub was evicted from memory (sockets hibernated)', async () => {
+  it('still pushes to a socket after the hub was evicted from memory (it keeps its relays in storage)', async () => {
     const set = freshSet();
     await createSet(set);
     const { ws, messages, next } = await watch(set);
     await next(1);
     await evictDurableObject(env.PARAMS_HUB.get(env.PARAMS_HUB.idFromName(set)));
-    // A fresh instance rebuilds its head from SQLite and finds the socket via getWebSockets().
+    // A fresh instance rebuilds its head and its relays' names from SQLite; the relay holds the socket.
     expect((await putParams(set, 1, { adverse_selection_spread_scale: 2 }, 'after eviction')).status).toBe(200);
     await next(2);
     expect(messages[1]).toMatchObject({
