@@ -1,4 +1,8 @@
-/** `fleet`: which runner in which region runs which version, and how it is trading. */
+/**
+ * `fleet`: which runner in which region runs which version, and how it is trading. Each runner's
+ * STATUS is the edge's: `live`, `silent` (no report for two heartbeats) or `stopped` (said goodbye);
+ * the counts in the header ("N live on vX") count only the live.
+ */
 import type { Command } from 'commander';
 import type { Fleet, FleetEntry } from '../../shared/api.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
@@ -24,9 +28,18 @@ export function formatFleet(fleet: Fleet, now: number): string {
     `${formatAge((now - Date.parse(r.last_seen)) / 1000)} ago`,
     formatNumber(r.trading?.inventory),
     formatNumber(r.trading?.pnl),
+    r.status ?? 'live',
   ]);
-  const header = `${fleet.set} is at v${fleet.version}; ${fleet.runners.length} runner${fleet.runners.length === 1 ? '' : 's'}`;
-  const table = formatTable(['RUNNER', 'REGION', 'APPLIED', 'STATE', 'PARAMS AGE', 'LAST SEEN', 'INVENTORY', 'P&L'], rows);
+  const live = fleet.runners.filter((r) => (r.status ?? 'live') === 'live');
+  const count = (status: string) => fleet.runners.filter((r) => (r.status ?? 'live') === status).length;
+  const onHead = live.filter((r) => r.applied_version === fleet.version).length;
+  const header =
+    `${fleet.set} is at v${fleet.version}; ${fleet.runners.length} runner${fleet.runners.length === 1 ? '' : 's'}: ` +
+    `${live.length} live (${onHead} on v${fleet.version}), ${count('silent')} silent, ${count('stopped')} stopped`;
+  const table = formatTable(
+    ['RUNNER', 'REGION', 'APPLIED', 'STATE', 'PARAMS AGE', 'LAST SEEN', 'INVENTORY', 'P&L', 'STATUS'],
+    rows,
+  );
   const rejected = fleet.runners
     .filter((r) => r.rejected)
     .map((r) => terminalSafe(`${r.runner_id} rejected v${r.rejected!.version}: ${r.rejected!.reason}`));

@@ -1,7 +1,7 @@
 /** The fleet table: which runner in which region runs which version, and how it trades. */
 import type { FleetEntry } from '../../../shared/api.ts';
 import type { FleetView } from '../dashboard-state.ts';
-import { appliedStatus, fleetSummary, isSilent, sortRunners } from '../fleet-summary.ts';
+import { appliedStatus, fleetSummary, liveness, sortRunners } from '../fleet-summary.ts';
 import { formatDuration, formatFigure, formatSigned, secondsSince } from '../format.ts';
 import { Badge, type Tone } from './notice-view.tsx';
 
@@ -25,7 +25,8 @@ function AppliedCell({ applied, head }: { applied: number | null | undefined; he
 
 function FleetRow({ runner, head, at }: { runner: FleetEntry; head: number | null; at: number }) {
   const t = runner.trading ?? {};
-  const silent = isSilent(runner, at);
+  const status = liveness(runner, at);
+  const silent = status !== 'live';
   const pnl = t.pnl ?? null;
   return (
     <tr data-runner={runner.runner_id} class={silent ? 'silent' : ''}>
@@ -55,7 +56,7 @@ function FleetRow({ runner, head, at }: { runner: FleetEntry; head: number | nul
         {silent ? (
           <>
             {' '}
-            <Badge text="silent" tone="bad" />
+            <Badge text={status} tone={status === 'stopped' ? 'warn' : 'bad'} />
           </>
         ) : null}
       </td>

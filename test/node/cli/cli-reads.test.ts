@@ -52,7 +52,7 @@ describe('reading', () => {
     expect(toCurrent.to).toBe(2);
   });
 
-  it('fleet shows runner, region, applied version, state, params age, last seen, inventory and P&L', async () => {
+  it('fleet shows runner, region, applied version, state, params age, last seen, inventory, P&L and status', async () => {
     edge.fleet.set('hype-perp', [
       {
         runner_id: 'r-fra-1',
@@ -71,11 +71,15 @@ describe('reading', () => {
         sync_state: 'stale',
         params_age_s: 400,
         last_seen: '2026-11-24T15:00:00.000Z',
+        status: 'silent',
       },
     ]);
     const run = await runCli(['fleet'], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/RUNNER\s+REGION\s+APPLIED\s+STATE\s+PARAMS AGE\s+LAST SEEN\s+INVENTORY\s+P&L/);
+    expect(run.stdout).toMatch(/RUNNER\s+REGION\s+APPLIED\s+STATE\s+PARAMS AGE\s+LAST SEEN\s+INVENTORY\s+P&L\s+STATUS/);
+    // Only live runners count as "on v2".
+    expect(run.stdout).toContain('2 runners: 1 live (1 on v2), 1 silent, 0 stopped');
+    expect(run.stdout).toMatch(/r-sin-1 .* silent$/m);
     expect(run.stdout).toMatch(/r-fra-1\s+fra\s+v2\s+ready\s+3s\s+5s ago\s+1\.25\s+-3\.5/);
     expect(run.stdout).toMatch(/r-sin-1\s+sin\s+v1 \(behind v2\)\s+stale, rejected v2/);
     const json = JSON.parse((await runCli(['fleet', '--json'], env)).stdout) as { runners: unknown[] };
