@@ -159,6 +159,13 @@ describe('a set’s lineage', () => {
       for (const v of [legacy(1, 1), legacy(2, 2)])
         state.storage.sql.exec('INSERT INTO versions (version, body) VALUES (?, ?)', v.version, JSON.stringify(v));
     });
+    // Such a set was registered by its writes (reads ask the registry before they address a hub).
+    await env.SET_REGISTRY.get(env.SET_REGISTRY.idFromName('registry')).upsert({
+      set,
+      version: 2,
+      updated_at: '2026-01-01T00:00:00.000Z',
+      author: 'ops',
+    });
     await evictDurableObject(hub(set));
     const lineage = await lineageOf(set);
     expect(lineage).toMatch(/^[A-Za-z0-9_-]{22}$/);
