@@ -179,8 +179,18 @@ export const StoredFleetEntrySchema = RunnerReportSchema.extend({
 });
 export type StoredFleetEntry = z.infer<typeof StoredFleetEntrySchema>;
 
-/** An entry as `GET …/fleet` answers it. `status` is always sent; an older edge without it means `live`. */
-export const FleetEntrySchema = StoredFleetEntrySchema.extend({ status: RunnerStatusSchema.optional() });
+/**
+ * An entry as `GET …/fleet` answers it. `status` is always sent; an older edge without it means `live`.
+ * The strings a runner reported are read back bounded but not refused for control characters: the
+ * edge refuses those on the way in, and a reader (CLI, dashboard) escapes whatever it shows, so an
+ * older or hostile edge serving one bad entry cannot hide the whole fleet from the operator.
+ */
+export const FleetEntrySchema = StoredFleetEntrySchema.extend({
+  status: RunnerStatusSchema.optional(),
+  region: z.string().min(1).max(1000),
+  rejected: RejectionSchema.extend({ reason: z.string().max(10_000) }).nullable().optional(),
+  trading: RunnerReportSchema.shape.trading.unwrap().extend({ mode: z.string().max(1000).optional() }).optional(),
+});
 export type FleetEntry = z.infer<typeof FleetEntrySchema>;
 
 /**
