@@ -188,8 +188,13 @@ export type StoredFleetEntry = z.infer<typeof StoredFleetEntrySchema>;
 export const FleetEntrySchema = StoredFleetEntrySchema.extend({
   status: RunnerStatusSchema.optional(),
   region: z.string().min(1).max(1000),
-  rejected: RejectionSchema.extend({ reason: z.string().max(10_000) }).nullable().optional(),
-  trading: RunnerReportSchema.shape.trading.unwrap().extend({ mode: z.string().max(1000).optional() }).optional(),
+  rejected: RejectionSchema.extend({ reason: z.string().max(10_000) })
+    .nullable()
+    .optional(),
+  trading: RunnerReportSchema.shape.trading
+    .unwrap()
+    .extend({ mode: z.string().max(1000).optional() })
+    .optional(),
 });
 export type FleetEntry = z.infer<typeof FleetEntrySchema>;
 

@@ -6,6 +6,7 @@
  * document needs two levels; deep values would make later stringification overflow the stack).
  */
 import { MAX_BODY_BYTES } from '../../shared/api.ts';
+import { readCappedBytes } from '../../shared/read-capped-bytes.ts';
 import { ApiError } from '../errors/api-error.ts';
 
 export const MAX_DEPTH = 16;
@@ -24,29 +25,9 @@ function isJsonContentType(header: string | null): boolean {
 }
 
 async function readLimited(request: Request): Promise<Uint8Array> {
-  const declared = request.headers.get('Content-Length');
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  const read = await readCappedBytes(request, MAX_BODY_BYTES);
+  if (read.kind === 'too-large') throw tooLarge();
+  return read.bytes;
 }
 
 /** Depth of nested arrays/objects, computed without recursion (the input is untrusted). */
