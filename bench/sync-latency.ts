@@ -55,6 +55,7 @@ async function measureOne(
   try {
     await clients.allApplied(created.version, 30_000);
     let spread = 5;
+    let head = created.version;
     const once = async (kind: 'write' | 'rollback', warm: boolean) => {
       // A random gap, as between real operator writes. For polling it spans a whole interval: a write
       // right after the poll that fetched the previous version would always wait a full interval.
@@ -64,8 +65,11 @@ async function measureOne(
       const ack =
         kind === 'write'
           ? await writeParams(url, tokens.write, set, { base_half_spread_bps: spread })
-          : await rollbackTo(url, tokens.write, set, created.version);
+          : // The version before the head: writes alternate two spreads, so it always differs from
+            // the head (a rollback to identical params makes no version and would time nothing).
+            await rollbackTo(url, tokens.write, set, head - 1);
       const acked = performance.now();
+      head = ack.version;
       try {
         const all = await clients.allApplied(ack.version, APPLY_TIMEOUT_MS);
         if (warm) return;
