@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { etagFor } from '../../shared/etag.ts';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import { startEdge } from '../../tools/edge-process.ts';
+import { eventually } from '../../tools/eventually.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.ts';
@@ -75,7 +76,12 @@ describe('a proxy that rewrites identity between the runner and the edge', () =>
       what: 'v2 applied under its true tag',
     });
     expect(applied.etag).toBe(truth);
-    expect(cacheFile(cacheDir, set)).toMatchObject({ version: v2.version, etag: truth });
+    // The cache is written (atomically) just after the swap that /status shows: wait for it, then check it.
+    const cachedV2 = await eventually(() => cacheFile(cacheDir, set).version === v2.version && cacheFile(cacheDir, set), {
+      what: 'the cache file to hold v2',
+      timeoutMs: 30_000,
+    });
+    expect(cachedV2).toMatchObject({ version: v2.version, etag: truth });
     expect(runner.logRecords().some((r) => JSON.stringify(r).includes('does not match'))).toBe(true);
 
     // The kill switch: the runner's next If-None-Match is v2's true tag, so it hears of v3 at once.
@@ -84,7 +90,11 @@ describe('a proxy that rewrites identity between the runner and the edge', () =>
       what: 'the kill switch applied',
     });
     expect(halted.params?.trading_mode).toBe('halted');
-    expect(cacheFile(cacheDir, set)).toMatchObject({ version: kill.version, etag: halted.etag });
+    const cachedKill = await eventually(() => cacheFile(cacheDir, set).version === kill.version && cacheFile(cacheDir, set), {
+      what: 'the cache file to hold the kill switch',
+      timeoutMs: 30_000,
+    });
+    expect(cachedKill).toMatchObject({ version: kill.version, etag: halted.etag });
     expect(halted.etag).toBe((await head(edge.url, edge.tokens.read, set))!.etag);
   });
 
