@@ -7,6 +7,7 @@ import { SYNC_MODES } from './enums.ts';
 import { LineageSchema } from './lineage.ts';
 import { ParamsSchema } from './params-schema.ts';
 import { SetNameSchema } from './set-name.ts';
+import { TelemetryDeltaSchema } from './telemetry.ts';
 
 export const VersionKindSchema = z.enum(['create', 'update', 'rollback']);
 export type VersionKind = z.infer<typeof VersionKindSchema>;
@@ -157,6 +158,8 @@ export const RunnerReportSchema = z.object({
       mode: reportedText(32).optional(),
     })
     .optional(),
+  /** Trading figures per params version since the previous report (`shared/telemetry.ts`). */
+  telemetry: TelemetryDeltaSchema.optional(),
 });
 export type RunnerReport = z.infer<typeof RunnerReportSchema>;
 

@@ -12,3 +12,4 @@ export * from './validate-params.ts';
 export * from './policy-check.ts';
 export * from './policy-etag.ts';
 export * from './policy-schema.ts';
+export * from './telemetry.ts';
