@@ -28,14 +28,14 @@ import { sharedEdge } from './edge-instance.ts';
 import { ensureSet, writeParams } from './edge-ops.ts';
 import { sleep } from './measure.ts';
 import { summarize } from './stats.ts';
-import type { BenchSyncMode } from './sync-clients.ts';
+type SyncMode = 'longpoll' | 'ws' | 'poll';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MODES: BenchSyncMode[] = ['longpoll', 'ws', 'poll'];
+const MODES: SyncMode[] = ['longpoll', 'ws', 'poll'];
 const PER_MODE = 3;
 
 interface FleetMember {
-  mode: BenchSyncMode;
+  mode: SyncMode;
   runner: RunnerProcess;
   proxy: CountingProxy;
 }
@@ -132,8 +132,8 @@ async function realProcessLatency(
   writeToken: string,
   set: string,
   writes: number,
-): Promise<Map<BenchSyncMode, number[]>> {
-  const byMode = new Map<BenchSyncMode, number[]>(MODES.map((m) => [m, []]));
+): Promise<Map<SyncMode, number[]>> {
+  const byMode = new Map<SyncMode, number[]>(MODES.map((m) => [m, []]));
   for (let i = 0; i < writes; i++) {
     await sleep(200 + Math.random() * 800);
     const sentAt = Date.now();
@@ -221,7 +221,7 @@ export const idleFleetBench: Bench = {
       // one 60 s heartbeat, so the count is coarse (±1 request = ±60 req/h); the median interval
       // between a runner's consecutive requests of one kind (start-up excluded)
       // gives the rate its configuration really produces.
-      const periodicRate = (mode: BenchSyncMode, kind: 'params' | 'report'): number => {
+      const periodicRate = (mode: SyncMode, kind: 'params' | 'report'): number => {
         // A watch socket is one request for its whole life (reconnects would show in the count).
         if (mode === 'ws' && kind === 'params') return 0;
         const intervals: number[] = [];
@@ -237,7 +237,7 @@ export const idleFleetBench: Bench = {
         return intervals.length ? 3_600_000 / summarize(intervals).p50 : Number.NaN;
       };
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      const modeFigures = (mode: BenchSyncMode) => {
+      const modeFigures = (mode: SyncMode) => {
         const c = counts.filter((x) => x.mode === mode);
         return {
           total: perHour(mean(c.map((x) => x.total))),

@@ -12,7 +12,7 @@ import { DEFAULT_BACKOFF } from '../client/backoff.ts';
 import type { Agent } from 'undici';
 import { createEdgeClient } from '../client/edge-client.ts';
 import type { FetchLike } from '../client/edge-request.ts';
-import { createEdgeAgent, fetchThrough } from '../runner/sync/edge-agent.ts';
+import { createEdgeAgent, fetchThrough, requestThrough } from '../runner/sync/edge-agent.ts';
 import { HttpSync } from '../runner/sync/http-sync.ts';
 import { SyncHealth } from '../runner/sync/sync-health.ts';
 import type { SyncLoop } from '../runner/sync/sync-loop.ts';
@@ -20,7 +20,11 @@ import { VersionApplier } from '../runner/sync/version-applier.ts';
 import { WsSync } from '../runner/sync/ws-sync.ts';
 import { sleep } from './measure.ts';
 
-export type BenchSyncMode = 'longpoll' | 'ws' | 'poll';
+/**
+ * `longpoll-fetch` is long-poll over undici's WHATWG `fetch` instead of the runner's transport
+ * (`undici.request`): the baseline that shows what the transport costs at N = 50.
+ */
+export type BenchSyncMode = 'longpoll' | 'longpoll-fetch' | 'ws' | 'poll';
 
 export interface SyncClients {
   readonly holders: readonly ParamsHolder[];
@@ -108,14 +112,15 @@ export function startSyncClients({
       random: Math.random,
       backoff: DEFAULT_BACKOFF,
     };
-    const fetch = mode === 'ws' ? undefined : fetchThrough(agent(createEdgeAgent()));
+    const transport = mode === 'longpoll-fetch' ? fetchThrough : requestThrough;
+    const fetch = mode === 'ws' ? undefined : transport(agent(createEdgeAgent()));
     const edge = createEdgeClient({ baseUrl: url, token, fetch: fetch && onRequest ? observed(i, fetch, onRequest) : fetch });
     const loop: SyncLoop =
       mode === 'ws'
         ? new WsSync({ ...deps, edge, set, runnerId: `${idPrefix}-${mode}-${i}` })
         : new HttpSync({
             ...deps,
-            mode,
+            mode: mode === 'poll' ? 'poll' : 'longpoll',
             edge,
             waitS,
             intervalMs: pollIntervalMs,

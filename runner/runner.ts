@@ -20,7 +20,7 @@ import { startStatusServer, type StatusServer } from './status/status-server.ts'
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../client/backoff.ts';
 import { createEdgeClient } from '../client/edge-client.ts';
 import type { WebSocketConstructor } from '../client/reconnecting-socket.ts';
-import { createEdgeAgent, fetchThrough } from './sync/edge-agent.ts';
+import { createEdgeAgent, requestThrough } from './sync/edge-agent.ts';
 import { HttpSync } from './sync/http-sync.ts';
 import { loadInitialParams, StartupError } from './sync/initial-params.ts';
 import { Reporter } from './sync/reporter.ts';
@@ -127,7 +127,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       baseUrl: config.url!,
       token: config.token!,
       clock,
-      fetch: fetchThrough(dispatcher ?? ownAgent!),
+      fetch: requestThrough(dispatcher ?? ownAgent!),
     });
     try {
       startedFrom = await loadInitialParams({

@@ -12,7 +12,7 @@ import { AnswerTooLargeError } from '../../../client/edge-errors.ts';
 import { MAX_VERSION_BYTES } from '../../../client/read-capped-body.ts';
 import { readReceivedVersion } from '../../../client/received-version.ts';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
-import { fetchThrough } from '../../../runner/sync/edge-agent.ts';
+import { fetchThrough, requestThrough } from '../../../runner/sync/edge-agent.ts';
 
 let server: Server | undefined;
 let agent: Agent | undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 /** Answers every request with `[[[[…` until the client goes away; resolves each answer's fate. */
-async function flood(headers: Record<string, string> = {}) {
+async function flood(transport: Transport, headers: Record<string, string> = {}) {
   const ends: Promise<{ finished: boolean; sent: number }>[] = [];
   server = createServer((_req, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/json', ...headers });
@@ -54,14 +54,20 @@ async function flood(headers: Record<string, string> = {}) {
   agent = new Agent();
   const client = createEdgeClient({
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    fetch: fetchThrough(agent),
+    fetch: transport(agent),
   });
   return { client, ends };
 }
 
-describe('the byte cap on answers', () => {
+type Transport = typeof requestThrough;
+const TRANSPORTS: [string, Transport][] = [
+  ['undici request (the runner)', requestThrough],
+  ['undici fetch', fetchThrough],
+];
+
+describe.each(TRANSPORTS)('the byte cap on answers, over %s', (_name, transport) => {
   it('stops reading a params answer past 64 KiB and drops the connection', async () => {
-    const { client, ends } = await flood();
+    const { client, ends } = await flood(transport);
     const error = await client.readParams('s').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AnswerTooLargeError);
     expect((error as AnswerTooLargeError).retryable).toBe(true);
@@ -71,7 +77,7 @@ describe('the byte cap on answers', () => {
   });
 
   it('refuses an answer whose Content-Length is over the cap before reading its body', async () => {
-    const { client, ends } = await flood({ 'content-length': String(200 * 1024 * 1024) });
+    const { client, ends } = await flood(transport, { 'content-length': String(200 * 1024 * 1024) });
     const error = await client.readParams('s').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AnswerTooLargeError);
     expect((error as Error).message).toContain('Content-Length: 209715200');

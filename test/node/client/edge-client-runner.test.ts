@@ -5,10 +5,18 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MockAgent, fetch as undiciFetch } from 'undici';
+import { Agent, MockAgent } from 'undici';
+import { requestThrough } from '../../../runner/sync/edge-agent.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { etagFor } from '../../../shared/etag.ts';
-import { RateLimitedError, ServerError, TimeoutError, UnauthorizedError, ForbiddenError } from '../../../client/edge-errors.ts';
+import {
+  NetworkError,
+  RateLimitedError,
+  ServerError,
+  TimeoutError,
+  UnauthorizedError,
+  ForbiddenError,
+} from '../../../client/edge-errors.ts';
 import { createEdgeClient } from '../../../client/edge-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { SET, versionBody, LINEAGE } from '../helpers/runner-fixtures.ts';
@@ -29,7 +37,7 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
     createEdgeClient({
       baseUrl: ORIGIN,
       token: 'secret-token',
-      fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }),
+      fetch: requestThrough(agent),
     });
 
   it('long-polls with ?wait, If-None-Match and the Bearer token, and reads a 200', async () => {
@@ -130,12 +138,18 @@ describe('the runner-side calls of createEdgeClient, with a MockAgent', () => {
   });
 });
 
-describe('createEdgeClient against an edge that never answers', () => {
+describe('createEdgeClient against an edge that stalls', () => {
   let server: Server;
   let url: string;
+  let agent: Agent;
   beforeEach(async () => {
-    server = createServer(() => {
-      /* hold every request forever */
+    agent = new Agent();
+    server = createServer((req, res) => {
+      // `/headers-only/…`: the status line and headers, then nothing; anything else: nothing at all.
+      if (req.url?.startsWith('/headers-only')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+      }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -143,19 +157,44 @@ describe('createEdgeClient against an edge that never answers', () => {
   afterEach(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await agent.close();
   });
 
-  it('fails with a TimeoutError when the deadline passes on the clock', async () => {
-    const clock = new FakeClock();
-    const edge = createEdgeClient({ baseUrl: url, token: 't', clock });
-    const deadline = clock.nextSleep();
-    const pending = edge
-      .readParams(SET, { ifNoneMatch: etagFor(SET, LINEAGE, 1), waitS: 25, timeoutMs: 35_000 })
-      .catch((e: unknown) => e);
-    expect(await deadline).toBe(35_000);
-    await clock.advance(35_000);
-    const error = await pending;
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/within 35000 ms/);
+  const transports = [
+    { name: 'global fetch', fetch: () => undefined },
+    { name: 'the runner transport (undici request)', fetch: () => requestThrough(agent) },
+  ];
+
+  for (const transport of transports) {
+    for (const prefix of ['', '/headers-only']) {
+      it(`fails with a TimeoutError when the deadline passes on the clock (${transport.name}, ${prefix ? 'headers then silence' : 'no answer'})`, async () => {
+        const clock = new FakeClock();
+        const fetch = transport.fetch();
+        const edge = createEdgeClient({ baseUrl: `${url}${prefix}`, token: 't', clock, ...(fetch ? { fetch } : {}) });
+        const deadline = clock.nextSleep();
+        const pending = edge
+          .readParams(SET, { ifNoneMatch: etagFor(SET, LINEAGE, 1), waitS: 25, timeoutMs: 35_000 })
+          .catch((e: unknown) => e);
+        expect(await deadline).toBe(35_000);
+        await clock.advance(35_000);
+        const error = await pending;
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect((error as Error).message).toMatch(/within 35000 ms/);
+      });
+    }
+  }
+
+  it('maps a refused connection to a NetworkError over the runner transport', async () => {
+    const closed = new Agent();
+    const port = (server.address() as AddressInfo).port;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    const edge = createEdgeClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't', fetch: requestThrough(closed) });
+    const error = await edge.readParams(SET, { timeoutMs: 35_000 }).catch((e: unknown) => e);
+    await closed.close();
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/cannot reach .*ECONNREFUSED/);
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 });
