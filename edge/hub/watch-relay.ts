@@ -11,12 +11,14 @@
  * One token's sockets can thus cost the hub a few RPCs a second, whatever they send.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { ErrorBody } from '../../shared/api-error.ts';
 import type { Version } from '../../shared/api.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
 import type { FleetBatch, FleetBatchVerdict } from './fleet-batch.ts';
 import { FleetForwarder } from './fleet-forwarder.ts';
+import { FloodLockout } from './flood-lockout.ts';
 import { SocketGuard } from './socket-guard.ts';
 import { WatchSockets } from './watch-sockets.ts';
 
@@ -29,11 +31,29 @@ export function relayName(set: string, token: string): string {
   return `${set}:${token}`;
 }
 
+function lockedOut(token: string, retryAfterS: number): Response {
+  const body: ErrorBody = {
+    error: {
+      code: 'rate_limited',
+      message: `token "${token}" flooded its watch sockets on this set (a socket closed with 1008): new sockets are refused for ${retryAfterS} s; the lockout doubles with each flood`,
+    },
+  };
+  return new Response(JSON.stringify(body), {
+    status: 429,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Retry-After': String(retryAfterS),
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
 export class WatchRelay extends DurableObject<EdgeEnv> {
   readonly config: EdgeConfig;
   clock: Clock = systemClock;
   readonly #sockets: WatchSockets;
   readonly #forwarder: FleetForwarder;
+  readonly #lockout: FloodLockout;
   #identity: { set: string; token: string } | undefined;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
@@ -50,8 +70,10 @@ export class WatchRelay extends DurableObject<EdgeEnv> {
       clock,
       intervalMs: this.config.fleetForwardMs,
     });
+    this.#lockout = new FloodLockout({ clock });
     this.#sockets = new WatchSockets({
       guard: new SocketGuard({ config: () => this.config, clock }),
+      onFloodClose: () => this.#lockout.strike(),
       inbox: {
         submit: (socketId, runnerId, event) => this.#forwarder.add({ socketId, runnerId, event }),
         count: (counter) => this.#forwarder.count(counter),
@@ -65,6 +87,9 @@ export class WatchRelay extends DurableObject<EdgeEnv> {
     const token = request.headers.get(TOKEN_NAME_HEADER);
     if (set === null || token === null) return new Response('a relay is reached through the Worker', { status: 400 });
     this.#identity = { set, token };
+    // Refused before the hub is asked or a socket exists: a flood's reconnections cost one answer.
+    const lockout = this.#lockout.state();
+    if (lockout.kind === 'locked') return lockedOut(token, lockout.retryAfterS);
     const head = await this.#hub(set).subscribe(relayName(set, token));
     return this.#sockets.accept(request, { set, token }, head);
   }

@@ -21,7 +21,7 @@ import { WatchClientMessageSchema, type Version, type WatchServerMessage } from 
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
 import type { FleetEvent } from './fleet-update.ts';
-import { CLOSE_MALFORMED, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
+import { CLOSE_MALFORMED, CLOSE_POLICY, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
 
 function versionMessage(version: Version): string {
   const message: WatchServerMessage = { type: 'version', etag: etagFor(version.set, version.lineage, version.version), version };
@@ -38,6 +38,8 @@ export interface SocketInbox {
 export interface WatchSocketsOptions {
   guard: SocketGuard;
   inbox: SocketInbox;
+  /** A socket was closed for flooding (1008: too many refused messages): the relay's lockout. */
+  onFloodClose?: () => void;
 }
 
 export class WatchSockets {
@@ -117,6 +119,7 @@ export class WatchSockets {
     state.closed = true;
     if (code !== CLOSE_MALFORMED) {
       this.#o.inbox.count('sockets_closed');
+      if (code === CLOSE_POLICY) this.#o.onFloodClose?.();
       log.warn('watch_socket_closed', { set: state.attachment.set, token: state.attachment.token, code, reason });
     }
     try {

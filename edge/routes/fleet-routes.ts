@@ -64,6 +64,8 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
     const forwarded = new Request(c.req.raw);
     forwarded.headers.set(SET_HEADER, set);
     forwarded.headers.set(TOKEN_NAME_HEADER, token);
-    return c.env.WATCH_RELAY.get(c.env.WATCH_RELAY.idFromName(relayName(set, token))).fetch(forwarded);
+    const answer = await c.env.WATCH_RELAY.get(c.env.WATCH_RELAY.idFromName(relayName(set, token))).fetch(forwarded);
+    // A refusal (a locked-out token's 429) comes with immutable headers; the app adds its own.
+    return answer.status === 101 ? answer : new Response(answer.body, answer);
   });
 }

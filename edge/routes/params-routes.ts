@@ -4,7 +4,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { MAX_WAIT_S, VersionSchema, WriteBodySchema, type Version } from '../../shared/api.ts';
-import { describeIssues, DOCUMENT_FIELD, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
+import { describeIssues, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv, EdgeEnv } from '../env.ts';
 import { ApiError, badRequest, notFound, validationFailed } from '../errors/api-error.ts';

@@ -107,6 +107,41 @@ describe('row 1: a read token flooding its watch socket', () => {
     expect(write.status).toBe(200);
   });
 
+  it('locks the flooding token out of new sockets, doubling with each flood, and no one else', async () => {
+    const set = freshSet('lockout');
+    await createSet(set);
+    const t0 = Date.now();
+    await tuneRelay(set, 'bot', {}, t0);
+    const flood = async () => {
+      const { ws, closed } = await socket(set);
+      for (let i = 0; i < 400; i++) ws.send(ack(set, `fake-${i}`));
+      expect((await closed).code).toBe(1008);
+    };
+    const upgrade = (token = READ_TOKEN) => call('GET', `/v1/sets/${set}/watch`, { token, headers: { Upgrade: 'websocket' } });
+
+    await flood();
+    const refused = await upgrade();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('Retry-After')).toBe('1');
+    expect(await errorOf(refused)).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('token "bot" flooded'),
+    });
+    // Another token's relay is another relay: the operator's own socket opens.
+    const ops = await socket(set, WRITE_TOKEN);
+    ops.ws.close(1000);
+
+    // After the lockout the token may connect again; a second flood locks it out twice as long.
+    await tuneRelay(set, 'bot', {}, t0 + 1_000);
+    await flood();
+    const again = await upgrade();
+    expect(again.status).toBe(429);
+    expect(again.headers.get('Retry-After')).toBe('2');
+    await tuneRelay(set, 'bot', {}, t0 + 3_000);
+    const back = await socket(set);
+    back.ws.close(1000);
+  });
+
   it('limits ACKs per runner id too, whatever the connection', async () => {
     const set = freshSet('per-runner');
     await createSet(set);
