@@ -44,8 +44,19 @@ export function startAckFlood({
   let next = 0;
   const closeCodes: number[] = [];
   const watchUrl = `${url.replace(/^http/, 'ws')}/v1/sets/${set}/watch`;
+  // The first sockets start sending together, once all are open: the edge locks a flooding token
+  // out of *new* sockets, so one socket closed early would keep the others from ever opening.
+  let opening = sockets;
+  let allOpen!: () => void;
+  const firstRoundOpen = new Promise<void>((resolve) => {
+    allOpen = resolve;
+  });
+  const opened = () => {
+    opening -= 1;
+    if (opening === 0) allOpen();
+  };
 
-  function oneSocket(): Promise<void> {
+  function oneSocket(first: boolean): Promise<void> {
     return new Promise<void>((resolve) => {
       const ws = new WebSocket(watchUrl, { headers: { Authorization: `Bearer ${token}` } });
       let mine = 0;
@@ -59,8 +70,20 @@ export function startAckFlood({
         }
         if (!stopped && mine < perSocket && ws.readyState === WebSocket.OPEN) setImmediate(pump);
       };
-      ws.on('open', pump);
-      ws.on('error', () => {});
+      let counted = !first;
+      const count = () => {
+        if (counted) return;
+        counted = true;
+        opened();
+      };
+      ws.on('open', () => {
+        if (!first) return pump();
+        count();
+        void firstRoundOpen.then(pump);
+      });
+      // A first socket that cannot open must not hold the others back.
+      ws.on('error', count);
+      ws.on('close', count);
       ws.on('close', (code) => {
         closeCodes.push(code);
         resolve();
@@ -76,8 +99,10 @@ export function startAckFlood({
   }
 
   async function loop(): Promise<void> {
+    let first = true;
     while (!stopped) {
-      await oneSocket();
+      await oneSocket(first);
+      first = false;
       if (!reconnect) return;
       // A refused upgrade closes at once: do not spin on it.
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -31,21 +31,26 @@ export function relayName(set: string, token: string): string {
   return `${set}:${token}`;
 }
 
-function lockedOut(token: string, retryAfterS: number): Response {
-  const body: ErrorBody = {
-    error: {
-      code: 'rate_limited',
-      message: `token "${token}" flooded its watch sockets on this set (a socket closed with 1008): new sockets are refused for ${retryAfterS} s; the lockout doubles with each flood`,
-    },
-  };
+function errorResponse(
+  status: number,
+  code: ErrorBody['error']['code'],
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  const body: ErrorBody = { error: { code, message } };
   return new Response(JSON.stringify(body), {
-    status: 429,
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Retry-After': String(retryAfterS),
-      'Cache-Control': 'no-store',
-    },
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
   });
+}
+
+function lockedOut(token: string, retryAfterS: number): Response {
+  return errorResponse(
+    429,
+    'rate_limited',
+    `token "${token}" flooded its watch sockets on this set (a socket closed with 1008): new sockets are refused for ${retryAfterS} s; the lockout doubles with each flood`,
+    { 'Retry-After': String(retryAfterS) },
+  );
 }
 
 export class WatchRelay extends DurableObject<EdgeEnv> {
@@ -91,6 +96,7 @@ export class WatchRelay extends DurableObject<EdgeEnv> {
     const lockout = this.#lockout.state();
     if (lockout.kind === 'locked') return lockedOut(token, lockout.retryAfterS);
     const head = await this.#hub(set).subscribe(relayName(set, token));
+    if (head === null) return errorResponse(404, 'not_found', `set "${set}" does not exist`);
     return this.#sockets.accept(request, { set, token }, head);
   }
 

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { RunnerIdSchema, RunnerReportSchema } from '../../shared/api.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError, badRequest, notFound } from '../errors/api-error.ts';
+import { ApiError, badRequest } from '../errors/api-error.ts';
 import { parseBody } from '../http/parse-body.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { existingHub } from '../hub/existing-hub.ts';
@@ -55,8 +55,9 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
         headers: { Upgrade: 'websocket' },
       });
     }
-    const hub = await existingHub(c.env, set, hubFor);
-    if ((await hub.head()) === null) throw notFound(`set "${set}" does not exist`);
+    // The relay asks the hub for the head (a set without one is a 404 there), after its own lockout:
+    // a locked-out token's reconnections never reach the hub.
+    await existingHub(c.env, set, hubFor);
     // The token's own relay holds the socket (its flood never queues in the hub). The relay learns
     // the set and the token's name (the owner of the entries it creates) from the Worker only:
     // whatever the client sent under those headers is replaced.

@@ -41,10 +41,6 @@ async function versions(): Promise<number[]> {
   return VersionPageSchema.parse(await res.json()).versions.map((v) => v.version);
 }
 
-async function head(): Promise<number> {
-  return (await versions())[0]!;
-}
-
 /** A raw PATCH of `params` (JSON text: "-0" survives as written) on the current head. */
 async function rawPatch(paramsJson: string): Promise<Response> {
   const res = await http('GET', `/v1/sets/${SET}/versions?limit=1`);

@@ -122,6 +122,24 @@ describe('runner shutdown whatever stdout is', () => {
     expect(finalReports.length).toBeGreaterThan(0);
   });
 
+  it('exits at once on a second signal while the first shutdown waits on a hung edge', async () => {
+    const started = await startRunner('pipe');
+    let output = '';
+    started.child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    // The edge takes the goodbye report and never answers it: the first shutdown waits on it.
+    edge.holdReports();
+    process.kill(started.child.pid!, 'SIGINT');
+    await edge.waitForReport((r) => r.body.goodbye === true, 'the goodbye report, held by the edge');
+    process.kill(started.child.pid!, 'SIGTERM');
+    const exit = await started.exited;
+    expect(exit).toEqual({ code: 1, signal: null });
+    // It was the second signal that ended it, not the shutdown deadline.
+    expect(output).toContain('second signal: exiting without waiting');
+    expect(output).not.toContain('shutdown did not complete in time');
+  });
+
   it('stops on SIGINT when the reader of its stdout has gone (EPIPE)', async () => {
     const started = await startRunner('pipe', (child) => {
       // Closing our end at once: every write the runner makes fails with EPIPE.

@@ -91,6 +91,7 @@ export class FakeEdge {
   #pollWaiters = new Set<() => void>();
   #eventWaiters: Array<() => void> = [];
   #failure: { status: number; body: unknown } | undefined;
+  #holdReports = false;
 
   /** Use `FakeEdge.start()` or `startFakeEdge()`: they also listen. */
   constructor(options: FakeEdgeOptions) {
@@ -171,6 +172,11 @@ export class FakeEdge {
   /** Makes every request answer this status and body until cleared with `failWith(undefined)`. */
   failWith(status: number | undefined, body?: unknown): void {
     this.#failure = status === undefined ? undefined : { status, body };
+  }
+
+  /** From now on, reports are recorded but never answered (an edge that hangs on them). */
+  holdReports(): void {
+    this.#holdReports = true;
   }
 
   /** Resolves with the first recorded report matching `predicate` (waits for it). */
@@ -301,6 +307,10 @@ export class FakeEdge {
     if (report && req.method === 'POST') {
       const [, reportSet = '', runnerId = ''] = report;
       this.reports.push({ runnerId: decodeURIComponent(runnerId), body: body as Record<string, unknown> });
+      if (this.#holdReports) {
+        this.#wakeEventWaiters();
+        return;
+      }
       const entry = { ...(body as Fleet['runners'][number]), runner_id: runnerId, last_seen: new Date().toISOString() };
       this.fleet.set(reportSet, [...(this.fleet.get(reportSet) ?? []).filter((r) => r.runner_id !== runnerId), entry]);
       this.#wakeEventWaiters();
