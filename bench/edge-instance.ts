@@ -12,7 +12,8 @@ import type { BenchContext } from './bench-context.ts';
 export function sharedEdge(ctx: BenchContext): Promise<EdgeProcess> {
   return ctx.shared('edge', async () => {
     const t0 = performance.now();
-    const edge = await startEdge();
+    // `warn`: no request log line per request (a loopback call in local dev only; see StartEdgeOptions).
+    const edge = await startEdge({ logLevel: 'warn' });
     onCleanup(() => edge.stop());
     ctx.log(`edge: wrangler dev up at ${edge.url} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return edge;

@@ -36,7 +36,9 @@ function baselineWorker(ctx: BenchContext): Promise<WranglerDev> {
     const dev = await startWranglerDev({
       config: resolve(import.meta.dirname, 'baseline', 'wrangler.toml'),
       name: 'wrangler dev (baseline)',
+      // As the edge it is compared with (bench/edge-instance.ts): no request log, no local tracing.
       logLevel: 'warn',
+      localTracing: false,
     });
     onCleanup(() => dev.stop());
     ctx.log(`edge-load: baseline worker up at ${dev.url} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

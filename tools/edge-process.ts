@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
+import { startWranglerDev, type WranglerDev, type WranglerDevOptions } from './wrangler-dev.ts';
 
 export interface StartEdgeOptions {
   /** Where local KV/DO state lives; reuse it to start an edge on existing data. Default: a temp dir. */
@@ -27,6 +27,12 @@ export interface StartEdgeOptions {
   vars?: Record<string, string>;
   /** How long to wait for the edge to answer (default 120 s). */
   startTimeoutMs?: number;
+  /**
+   * wrangler's log level (default `info`). At `info` local dev prints a line per request, which its
+   * front workerd sends to the wrangler process over loopback: per-request work production does not
+   * do, so the benchmarks run at `warn`.
+   */
+  logLevel?: WranglerDevOptions['logLevel'];
 }
 
 export interface EdgeProcess {
@@ -60,6 +66,7 @@ export async function startEdge({
   port,
   vars = {},
   startTimeoutMs,
+  logLevel,
 }: StartEdgeOptions = {}): Promise<EdgeProcess> {
   const workDir = mkdtempSync(join(tmpdir(), 'livetune-edge-'));
   const stateDir = persistDir ?? join(workDir, 'state');
@@ -86,6 +93,9 @@ export async function startEdge({
       envFile,
       ready: { path: '/v1/schema', status: 200 },
       startTimeoutMs,
+      ...(logLevel ? { logLevel } : {}),
+      // Tests and benchmarks exercise the Worker, not wrangler's local trace collector.
+      localTracing: false,
     });
   } catch (error) {
     removeWorkDir();
