@@ -61,7 +61,13 @@ export function readPrecondition(set: string, headers: Headers, { required }: { 
 }
 
 /** If-None-Match on a read: the versions of `set` it names (weak comparison), `*` as any. */
-export function readIfNoneMatch(set: string, headers: Headers): { any: boolean; tags: NamedVersion[] } | undefined {
+/** A request's `If-None-Match`: `*`, or the versions its tags name (plain data: it crosses to the hub). */
+export interface IfNoneMatchTags {
+  any: boolean;
+  tags: NamedVersion[];
+}
+
+export function readIfNoneMatch(set: string, headers: Headers): IfNoneMatchTags | undefined {
   const header = headers.get('If-None-Match');
   if (header === null) return undefined;
   const tags = parseEtagList(header);
@@ -69,10 +75,7 @@ export function readIfNoneMatch(set: string, headers: Headers): { any: boolean; 
 }
 
 /** Whether a read's If-None-Match names `version` (same lineage and number): then the answer is 304. */
-export function ifNoneMatchNames(
-  ifNoneMatch: { any: boolean; tags: NamedVersion[] } | undefined,
-  version: NamedVersion,
-): boolean {
+export function ifNoneMatchNames(ifNoneMatch: IfNoneMatchTags | undefined, version: NamedVersion): boolean {
   return (
     ifNoneMatch !== undefined &&
     (ifNoneMatch.any || ifNoneMatch.tags.some((t) => t.lineage === version.lineage && t.version === version.version))

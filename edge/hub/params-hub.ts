@@ -18,6 +18,7 @@ import { defaultPolicyVersion, type PolicyHistory, type PolicyVersion } from '..
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
+import { type IfNoneMatchTags, ifNoneMatchNames } from '../http/preconditions.ts';
 import { log } from '../log.ts';
 import { FleetTable, type FleetSender } from './fleet-table.ts';
 import { HeadMirror } from './head-mirror.ts';
@@ -96,13 +97,14 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   }
 
   /**
-   * The current version as soon as it differs from `known`, or null after `timeoutMs` (long-poll).
-   * Held here, in the hub, so the next write answers it directly.
+   * A params read in one call (a long-poll costs one hub round trip, not two): the head at once
+   * when the client's tags do not name it or no wait was asked; otherwise held here until the next
+   * version (a write answers it directly) or `timeoutMs`, then the head as it is.
    */
-  async waitForChange(known: number, timeoutMs: number): Promise<Version | null> {
-    const head = this.#writes.head;
-    if (head === undefined || head.version !== known) return head ?? null;
-    return (await this.waiters.wait(timeoutMs)) ?? null;
+  async read(ifNoneMatch: IfNoneMatchTags | undefined, timeoutMs: number): Promise<Version | null> {
+    const head = this.#writes.head ?? null;
+    if (head === null || timeoutMs <= 0 || !ifNoneMatchNames(ifNoneMatch, head)) return head;
+    return (await this.waiters.wait(timeoutMs)) ?? this.#writes.head ?? null;
   }
 
   async version(n: number): Promise<Version | null> {

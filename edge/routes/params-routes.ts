@@ -83,13 +83,8 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     if (!(await setExists(c.env, set))) throw notFound(`set "${set}" does not exist`);
     let head: Version | null;
     try {
-      const hub = hubFor(c.env, set);
-      head = await hub.head();
-      if (head !== null && waitS > 0 && matches(head)) {
-        const changed = await hub.waitForChange(head.version, waitS * 1000);
-        if (changed === null) return notModified(head);
-        head = changed;
-      }
+      // One hub call: it answers at once, or holds a long-poll until the next version or the wait.
+      head = await hubFor(c.env, set).read(ifNoneMatch, waitS * 1000);
     } catch (error) {
       return answerFromMirror(c.env, set, ifNoneMatch, error);
     }

@@ -187,8 +187,7 @@ describe('the KV head mirror', () => {
     expect(VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json')).lineage).toBe(lineage);
     const unreachable = () =>
       ({
-        head: () => Promise.reject(new Error('Durable Object is overloaded')),
-        waitForChange: () => Promise.reject(new Error('Durable Object is overloaded')),
+        read: () => Promise.reject(new Error('Durable Object is overloaded')),
       }) as unknown as HubStub;
     const app = createApp({ hubFor: unreachable });
     const read = (tag: string) =>

@@ -135,8 +135,7 @@ describe('storage', () => {
     await runDurableObjectAlarm(hub(set));
     const unreachable = () =>
       ({
-        head: () => Promise.reject(new Error('Durable Object is overloaded')),
-        waitForChange: () => Promise.reject(new Error('Durable Object is overloaded')),
+        read: () => Promise.reject(new Error('Durable Object is overloaded')),
       }) as unknown as HubStub;
     const app = createApp({ hubFor: unreachable });
     const request = (headers: Record<string, string> = {}) =>
@@ -167,8 +166,7 @@ describe('storage', () => {
     expect(VersionSchema.parse(await env.VERSIONS.get(headMirrorKey(set), 'json')).version).toBe(1);
     const unreachable = () =>
       ({
-        head: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
-        waitForChange: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
+        read: () => Promise.reject(new Error('Durable Object reset because its code was updated.')),
       }) as unknown as HubStub;
     const app = createApp({ hubFor: unreachable });
     for (const path of [`/v1/sets/${set}/params?wait=30`, `/v1/sets/${set}/params`]) {
