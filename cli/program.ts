@@ -12,6 +12,7 @@ import { addEditCommand } from './commands/edit.ts';
 import { addFleetCommand } from './commands/fleet.ts';
 import { addGetCommands } from './commands/get.ts';
 import { addHistoryCommand } from './commands/history.ts';
+import { addHyperliquidCommand } from './commands/hyperliquid.ts';
 import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
@@ -71,6 +72,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addSchemaCommand(program, deps);
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);
+  addHyperliquidCommand(program, deps);
   addRunCommand(program, deps, runnerArgs);
   return program;
 }

@@ -45,6 +45,12 @@ export const RULES: Readonly<Record<Part, PartRule>> = {
 /** The one CLI file that may import runner/. */
 export const RUNNER_GATE = 'cli/commands/run.ts';
 
+/**
+ * `livetune hyperliquid sign` must sign exactly as the live venue does, with the same code, not a
+ * copy: this CLI file may import the venue's signer, and nothing else of runner/.
+ */
+export const SIGNER_GATE = { file: 'cli/commands/hyperliquid.ts', target: 'runner/venues/hyperliquid/hyperliquid-signer.ts' };
+
 export interface Violation {
   /** Repository-relative, with forward slashes. */
   file: string;
@@ -159,6 +165,7 @@ function judge(
     // A Node process may read the package's own manifest (the CLI prints its version).
     if (target === 'package.json' && rule.node) return undefined;
     if (targetPart === 'runner' && part === 'cli' && file === RUNNER_GATE) return undefined;
+    if (part === 'cli' && file === SIGNER_GATE.file && target === SIGNER_GATE.target) return undefined;
     if (targetPart !== undefined && (rule.parts as readonly string[]).includes(targetPart)) return undefined;
     const allowed = rule.parts.length ? rule.parts.map((p) => `${p}/`).join(', ') : 'no other folder';
     return `${part}/ may import ${allowed}; ${specifier} is ${targetPart ? `in ${targetPart}/` : 'outside the repository'}`;
