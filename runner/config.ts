@@ -52,7 +52,7 @@ export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
   venueOptions: {
     scenario: c.scenario,
     knobs: c.simKnobs,
-    paper: { url: c.paperUrl, coin: c.paperCoin, tick: c.paperTick, lot: c.paperLot },
+    paper: { url: c.paperUrl, coin: c.paperCoin, tick: c.paperTick, lot: c.paperLot, szDecimals: c.paperSzDecimals },
   },
 }));
 export type RunnerConfig = z.output<typeof RunnerConfigSchema>;

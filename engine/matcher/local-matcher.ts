@@ -59,6 +59,8 @@ type Reply =
 export interface RestingOrder extends QueuedOrder {
   id: number;
   size: number;
+  /** Matcher time the order started resting: a trade printed before it cannot have filled it. */
+  restedAt: number;
 }
 
 export interface LocalMatcherOptions {
@@ -105,8 +107,8 @@ export class LocalMatcher {
   #latency: LatencyModel;
   #fees: FeeModel;
   #queue: QueueModel;
-  #tick: number;
-  #invTick: number;
+  /** Read per order, not cached: on paper the tick follows the price (Hyperliquid's 5 significant figures). */
+  #spec: MarketSpec;
   #fillIdPrefix: string;
   #listener: VenueListener = NO_LISTENER;
   #resting: RestingOrder[] = [];
@@ -121,8 +123,7 @@ export class LocalMatcher {
     this.#latency = options.latency;
     this.#fees = options.fees;
     this.#queue = options.queue ?? makerQueue;
-    this.#tick = options.spec.tick;
-    this.#invTick = 1 / options.spec.tick;
+    this.#spec = options.spec;
     this.#fillIdPrefix = options.fillIdPrefix;
     this.accounting = new SimAccounting(options.startTime ?? 0, options.maxRetainedFills ?? Number.POSITIVE_INFINITY);
   }
@@ -207,22 +208,26 @@ export class LocalMatcher {
     }
   }
 
-  /** A trade printed on the market (paper): our orders it went through fill, then those at its price. */
-  onTrade(taker: Side, price: number, size: number): void {
-    this.tradeAt(taker, price, this.tradeThrough(taker, price, size));
+  /**
+   * A trade printed on the market (paper): our orders it went through fill, then those at its price.
+   * `time` is the trade's exchange time: only orders resting by then take part (a feed replays
+   * recent trades on subscribe, and they happened before any order of ours rested).
+   */
+  onTrade(taker: Side, price: number, size: number, time = Number.POSITIVE_INFINITY): void {
+    this.tradeAt(taker, price, this.tradeThrough(taker, price, size, time), time);
   }
 
   /**
    * A trade of `size` whose taker was on `taker`'s side went through `price`: our orders priced
    * better than it were first in line and fill first. Returns the size left.
    */
-  tradeThrough(taker: Side, price: number, size: number): number {
+  tradeThrough(taker: Side, price: number, size: number, time = Number.POSITIVE_INFINITY): number {
     const resting = this.#resting;
     const buying = taker === 'buy';
     let left = size;
     for (let i = 0; i < resting.length && left > EPS; i++) {
       const o = resting[i]!;
-      if (o.side === taker || (buying ? o.price >= price : o.price <= price)) continue;
+      if (o.side === taker || o.restedAt > time || (buying ? o.price >= price : o.price <= price)) continue;
       const mine = this.#queue.onTrade(o, taker, price, left);
       left -= mine;
       if (this.#settle(o, mine)) i--;
@@ -234,13 +239,13 @@ export class LocalMatcher {
    * A trade of `size` at `price` meets our orders resting at exactly that price: the displayed
    * size ahead of them trades first (reported in `queueTraded`), then ours. Returns the size left.
    */
-  tradeAt(taker: Side, price: number, size: number): number {
+  tradeAt(taker: Side, price: number, size: number, time = Number.POSITIVE_INFINITY): number {
     const resting = this.#resting;
     let left = size;
     let aheadTraded = 0;
     for (let i = 0; i < resting.length && left > EPS; i++) {
       const o = resting[i]!;
-      if (o.price !== price || o.side === taker) continue;
+      if (o.price !== price || o.side === taker || o.restedAt > time) continue;
       const aheadBefore = o.queueAhead;
       const mine = this.#queue.onTrade(o, taker, price, left);
       const ahead = aheadBefore - o.queueAhead;
@@ -292,7 +297,8 @@ export class LocalMatcher {
       return this.#reply({ kind: 'rejected', id: req.id, reason: 'invalid_order' });
     }
     const buying = req.side === 'buy';
-    const price = fromUnits(Math.round(req.price * this.#invTick), this.#tick);
+    const tick = this.#spec.tick;
+    const price = fromUnits(Math.round(req.price / tick), tick);
     if (req.type === 'ioc') {
       const pos = this.accounting.position;
       let size = req.size;
@@ -321,6 +327,7 @@ export class LocalMatcher {
       size: req.size,
       remaining: req.size,
       queueAhead: market.displayedAt(req.side, price),
+      restedAt: this.#clock.now(),
     });
     this.#reply({ kind: 'accepted', id: req.id });
   }

@@ -184,15 +184,23 @@ export const RUNNER_FLAGS: Record<RunnerSettingKey, RunnerFlag> = {
     flag: '--paper-tick',
     env: 'LIVETUNE_PAPER_TICK',
     value: 'price',
-    meaning: "price step of the coin (--venue paper; default: the venue's, 0.001 for HYPE)",
+    meaning:
+      "a fixed price step (--venue paper; default: Hyperliquid's rule at the price: 5 significant figures, at most 6 - szDecimals decimals)",
     accepts: 'a positive number',
   },
   paperLot: {
     flag: '--paper-lot',
     env: 'LIVETUNE_PAPER_LOT',
     value: 'size',
-    meaning: "size step of the coin (--venue paper; default: the venue's, 0.01 for HYPE)",
+    meaning: 'size step of the coin (--venue paper; default: 10^-szDecimals)',
     accepts: 'a positive number',
+  },
+  paperSzDecimals: {
+    flag: '--paper-sz-decimals',
+    env: 'LIVETUNE_PAPER_SZ_DECIMALS',
+    value: 'n',
+    meaning: "the coin's szDecimals in Hyperliquid's meta (--venue paper; HYPE: 2)",
+    accepts: 'an integer in [0, 8]',
   },
   logLevel: {
     flag: '--log-level',

@@ -66,6 +66,7 @@ export const RunnerSettingsSchema = z.object({
     .default('HYPE'),
   paperTick: positive.optional(),
   paperLot: positive.optional(),
+  paperSzDecimals: z.coerce.number().int().min(0).max(8).default(2),
   logLevel: z.enum(LOG_LEVELS).default('info'),
 });
 

@@ -3,8 +3,11 @@
  * Shapes (api.hyperliquid.xyz/ws, documented "l2Book" and "trades" subscriptions):
  *   {"channel":"l2Book","data":{"coin":"HYPE","time":1700000000000,"levels":[[{"px":"30.1","sz":"12.5","n":3},…bids],[…asks]]}}
  *   {"channel":"trades","data":[{"coin":"HYPE","side":"B","px":"30.1","sz":"1.2","time":…,"hash":"0x…","tid":123,"users":[…]}]}
+ *   {"channel":"error","data":"Invalid subscription {\"type\":\"l2Book\",\"coin\":\"HYPEE\"}"}
  * `side` is the taker's: "B" bought (hit the asks), "A" sold (hit the bids). Prices and sizes are
- * decimal strings. Anything else (subscriptionResponse, pong, other channels) is `ignored`.
+ * decimal strings. An `error` is the server refusing something we sent (a wrong coin is answered
+ * this way and nothing else follows: silence otherwise). Anything else (subscriptionResponse, pong,
+ * other channels) is `ignored`.
  */
 import { z } from 'zod';
 
@@ -42,6 +45,7 @@ export interface HlLevel {
 export type HyperliquidMessage =
   | { kind: 'book'; coin: string; time: number; bids: HlLevel[]; asks: HlLevel[] }
   | { kind: 'trades'; trades: { coin: string; taker: 'buy' | 'sell'; px: number; sz: number; time: number; tid: number }[] }
+  | { kind: 'error'; message: string }
   | { kind: 'ignored' }
   | { kind: 'invalid'; reason: string };
 
@@ -73,6 +77,12 @@ export function parseHyperliquidMessage(text: string): HyperliquidMessage {
         tid: t.tid,
       })),
     };
+  }
+  if (channel === 'error') {
+    const data = (raw as { data?: unknown }).data;
+    // Bounded: the text goes to the log and /status, and the peer chose it.
+    const message = (typeof data === 'string' ? data : (JSON.stringify(data) ?? 'no detail')).slice(0, 500);
+    return { kind: 'error', message };
   }
   return { kind: 'ignored' };
 }

@@ -11,8 +11,13 @@ import { ReconnectingSocket, type WebSocketConstructor } from '../../../client/r
 import type { Clock } from '../../../shared/clock.ts';
 import type { EngineLogger } from '../../../engine/strategy/quoting-engine.ts';
 
-/** Hyperliquid drops a connection that sent nothing for a minute; a ping every 30 s keeps it. */
-export const PAPER_PING_EVERY_MS = 30_000;
+/**
+ * Hyperliquid drops a connection that sent nothing for a minute, so we ping; and it answers every
+ * ping with `{"channel":"pong"}`, so three intervals without any message (30 s) mean the socket is
+ * half-open: the reconnecting socket drops it and reconnects (a busy book sends several messages a
+ * second, so a quiet market never comes near the bound).
+ */
+export const PAPER_PING_EVERY_MS = 10_000;
 const PING = JSON.stringify({ method: 'ping' });
 const SILENT: EngineLogger = { info() {}, warn() {} };
 

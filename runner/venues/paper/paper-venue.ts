@@ -21,6 +21,7 @@ import type { SimAccounting } from '../../../engine/matcher/sim-accounting.ts';
 import type { MarketSpec } from '../../../engine/strategy/compute-quote.ts';
 import type { EngineLogger } from '../../../engine/strategy/quoting-engine.ts';
 import type { OrderRequest, Venue, VenueListener } from '../../../engine/venue/venue.ts';
+import { hyperliquidLot, hyperliquidTick } from '../../../engine/venue/hyperliquid/price-rule.ts';
 import { parseHyperliquidMessage, subscribeMessages, type HlLevel } from './hyperliquid-messages.ts';
 import { PaperFeed } from './paper-feed.ts';
 
@@ -29,9 +30,12 @@ export const DEFAULT_PAPER_URL = 'wss://api.hyperliquid.xyz/ws';
 export interface PaperVenueOptions {
   url?: string;
   coin?: string;
-  /** HYPE on Hyperliquid: prices to 0.001 at ~30 (5 significant figures), sizes to 0.01. */
-  tick?: number;
-  lot?: number;
+  /** A fixed price step; default: Hyperliquid's price rule at the current mid. */
+  tick?: number | undefined;
+  /** Size step; default 10^-szDecimals. */
+  lot?: number | undefined;
+  /** The coin's `szDecimals` in Hyperliquid's `meta` (HYPE: 2). */
+  szDecimals?: number | undefined;
   /** One-way latency of our messages and of the answers, ms. */
   orderLatencyMs?: number;
   makerFeeBps?: number;
@@ -61,12 +65,21 @@ export class PaperVenue implements Venue {
   #matcher: LocalMatcher;
   #listener: VenueListener | null = null;
   #connected = false;
+  /** Null when the tick is fixed by the caller. */
+  #szDecimals: number | null;
+  /** The last `error` message of the feed (the server refusing a subscription), for /status and logs. */
+  lastFeedError: string | null = null;
+  feedErrors = 0;
   /** Aborted by `stop`: ends the pump loop. */
   #running: AbortController | null = null;
 
   constructor(options: PaperVenueOptions = {}) {
     this.symbol = options.coin ?? 'HYPE';
-    this.market = { tick: options.tick ?? 0.001, lot: options.lot ?? 0.01 };
+    const szDecimals = options.szDecimals ?? 2;
+    this.#szDecimals = options.tick === undefined ? szDecimals : null;
+    // Mutable on purpose: the engine and the matcher read the tick through this object, and it
+    // follows the price (HYPE at 30: 0.001; at 9.5: 0.0001).
+    this.market = { tick: options.tick ?? hyperliquidTick(30, szDecimals), lot: options.lot ?? hyperliquidLot(szDecimals) };
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? SILENT;
     this.#pumpMs = options.pumpMs ?? 25;
@@ -168,7 +181,12 @@ export class PaperVenue implements Venue {
         if (msg.coin === this.symbol) this.#onBook(msg.time, msg.bids, msg.asks);
         break;
       case 'trades':
-        for (const t of msg.trades) if (t.coin === this.symbol) this.#matcher.onTrade(t.taker, t.px, t.sz);
+        for (const t of msg.trades) if (t.coin === this.symbol) this.#matcher.onTrade(t.taker, t.px, t.sz, t.time);
+        break;
+      case 'error':
+        this.feedErrors++;
+        this.lastFeedError = msg.message;
+        this.#logger.warn({ coin: this.symbol, error: msg.message }, 'paper feed: the exchange refused a request');
         break;
       case 'invalid':
         this.#logger.warn({ reason: msg.reason }, 'paper feed: message ignored');
@@ -181,6 +199,10 @@ export class PaperVenue implements Venue {
 
   #onBook(time: number, bids: HlLevel[], asks: HlLevel[]): void {
     if (!this.#book.update(time, bids, asks)) return;
+    if (this.#szDecimals !== null) {
+      const mid = this.#book.mid();
+      if (mid > 0) this.market.tick = hyperliquidTick(mid, this.#szDecimals);
+    }
     this.accounting.advance(this.#clock.now(), this.#book.mid());
     this.#matcher.onBook();
     this.#listener?.onBook(this.#book.view);

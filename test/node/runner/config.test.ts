@@ -158,7 +158,7 @@ describe("parseRunnerConfig: the venue's knobs", () => {
     expect(parseRunnerConfig(identity, edgeEnv).venueOptions).toEqual({
       scenario: 'calm',
       knobs: {},
-      paper: { url: 'wss://api.hyperliquid.xyz/ws', coin: 'HYPE', tick: undefined, lot: undefined },
+      paper: { url: 'wss://api.hyperliquid.xyz/ws', coin: 'HYPE', tick: undefined, lot: undefined, szDecimals: 2 },
     });
   });
 
@@ -174,13 +174,13 @@ describe("parseRunnerConfig: the venue's knobs", () => {
     expect(parseRunnerConfig(identity, env).venueOptions).toEqual({
       scenario: 'toxic',
       knobs: { regimeEveryMs: 120_000 },
-      paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'BTC', tick: 0.5, lot: undefined },
+      paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'BTC', tick: 0.5, lot: undefined, szDecimals: 2 },
     });
     const flags = ['--scenario', 'volatile', '--sim-knobs', 'informedShare=0.4', '--paper-coin', 'ETH', '--paper-lot', '0.001'];
     expect(parseRunnerConfig([...identity, ...flags], env).venueOptions).toEqual({
       scenario: 'volatile',
       knobs: { informedShare: 0.4 },
-      paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'ETH', tick: 0.5, lot: 0.001 },
+      paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'ETH', tick: 0.5, lot: 0.001, szDecimals: 2 },
     });
   });
 

@@ -68,7 +68,8 @@ describe('paper venue against a local Hyperliquid-shaped feed', () => {
     server.on('connection', (socket) => {
       sockets.push(socket);
       socket.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as { subscription: { type: 'l2Book' | 'trades'; coin: string } };
+        const msg = JSON.parse(String(data)) as { method: string; subscription: { type: 'l2Book' | 'trades'; coin: string } };
+        if (msg.method !== 'subscribe') return;
         subscriptions.push(`${sockets.length}:${msg.subscription.type}:${msg.subscription.coin}`);
         socket.send(subscriptionResponse(msg.subscription.type));
         if (msg.subscription.type === 'l2Book') socket.send(hypeBook(1_764_000_000_000));
@@ -98,14 +99,17 @@ describe('paper venue against a local Hyperliquid-shaped feed', () => {
 
     // 10 HYPE were displayed ahead of us at 29.999: they trade first.
     sockets[0]!.send(
-      trades([
-        { side: 'A', px: '29.999', sz: '6' },
-        { side: 'B', px: '30.001', sz: '50' },
-        { side: 'A', px: '29.999', sz: '5', coin: 'BTC' },
-      ]),
+      trades(
+        [
+          { side: 'A', px: '29.999', sz: '6' },
+          { side: 'B', px: '30.001', sz: '50' },
+          { side: 'A', px: '29.999', sz: '5', coin: 'BTC' },
+        ],
+        Date.now(),
+      ),
     );
-    sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '4' }]));
-    sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '0.4' }]));
+    sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '4' }], Date.now()));
+    sockets[0]!.send(trades([{ side: 'A', px: '29.999', sz: '0.4' }], Date.now()));
     await until(() => rec.fills.length === 1);
     expect(rec.fills[0]).toMatchObject({ orderId: 1, side: 'buy', price: 29.999, size: 0.4, liquidity: 'maker', symbol: 'HYPE' });
     expect(rec.fills[0]!.fee).toBeCloseTo((29.999 * 0.4 * 1.5) / 1e4, 12);
@@ -184,7 +188,7 @@ describe('paper venue on an injected clock', () => {
     }
   }
 
-  it('pays the entry and the answer latency in clock time, processing due orders with no feed message, and pings every 30 s', async () => {
+  it('pays the entry and the answer latency in clock time, processing due orders with no feed message, and pings every 10 s', async () => {
     const clock = new FakeClock(1_764_000_000_000);
     const { rec, listener } = recorder();
     venue = new PaperVenue({
@@ -206,7 +210,7 @@ describe('paper venue on an injected clock', () => {
     await clock.advance(25);
     expect(rec.events).toEqual(['connected', 'accepted 1']);
     expect(FakeSocket.last!.sent.filter((m) => m.includes('ping'))).toHaveLength(0);
-    await clock.advance(30_000);
+    await clock.advance(10_000);
     expect(FakeSocket.last!.sent.filter((m) => m.includes('ping'))).toHaveLength(1);
   });
 });
