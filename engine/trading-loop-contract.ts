@@ -41,4 +41,6 @@ export interface TradingSnapshot {
   mode: string;
   /** The params version the last event was computed with (null before any version). */
   params_version: number | null;
+  /** What the venue says of itself for /status (live venues: network, connection, rate budget, dead-man's switch). */
+  venue?: Record<string, unknown>;
 }

@@ -11,10 +11,18 @@
 import type { z } from 'zod';
 import { RUNNER_FLAGS, type RunnerFlag } from './config/runner-flags.ts';
 import { OWN_WORDS, RunnerSettingsSchema, type RunnerSettingKey } from './config/runner-settings.ts';
+import { loadPrivateKey, PrivateKeyError, SecretKey } from './venues/hyperliquid/private-key.ts';
 
 /** The parsed configuration: settings plus the rules between them, in the units code uses. */
 export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
   (c, ctx) => {
+    if (c.network === 'mainnet' && !c.live)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network'],
+        message: 'mainnet trades real money: add --live to confirm (testnet is the default)',
+        params: OWN_WORDS,
+      });
     if (c.sync === 'file') return;
     if (!c.url)
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'the edge URL is required unless --sync file', params: OWN_WORDS });
@@ -53,6 +61,17 @@ export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
     scenario: c.scenario,
     knobs: c.simKnobs,
     paper: { url: c.paperUrl, coin: c.paperCoin, tick: c.paperTick, lot: c.paperLot, szDecimals: c.paperSzDecimals },
+    /** Only with --venue hyperliquid; `privateKey` is filled in by `parseRunnerConfig`. */
+    hyperliquid: {
+      network: c.network,
+      live: c.live,
+      dryRun: c.dryRun,
+      coin: c.hlCoin,
+      account: c.hlAccount?.toLowerCase() as `0x${string}` | undefined,
+      apiUrl: c.hlApiUrl?.replace(/\/$/, ''),
+      wsUrl: c.hlWsUrl,
+      privateKey: null as SecretKey | null,
+    },
   },
 }));
 export type RunnerConfig = z.output<typeof RunnerConfigSchema>;
@@ -151,7 +170,19 @@ export function parseRunnerConfig(argv: readonly string[], env: Record<string, s
     else if (fromEnv !== undefined && fromEnv !== '') [raw[key], source[key]] = [fromEnv, `${setting.env} (${setting.flag})`];
   }
   const parsed = RunnerConfigSchema.safeParse(raw);
+  if (parsed.success && parsed.data.venue === 'hyperliquid') {
+    // Read here, once, into a value that cannot be serialised; the messages never hold the key.
+    try {
+      parsed.data.venueOptions.hyperliquid.privateKey = new SecretKey(
+        loadPrivateKey({ env, file: typeof raw.keyFile === 'string' ? raw.keyFile : undefined }),
+      );
+    } catch (error) {
+      if (!(error instanceof PrivateKeyError)) throw error;
+      problems.push({ flag: '--key-file', message: error.message });
+    }
+  }
   if (parsed.success && problems.length === 0) return parsed.data;
+  if (parsed.success) throw new ConfigError(problems);
   const seen = new Set<RunnerSettingKey>();
   for (const issue of parsed.error?.issues ?? []) {
     const key = issue.path[0] as RunnerSettingKey;

@@ -169,6 +169,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     seed: config.seed,
     logger: logger.child({ component: 'trading' }),
   });
+  loop.registerMetrics?.(metrics.registry);
   const status = (): RunnerStatus =>
     buildStatus({
       identity: config,

@@ -21,8 +21,11 @@ export type OnErrorPolicy = (typeof ON_ERROR_POLICIES)[number];
 export const SYNC_MODES = ['longpoll', 'ws', 'poll', 'file'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
 
-/** Where a runner trades (`--venue`): the simulated exchange, or Hyperliquid's public feed on paper. */
-export const VENUES = ['sim', 'paper'] as const;
+/**
+ * Where a runner trades (`--venue`): the simulated exchange, Hyperliquid's public feed on paper, or
+ * Hyperliquid itself (real orders; testnet unless `--network mainnet --live`).
+ */
+export const VENUES = ['sim', 'paper', 'hyperliquid'] as const;
 export type VenueName = (typeof VENUES)[number];
 
 /** Levels of the runner's log (`--log-level`), pino's names. */

@@ -67,6 +67,20 @@ export const RunnerSettingsSchema = z.object({
   paperTick: positive.optional(),
   paperLot: positive.optional(),
   paperSzDecimals: z.coerce.number().int().min(0).max(8).default(2),
+  network: z.enum(['testnet', 'mainnet']).default('testnet'),
+  live: flagBoolean.default(false),
+  dryRun: flagBoolean.default(false),
+  keyFile: z.string().min(1).optional(),
+  hlCoin: z
+    .string()
+    .regex(/^\S{1,32}$/)
+    .default('HYPE'),
+  hlAccount: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
+  hlApiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  hlWsUrl: z.url({ protocol: /^wss?$/ }).optional(),
   logLevel: z.enum(LOG_LEVELS).default('info'),
 });
 

@@ -2,7 +2,8 @@
  * The live trading loop behind the runner's `TradingLoopFactory` contract: the Market Maker V2
  * engine on the `sim` venue (simulated exchange paced to wall time: every batch advances simulated
  * time to the elapsed real time and processes the events due, in order) or the `paper` venue
- * (Hyperliquid's public feed, our orders simulated locally).
+ * (Hyperliquid's public feed, our orders simulated locally) or the `hyperliquid` venue (real orders;
+ * testnet unless mainnet was confirmed with --live; with --dry-run signed but never sent).
  *
  * The venue's knobs arrive as options, parsed by the runner's configuration (`--scenario`,
  * `--sim-knobs`, `--paper-url`, `--paper-coin`, `--paper-tick`, `--paper-lot`, each with its
@@ -14,6 +15,11 @@ import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.
 import { SimExchange } from '../../engine/sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
+import type { FetchFn } from '../venues/hyperliquid/hyperliquid-api.ts';
+import { registerHyperliquidMetrics } from '../venues/hyperliquid/hyperliquid-metrics.ts';
+import { createHyperliquidSigner, type Network } from '../venues/hyperliquid/hyperliquid-signer.ts';
+import { HyperliquidVenue } from '../venues/hyperliquid/hyperliquid-venue.ts';
+import type { SecretKey } from '../venues/hyperliquid/private-key.ts';
 import type { TradingSnapshot } from '../../engine/trading-loop-contract.ts';
 import type { TradingLoop, TradingLoopFactory, TradingLoopOptions } from './trading-loop.ts';
 
@@ -26,6 +32,20 @@ export interface TradingLoopDeps {
   knobs?: Partial<ScenarioKnobs>;
   /** Paper venue options (default: the venue's). */
   paper?: PaperVenueOptions;
+  /** Hyperliquid venue options (`--venue hyperliquid`); the key is required. */
+  hyperliquid?: {
+    network: Network;
+    live: boolean;
+    dryRun: boolean;
+    coin: string;
+    account?: `0x${string}` | undefined;
+    apiUrl?: string | undefined;
+    wsUrl?: string | undefined;
+    privateKey: SecretKey | null;
+    deadManMs?: number;
+    deadManRefreshMs?: number;
+    fetch?: FetchFn;
+  };
   /** Wall time: paces the simulator and the batches (the system clock's sleeps are unref'ed). */
   clock?: Clock;
   /** How often a batch of events is processed and the engine's timer duties run, ms. */
@@ -36,6 +56,33 @@ export interface TradingLoopDeps {
 
 function engineLogger(logger: Logger): EngineLogger {
   return { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) };
+}
+
+function createLiveVenue(deps: TradingLoopDeps, log: EngineLogger, isHealthy: () => boolean): HyperliquidVenue {
+  const hl = deps.hyperliquid;
+  if (hl === undefined || hl.privateKey === null)
+    throw new Error('venue hyperliquid: no agent wallet key (HYPERLIQUID_PRIVATE_KEY or --key-file)');
+  if (hl.network === 'mainnet' && !hl.live) throw new Error('venue hyperliquid: mainnet refused without --live');
+  const signer = createHyperliquidSigner(hl.privateKey.reveal());
+  log.info(
+    { network: hl.network, coin: hl.coin, agent: signer.address, account: hl.account ?? signer.address, dry_run: hl.dryRun },
+    hl.network === 'mainnet' ? 'hyperliquid venue on MAINNET: real orders' : 'hyperliquid venue on testnet',
+  );
+  return new HyperliquidVenue({
+    network: hl.network,
+    coin: hl.coin,
+    signer,
+    account: hl.account,
+    apiUrl: hl.apiUrl,
+    wsUrl: hl.wsUrl,
+    dryRun: hl.dryRun,
+    isHealthy,
+    deadManMs: hl.deadManMs,
+    deadManRefreshMs: hl.deadManRefreshMs,
+    fetch: hl.fetch,
+    clock: deps.clock,
+    logger: log,
+  });
 }
 
 export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoopFactory {
@@ -58,12 +105,14 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     };
     let sim: SimExchange | null = null;
     let paper: PaperVenue | null = null;
+    let live: HyperliquidVenue | null = null;
     // A live loop runs for days: the simulator keeps only its latest fills (reports use running sums).
     if (options.venue === 'sim') {
       sim = new SimExchange(resolveScenario(deps.scenario ?? 'calm', deps.knobs), options.seed, 0, RETAINED_FILLS);
     } else if (options.venue === 'paper') paper = new PaperVenue({ logger: log, ...deps.paper });
-    else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim or paper`);
-    const venue = (sim ?? paper)!;
+    else if (options.venue === 'hyperliquid') live = createLiveVenue(deps, log, () => engineHealthy());
+    else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim, paper or hyperliquid`);
+    const venue = (sim ?? paper ?? live)!;
     const engine = new QuotingEngine({
       venue,
       params: source,
@@ -72,6 +121,11 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
       logger: log,
     });
     venue.setListener(engine);
+    // The dead-man's switch is refreshed only while the params path allows quoting and the feed is fresh.
+    const engineHealthy = () => {
+      const policy = health.policy();
+      return (policy === 'normal' || policy === 'widen') && engine.lastMode !== 'stale' && engine.lastMode !== 'stopped';
+    };
     /** Aborted by `stop`: ends the batch loop. */
     let running: AbortController | null = null;
     let startedAt = 0;
@@ -92,6 +146,12 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
         const signal = running.signal;
         startedAt = clock.now();
         paper?.start();
+        if (live !== null) {
+          const venueStarting = live.start();
+          venueStarting.catch((error: unknown) =>
+            logger.fatal({ err: (error as Error).message }, 'hyperliquid venue cannot start'),
+          );
+        }
         engine.start();
         void (async () => {
           for (;;) {
@@ -115,6 +175,7 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           const deadline = clock.now() + stopTimeoutMs;
           while (engine.liveOrders() > 0 && clock.now() < deadline) await clock.sleep(10);
           paper?.stop();
+          live?.stop();
         }
         running?.abort();
         running = null;
@@ -132,7 +193,17 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           fills: engine.ledger.fills,
           mode: health.policy() === 'widen' && engine.lastMode === 'active' ? 'widen' : engine.lastMode,
           params_version: paramsVersion,
+          ...(live !== null ? { venue: { ...live.status() } } : {}),
         };
+      },
+
+      registerMetrics(registry) {
+        if (live !== null)
+          registerHyperliquidMetrics(
+            registry,
+            () => live.status(),
+            () => clock.now(),
+          );
       },
     };
   };

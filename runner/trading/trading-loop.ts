@@ -3,6 +3,7 @@
  * orders cancelled before `stop` resolves), asked for a snapshot for /status and reports.
  */
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { HealthSource, ParamsSource, TradingSnapshot } from '../../engine/trading-loop-contract.ts';
 
 export interface TradingLoop {
@@ -10,6 +11,8 @@ export interface TradingLoop {
   /** Cancels resting orders and stops; resolves when the orders are cancelled. */
   stop(reason: string): Promise<void>;
   snapshot(): TradingSnapshot;
+  /** Adds the venue's own gauges (Hyperliquid: rate budget, dead-man's switch) to the runner's /metrics. */
+  registerMetrics?(registry: Registry): void;
 }
 
 export interface TradingLoopOptions {

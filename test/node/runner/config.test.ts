@@ -155,7 +155,7 @@ describe('parseRunnerConfig: every problem at once, in our words', () => {
 
 describe("parseRunnerConfig: the venue's knobs", () => {
   it('defaults to the calm scenario and the Hyperliquid mainnet feed for HYPE', () => {
-    expect(parseRunnerConfig(identity, edgeEnv).venueOptions).toEqual({
+    expect(parseRunnerConfig(identity, edgeEnv).venueOptions).toMatchObject({
       scenario: 'calm',
       knobs: {},
       paper: { url: 'wss://api.hyperliquid.xyz/ws', coin: 'HYPE', tick: undefined, lot: undefined, szDecimals: 2 },
@@ -171,13 +171,13 @@ describe("parseRunnerConfig: the venue's knobs", () => {
       LIVETUNE_PAPER_COIN: 'BTC',
       LIVETUNE_PAPER_TICK: '0.5',
     };
-    expect(parseRunnerConfig(identity, env).venueOptions).toEqual({
+    expect(parseRunnerConfig(identity, env).venueOptions).toMatchObject({
       scenario: 'toxic',
       knobs: { regimeEveryMs: 120_000 },
       paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'BTC', tick: 0.5, lot: undefined, szDecimals: 2 },
     });
     const flags = ['--scenario', 'volatile', '--sim-knobs', 'informedShare=0.4', '--paper-coin', 'ETH', '--paper-lot', '0.001'];
-    expect(parseRunnerConfig([...identity, ...flags], env).venueOptions).toEqual({
+    expect(parseRunnerConfig([...identity, ...flags], env).venueOptions).toMatchObject({
       scenario: 'volatile',
       knobs: { informedShare: 0.4 },
       paper: { url: 'ws://127.0.0.1:9000/ws', coin: 'ETH', tick: 0.5, lot: 0.001, szDecimals: 2 },

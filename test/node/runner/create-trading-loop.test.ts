@@ -76,7 +76,7 @@ describe('trading loop on the sim venue', () => {
     const factory = createTradingLoopFactory();
     expect(() =>
       factory({ params: { get: () => DEFAULT_PARAMS }, health: { policy: () => 'normal' }, venue: 'binance', seed: 1, logger }),
-    ).toThrow(/sim or paper/);
+    ).toThrow(/sim, paper or hyperliquid/);
   });
 });
 
