@@ -70,6 +70,8 @@ export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
       account: c.hlAccount?.toLowerCase() as `0x${string}` | undefined,
       apiUrl: c.hlApiUrl?.replace(/\/$/, ''),
       wsUrl: c.hlWsUrl,
+      deadManMs: Math.round(c.hlDeadMan * 1000),
+      deadManRefreshMs: Math.round((c.hlDeadMan * 1000) / 3),
       privateKey: null as SecretKey | null,
     },
   },

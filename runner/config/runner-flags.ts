@@ -245,6 +245,15 @@ export const RUNNER_FLAGS: Record<RunnerSettingKey, RunnerFlag> = {
     meaning: "the trading account an agent wallet acts for (--venue hyperliquid; default: the key's own address)",
     accepts: '0x and 40 hex digits',
   },
+  hlDeadMan: {
+    flag: '--hl-dead-man',
+    env: 'LIVETUNE_HL_DEAD_MAN',
+    value: 's',
+    unit: 's',
+    meaning:
+      "dead-man's switch: the exchange cancels every open order this long after the last refresh (refreshed every third of it while healthy)",
+    accepts: 'a number of seconds in [6, 86400]',
+  },
   hlApiUrl: {
     flag: '--hl-api-url',
     env: 'LIVETUNE_HL_API_URL',

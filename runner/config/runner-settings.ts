@@ -79,6 +79,7 @@ export const RunnerSettingsSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/)
     .optional(),
+  hlDeadMan: finiteIn(6, 86_400).default(30),
   hlApiUrl: z.url({ protocol: /^https?$/ }).optional(),
   hlWsUrl: z.url({ protocol: /^wss?$/ }).optional(),
   logLevel: z.enum(LOG_LEVELS).default('info'),
