@@ -194,6 +194,7 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           mode: health.policy() === 'widen' && engine.lastMode === 'active' ? 'widen' : engine.lastMode,
           params_version: paramsVersion,
           ...(live !== null ? { venue: { ...live.status() } } : {}),
+          ...(paper !== null ? { venue: { feed_errors: paper.feedErrors, last_feed_error: paper.lastFeedError } } : {}),
         };
       },
 

@@ -35,32 +35,28 @@ import {
   cancelByCloidAction,
   orderAction,
   orderWire,
-  scheduleCancelAction,
 } from '../../../engine/venue/hyperliquid/order-wire.ts';
 import { hyperliquidLot, hyperliquidTick, roundPassive } from '../../../engine/venue/hyperliquid/price-rule.ts';
 import type { EndReason, OrderRequest, RejectReason, Venue, VenueListener } from '../../../engine/venue/venue.ts';
+import { DEAD_MAN_REFRESH_MS, DeadMansSwitch, type DeadMansSwitchStatus } from './dead-mans-switch.ts';
+import { orderOutcome, rejectReasonOf } from './order-outcome.ts';
+import { SeenIds } from './seen-ids.ts';
 import { parseHyperliquidMessage } from '../paper/hyperliquid-messages.ts';
 import { PaperFeed } from '../paper/paper-feed.ts';
 import { HYPERLIQUID_ENDPOINTS } from './hyperliquid-endpoints.ts';
 import { type FetchFn, HyperliquidApi, HyperliquidRequestError } from './hyperliquid-api.ts';
 import {
-  ClearinghouseStateSchema,
   type ExchangeResponse,
-  MetaSchema,
-  OpenOrdersSchema,
   type OrderUpdate,
   parseUserMessage,
   type UserFill,
   UserRateLimitSchema,
 } from './hyperliquid-shapes.ts';
+import { readAsset, readOpenOrders, readPosition } from './account-reads.ts';
 import type { HyperliquidSigner, Network } from './hyperliquid-signer.ts';
 import { RateBudget, type RateSnapshot } from './rate-budget.ts';
 
-/** The exchange cancels everything this long after the last refresh (it wants ≥ 5 s ahead). */
-export const DEAD_MAN_MS = 30_000;
-export const DEAD_MAN_REFRESH_MS = 10_000;
 export const OPEN_ORDERS_CHECK_MS = 60_000;
-const SEEN_TIDS = 10_000;
 const SILENT: EngineLogger = { info() {}, warn() {} };
 
 export interface HyperliquidVenueOptions {
@@ -108,7 +104,7 @@ export interface HyperliquidVenueStatus {
   sz_decimals: number | null;
   open_orders: number;
   rate: RateSnapshot;
-  dead_man: { armed_until: number | null; refreshes: number; failures: number };
+  dead_man: DeadMansSwitchStatus;
   last_error: string | null;
 }
 
@@ -127,8 +123,8 @@ export class HyperliquidVenue implements Venue {
   #book = new ObservedBook(64);
   #listener: VenueListener | null = null;
   #orders = new Map<number, LiveOrder>();
-  #seenTids = new Set<number>();
-  #tidOrder: number[] = [];
+  #seenTids = new SeenIds();
+  #deadMan: DeadMansSwitch;
   #placeBatch: OrderRequest[] = [];
   #cancelBatch: number[] = [];
   #flushQueued = false;
@@ -137,9 +133,6 @@ export class HyperliquidVenue implements Venue {
   #connected = false;
   #positionWanted = false;
   #running: AbortController | null = null;
-  #armedUntil: number | null = null;
-  #deadManRefreshes = 0;
-  #deadManFailures = 0;
   #lastError: string | null = null;
 
   constructor(options: HyperliquidVenueOptions) {
@@ -162,6 +155,14 @@ export class HyperliquidVenue implements Venue {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       clock: this.#clock,
       logger: this.#logger,
+    });
+    this.#deadMan = new DeadMansSwitch({
+      api: this.api,
+      clock: this.#clock,
+      horizonMs: options.deadManMs,
+      // Only while the socket is up and the runner vouches for itself (params path, fresh feed).
+      armable: () => this.#connected && (options.isHealthy?.() ?? true),
+      onError: (error) => this.#noteError(error),
     });
     const user = this.account;
     this.#feed = new PaperFeed({
@@ -198,7 +199,7 @@ export class HyperliquidVenue implements Venue {
     await this.#loadMeta(signal);
     if (signal.aborted) return;
     this.#feed.start();
-    void this.#every(this.#o.deadManRefreshMs ?? DEAD_MAN_REFRESH_MS, signal, () => this.#refreshDeadMan());
+    void this.#every(this.#o.deadManRefreshMs ?? DEAD_MAN_REFRESH_MS, signal, () => this.#deadMan.refresh());
     void this.#every(this.#o.openOrdersCheckMs ?? OPEN_ORDERS_CHECK_MS, signal, () => this.#periodicCheck());
   }
 
@@ -222,7 +223,7 @@ export class HyperliquidVenue implements Venue {
       sz_decimals: this.#szDecimals,
       open_orders: open,
       rate: this.budget.snapshot(),
-      dead_man: { armed_until: this.#armedUntil, refreshes: this.#deadManRefreshes, failures: this.#deadManFailures },
+      dead_man: this.#deadMan.status(),
       last_error: this.#lastError,
     };
   }
@@ -300,25 +301,24 @@ export class HyperliquidVenue implements Venue {
     }
     const statuses = 'data' in answer.response && answer.response.type === 'order' ? answer.response.data.statuses : [];
     sent.forEach((order, i) => {
-      const status = statuses[i];
       const live = this.#orders.get(order.id);
       if (live === undefined || live.state === 'ended') return;
-      if (status === undefined) this.#reject(order.id, 'invalid_order');
-      else if ('resting' in status) {
-        live.oid = status.resting.oid;
-        this.#accept(live);
-      } else if ('filled' in status) {
-        live.oid = status.filled.oid;
-        this.#accept(live);
-        // An IOC (or a quote that crossed after all) is done at once; its fills come on userFills.
-        this.#end(order.id, status.filled.totalSz >= order.size - 1e-12 ? 'filled' : 'expired');
-      } else if (/could not immediately match/i.test(status.error)) {
-        // An IOC that found nothing within its price: it existed and expired, it was not refused.
-        this.#accept(live);
-        this.#end(order.id, 'expired');
-      } else {
-        this.#logger.warn({ order: order.id, error: status.error }, 'hyperliquid refused an order');
-        this.#reject(order.id, rejectReasonOf(status.error));
+      const outcome = orderOutcome(statuses[i], order.size);
+      switch (outcome.kind) {
+        case 'resting':
+          live.oid = outcome.oid;
+          this.#accept(live);
+          break;
+        case 'done':
+          // An IOC (or a quote that traded after all) is over at once; its fills come on userFills.
+          live.oid = outcome.oid ?? live.oid;
+          this.#accept(live);
+          this.#end(order.id, outcome.reason);
+          break;
+        case 'rejected':
+          this.#logger.warn({ order: order.id, error: outcome.message }, 'hyperliquid refused an order');
+          this.#reject(order.id, outcome.reason);
+          break;
       }
     });
   }
@@ -406,7 +406,7 @@ export class HyperliquidVenue implements Venue {
     this.#logger.info({ network: this.#o.network, coin: this.symbol, account: this.account }, 'hyperliquid connected');
     await this.#cancelStrayOpenOrders('connect');
     this.#listener?.onConnectionChange(true);
-    await this.#refreshDeadMan();
+    await this.#deadMan.refresh();
   }
 
   #onLost(): void {
@@ -446,10 +446,7 @@ export class HyperliquidVenue implements Venue {
   }
 
   #onFill(fill: UserFill): void {
-    if (fill.coin !== this.symbol || this.#seenTids.has(fill.tid)) return;
-    this.#seenTids.add(fill.tid);
-    this.#tidOrder.push(fill.tid);
-    if (this.#tidOrder.length > SEEN_TIDS) this.#seenTids.delete(this.#tidOrder.shift()!);
+    if (fill.coin !== this.symbol || !this.#seenTids.add(fill.tid)) return;
     const orderId = this.#cloids.orderId(fill.cloid);
     // A fill of another run's order (or a manual one) is not ours to book: the position read at
     // reconciliation carries it.
@@ -485,17 +482,12 @@ export class HyperliquidVenue implements Venue {
   async #loadMeta(signal: AbortSignal): Promise<void> {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        const meta = await this.api.info({ type: 'meta' }, MetaSchema, 20);
-        const index = meta.universe.findIndex((a) => a.name === this.symbol);
-        if (index < 0) {
-          const known = meta.universe.slice(0, 20).map((a) => a.name);
-          throw new Error(`coin ${JSON.stringify(this.symbol)} is not in Hyperliquid's perp universe (e.g. ${known.join(', ')})`);
-        }
-        this.#asset = index;
-        this.#szDecimals = meta.universe[index]!.szDecimals;
-        this.market.lot = hyperliquidLot(this.#szDecimals);
-        this.market.tick = hyperliquidTick(1, this.#szDecimals);
-        this.#logger.info({ coin: this.symbol, asset: index, sz_decimals: this.#szDecimals }, 'hyperliquid meta loaded');
+        const { asset, szDecimals } = await readAsset(this.api, this.symbol);
+        this.#asset = asset;
+        this.#szDecimals = szDecimals;
+        this.market.lot = hyperliquidLot(szDecimals);
+        this.market.tick = hyperliquidTick(1, szDecimals);
+        this.#logger.info({ coin: this.symbol, asset, sz_decimals: szDecimals }, 'hyperliquid meta loaded');
         if (this.#positionWanted) {
           this.#positionWanted = false;
           void this.#readPosition();
@@ -515,34 +507,25 @@ export class HyperliquidVenue implements Venue {
 
   async #readPosition(): Promise<void> {
     try {
-      const state = await this.api.info({ type: 'clearinghouseState', user: this.account }, ClearinghouseStateSchema, 2);
-      const entry = state.assetPositions.find((p) => p.position.coin === this.symbol);
-      this.#listener?.onPosition(this.symbol, entry?.position.szi ?? 0);
+      this.#listener?.onPosition(this.symbol, await readPosition(this.api, this.account, this.symbol));
     } catch (error) {
       this.#noteError(error); // the engine asks again at its next reconciliation
     }
   }
 
-  /** Open orders that are not live orders of this run are cancelled: by cloid if ours, by oid if not. */
+  /** Open orders that are not live orders of this run are cancelled (by oid: they may have no cloid). */
   async #cancelStrayOpenOrders(why: string): Promise<void> {
     if (this.#asset === null) return;
-    let open: { coin: string; oid: number; cloid?: string | null | undefined }[];
+    const asset = this.#asset;
     try {
-      open = await this.api.info({ type: 'openOrders', user: this.account }, OpenOrdersSchema, 20);
-    } catch (error) {
-      this.#noteError(error);
-      return;
-    }
-    const stray = open.filter((o) => {
-      if (o.coin !== this.symbol) return false;
-      const id = this.#cloids.orderId(o.cloid);
-      const live = id === null ? undefined : this.#orders.get(id);
-      return live === undefined || live.state === 'ended';
-    });
-    if (stray.length === 0) return;
-    this.#logger.warn({ why, orders: stray.map((o) => o.oid) }, 'cancelling open orders that are not live orders of this run');
-    try {
-      await this.api.exchange(cancelAction(stray.map((o) => ({ asset: this.#asset!, oid: o.oid }))), 'cancel', stray.length);
+      const stray = (await readOpenOrders(this.api, this.account, this.symbol)).filter((o) => {
+        const id = this.#cloids.orderId(o.cloid);
+        const live = id === null ? undefined : this.#orders.get(id);
+        return live === undefined || live.state === 'ended';
+      });
+      if (stray.length === 0) return;
+      this.#logger.warn({ why, orders: stray.map((o) => o.oid) }, 'cancelling open orders that are not live orders of this run');
+      await this.api.exchange(cancelAction(stray.map((o) => ({ asset, oid: o.oid }))), 'cancel', stray.length);
     } catch (error) {
       this.#noteError(error);
     }
@@ -554,20 +537,6 @@ export class HyperliquidVenue implements Venue {
     try {
       await this.api.exchange(cancelByCloidAction(cloids.map((cloid) => ({ asset, cloid }))), 'cancel', cloids.length);
     } catch (error) {
-      this.#noteError(error);
-    }
-  }
-
-  async #refreshDeadMan(): Promise<void> {
-    if (!this.#connected || !(this.#o.isHealthy?.() ?? true)) return;
-    const until = this.#clock.now() + (this.#o.deadManMs ?? DEAD_MAN_MS);
-    try {
-      const answer = await this.api.exchange(scheduleCancelAction(until), 'schedule');
-      if (answer.status === 'err') throw new Error(answer.response);
-      this.#armedUntil = until;
-      this.#deadManRefreshes++;
-    } catch (error) {
-      this.#deadManFailures++;
       this.#noteError(error);
     }
   }
@@ -600,11 +569,4 @@ export class HyperliquidVenue implements Venue {
     this.#lastError = message.slice(0, 300);
     this.#logger.warn({ err: this.#lastError }, 'hyperliquid request failed');
   }
-}
-
-/** The engine's reason for an exchange's refusal (the sentence itself goes to the log). */
-export function rejectReasonOf(error: string): RejectReason {
-  if (/post only order would have immediately matched/i.test(error)) return 'post_only_would_cross';
-  if (/reduce only order would increase position/i.test(error)) return 'reduce_only_would_increase';
-  return 'invalid_order';
 }

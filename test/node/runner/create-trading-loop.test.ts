@@ -92,6 +92,7 @@ describe('trading loop on the paper venue', () => {
     server.on('connection', (socket) => {
       socket.on('message', (data) => {
         if (String(data).includes('l2Book')) socket.send(hypeBook(Date.now()));
+        if (String(data).includes('"trades"')) socket.send('{"channel":"error","data":"Invalid subscription trades"}');
       });
     });
     await new Promise((r) => server!.once('listening', r));
@@ -114,6 +115,13 @@ describe('trading loop on the paper venue', () => {
       intervalMs: 5,
     });
     expect(loop.snapshot()).toMatchObject({ mid: 30, bid: 29.985, ask: 30.015, mode: 'active' });
+    // The feed's refusal is in /status, not only in the log.
+    await eventually(() => loop.snapshot().venue?.feed_errors === 1, {
+      what: 'the feed error in the snapshot',
+      timeoutMs: 10_000,
+      intervalMs: 5,
+    });
+    expect(loop.snapshot().venue).toEqual({ feed_errors: 1, last_feed_error: 'Invalid subscription trades' });
     await loop.stop('test over');
     expect(loop.snapshot()).toMatchObject({ bid: null, ask: null });
   });
