@@ -15,6 +15,7 @@ import { registerFleetRoutes } from './routes/fleet-routes.ts';
 import { registerHistoryRoutes } from './routes/history-routes.ts';
 import { registerMetaRoutes } from './routes/meta-routes.ts';
 import { registerParamsRoutes } from './routes/params-routes.ts';
+import { registerPerfRoutes } from './routes/perf-routes.ts';
 import { registerPolicyRoutes } from './routes/policy-routes.ts';
 import { ROUTE_METHODS } from './routes/route-table.ts';
 
@@ -62,6 +63,7 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
   registerHistoryRoutes(app, { hubFor });
   registerFleetRoutes(app, { hubFor });
   registerPolicyRoutes(app, { hubFor });
+  registerPerfRoutes(app, { hubFor });
 
   for (const [path, methods] of Object.entries(ROUTE_METHODS)) {
     app.all(path, function methodNotAllowed(c) {

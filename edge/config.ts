@@ -31,6 +31,8 @@ const EdgeVarsSchema = z.object({
   SOCKET_MAX_REFUSED: atLeastOne('a whole number of refused messages ≥ 1').default(100),
   FLEET_FLUSH_MS: positive('a positive number of milliseconds').default(1000),
   FLEET_FORWARD_MS: positive('a positive number of milliseconds').default(100),
+  PERF_MAX_ROWS: atLeastOne('a whole number of rows ≥ 1').default(200_000),
+  PERF_COMPACT_INTERVAL_MS: positive('a positive number of milliseconds').default(900_000),
 });
 
 type EdgeVar = keyof z.input<typeof EdgeVarsSchema>;
@@ -58,6 +60,10 @@ export const EdgeConfigSchema = EdgeVarsSchema.transform((v) => ({
   fleetFlushMs: v.FLEET_FLUSH_MS,
   /** Least time between two batches of socket news a watch relay sends its hub. */
   fleetForwardMs: v.FLEET_FORWARD_MS,
+  /** Most rows a set's telemetry rollups hold; beyond it the oldest buckets are evicted (`perf-rollups.ts`). */
+  perfMaxRows: v.PERF_MAX_ROWS,
+  /** Least time between two compactions of the rollups (minute rows → hourly, old hourly rows deleted) by the alarm. */
+  perfCompactIntervalMs: v.PERF_COMPACT_INTERVAL_MS,
 }));
 export type EdgeConfig = z.output<typeof EdgeConfigSchema>;
 

@@ -38,6 +38,10 @@ export interface EdgeEnv {
   FLEET_FLUSH_MS?: string;
   /** Least time between two batches of socket news a watch relay sends its hub. */
   FLEET_FORWARD_MS?: string;
+  /** Most rows a set's telemetry rollups hold (oldest evicted beyond). */
+  PERF_MAX_ROWS?: string;
+  /** Least time between two compactions of the rollups by the hub's alarm. */
+  PERF_COMPACT_INTERVAL_MS?: string;
 }
 
 /** Hono's environment of the edge app: bindings plus what middleware stores on the context. */

@@ -164,6 +164,13 @@ export const RunnerReportSchema = z.object({
 export type RunnerReport = z.infer<typeof RunnerReportSchema>;
 
 /**
+ * A report without its telemetry: what the fleet table keeps. The edge parses the two parts apart,
+ * so a report whose telemetry is refused still updates the runner's status.
+ */
+export const RunnerStatusReportSchema = RunnerReportSchema.omit({ telemetry: true });
+export type RunnerStatusReport = z.infer<typeof RunnerStatusReportSchema>;
+
+/**
  * A fleet entry's liveness, derived when the table is read: `live` (reported within two heartbeats),
  * `silent` (no news for longer: crashed, cut off, or hung) or `stopped` (its last report said goodbye).
  * Fleet counts ("N on vX") count only `live` runners.
@@ -172,7 +179,7 @@ export const RunnerStatusSchema = z.enum(['live', 'silent', 'stopped']);
 export type RunnerLiveness = z.infer<typeof RunnerStatusSchema>;
 
 /** A fleet entry as the hub stores it: the last report, plus who sent it and when. */
-export const StoredFleetEntrySchema = RunnerReportSchema.extend({
+export const StoredFleetEntrySchema = RunnerStatusReportSchema.extend({
   runner_id: RunnerIdSchema,
   last_seen: z.iso.datetime(),
   /** When the runner's applied version last changed (for "applied N ms after the write"). */

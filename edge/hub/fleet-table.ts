@@ -13,7 +13,7 @@
  *   must never queue behind thousands of storage operations. An instance that goes away before a
  *   flush loses at most that much fleet news, which the next heartbeat brings back.
  */
-import type { Fleet, FleetEntry, FleetRefusals, RunnerReport, StoredFleetEntry } from '../../shared/api.ts';
+import type { Fleet, FleetEntry, FleetRefusals, RunnerStatusReport, StoredFleetEntry } from '../../shared/api.ts';
 import type { ApiErrorInit } from '../errors/api-error.ts';
 import { log } from '../log.ts';
 import { foreignLineage, foreignRunner, unknownVersions } from './fleet-checks.ts';
@@ -70,7 +70,7 @@ export class FleetTable {
   }
 
   /** A report over HTTP: the verdict as an answer (429, 422, 403 or the entry). */
-  report(set: string, sender: FleetSender, report: RunnerReport, head: FleetHead): HubResult<FleetEntry> {
+  report(set: string, sender: FleetSender, report: RunnerStatusReport, head: FleetHead): HubResult<FleetEntry> {
     const verdict = this.receive(set, sender, { kind: 'report', report }, head);
     return verdict.kind === 'recorded' ? ok(withStatus(verdict.entry, this.#hub.clock.now())) : fail(verdict.error);
   }

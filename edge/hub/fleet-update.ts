@@ -11,12 +11,20 @@
  * calling here. A runner that said goodbye is `stopped` until it is heard of again (any report
  * without `goodbye`, any ACK or NACK).
  */
-import type { RunnerReport, StoredFleetEntry } from '../../shared/api.ts';
+import type { RunnerReport, RunnerStatusReport, StoredFleetEntry } from '../../shared/api.ts';
+import type { TelemetryDelta } from '../../shared/telemetry.ts';
 
 export type FleetEvent =
-  | { kind: 'report'; report: RunnerReport }
+  /** The status part is what the entry keeps; the telemetry goes to the rollups, never the table. */
+  | { kind: 'report'; report: RunnerStatusReport; telemetry?: TelemetryDelta }
   | { kind: 'ack'; lineage: string; version: number }
   | { kind: 'nack'; lineage: string; version: number; reason: string };
+
+/** A report as a fleet event: its status and its telemetry apart. */
+export function reportEvent(report: RunnerReport): FleetEvent {
+  const { telemetry, ...status } = report;
+  return telemetry === undefined ? { kind: 'report', report: status } : { kind: 'report', report: status, telemetry };
+}
 
 /** A runner heard of only through its socket: no region yet, and it is evidently in sync. */
 function unknownRunner(runnerId: string, token: string, now: string): StoredFleetEntry {

@@ -5,6 +5,8 @@
  * - `HeadMirror`: what lags the head — registry entry and KV mirror — and the alarm (`head-mirror.ts`);
  * - `FleetTable`: runners' reports, ACKs and NACKs, bounded, owned by tokens, kept in memory and
  *   flushed to SQLite at most once per `fleetFlushMs` (`fleet-table.ts`);
+ * - `PerfRollups` and `PerfCompaction`: the runners' telemetry summed per version, runner, region
+ *   and minute, compacted into hours by the alarm (`perf-rollups.ts`), read by `perf` and `compare`;
  * - `VersionWaiters` and `RelaySubscribers`: who hears of a commit at once (long-polls; the watch
  *   relays, one per token, which hold the sockets so that a token's flood never queues here).
  *
@@ -13,7 +15,18 @@
  * The parts read them at each call.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { Fleet, FleetEntry, RunnerReport, Version, VersionPage } from '../../shared/api.ts';
+import type { Fleet, FleetEntry, RunnerStatusReport, Version, VersionPage } from '../../shared/api.ts';
+import {
+  MIN_COMPARE_SAMPLES,
+  PERF_RETENTION,
+  type CompareAnswer,
+  type PerfAnswer,
+  type PerfGrouping,
+} from '../../shared/perf.ts';
+import type { TelemetryDelta } from '../../shared/telemetry.ts';
+import { compareVersions, versionSample } from '../perf/compare-versions.ts';
+import { perfGroups } from '../perf/perf-groups.ts';
+import { resolvePerfWindow, type PerfWindowQuery } from '../perf/perf-window.ts';
 import { defaultPolicyVersion, type PolicyHistory, type PolicyVersion } from '../../shared/policy-schema.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
@@ -24,13 +37,17 @@ import { FleetTable, type FleetSender } from './fleet-table.ts';
 import { HeadMirror } from './head-mirror.ts';
 import { REGISTRY_TIMEOUT_MS, type RegistryClient } from './head-registration.ts';
 import type { HubPorts } from './hub-ports.ts';
-import { missingSet, ok, type HubResult } from './hub-result.ts';
+import { fail, missingSet, ok, type HubResult } from './hub-result.ts';
 import { HubStore } from './hub-store.ts';
 import { HubWrites } from './hub-writes.ts';
 import type { PolicyCommand, PolicyOutcome } from './policy-command.ts';
+import { PerfCompaction } from './perf-compaction.ts';
+import { PerfRollups } from './perf-rollups.ts';
 import { PolicyStore } from './policy-store.ts';
 import { RelaySubscribers, type RelayClient } from './relay-subscribers.ts';
 import { createKeyedBuckets, createTokenBucket, type KeyedBuckets, type TokenBucket } from './token-bucket.ts';
+import { telemetryRefusal } from './telemetry-checks.ts';
+import { markOf, versionMarks } from './version-marks.ts';
 import { VersionWaiters } from './version-waiters.ts';
 import type { FleetBatch, FleetBatchVerdict } from './fleet-batch.ts';
 import type { WriteCommand, WriteOutcome } from './write-command.ts';
@@ -55,6 +72,10 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   readonly #mirror: HeadMirror;
   readonly #fleet: FleetTable;
   readonly #relays: RelaySubscribers;
+  readonly #perf: PerfRollups;
+  readonly #compaction: PerfCompaction;
+  /** Telemetry deltas refused (another lineage, a version the set does not have) since this instance started. */
+  telemetryRefused = 0;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
@@ -88,6 +109,8 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
       },
     });
     this.#mirror = new HeadMirror(this, () => this.#writes.head);
+    this.#perf = new PerfRollups(this, ctx.storage.sql);
+    this.#compaction = new PerfCompaction(this, this.#perf);
     // Work an earlier instance left pending (its alarm could not be set) gets its alarm now.
     void this.#mirror.schedule();
   }
@@ -157,13 +180,111 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
 
   override async alarm(): Promise<void> {
     await this.#mirror.alarm();
+    try {
+      this.#compaction.run();
+    } catch (error) {
+      log.error('perf_compaction_failed', { error: String(error) });
+    }
+    await this.#compaction.schedule();
   }
 
-  /** A runner's report over HTTP, from the token named in `sender` (the Worker authenticated it). */
-  async report(set: string, sender: FleetSender, report: RunnerReport): Promise<HubResult<FleetEntry>> {
+  /**
+   * A runner's report over HTTP, from the token named in `sender` (the Worker authenticated it):
+   * its status part, and its telemetry (parsed apart by the Worker). Telemetry is recorded only
+   * with a recorded status; refused telemetry is a 422 although the status was kept.
+   */
+  async report(
+    set: string,
+    sender: FleetSender,
+    report: RunnerStatusReport,
+    telemetry?: TelemetryDelta,
+  ): Promise<HubResult<FleetEntry>> {
     const head = this.#writes.head;
     if (head === undefined) return missingSet(set);
-    return this.#fleet.report(set, sender, report, head);
+    const result = this.#fleet.report(set, sender, report, head);
+    if (!result.ok || telemetry === undefined) return result;
+    const refusal = this.#recordTelemetry(set, sender.runnerId, report.region, telemetry, head);
+    return refusal === undefined ? result : fail(refusal);
+  }
+
+  #recordTelemetry(set: string, runnerId: string, region: string, telemetry: TelemetryDelta, head: Version) {
+    const refusal = telemetryRefusal(set, telemetry, head);
+    if (refusal !== undefined) {
+      this.telemetryRefused += 1;
+      return refusal;
+    }
+    this.#perf.record(runnerId, region, telemetry);
+    void this.#compaction.ensureScheduled();
+    return undefined;
+  }
+
+  /** Trading figures per version, region or runner in a window (`perf-window.ts`), with a series per bucket. */
+  async perf(set: string, by: PerfGrouping, query: PerfWindowQuery): Promise<HubResult<PerfAnswer>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    const resolved = resolvePerfWindow(query, this.clock.now());
+    if ('error' in resolved) return fail(resolved.error);
+    const window = resolved.window;
+    const groups = perfGroups(this.#perf.rows(window.fromMs, window.toMs), by, window.bucketMs);
+    const named = by === 'version' ? groups.map((g) => Number(g.key)) : [];
+    return ok({
+      set,
+      by,
+      from: new Date(window.fromMs).toISOString(),
+      to: new Date(window.toMs).toISOString(),
+      bucket_s: window.bucketMs === null ? null : window.bucketMs / 1000,
+      groups,
+      versions: versionMarks(this.store, window.fromMs, window.toMs, named),
+      retention: {
+        ...PERF_RETENTION,
+        rows: this.#perf.rowCount(),
+        max_rows: this.config.perfMaxRows,
+        evicted_rows: this.#perf.evicted(),
+      },
+    });
+  }
+
+  /** Versions `a` and `b` side by side (`compare-versions.ts`); 404 for a version the set does not have. */
+  async compare(set: string, a: number, b: number): Promise<HubResult<CompareAnswer>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    const [va, vb] = [this.store.version(a), this.store.version(b)];
+    const missing = va === undefined ? a : vb === undefined ? b : undefined;
+    if (missing !== undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" has no version ${missing}` });
+    const rows = this.#perf.rowsOfVersions([a, b]);
+    const [sa, sb] = [versionSample(a, rows), versionSample(b, rows)];
+    const side = (v: Version | undefined, sample: typeof sa) => {
+      const mark = v === undefined ? undefined : markOf(v);
+      return {
+        version: sample.version,
+        created_at: mark?.at ?? null,
+        author: mark?.author ?? null,
+        message: mark?.message ?? null,
+        runner_minutes: sample.minutes.length,
+        runners: sample.runners,
+      };
+    };
+    return ok({
+      set,
+      a: side(va, sa),
+      b: side(vb, sb),
+      test: {
+        name: "Welch's t-test (two-sided, unequal variances)",
+        observation: "one runner-minute: a runner's 1-minute bucket of the version (minute buckets are kept 48 h)",
+        confidence: 0.95,
+        min_samples: MIN_COMPARE_SAMPLES,
+      },
+      metrics: compareVersions(sa, sb),
+    });
+  }
+
+  /** Compacts the rollups now, whatever the pace (tests; the alarm does it on its schedule). */
+  async compactPerf(): Promise<{ rows: number }> {
+    this.#compaction.run({ force: true });
+    return { rows: this.#perf.rowCount() };
+  }
+
+  /** Rows and bytes the rollups take (tests and diagnostics: the size is bounded). */
+  async perfSize(): Promise<{ rows: number; databaseBytes: number }> {
+    return { rows: this.#perf.rowCount(), databaseBytes: this.ctx.storage.sql.databaseSize };
   }
 
   /** `DELETE …/runners/:id` (write scope, checked by the Worker). */
@@ -201,7 +322,12 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     if (head === undefined) return batch.items.map(() => 'invalid');
     return batch.items.map(({ runnerId, event }) => {
       const verdict = this.#fleet.receive(head.set, { runnerId, token: batch.token }, event, head);
-      if (verdict.kind === 'recorded') return 'recorded';
+      if (verdict.kind === 'recorded') {
+        // Refused telemetry on a socket is counted (`telemetryRefused`); the status stays recorded.
+        if (event.kind === 'report' && event.telemetry !== undefined)
+          this.#recordTelemetry(head.set, runnerId, event.report.region, event.telemetry, head);
+        return 'recorded';
+      }
       refusals[verdict.counter] += 1;
       return verdict.counter;
     });

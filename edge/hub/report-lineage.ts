@@ -5,10 +5,10 @@
  * HTTP it answers 422 naming the field, over the socket it drops the message and counts it.
  */
 import type { FieldIssue } from '../../shared/api-error.ts';
-import type { RunnerReport } from '../../shared/api.ts';
+import type { RunnerStatusReport } from '../../shared/api.ts';
 
 /** The first field of `report` that names a version of another lineage than `lineage`, if any. */
-export function reportLineageIssue(report: RunnerReport, lineage: string): FieldIssue | undefined {
+export function reportLineageIssue(report: RunnerStatusReport, lineage: string): FieldIssue | undefined {
   const expected = `this set's lineage ${JSON.stringify(lineage)}`;
   if (report.applied_version !== null && report.lineage !== lineage) {
     const value = report.lineage ?? null;

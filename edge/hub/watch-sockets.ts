@@ -20,7 +20,7 @@
 import { WatchClientMessageSchema, type Version, type WatchServerMessage } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
-import type { FleetEvent } from './fleet-update.ts';
+import { reportEvent, type FleetEvent } from './fleet-update.ts';
 import { CLOSE_MALFORMED, CLOSE_POLICY, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
 
 function versionMessage(version: Version): string {
@@ -101,7 +101,7 @@ export class WatchSockets {
         ? { kind: 'ack', lineage: message.lineage, version: message.version }
         : message.type === 'nack'
           ? { kind: 'nack', lineage: message.lineage, version: message.version, reason: message.reason }
-          : { kind: 'report', report: message.report };
+          : reportEvent(message.report);
     if (!inbox.submit(state.attachment.id, message.runner_id, event)) this.refused(state.attachment.id, 'rate_limited');
   }
 

@@ -5,7 +5,9 @@
  * that does not exist (`existing-hub.ts`).
  */
 import type { Hono } from 'hono';
-import { RunnerIdSchema, RunnerReportSchema } from '../../shared/api.ts';
+import { RunnerIdSchema, RunnerStatusReportSchema } from '../../shared/api.ts';
+import { TelemetryDeltaSchema, type TelemetryDelta } from '../../shared/telemetry.ts';
+import { DOCUMENT_FIELD } from '../../shared/validate-params.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, badRequest } from '../errors/api-error.ts';
@@ -23,13 +25,46 @@ function runnerIdOf(raw: string | undefined): string {
   return runnerId.data;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The telemetry's field paths as the body has them (`telemetry.versions.0.maker_fills`). */
+function prefixed(error: ApiError): ApiError {
+  const fields = error.fields?.map((f) => {
+    const field = f.field === DOCUMENT_FIELD ? 'telemetry' : `telemetry.${f.field}`;
+    return { ...f, field, message: f.message.replace(f.field, field) };
+  });
+  return new ApiError({
+    status: error.status,
+    code: error.code,
+    message: `runner report's telemetry rejected (its status was recorded): ${(fields ?? []).map((f) => f.message).join('; ')}`,
+    ...(fields ? { fields } : {}),
+  });
+}
+
 export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: HubFor }): void {
   app.post('/v1/sets/:set/runners/:id/report', async function report(c) {
     const set = c.req.param('set');
     const runnerId = runnerIdOf(c.req.param('id'));
-    const body = parseBody(RunnerReportSchema, await readJsonBody(c.req.raw), 'runner report');
+    // The status part and the telemetry are parsed apart: bad telemetry (422 naming its field) must
+    // not cost the runner its heartbeat, so the status is recorded first.
+    const raw = await readJsonBody(c.req.raw);
+    const { telemetry: rawTelemetry, ...rawStatus } = isObject(raw) ? raw : { telemetry: undefined };
+    const status = parseBody(RunnerStatusReportSchema, isObject(raw) ? rawStatus : raw, 'runner report');
+    let telemetry: TelemetryDelta | undefined;
+    let telemetryError: unknown;
+    if (rawTelemetry !== undefined) {
+      try {
+        telemetry = parseBody(TelemetryDeltaSchema, rawTelemetry, "runner report's telemetry (its status was recorded)");
+      } catch (error) {
+        telemetryError = error;
+      }
+    }
     const hub = await existingHub(c.env, set, hubFor);
-    return c.json(unwrap(await hub.report(set, { runnerId, token: c.get('principal').name }, body)));
+    const entry = unwrap(await hub.report(set, { runnerId, token: c.get('principal').name }, status, telemetry));
+    if (telemetryError instanceof ApiError) throw prefixed(telemetryError);
+    return c.json(entry);
   });
 
   app.delete('/v1/sets/:set/runners/:id', requireWrite(), async function removeRunner(c) {

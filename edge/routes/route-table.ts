@@ -16,6 +16,8 @@ export const ROUTE_METHODS: Readonly<Record<string, readonly string[]>> = {
   '/v1/sets/:set/runners/:id/report': ['POST'],
   '/v1/sets/:set/runners/:id': ['DELETE'],
   '/v1/sets/:set/fleet': ['GET', 'HEAD'],
+  '/v1/sets/:set/perf': ['GET', 'HEAD'],
+  '/v1/sets/:set/perf/compare': ['GET', 'HEAD'],
   '/v1/sets/:set/policy': ['GET', 'HEAD', 'PUT'],
   '/v1/sets/:set/policy/versions': ['GET', 'HEAD'],
 };
