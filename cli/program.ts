@@ -7,12 +7,14 @@ import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { addApplyCommand } from './commands/apply.ts';
 import { addBacktestCommand } from './commands/backtest.ts';
+import { addCompareCommand } from './commands/compare.ts';
 import { addDiffCommand } from './commands/diff.ts';
 import { addEditCommand } from './commands/edit.ts';
 import { addFleetCommand } from './commands/fleet.ts';
 import { addGetCommands } from './commands/get.ts';
 import { addHistoryCommand } from './commands/history.ts';
 import { addHyperliquidCommand } from './commands/hyperliquid.ts';
+import { addPerfCommand } from './commands/perf.ts';
 import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
@@ -36,6 +38,8 @@ const EXAMPLES = `Examples:
   livetune set skew_adjustment_factor=0.8 trading_mode=reduce_only -m "inventory too long" --set hype-perp
   livetune history --set hype-perp
   livetune rollback 3 -m "undo the widening" --set hype-perp
+  livetune perf --by region --since 2h --set hype-perp
+  livetune compare 7 8 --set hype-perp
   livetune set order_size=3 -m "new lot size" --force "venue lot changed 10x" --set hype-perp
   livetune policy set max_order_size=5 -m "room for the new lot size" --set hype-perp   (admin token)`;
 
@@ -67,6 +71,8 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addRollbackCommand(program, deps);
   addSetsCommand(program, deps);
   addFleetCommand(program, deps);
+  addPerfCommand(program, deps);
+  addCompareCommand(program, deps);
   addWatchCommand(program, deps);
   addPolicyCommand(program, deps);
   addSchemaCommand(program, deps);

@@ -26,6 +26,14 @@ import {
 } from '../shared/api.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
+  CompareAnswerSchema,
+  PerfAnswerSchema,
+  type CompareAnswer,
+  type PerfAnswer,
+  type PerfBucket,
+  type PerfGrouping,
+} from '../shared/perf.ts';
+import {
   PolicyHistorySchema,
   PolicyVersionSchema,
   type PolicyHistory,
@@ -284,6 +292,26 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
 
     fleet(set: string, options?: CallOptions): Promise<Fleet> {
       return getJson(FleetSchema, `${setPath(set)}/fleet`, options);
+    },
+
+    /** Trading figures per version, region or runner; with `bucket` a time series per group. */
+    perf(
+      set: string,
+      query: { by?: PerfGrouping; from?: Date; to?: Date; bucket?: PerfBucket } = {},
+      options?: CallOptions,
+    ): Promise<PerfAnswer> {
+      const params = new URLSearchParams();
+      if (query.by !== undefined) params.set('by', query.by);
+      if (query.from !== undefined) params.set('from', query.from.toISOString());
+      if (query.to !== undefined) params.set('to', query.to.toISOString());
+      if (query.bucket !== undefined) params.set('bucket', query.bucket);
+      const suffix = params.size > 0 ? `?${params}` : '';
+      return getJson(PerfAnswerSchema, `${setPath(set)}/perf${suffix}`, options);
+    },
+
+    /** Versions `a` and `b` side by side: each metric's difference with a 95 % interval. */
+    compare(set: string, a: number, b: number, options?: CallOptions): Promise<CompareAnswer> {
+      return getJson(CompareAnswerSchema, `${setPath(set)}/perf/compare?a=${a}&b=${b}`, options);
     },
 
     schema(options?: CallOptions): Promise<Record<string, unknown>> {

@@ -81,6 +81,9 @@ export class FakeEdge {
   readonly versions = new Map<string, Version[]>();
   readonly fleet = new Map<string, Fleet['runners']>();
   readonly reports: RecordedReport[] = [];
+  /** What `GET …/perf` and `…/perf/compare` answer (tests set them; absent: 404). */
+  perfAnswer: unknown;
+  compareAnswer: unknown;
   /** What clients sent on the watch socket (ack / nack / ping), parsed. */
   readonly socketMessages: Array<Record<string, unknown>> = [];
   readonly set: string;
@@ -315,6 +318,11 @@ export class FakeEdge {
       this.fleet.set(reportSet, [...(this.fleet.get(reportSet) ?? []).filter((r) => r.runner_id !== runnerId), entry]);
       this.#wakeEventWaiters();
       return send(res, 200, entry);
+    }
+    const perf = /^\/v1\/sets\/([a-z0-9-]+)\/perf(\/compare)?$/.exec(url.pathname);
+    if (perf && req.method === 'GET') {
+      const answer = perf[2] ? this.compareAnswer : this.perfAnswer;
+      return answer === undefined ? error(res, 404, 'not_found', `no perf answer set for ${perf[1]}`) : send(res, 200, answer);
     }
     const match = /^\/v1\/sets\/([a-z0-9-]+)\/(params|versions|diff|rollback|fleet)(?:\/(\d+))?$/.exec(url.pathname);
     if (!match) return error(res, 404, 'not_found', `no route ${url.pathname}`);
