@@ -22,6 +22,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /** The files the page is made of, besides the bundle: copied from `dashboard/` unchanged. */
 const STATIC_FILES = ['index.html', 'styles.css'] as const;
+/** Files of dependencies the page loads as they are: uPlot's stylesheet (its legend and cursor). */
+const VENDOR_FILES = [{ from: ['node_modules', 'uplot', 'dist', 'uPlot.min.css'], to: 'uplot.css' }] as const;
 
 /**
  * `import { z } from 'zod'` hands esbuild zod's namespace as a value, and esbuild then keeps all of
@@ -85,6 +87,9 @@ export async function buildDashboard({
   }
   for (const name of STATIC_FILES) {
     if (writeIfChanged(join(outdir, name), readFileSync(join(root, 'dashboard', name)))) written.push(name);
+  }
+  for (const { from, to } of VENDOR_FILES) {
+    if (writeIfChanged(join(outdir, to), readFileSync(join(root, ...from)))) written.push(to);
   }
   return { outdir, written };
 }

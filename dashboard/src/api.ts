@@ -23,6 +23,14 @@ import {
   VersionSchema,
 } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
+import {
+  type CompareAnswer,
+  CompareAnswerSchema,
+  type PerfAnswer,
+  PerfAnswerSchema,
+  type PerfBucket,
+  type PerfGrouping,
+} from '../../shared/perf.ts';
 import { ApiFailure } from './api-failure.ts';
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -112,6 +120,20 @@ export class EdgeApi {
 
   fleet(set: string, { signal }: { signal?: AbortSignal } = {}): Promise<Fleet> {
     return this.#json(setPath(set, '/fleet'), FleetSchema, signal ? { signal } : {});
+  }
+
+  /** Trading figures per version, region or runner since `from`; with `bucket`, a series per group. */
+  perf(
+    set: string,
+    { by, from, bucket, signal }: { by: PerfGrouping; from: Date; bucket?: PerfBucket; signal?: AbortSignal },
+  ): Promise<PerfAnswer> {
+    const query = new URLSearchParams({ by, from: from.toISOString(), ...(bucket ? { bucket } : {}) });
+    return this.#json(setPath(set, `/perf?${query}`), PerfAnswerSchema, signal ? { signal } : {});
+  }
+
+  /** Versions `a` and `b` side by side, each metric's difference with its 95 % interval. */
+  compare(set: string, a: number, b: number): Promise<CompareAnswer> {
+    return this.#json(setPath(set, `/perf/compare?a=${a}&b=${b}`), CompareAnswerSchema);
   }
 
   /** Sends one request; resolves with a 2xx or 304 answer, throws `ApiFailure` for anything else. */

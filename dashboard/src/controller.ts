@@ -14,7 +14,7 @@ import { EdgeApi, type VersionAnswer } from './api.ts';
 import { signInRefusal, toFailure } from './api-failure.ts';
 import { type Notice, failureNotice, textNotice } from './dashboard-state.ts';
 import { checkDocument, checkEdits, readMessage } from './edits.ts';
-import { TOKEN_REJECTED, fleetLoop, paramsLoop } from './live-loops.ts';
+import { TOKEN_REJECTED, fleetLoop, paramsLoop, perfLoop } from './live-loops.ts';
 import type { Store } from './store.ts';
 
 /** The part of `Storage` the controller uses (sessionStorage in the page, a map in tests). */
@@ -145,6 +145,20 @@ export class DashboardController {
     };
     void paramsLoop(ctx, loops.signal);
     void fleetLoop(ctx, loops.signal);
+    void perfLoop(ctx, loops.signal);
+  }
+
+  /** Versions `a` and `b` side by side (the per-version table's compare). */
+  async compareVersions(a: number, b: number): Promise<void> {
+    const set = this.#store.state.set;
+    if (!this.#api || !set) return;
+    this.#store.dispatch({ type: 'compare-started', a, b });
+    try {
+      const answer = await this.#api.compare(set, a, b);
+      this.#store.dispatch({ type: 'compare-finished', a, b, answer: { kind: 'loaded', value: answer } });
+    } catch (error) {
+      this.#store.dispatch({ type: 'compare-finished', a, b, answer: { kind: 'failed', failure: toFailure(error).info() } });
+    }
   }
 
   /** Asks the edge once per sign-in whether the token may write; read tokens get a read-only page. */

@@ -6,6 +6,7 @@
 import type { FieldIssue } from '../../shared/api-error.ts';
 import type { Fleet, SetSummary, Version } from '../../shared/api.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
+import type { CompareAnswer, PerfAnswer } from '../../shared/perf.ts';
 import type { ParamKey } from '../../shared/param-specs.ts';
 import type { FailureInfo } from './api-failure.ts';
 import { type Drafts, followDrafts } from './edits.ts';
@@ -81,6 +82,17 @@ export interface EditConflict {
   changes: DiffEntry[];
 }
 
+/**
+ * Trading figures: per region as time series (the charts), per version as totals (the table), and
+ * the comparison the operator asked for. The last answers stay on screen when a refresh fails.
+ */
+export interface PerfView {
+  regions: PerfAnswer | null;
+  versions: PerfAnswer | null;
+  error: string | null;
+  compare: { a: number; b: number; answer: Loadable<CompareAnswer> } | null;
+}
+
 export interface DashboardState {
   session: Session;
   set: string | null;
@@ -89,6 +101,7 @@ export interface DashboardState {
   etag: string | null;
   live: Live;
   fleet: FleetView;
+  perf: PerfView;
   history: { versions: Version[]; nextBefore: number | null; failure: FailureInfo | null };
   /** The edit form, one draft per key; null until the set's first version arrived. */
   drafts: Drafts | null;
@@ -119,6 +132,10 @@ export type DashboardEvent =
   | { type: 'live-changed'; live: Live }
   | { type: 'fleet-loaded'; fleet: Fleet; at: number }
   | { type: 'fleet-failed'; message: string }
+  | { type: 'perf-loaded'; regions: PerfAnswer; versions: PerfAnswer }
+  | { type: 'perf-failed'; message: string }
+  | { type: 'compare-started'; a: number; b: number }
+  | { type: 'compare-finished'; a: number; b: number; answer: Loadable<CompareAnswer> }
   | { type: 'history-loaded'; versions: Version[]; nextBefore: number | null; append: boolean }
   | { type: 'history-failed'; failure: FailureInfo }
   | { type: 'draft-changed'; key: ParamKey; text: string }
@@ -158,6 +175,7 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     etag: null,
     live: { kind: 'connecting' },
     fleet: { last: null, error: null },
+    perf: { regions: null, versions: null, error: null, compare: null },
     history: { versions: [], nextBefore: null, failure: null },
     drafts: null,
     edgeIssues: {},
@@ -243,6 +261,18 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
     case 'fleet-failed':
       // The last table stays on screen; the summary says it is not fresh.
       return { ...state, fleet: { ...state.fleet, error: event.message } };
+    case 'perf-loaded':
+      return { ...state, perf: { ...state.perf, regions: event.regions, versions: event.versions, error: null } };
+    case 'perf-failed':
+      return { ...state, perf: { ...state.perf, error: event.message } };
+    case 'compare-started':
+      return { ...state, perf: { ...state.perf, compare: { a: event.a, b: event.b, answer: { kind: 'loading' } } } };
+    case 'compare-finished': {
+      // Only the answer to the latest request counts.
+      const shown = state.perf.compare;
+      if (shown?.a !== event.a || shown.b !== event.b) return state;
+      return { ...state, perf: { ...state.perf, compare: { ...shown, answer: event.answer } } };
+    }
     case 'history-loaded': {
       const versions = event.append ? [...state.history.versions, ...event.versions] : event.versions;
       return { ...state, history: { versions, nextBefore: event.nextBefore, failure: null } };

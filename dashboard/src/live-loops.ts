@@ -1,6 +1,7 @@
 /**
  * What keeps the page live while a set is shown: a long-poll of the params (`?wait=` with
- * If-None-Match, so a new version shows as soon as it is written) and a poll of the fleet. A browser
+ * If-None-Match, so a new version shows as soon as it is written), a poll of the fleet and one of
+ * the trading figures. A browser
  * cannot put a bearer token on a WebSocket, so the page polls instead of watching. Both loops end
  * when their signal aborts (another set was picked, or the operator signed out).
  */
@@ -13,6 +14,12 @@ import type { Store } from './store.ts';
 export const LONG_POLL_S = 25;
 /** How often the fleet table is refreshed. */
 export const FLEET_POLL_MS = 1500;
+/** How often the trading figures are refreshed (the edge's rollups move by the minute). */
+export const PERF_POLL_MS = 10_000;
+/** The window the charts show. */
+export const PERF_WINDOW_MS = 2 * 3_600_000;
+/** The window of the per-version table. */
+export const PERF_TABLE_WINDOW_MS = 24 * 3_600_000;
 /** The longest pause between two long-polls after failures. */
 export const MAX_RETRY_MS = 10_000;
 /**
@@ -83,5 +90,25 @@ export async function fleetLoop(ctx: LiveContext, signal: AbortSignal): Promise<
       ctx.store.dispatch({ type: 'fleet-failed', message: failure.message });
     }
     await pause(ctx.clock, FLEET_POLL_MS, signal);
+  }
+}
+
+/** Refreshes the charts (per region, 1-minute series over two hours) and the per-version table (24 h). */
+export async function perfLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const now = ctx.clock.now();
+    try {
+      const [regions, versions] = await Promise.all([
+        ctx.api.perf(ctx.set, { by: 'region', from: new Date(now - PERF_WINDOW_MS), bucket: '1m', signal }),
+        ctx.api.perf(ctx.set, { by: 'version', from: new Date(now - PERF_TABLE_WINDOW_MS), signal }),
+      ]);
+      ctx.store.dispatch({ type: 'perf-loaded', regions, versions });
+    } catch (error) {
+      if (signal.aborted) return;
+      const failure = toFailure(error);
+      if (failure.status === 401) return ctx.signOut(TOKEN_REJECTED);
+      ctx.store.dispatch({ type: 'perf-failed', message: failure.message });
+    }
+    await pause(ctx.clock, PERF_POLL_MS, signal);
   }
 }

@@ -13,6 +13,7 @@ import { KillSwitchDialog } from './kill-switch-dialog.tsx';
 import { LoginView } from './login-view.tsx';
 import { NoticeView } from './notice-view.tsx';
 import { ParamsCard } from './params-card.tsx';
+import { PerfCard } from './perf-card.tsx';
 import { RollbackDialog } from './rollback-dialog.tsx';
 import { TopBar } from './top-bar.tsx';
 import { useStoreState } from './use-store-state.ts';
@@ -44,6 +45,7 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
       </div>
       <main class="app">
         <FleetCard fleet={state.fleet} head={state.head?.version ?? null} />
+        <PerfCard perf={state.perf} controller={controller} />
         <ParamsCard state={state} controller={controller} dispatch={store.dispatch} />
         <div class="stack">
           <HistoryCard state={state} controller={controller} />

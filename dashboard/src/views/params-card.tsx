@@ -15,6 +15,7 @@ import { hintCardsWithPreview } from '../hint-cards.ts';
 import { ConflictBanner } from './conflict-banner.tsx';
 import { JsonEditor } from './json-editor.tsx';
 import { NoticeView } from './notice-view.tsx';
+import { WhatIfCard } from './what-if-card.tsx';
 
 interface RowProps {
   paramKey: ParamKey;
@@ -131,6 +132,7 @@ export function ParamsCard({
         {head ? `by ${head.author}, ${formatTime(head.created_at)} — ${head.message}` : ''}
       </p>
       {head ? <Hints head={head} next={check?.next ?? null} /> : <div class="hints" id="hints" />}
+      {head ? <WhatIfCard current={head.params} edited={check?.next ?? null} version={head.version} /> : null}
       {writable ? null : <ReadOnlyNote access={state.session.kind === 'signed-in' ? state.session.access : 'unknown'} />}
       {writable && state.conflict ? (
         <ConflictBanner state={state} conflict={state.conflict} controller={controller} dispatch={dispatch} />
