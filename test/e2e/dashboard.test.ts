@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
-import { createSet, fleet, head, patch } from './helpers/edge-http.ts';
+import { call, createSet, fleet, head, patch } from './helpers/edge-http.ts';
+import { syntheticDelta } from '../../tools/synthetic-telemetry.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
@@ -34,6 +35,8 @@ const CHROMIUM_ARGS = [
 ];
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
+const PERF_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-perf.png');
+const WHAT_IF_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-what-if.png');
 const SET = 'dash-e2e';
 const FIRST_SET = 'a-first-e2e';
 const RUNNER_ID = 'dash-tokyo-1';
@@ -256,6 +259,73 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     await patch(edge!.url, edge!.tokens.write, SET, { order_size: 0.25 }, 'e2e: a colleague moves the set');
     await expect.poll(() => page.locator('#diff-to').inputValue()).toBe(String(current + 1));
     await expect.poll(() => page.locator('#diff-result').textContent()).toContain(`v1 → v${current + 1}`);
+  });
+
+  it('charts trading per region with a marker at each version change, and compares two versions', async () => {
+    // Telemetry as runners send it, from two more runners in two regions: the version before the
+    // head and the head, a few reports each (the real runners may add their own).
+    const current = (await head(edge!.url, edge!.tokens.read, SET))!.version;
+    const lineage = current.lineage;
+    for (const [runner, region, markout] of [
+      ['perf-e2e-tokyo', 'ap-northeast-1', 2],
+      ['perf-e2e-frankfurt', 'eu-central-1', -1],
+    ] as const) {
+      for (let i = 0; i < 3; i++) {
+        const telemetry = syntheticDelta(
+          Date.now() - 60_000,
+          [
+            { version: current.version - 1, lineage, markouts: [markout + i], elapsedS: 20, pnl: { spread: 1 + i } },
+            { version: current.version, lineage, markouts: [markout + i + 1, markout], elapsedS: 40, pnl: { inventory: -0.5 } },
+          ],
+          { last: i * 0.1, min: -0.2, max: 0.3 },
+        );
+        const answer = await call(edge!.url, `/v1/sets/${SET}/runners/${runner}/report`, {
+          method: 'POST',
+          token: edge!.tokens.read,
+          body: { region, applied_version: current.version, lineage, sync_state: 'ready', telemetry },
+        });
+        expect(answer.status, answer.text).toBe(200);
+      }
+    }
+    const pnl = page.locator('#chart-pnl');
+    await expect.poll(() => pnl.getAttribute('data-series'), { timeout: 30_000 }).not.toBe(null);
+    expect(Number(await pnl.getAttribute('data-series'))).toBeGreaterThanOrEqual(2);
+    for (const id of ['#chart-pnl', '#chart-inventory', '#chart-markout', '#chart-fill_rate']) {
+      expect(await page.locator(`${id} canvas`).count(), id).toBeGreaterThan(0);
+      expect(Number(await page.locator(id).getAttribute('data-markers')), id).toBeGreaterThanOrEqual(2);
+    }
+    // Every version change of the last two hours is marked with who made it.
+    const marks = await page.locator('#chart-pnl .chart-marks li').allTextContents();
+    expect(marks).toContain(`v${current.version} · ${current.author}`);
+    expect(await page.locator('#chart-pnl .u-legend').textContent()).toContain('eu-central-1');
+
+    const row = page.locator(`#perf-versions tr[data-version="${current.version}"]`);
+    await row.waitFor();
+    await page.click('#compare-button');
+    const result = page.locator('#compare-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain("Welch's t-test");
+    expect(await result.locator('tr[data-metric="markout_5s_bps"]').getAttribute('data-verdict')).toBe('too_little_data');
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.locator('#perf-card').screenshot({ path: PERF_SCREENSHOT });
+  });
+
+  it('previews an edit with the engine in the browser: offsets and taker rates across inventory', async () => {
+    const whatIf = page.locator('#what-if');
+    expect(await whatIf.getAttribute('data-edited')).toBe('false');
+    expect(await page.locator('#what-if-offsets').getAttribute('data-series')).toBe('2');
+    const before = await page.locator('#what-if-offsets canvas').first().screenshot();
+    await page.fill('input[data-key="skew_adjustment_factor"]', '1.8');
+    await expect.poll(() => whatIf.getAttribute('data-edited')).toBe('true');
+    expect(await page.locator('#what-if-offsets').getAttribute('data-series')).toBe('4');
+    expect(await page.locator('#what-if-rates').getAttribute('data-series')).toBe('4');
+    const after = await page.locator('#what-if-offsets canvas').first().screenshot();
+    expect(Buffer.compare(before, after)).not.toBe(0);
+    await whatIf.screenshot({ path: WHAT_IF_SCREENSHOT });
+    // Nothing was sent: the preview is computed in the page.
+    expect(writes.filter((w) => w.startsWith('PATCH')).length).toBe(1);
+    await page.click('#reset');
+    await expect.poll(() => whatIf.getAttribute('data-edited')).toBe('false');
   });
 
   it('never rebases a pending edit onto a colleague’s version: shows their change, flags overlaps, re-applies on request', async () => {

@@ -17,6 +17,7 @@ const percent = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed
 
 function RegionCharts({ answer }: { answer: PerfAnswer }) {
   const markers = useMemo(() => versionMarkers(answer), [answer]);
+  const xRange = useMemo(() => [Date.parse(answer.from) / 1000, Date.parse(answer.to) / 1000] as const, [answer]);
   const charts = useMemo(
     () =>
       CHARTS.map((chart) => {
@@ -44,6 +45,7 @@ function RegionCharts({ answer }: { answer: PerfAnswer }) {
           ys={columns.ys}
           series={series}
           markers={markers}
+          xRange={xRange}
         />
       ))}
     </div>

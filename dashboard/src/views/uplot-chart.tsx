@@ -32,11 +32,16 @@ export interface UPlotChartProps {
   time?: boolean;
   xLabel?: string;
   height?: number;
+  /** The x range to show whatever the data covers (a window of time: one bucket must not fill the chart). */
+  xRange?: readonly [number, number];
 }
 
 export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
 
-/** Draws each marker as a dashed vertical line with its label at the top of the plot area. */
+/**
+ * Draws each marker as a dashed vertical line with its label at the top of the plot area; labels of
+ * markers close together go on successive rows so they stay readable.
+ */
 function markersPlugin(markers: readonly ChartMarker[]): uPlot.Plugin {
   return {
     hooks: {
@@ -48,14 +53,24 @@ function markersPlugin(markers: readonly ChartMarker[]): uPlot.Plugin {
         ctx.lineWidth = 1;
         ctx.setLineDash([4, 3]);
         ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-        for (const marker of markers) {
+        const row = 12 * devicePixelRatio;
+        let lastX = Number.NEGATIVE_INFINITY;
+        let lastWidth = 0;
+        let line = 0;
+        for (const marker of [...markers].sort((a, b) => a.x - b.x)) {
           const x = u.valToPos(marker.x, 'x', true);
           if (x < bbox.left || x > bbox.left + bbox.width) continue;
           ctx.beginPath();
           ctx.moveTo(x, bbox.top);
           ctx.lineTo(x, bbox.top + bbox.height);
           ctx.stroke();
-          ctx.fillText(marker.label, x + 4, bbox.top + 12 * devicePixelRatio);
+          line = x < lastX + lastWidth + 8 ? (line + 1) % 6 : 0;
+          const width = ctx.measureText(marker.label).width;
+          // Near the right edge the label goes to the left of its line, inside the plot.
+          const left = x + 4 + width > bbox.left + bbox.width ? x - 4 - width : x + 4;
+          ctx.fillText(marker.label, left, bbox.top + row * (line + 1));
+          lastX = x;
+          lastWidth = width;
         }
         ctx.restore();
       },
@@ -74,6 +89,7 @@ export function UPlotChart({
   time = true,
   xLabel,
   height = 180,
+  xRange,
 }: UPlotChartProps) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -82,7 +98,7 @@ export function UPlotChart({
     const options: uPlot.Options = {
       width: Math.max(280, el.clientWidth || 560),
       height,
-      scales: { x: { time } },
+      scales: { x: { time, ...(xRange ? { range: (): uPlot.Range.MinMax => [xRange[0], xRange[1]] } : {}) } },
       axes: [{ ...(xLabel ? { label: xLabel } : {}) }, { label: unit, size: 60 }],
       series: [
         { label: time ? 'time (UTC)' : (xLabel ?? 'x') },
@@ -93,14 +109,15 @@ export function UPlotChart({
           ...(s.dashed ? { dash: [6, 4] } : {}),
         })),
       ],
-      legend: { show: true },
+      // Names only: the values under the cursor would make the legend jump as the mouse moves.
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       plugins: [markersPlugin(markers)],
       ...(time ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
     };
     const chart = new uPlot(options, [xs as number[], ...(ys as (number | null)[][])] as uPlot.AlignedData, el);
     return () => chart.destroy();
-  }, [xs, ys, series, markers, height, time, unit, xLabel]);
+  }, [xs, ys, series, markers, height, time, unit, xLabel, xRange]);
   return (
     <figure class="chart" id={id} data-points={xs.length} data-series={series.length} data-markers={markers.length}>
       <figcaption>
