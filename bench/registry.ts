@@ -56,6 +56,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./hostile-fleet.ts')).hostileFleetBench,
   ),
   lazy(
+    'perf-query',
+    'edge perf/compare latency on a 30-day synthetic telemetry history (in workerd)',
+    async () => (await import('./perf-query.ts')).perfQueryBench,
+  ),
+  lazy(
     'reconnect',
     'spread of reconnection times of N long-polling runners after the edge restarts',
     async () => (await import('./reconnect.ts')).reconnectBench,
