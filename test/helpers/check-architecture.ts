@@ -35,8 +35,15 @@ export const RULES: Readonly<Record<Part, PartRule>> = {
   shared: { parts: [], packages: ['zod'], node: false, cloudflare: false },
   engine: { parts: ['shared'], packages: ['zod', 'pure-rand'], node: false, cloudflare: false },
   client: { parts: ['shared'], packages: ['zod'], node: false, cloudflare: false },
-  edge: { parts: ['shared'], packages: ['hono', 'zod'], node: false, cloudflare: true },
-  dashboard: { parts: ['shared', 'engine', 'client'], packages: ['zod', ...VIEW_LIBRARY], node: false, cloudflare: false },
+  // jstat: Student's t distribution for compare's confidence intervals (issue 13).
+  edge: { parts: ['shared'], packages: ['hono', 'zod', 'jstat'], node: false, cloudflare: true },
+  // uplot: the trading charts (issue 13 asks for a small charting library, not hand-drawn SVG).
+  dashboard: {
+    parts: ['shared', 'engine', 'client'],
+    packages: ['zod', ...VIEW_LIBRARY, 'uplot'],
+    node: false,
+    cloudflare: false,
+  },
   runner: { parts: ['shared', 'engine', 'client'], packages: 'dependencies', node: true, cloudflare: false },
   // The CLI may start a runner in its own process (`livetune run`), and only there: see RUNNER_GATE.
   cli: { parts: ['shared', 'engine', 'client'], packages: 'dependencies', node: true, cloudflare: false },
