@@ -224,7 +224,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     const resolved = resolvePerfWindow(query, this.clock.now());
     if ('error' in resolved) return fail(resolved.error);
     const window = resolved.window;
-    const groups = perfGroups(this.#perf.rows(window.fromMs, window.toMs), by, window.bucketMs);
+    const groups = perfGroups(this.#perf.grouped(window.fromMs, window.toMs, by, window.bucketMs), by, window.bucketMs);
     const named = by === 'version' ? groups.map((g) => Number(g.key)) : [];
     return ok({
       set,
@@ -249,8 +249,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     const [va, vb] = [this.store.version(a), this.store.version(b)];
     const missing = va === undefined ? a : vb === undefined ? b : undefined;
     if (missing !== undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" has no version ${missing}` });
-    const rows = this.#perf.rowsOfVersions([a, b]);
-    const [sa, sb] = [versionSample(a, rows), versionSample(b, rows)];
+    const [sa, sb] = [versionSample(a, this.#perf.versionRows(a)), versionSample(b, this.#perf.versionRows(b))];
     const side = (v: Version | undefined, sample: typeof sa) => {
       const mark = v === undefined ? undefined : markOf(v);
       return {

@@ -19,7 +19,6 @@ import { PERF_RETENTION } from '../../shared/perf.ts';
 import { log } from '../log.ts';
 import {
   addSums,
-  type InventoryFigures,
   mergeInventory,
   type RollupSums,
   SUM_COLUMNS,
@@ -131,24 +130,75 @@ export class PerfRollups {
     return this.#count();
   }
 
-  /** Rows whose bucket overlaps [fromMs, toMs), optionally of some versions only. */
-  rows(fromMs: number, toMs: number, versions?: readonly number[]): RollupRow[] {
+  /**
+   * The rows overlapping [fromMs, toMs) summed in SQLite per group (`version`, `region` or `runner`),
+   * runner and point (`bucketMs`; null: one point), so a 30-day read moves a few hundred rows out of
+   * SQLite instead of every stored one. Each result is a `RollupRow` whose `bucket` is the point and
+   * whose key fields carry the group; its inventory is the runner's last and extremes in the point.
+   */
+  grouped(fromMs: number, toMs: number, by: 'version' | 'region' | 'runner', bucketMs: number | null): RollupRow[] {
     this.flush();
-    const byVersion = versions === undefined ? '' : ` AND version IN (${versions.map(() => '?').join(', ')})`;
-    return this.#sql
+    const point = bucketMs === null ? '0' : `(bucket / ${Math.trunc(bucketMs)}) * ${Math.trunc(bucketMs)}`;
+    const where = 'WHERE bucket < ? AND bucket + res > ?';
+    const group = `GROUP BY g, runner, p`;
+    const sums = this.#sql
       .exec<SqlRow>(
-        `SELECT ${COLUMNS.join(', ')} FROM perf_rollups WHERE bucket < ? AND bucket + res > ?${byVersion}`,
+        `SELECT ${by} AS g, runner, ${point} AS p, ${SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')},
+           MIN(inv_min) AS inv_min, MAX(inv_max) AS inv_max
+         FROM perf_rollups ${where} ${group}`,
         toMs,
         fromMs,
-        ...(versions ?? []),
       )
-      .toArray()
-      .map(rowOf);
+      .toArray();
+    // SQLite takes a bare column from the row holding the one MAX() of an aggregate query: the last inventory.
+    const lasts = new Map<string, { at: number; last: number }>();
+    for (const r of this.#sql
+      .exec<SqlRow>(
+        `SELECT ${by} AS g, runner, ${point} AS p, MAX(inv_at) AS inv_at, inv_last
+         FROM perf_rollups ${where} AND inv_at IS NOT NULL ${group}`,
+        toMs,
+        fromMs,
+      )
+      .toArray())
+      lasts.set(`${r.g}|${r.runner}|${r.p}`, { at: Number(r.inv_at), last: Number(r.inv_last) });
+    return sums.map((r) => {
+      const sumsOfRow = zeroSums();
+      for (const column of SUM_COLUMNS) sumsOfRow[column] = Number(r[column]);
+      const last = lasts.get(`${r.g}|${r.runner}|${r.p}`);
+      return {
+        res: bucketMs ?? 0,
+        bucket: Number(r.p),
+        version: by === 'version' ? Number(r.g) : 0,
+        region: by === 'region' ? String(r.g) : '',
+        runner: String(r.runner),
+        sums: sumsOfRow,
+        inventory: last === undefined ? null : { last: last.last, at: last.at, min: Number(r.inv_min), max: Number(r.inv_max) },
+      };
+    });
   }
 
-  /** Every row of some versions, all times (for `compare`). */
-  rowsOfVersions(versions: readonly number[]): RollupRow[] {
-    return this.rows(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, versions);
+  /** A version's sums over all its rows, its runners, and each of its minute rows' sums (for `compare`). */
+  versionRows(version: number): { total: RollupSums; runners: number; minutes: RollupSums[] } {
+    this.flush();
+    const row = this.#sql
+      .exec<SqlRow>(
+        `SELECT ${SUM_COLUMNS.map((c) => `TOTAL(${c}) AS ${c}`).join(', ')}, COUNT(DISTINCT runner) AS runners
+         FROM perf_rollups WHERE version = ?`,
+        version,
+      )
+      .one();
+    const total = zeroSums();
+    for (const column of SUM_COLUMNS) total[column] = Number(row[column]);
+    // A runner has one minute row per version unless its region changed within the minute.
+    const minutes = this.#sql
+      .exec<SqlRow>(`SELECT ${SUM_COLUMNS.join(', ')} FROM perf_rollups WHERE version = ? AND res = ?`, version, MINUTE_MS)
+      .toArray()
+      .map((r) => {
+        const sums = zeroSums();
+        for (const column of SUM_COLUMNS) sums[column] = Number(r[column]);
+        return sums;
+      });
+    return { total, runners: Number(row.runners), minutes };
   }
 
   /** Rows evicted at the cap since the table was created. */

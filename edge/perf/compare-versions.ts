@@ -12,9 +12,8 @@ import {
   type CompareMetricResult,
   MIN_COMPARE_SAMPLES,
 } from '../../shared/perf.ts';
-import { MINUTE_MS, type RollupRow } from './rollup-row.ts';
 import { compareFigure } from './perf-metrics.ts';
-import { addSums, type RollupSums, zeroSums } from './rollup-sums.ts';
+import type { RollupSums } from './rollup-sums.ts';
 import { summarize, welchTest } from './welch-test.ts';
 
 export const CONFIDENCE = 0.95;
@@ -28,19 +27,12 @@ export interface VersionSample {
   runners: number;
 }
 
-/** A version's rows as the comparison needs them. */
-export function versionSample(version: number, rows: readonly RollupRow[]): VersionSample {
-  const total = zeroSums();
-  const minutes: RollupSums[] = [];
-  const runners = new Set<string>();
-  for (const row of rows) {
-    if (row.version !== version) continue;
-    addSums(total, row.sums);
-    runners.add(row.runner);
-    // A runner has one row per minute and version unless its region changed within the minute.
-    if (row.res === MINUTE_MS) minutes.push(row.sums);
-  }
-  return { version, total, minutes, runners: runners.size };
+/** A version as the comparison needs it (`PerfRollups.versionRows`). */
+export function versionSample(
+  version: number,
+  { total, runners, minutes }: { total: RollupSums; runners: number; minutes: RollupSums[] },
+): VersionSample {
+  return { version, total, minutes, runners };
 }
 
 const round = (x: number) => Number(x.toPrecision(6));
