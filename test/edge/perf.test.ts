@@ -6,7 +6,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FleetSchema } from '../../shared/api.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { CompareAnswerSchema, PerfAnswerSchema } from '../../shared/perf.ts';
@@ -93,6 +93,38 @@ describe('reports with telemetry', () => {
     // The status of both reports was kept.
     const fleet = FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`, { token: READ_TOKEN })).json());
     expect(fleet.runners.map((r) => r.runner_id)).toEqual(['r1']);
+  });
+});
+
+describe('telemetry on the watch socket', () => {
+  it("rolls up a socket report's telemetry, keeps it out of the fleet entry, and counts refused telemetry", async () => {
+    const { set, lineage } = await twoVersions('perf-ws');
+    const res = await call('GET', `/v1/sets/${set}/watch`, { token: READ_TOKEN, headers: { Upgrade: 'websocket' } });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket!;
+    ws.accept();
+    const send = (telemetry: unknown) =>
+      ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-1', report: reportBody(lineage, telemetry, 'us-east-1', 2) }));
+    send(syntheticDelta(T0, [{ version: 2, lineage, markouts: [5, 7] }]));
+    // Another lineage: refused and counted, the status still recorded.
+    send(syntheticDelta(T0, [{ version: 2, lineage: 'another-lineage-0000', markouts: [100] }]));
+    const groups = await vi.waitUntil(
+      async () => {
+        const answer = await perf(set, 'by=runner');
+        return answer.groups.length > 0 ? answer.groups : undefined;
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    expect(groups.map((g) => [g.key, g.metrics.fills, g.metrics.markout_bps['5s']])).toEqual([['ws-1', 2, 6]]);
+    await vi.waitUntil(() => runInDurableObject(hub(set), (instance: ParamsHub) => instance.telemetryRefused === 1), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    const fleet = FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`, { token: READ_TOKEN })).json());
+    expect(fleet.runners.map((r) => [r.runner_id, r.region])).toEqual([['ws-1', 'us-east-1']]);
+    expect(JSON.stringify(fleet)).not.toContain('telemetry');
+    expect((await perf(set, 'by=runner')).groups[0]!.metrics.fills).toBe(2);
+    ws.close(1000);
   });
 });
 
@@ -249,9 +281,9 @@ describe('rollup storage', () => {
     const before = await perf(set, `by=version&${window}`);
     expect(await runInDurableObject(hub(set), async (instance: ParamsHub) => (await instance.perfSize()).rows)).toBe(5);
 
-    // 49 h later, with the compaction due: the alarm the first report scheduled does the work.
+    // 49 h later, the hub's alarm runs (set due now here, whatever the reports scheduled) and compacts.
     await setClock(set, T0 + 49 * 3600_000);
-    await runInDurableObject(hub(set), (instance: ParamsHub, state) => {
+    await runInDurableObject(hub(set), (_instance: ParamsHub, state) => {
       return state.storage.setAlarm(T0 + 49 * 3600_000);
     });
     expect(await runDurableObjectAlarm(hub(set))).toBe(true);
