@@ -17,14 +17,7 @@
 import type { TelemetryDelta } from '../../shared/telemetry.ts';
 import { PERF_RETENTION } from '../../shared/perf.ts';
 import { log } from '../log.ts';
-import {
-  addSums,
-  mergeInventory,
-  type RollupSums,
-  SUM_COLUMNS,
-  sumsOf,
-  zeroSums,
-} from '../perf/rollup-sums.ts';
+import { addSums, mergeInventory, type RollupSums, SUM_COLUMNS, sumsOf, zeroSums } from '../perf/rollup-sums.ts';
 import { HOUR_MS, MINUTE_MS, type RollupKey, type RollupRow } from '../perf/rollup-row.ts';
 import type { HubPorts } from './hub-ports.ts';
 
