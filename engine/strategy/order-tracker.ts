@@ -62,6 +62,13 @@ export class OrderTracker {
     return this.#fillsOwed.size;
   }
 
+  /** Signed size (buys positive) the venue ended as filled whose fills have not reached us. */
+  owedSigned(): number {
+    let owed = 0;
+    for (const o of this.#fillsOwed.values()) owed += o.side === 'buy' ? o.size - o.filled : -(o.size - o.filled);
+    return owed;
+  }
+
   /**
    * Size our orders on `side` other than `except` could still add to Q: what live orders have not
    * filled, plus `intended` (orders decided but not yet tracked, which come after every tracked

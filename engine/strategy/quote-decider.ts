@@ -153,7 +153,7 @@ export class QuoteDecider {
 
   #liquidate(buyRate: number, sellRate: number, params: Readonly<Params>, reduceOnly: boolean, now: number): void {
     if (buyRate <= 0 && sellRate <= 0) {
-      // u ≤ u*: stop; the next episode's first step uses the capped Δt.
+      // u ≤ u*: stop; the next episode's first step uses one pacing interval as its Δt.
       this.#lastLiquidationAt = Number.NEGATIVE_INFINITY;
       return;
     }

@@ -18,13 +18,18 @@ import type { EndReason, Fill, RejectReason, Side, Venue, VenueListener } from '
 import type { Quote, TradingMode } from './compute-quote.ts';
 import { FillLedger } from './fill-ledger.ts';
 import { OrderTracker } from './order-tracker.ts';
+import { PositionReconciler } from './position-reconciler.ts';
 import { type OrderIntent, QuoteDecider } from './quote-decider.ts';
 import { applyBookUpdate, createStrategyState, type StrategyState } from './strategy-state.ts';
 import type { TrackedOrder } from './tracked-order.ts';
 
 /** No book for this long and every resting order is cancelled (spec: stale feed). */
 export const STALE_FEED_MS = 5_000;
-export const RECONCILE_EVERY_MS = 30_000;
+/**
+ * How often the venue's position is asked for. Every 5 s: a lost fill is corrected after two
+ * checks that agree (position-reconciler.ts), so within 10 s; a position query is one cheap read.
+ */
+export const RECONCILE_EVERY_MS = 5_000;
 
 export interface EngineLogger {
   info(obj: object, msg: string): void;
@@ -48,6 +53,8 @@ export interface EngineCounters {
   cancelFailures: number;
   liquidationOrders: number;
   bookEvents: number;
+  /** Times the venue's position was adopted because it disagreed with the engine's (repair 10). */
+  reconcileCorrections: number;
 }
 
 const SILENT: EngineLogger = { info() {}, warn() {} };
@@ -62,6 +69,7 @@ export class QuotingEngine implements VenueListener {
     cancelFailures: 0,
     liquidationOrders: 0,
     bookEvents: 0,
+    reconcileCorrections: 0,
   };
   /** Params in force at the last event (what /status shows). */
   lastParams: Readonly<Params> | null = null;
@@ -73,6 +81,7 @@ export class QuotingEngine implements VenueListener {
   #clock: Pick<Clock, 'now'>;
   #logger: EngineLogger;
   #orders = new OrderTracker();
+  #reconciler = new PositionReconciler();
   #decider: QuoteDecider;
   #lastBookAt = Number.NEGATIVE_INFINITY;
   #lastReconcileAt = Number.NEGATIVE_INFINITY;
@@ -194,21 +203,39 @@ export class QuotingEngine implements VenueListener {
       this.#logger.info({ position }, 'starting position from the venue');
       return;
     }
-    // Only adopt the venue's figure when nothing of ours is in flight: a fill still on its way
-    // would otherwise be counted twice. Otherwise the next periodic check tries again.
+    // Nothing of ours live: no fill can be in flight, so the venue's figure is adopted at once.
     // Fills owed by orders the venue already ended are in the venue's figure: adopting it settles
     // them, and their late fills must then leave Q alone.
     const differs = Math.abs(position - this.ledger.position) > GRID_EPS;
-    if (this.#orders.liveCount() === 0 && (this.#orders.fillsOwedCount > 0 || differs)) {
-      if (differs)
-        this.#logger.warn(
-          { engine: this.ledger.position, venue: position, fills_owed: this.#orders.fillsOwedCount },
-          'position reconciled with the venue',
-        );
-      this.ledger.position = position;
-      this.state.inventory = position;
-      this.#orders.settleOwed();
+    if (this.#orders.liveCount() === 0) {
+      this.#reconciler.reset();
+      if (this.#orders.fillsOwedCount > 0 || differs) {
+        if (differs) this.counters.reconcileCorrections++;
+        if (differs)
+          this.#logger.warn(
+            { engine: this.ledger.position, venue: position, fills_owed: this.#orders.fillsOwedCount },
+            'position reconciled with the venue',
+          );
+        this.#adoptVenuePosition(position);
+      }
+      return;
     }
+    // Quoting (repair 10): adopt only a disagreement seen twice in a row, a fill in flight shows once.
+    const verdict = this.#reconciler.check(position, this.ledger.position + this.#orders.owedSigned(), this.#venue.market.lot);
+    if (verdict.kind !== 'adopt') return;
+    this.counters.reconcileCorrections++;
+    this.#logger.warn(
+      { engine: this.ledger.position, venue: position, difference: verdict.difference, live: this.#orders.liveCount() },
+      'position reconciled with the venue while quoting: two checks in a row disagreed',
+    );
+    this.#adoptVenuePosition(position);
+    this.#decide(this.#params.get());
+  }
+
+  #adoptVenuePosition(position: number): void {
+    this.ledger.position = position;
+    this.state.inventory = position;
+    this.#orders.settleOwed();
   }
 
   onConnectionChange(connected: boolean): void {

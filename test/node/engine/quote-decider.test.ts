@@ -40,12 +40,13 @@ describe('quote decider', () => {
   });
 
   it('counts a bid decided earlier in the same decision against the room of the liquidation step', () => {
-    // Reduce-only and short 3 = max_position: u = 1, so a 3-lot buy IOC would bring Q to 0, but the
-    // reduce-only bid decided first already takes 0.3 of that room: the IOC buys 2.7, never a flip.
+    // Reduce-only and short 3 = max_position: u = 1, so the first step is a 0.75 buy IOC (3/s over
+    // 250 ms), but the reduce-only bid of 2.5 decided first leaves only 0.5 of room: the IOC buys
+    // 0.5, never a flip.
     const { decider } = setup(-3);
-    expect(decider.decide(DEFAULT_PARAMS, 'reduce_only', 1_000)).toEqual([
-      { kind: 'place', side: 'buy', price: expect.any(Number), size: 0.3, type: 'post_only', reduceOnly: true },
-      { kind: 'place', side: 'buy', price: expect.any(Number), size: 2.7, type: 'ioc', reduceOnly: true },
+    expect(decider.decide({ ...DEFAULT_PARAMS, order_size: 2.5 }, 'reduce_only', 1_000)).toEqual([
+      { kind: 'place', side: 'buy', price: expect.any(Number), size: 2.5, type: 'post_only', reduceOnly: true },
+      { kind: 'place', side: 'buy', price: expect.any(Number), size: 0.5, type: 'ioc', reduceOnly: true },
     ]);
   });
 });

@@ -219,9 +219,10 @@ describe('quoting engine', () => {
     now = 1_000;
     engine.onBook(bookAround(100));
     const iocs = () => venue.placed.filter((o) => o.type === 'ioc');
-    // u = 1, ν = (1 − 0.7)·10 = 3/s, first Δt capped at 1 s → 3 (never more than |Q|); the price
+    // u = 1, ν = (1 − 0.7)·10 = 3/s; the first step of an episode takes Δt = 250 ms (one pacing
+    // interval, not the 1 s cap that dumped the whole position): 0.75 = 25 % of |Q|. The price
     // 99.99·(1 − 10 bps) = 99.89001 rounds up to 99.90, keeping the slippage within 10 bps.
-    expect(iocs()).toEqual([{ id: expect.any(Number), side: 'sell', price: 99.9, size: 3, type: 'ioc', reduceOnly: true }]);
+    expect(iocs()).toEqual([{ id: expect.any(Number), side: 'sell', price: 99.9, size: 0.75, type: 'ioc', reduceOnly: true }]);
     const first = iocs()[0]!;
     engine.onOrderAccepted(first.id);
     engine.onFill(fill(first.id, 'sell', 0.2, { liquidity: 'taker' }));
@@ -240,15 +241,42 @@ describe('quoting engine', () => {
     expect(iocs()).toHaveLength(2);
   });
 
-  it('reconciles with the venue position only when nothing is in flight', () => {
-    quoting();
-    engine.onPosition('SIM', 1);
-    expect(engine.ledger.position).toBe(0);
+  it('adopts the venue position at once when nothing of ours is live', () => {
     const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: { now: () => 0 } });
     fresh.onPosition('SIM', 0.7);
     expect(fresh.state.inventory).toBe(0.7);
     fresh.onPosition('SIM', 0.9);
     expect(fresh.state.inventory).toBe(0.9);
+    expect(fresh.counters.reconcileCorrections).toBe(1);
+  });
+
+  it('reconciles while quoting: a lost fill is adopted from the venue after two checks that agree (repair 10)', () => {
+    quoting();
+    expect(engine.liveOrders()).toBe(2);
+    engine.onPosition('SIM', 0.3); // a 0.3 fill of ours never reached us
+    expect(engine.ledger.position).toBe(0); // once could be a fill in flight
+    engine.onPosition('SIM', 0.3);
+    expect(engine.ledger.position).toBe(0.3);
+    expect(engine.state.inventory).toBe(0.3);
+    expect(engine.counters.reconcileCorrections).toBe(1);
+    expect(engine.liveOrders()).toBeGreaterThan(0); // adopted while quoting
+  });
+
+  it('does not adopt a difference seen once, nor two different ones in a row (fills in flight)', () => {
+    quoting();
+    engine.onPosition('SIM', 0.3);
+    engine.onPosition('SIM', 0); // the fill arrived and the figures agree again
+    engine.onPosition('SIM', -0.3);
+    engine.onPosition('SIM', 0.3); // differs twice, but by different amounts
+    expect(engine.ledger.position).toBe(0);
+    expect(engine.counters.reconcileCorrections).toBe(0);
+  });
+
+  it('ignores a difference of a lot or less while quoting', () => {
+    quoting();
+    engine.onPosition('SIM', 0.01);
+    engine.onPosition('SIM', 0.01);
+    expect(engine.ledger.position).toBe(0);
   });
 });
 
