@@ -18,3 +18,15 @@ export interface LatencyModel {
 export function constantLatency(entryMs: number, responseMs = entryMs): LatencyModel {
   return { entry: () => entryMs, response: () => responseMs };
 }
+
+/**
+ * A floor plus an exponential jitter of mean `jitterMs`, drawn per message from `uniform` (a seeded
+ * stream in the simulator): most messages are near the floor, a few are slow, as on a real link.
+ * With constant latency and prices stepping every 100 ms our requotes always won the race against
+ * the market; with jitter some arrive after the move they were meant to dodge.
+ */
+export function jitteredLatency(floorMs: number, jitterMs: number, uniform: () => number): LatencyModel {
+  if (jitterMs <= 0) return constantLatency(floorMs);
+  const delay = () => floorMs - jitterMs * Math.log(uniform());
+  return { entry: delay, response: delay };
+}

