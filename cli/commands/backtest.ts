@@ -1,7 +1,8 @@
 /**
- * `backtest --params file --scenario name --seed N --duration 6h`: the quoting engine against the
- * simulated exchange (`runBacktest` of engine/backtest), a progress bar on stderr, the report on
- * stdout (`--json` for the full report). Same params, scenario and seed: same report.
+ * `backtest --params file --scenario name --seed N --duration 6h [--baseline]`: the quoting engine
+ * against the simulated exchange (`runBacktest` of engine/backtest), a progress bar on stderr, the
+ * report on stdout (`--json` for the full report). Same params, scenario and seed: same report.
+ * `--baseline` adds a fixed-spread quoter on the same market (common random numbers).
  */
 import type { Command } from 'commander';
 import { parseKnobAssignments } from '../../engine/sim/parse-knobs.ts';
@@ -18,6 +19,7 @@ interface BacktestOptions {
   seed: string;
   duration: string;
   knob: string[];
+  baseline?: boolean;
 }
 
 export function addBacktestCommand(program: Command, deps: CliDeps): void {
@@ -34,6 +36,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       (value: string, all: string[]) => [...all, value],
       [] as string[],
     )
+    .option('--baseline', 'also run a fixed-spread quoter (mid ± B, post-only) on the same seed and market')
     .action(async (options: BacktestOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       if (!(SCENARIO_NAMES as readonly string[]).includes(options.scenario)) {
@@ -70,6 +73,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
           overrides,
           seed,
           durationMs,
+          baseline: options.baseline === true,
           onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)),
         });
         bar.update(100);

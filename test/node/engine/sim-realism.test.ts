@@ -236,3 +236,15 @@ describe('faults', () => {
     expect(rejected).toContain('disconnected');
   });
 });
+
+describe('liquidation pacing in a toxic run (repair 2)', () => {
+  it('takes steps whose median is at most 25 % of |Q| at the default params, never the whole position', () => {
+    const r = runBacktest({ params: DEFAULT_PARAMS, scenario: 'toxic', seed: 1, durationMs: 30 * 60_000 });
+    expect(r.liquidation.orders).toBeGreaterThan(20);
+    expect(r.liquidation.median_step_fraction!).toBeLessThanOrEqual(0.25);
+    expect(r.liquidation.max_step_fraction!).toBeLessThan(0.5);
+    console.log(
+      `toxic liquidation: ${r.liquidation.orders} IOCs, median step ${(r.liquidation.median_step_fraction! * 100).toFixed(1)} % of |Q|, max ${(r.liquidation.max_step_fraction! * 100).toFixed(1)} %`,
+    );
+  });
+});
