@@ -22,6 +22,7 @@ import { addRunCommand } from './commands/run.ts';
 import { addSchemaCommand } from './commands/schema.ts';
 import { addSetCommand } from './commands/set.ts';
 import { addSetsCommand } from './commands/sets.ts';
+import { addSweepCommand } from './commands/sweep.ts';
 import { addWatchCommand } from './commands/watch.ts';
 import type { CliDeps } from './command-context.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
@@ -79,6 +80,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);
   addHyperliquidCommand(program, deps);
+  addSweepCommand(program, deps);
   addRunCommand(program, deps, runnerArgs);
   return program;
 }

@@ -56,7 +56,8 @@ export async function buildCliBundle({ root = ROOT, outdir = join(root, CLI_BUND
   rmSync(temp, { recursive: true, force: true });
   const result = await build({
     metafile: true,
-    entryPoints: [join(root, 'cli', 'main.ts')],
+    // The sweep's worker thread is an entry of its own: a worker starts from a file.
+    entryPoints: [join(root, 'cli', 'main.ts'), join(root, 'cli', 'sweep-worker.ts')],
     bundle: true,
     splitting: true,
     platform: 'node',
