@@ -51,7 +51,10 @@ export function summariseSweep(results: readonly SweepJobResult[], objective: Sw
   const byCandidate = new Map<number, Map<number, SweepJobResult>>();
   for (const r of results) {
     let seeds = byCandidate.get(r.candidate);
-    if (seeds === undefined) byCandidate.set(r.candidate, (seeds = new Map()));
+    if (seeds === undefined) {
+      seeds = new Map();
+      byCandidate.set(r.candidate, seeds);
+    }
     seeds.set(r.seed, r);
   }
   const base = byCandidate.get(0);

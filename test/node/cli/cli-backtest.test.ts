@@ -56,3 +56,40 @@ describe('livetune backtest', () => {
     expect(invalid.stderr).toContain('max_position = 0: expected a finite number > 0');
   });
 });
+
+describe('livetune sweep', () => {
+  it('runs a grid on worker threads, writes CSV and SVG, prints JSON with search and holdout', async () => {
+    const csv = join(dir, 'runs.csv');
+    const svg = join(dir, 'chart.svg');
+    const argv = [
+      'sweep',
+      '--grid',
+      'requote_threshold_bps=0,2',
+      '--seeds',
+      '1-2',
+      '--holdout',
+      '3',
+      '--duration',
+      '2m',
+      '--workers',
+      '2',
+    ];
+    const run = await runCli([...argv, '--csv', csv, '--svg', svg, '--json'], {});
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { search: { label: string }[]; holdout: unknown[] };
+    expect(report.search.map((r) => r.label).sort()).toEqual(['base', 'requote_threshold_bps=0', 'requote_threshold_bps=2']);
+    expect(report.holdout.length).toBeGreaterThan(0);
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(csv, 'utf8')).split('\n')[0]).toMatch(/^phase,candidate,label,seed,sharpe,pnl/);
+    expect(await readFile(svg, 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('refuses holdout seeds that were searched, and a bad --workers, naming them (exit 2)', async () => {
+    const overlap = await runCli(['sweep', '--grid', 'requote_threshold_bps=0', '--seeds', '1-4', '--holdout', '4-5'], {});
+    expect(overlap.code).toBe(2);
+    expect(overlap.stderr).toMatch(/--holdout shares seeds with --seeds \(4\)/);
+    const workers = await runCli(['sweep', '--grid', 'requote_threshold_bps=0', '--workers', '0'], {});
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toMatch(/--workers "0": expected a whole number from 1 to 256/);
+  });
+});
