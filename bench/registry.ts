@@ -26,6 +26,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./simulator.ts')).simulatorBench,
   ),
   lazy(
+    'sweep',
+    'sweep runs/s with 1 and 2 worker threads (same sweep, one run)',
+    async () => (await import('./sweep.ts')).sweepBench,
+  ),
+  lazy(
     'sync-latency',
     'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s',
     async () => (await import('./sync-latency.ts')).syncLatencyBench,

@@ -130,11 +130,11 @@ describe('an operator session with the livetune CLI', () => {
     expect(fleet.stdout).toMatch(/fra-1\s+fra\s+v3\s+ready\s+2s\s+\S+ ago\s+0\.5\s+1\.25/);
 
     // edit: a real $EDITOR (here sed) changes the document; it is validated, then written on v3.
-    const editor = `sed -i -e 's/"requote_threshold_bps": 10,/"requote_threshold_bps": 12,/'`;
+    const editor = `sed -i -e 's/"requote_threshold_bps": 2,/"requote_threshold_bps": 12,/'`;
     const edited = await start(['edit', '-m', 'requote less often'], edge.tokens.write, { EDITOR: editor, VISUAL: '' }).done;
     expect(edited.code).toBe(0);
     expect(edited.stdout).toContain(`${SET} v4`);
-    expect(edited.stdout).toContain('requote_threshold_bps: 10 → 12');
+    expect(edited.stdout).toContain('requote_threshold_bps: 2 → 12');
 
     // A read token cannot write, and is never echoed.
     const readOnly = await start(['set', 'order_size=0.5', '-m', 'x'], edge.tokens.read).done;

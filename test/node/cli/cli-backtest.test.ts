@@ -64,7 +64,7 @@ describe('livetune sweep', () => {
     const argv = [
       'sweep',
       '--grid',
-      'requote_threshold_bps=0,2',
+      'requote_threshold_bps=0,5',
       '--seeds',
       '1-2',
       '--holdout',
@@ -77,7 +77,7 @@ describe('livetune sweep', () => {
     const run = await runCli([...argv, '--csv', csv, '--svg', svg, '--json'], {});
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { search: { label: string }[]; holdout: unknown[] };
-    expect(report.search.map((r) => r.label).sort()).toEqual(['base', 'requote_threshold_bps=0', 'requote_threshold_bps=2']);
+    expect(report.search.map((r) => r.label).sort()).toEqual(['base', 'requote_threshold_bps=0', 'requote_threshold_bps=5']);
     expect(report.holdout.length).toBeGreaterThan(0);
     const { readFile } = await import('node:fs/promises');
     expect((await readFile(csv, 'utf8')).split('\n')[0]).toMatch(/^phase,candidate,label,seed,sharpe,pnl/);

@@ -91,7 +91,7 @@ describe('quoting engine', () => {
 
   it('requotes a side only when its price moved past requote_threshold_bps, cancel first then place', () => {
     const [bid, ask] = quoting();
-    engine.onBook(bookAround(100.05)); // wanted prices move 5 bps < 10: leave the queue position alone
+    engine.onBook(bookAround(100.01)); // wanted prices move 1 bp < 2: leave the queue position alone
     expect(venue.cancels).toEqual([]);
     engine.onBook(bookAround(100.15)); // 14–16 bps: requote
     expect(venue.cancels).toEqual([bid, ask]);

@@ -41,11 +41,11 @@ describe('sweep candidates', () => {
   it('builds the base then the product of the axes, each validated by the params schema', () => {
     const c = gridCandidates(DEFAULT_PARAMS, [
       parseGridAxis('base_half_spread_bps=4,6'),
-      parseGridAxis('requote_threshold_bps=1,2'),
+      parseGridAxis('requote_threshold_bps=1,3'),
     ]);
     expect(c).toHaveLength(5);
     expect(c[0]).toBe(DEFAULT_PARAMS);
-    expect(candidateLabel(DEFAULT_PARAMS, c[4]!)).toBe('base_half_spread_bps=6 requote_threshold_bps=2');
+    expect(candidateLabel(DEFAULT_PARAMS, c[4]!)).toBe('base_half_spread_bps=6 requote_threshold_bps=3');
     expect(() => gridCandidates(DEFAULT_PARAMS, [parseGridAxis('order_size=10')])).toThrow(/candidate order_size=10/);
   });
 
@@ -68,7 +68,7 @@ describe('sweep summary', () => {
 
 describe('runSweep', () => {
   it('runs every candidate on every seed, re-runs the best on the holdout seeds and charts it', async () => {
-    const candidates = gridCandidates(DEFAULT_PARAMS, [parseGridAxis('requote_threshold_bps=0,2')]);
+    const candidates = gridCandidates(DEFAULT_PARAMS, [parseGridAxis('requote_threshold_bps=0,5')]);
     const seen: number[] = [];
     const report = await runSweep({
       candidates,
@@ -86,7 +86,7 @@ describe('runSweep', () => {
     expect(report.results).toHaveLength(8);
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(report.holdout.map((r) => r.candidate)).toContain(report.search.find((r) => r.candidate !== 0)!.candidate);
-    const svg = sweepChart(report, [parseGridAxis('requote_threshold_bps=0,2')]);
+    const svg = sweepChart(report, [parseGridAxis('requote_threshold_bps=0,5')]);
     expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<polyline');
   });

@@ -24,7 +24,7 @@ describe('params defaults', () => {
       base_half_spread_bps: 5,
       order_size: 0.3,
       max_position: 3,
-      requote_threshold_bps: 10,
+      requote_threshold_bps: 2,
       trading_mode: 'active',
     });
     expect(DEFAULT_PARAMS).toEqual(ParamsSchema.parse({}));
