@@ -9,12 +9,15 @@ import { parseKnobAssignments } from '../../engine/sim/parse-knobs.ts';
 import { SCENARIO_NAMES } from '../../engine/sim/scenarios.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { formatBacktestReport } from '../format-backtest-report.ts';
-import { loadDocumentFile } from '../load-document.ts';
+import type { Recording } from '../../engine/sim/recording.ts';
+import { resolveBacktestParams } from '../resolve-backtest-params.ts';
 import { parseDuration } from '../parse-duration.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface BacktestOptions {
-  params: string;
+  params?: string;
+  atVersion?: string;
+  data?: string;
   scenario: string;
   seed: string;
   duration: string;
@@ -26,7 +29,10 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
   program
     .command('backtest')
     .description('run the strategy on the simulated exchange; --json prints the full report')
-    .requiredOption('--params <file>', 'params document')
+    .option('--params <file>', 'params document (or --set NAME [--at-version N]: a live version)')
+    // Not --version: commander gives that to the program (livetune --version prints its own).
+    .option('--at-version <n>', 'with --set: this version instead of the head')
+    .option('--data <file>', 'replay a recorded feed (docs/SIMULATOR.md) instead of the synthetic market')
     .option('--scenario <name>', `market scenario: ${SCENARIO_NAMES.join(' | ')}`, 'calm')
     .option('--seed <n>', 'random seed (same seed, same report)', '1')
     .option('--duration <d>', 'simulated time, e.g. 30m, 6h, 1d', '6h')
@@ -51,7 +57,24 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       } catch (error) {
         throw new UsageError(`--knob: ${(error as Error).message}`);
       }
-      const { params } = await loadDocumentFile(options.params, '--params');
+      const hasSet = (command.optsWithGlobals<{ set?: string }>().set ?? deps.io.env.LIVETUNE_SET ?? '') !== '';
+      const { params } = await resolveBacktestParams(ctx, { params: options.params, version: options.atVersion }, hasSet);
+      let data: Recording | undefined;
+      if (options.data !== undefined) {
+        const { readFile } = await import('node:fs/promises');
+        const { parseRecording } = await import('../../engine/sim/recording.ts');
+        let text: string;
+        try {
+          text = await readFile(options.data, 'utf8');
+        } catch (error) {
+          throw new UsageError(`--data ${JSON.stringify(options.data)}: ${(error as Error).message}`);
+        }
+        try {
+          data = parseRecording(text);
+        } catch (error) {
+          throw new UsageError(`--data ${JSON.stringify(options.data)}: ${(error as Error).message}`);
+        }
+      }
       // Loaded on demand: the simulator and the progress bar are large and only this command needs them.
       const { runBacktest } = await import('../../engine/backtest/run-backtest.ts');
       const { Presets, SingleBar } = await import('cli-progress');
@@ -74,6 +97,7 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
           seed,
           durationMs,
           baseline: options.baseline === true,
+          data,
           onProgress: (done, total) => bar.update(Math.floor((done / total) * 100)),
         });
         bar.update(100);

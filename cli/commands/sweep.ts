@@ -14,7 +14,7 @@ import { SCENARIO_NAMES } from '../../engine/sim/scenarios.ts';
 import { DEFAULT_PARAMS, type Params } from '../../shared/params-schema.ts';
 import { commandContext, type CliDeps } from '../command-context.ts';
 import { formatNumber } from '../format-table.ts';
-import { loadDocumentFile } from '../load-document.ts';
+import { resolveBacktestParams } from '../resolve-backtest-params.ts';
 import { parseDuration } from '../parse-duration.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -40,7 +40,7 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
   program
     .command('sweep')
     .description('sweep params on the simulator across seeds (worker threads), with holdout seeds against overfitting')
-    .option('--params <file>', 'base params document (default: the defaults)')
+    .option('--params <file>', "base params document (default: --set's head, else the defaults)")
     .option('--grid <key=v1,v2>', 'values of one key, repeatable (the product of all)', collect, [] as string[])
     .option('--random <n>', 'instead of a grid: n random candidates over the sweep ranges')
     .option('--random-seed <n>', 'seed of --random', '1')
@@ -86,8 +86,8 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
         throw new UsageError(`--holdout shares seeds with --seeds (${shared.join(', ')}): holdout seeds must be unseen`);
       const durationMs = parseDuration(flags.duration);
       const overrides = usage(() => parseKnobAssignments(flags.knob));
-      const base: Params =
-        flags.params === undefined ? DEFAULT_PARAMS : (await loadDocumentFile(flags.params, '--params')).params;
+      const hasSet = (command.optsWithGlobals<{ set?: string }>().set ?? deps.io.env.LIVETUNE_SET ?? '') !== '';
+      const { params: base } = await resolveBacktestParams(ctx, { params: flags.params }, hasSet, DEFAULT_PARAMS);
       const axes = usage(() => flags.grid.map(parseGridAxis));
       let candidates: Params[];
       if (flags.random !== undefined) {

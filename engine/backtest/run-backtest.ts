@@ -8,6 +8,8 @@
 import { EPS } from '../../shared/eps.ts';
 import type { Params } from '../../shared/params-schema.ts';
 import { MARKOUT_HORIZONS_MS, type SimAccounting } from '../matcher/sim-accounting.ts';
+import type { Recording } from '../sim/recording.ts';
+import { ReplayVenue } from '../sim/replay-venue.ts';
 import { resolveScenario, type ScenarioKnobs } from '../sim/scenarios.ts';
 import { SimExchange } from '../sim/sim-exchange.ts';
 import { QuotingEngine } from '../strategy/quoting-engine.ts';
@@ -26,6 +28,11 @@ export interface BacktestOptions {
   durationMs: number;
   /** Also run the fixed-spread baseline on the same seed and market. */
   baseline?: boolean;
+  /**
+   * Replay this recorded feed instead of the synthetic market (`--data FILE`): the run covers the
+   * recording, `seed` and `durationMs` are ignored, and the scenario's latency and fees apply.
+   */
+  data?: Recording;
   /** Called about every 1 % of the run with the simulated ms done and the total. */
   onProgress?: (doneMs: number, totalMs: number) => void;
   /** How often the engine's timer duties run, simulated ms. */
@@ -81,16 +88,37 @@ export interface BacktestReport extends TradingFigures {
   baseline?: TradingFigures;
 }
 
+/** What the loop needs of the market it trades: the simulator or a replayed recording. */
+interface BacktestVenue extends Venue {
+  readonly accounting: SimAccounting;
+  readonly now: number;
+  readonly events: number;
+  readonly droppedFills: number;
+  readonly disconnects: number;
+  advanceTo(time: number): void;
+  mid(): number;
+}
+
 const MINUTE_MS = 60_000;
 /** A difference shorter than this is a fill in flight, not a mismatch. */
 const MISMATCH_GRACE_MS = 1_000;
 
 /** Runs the engine (and the baseline when asked) on one seed. */
 export function runBacktest(options: BacktestOptions): BacktestReport {
-  const { params, seed, durationMs } = options;
+  const { params, seed, data } = options;
   const timerMs = options.timerMs ?? 100;
   const knobs = resolveScenario(options.scenario, options.overrides);
-  const sim = new SimExchange(knobs, seed);
+  const open = (): BacktestVenue =>
+    data === undefined
+      ? new SimExchange(knobs, seed)
+      : new ReplayVenue(data, {
+          orderLatencyMs: knobs.orderLatencyMs,
+          makerFeeBps: knobs.makerFeeBps,
+          takerFeeBps: knobs.takerFeeBps,
+        });
+  const sim = open();
+  const start = sim.now;
+  const durationMs = data === undefined ? options.durationMs : (data.events.at(-1)?.t ?? start) - start;
   const steps: number[] = [];
   let liquidationVolume = 0;
   // The engine sees the venue through this: every liquidation IOC is measured against |Q| as sent.
@@ -112,7 +140,7 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   sim.setListener(engine);
   engine.start();
 
-  const base = options.baseline === true ? new SimExchange(knobs, seed) : null;
+  const base = options.baseline === true ? open() : null;
   const quoter = base === null ? null : new FixedSpreadQuoter(base, params);
   if (base !== null && quoter !== null) {
     base.setListener(quoter);
@@ -122,22 +150,22 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   const corr = new Pearson();
   let lastSampleMu = Number.NaN;
   let lastSampleMid = Number.NaN;
-  let nextSampleAt = 1000;
+  let nextSampleAt = start + 1000;
   const minutePnl: number[] = [0];
   const basePnl: number[] = [0];
-  let nextMinuteAt = MINUTE_MS;
+  let nextMinuteAt = start + MINUTE_MS;
   let mismatchTicks = 0;
   let mismatchSince = Number.NaN;
   let maxMismatch = 0;
   const lot = sim.market.lot;
   const progressEvery = Math.max(timerMs, Math.floor(durationMs / 100));
-  let nextProgressAt = progressEvery;
-  for (let t = timerMs; t <= durationMs; t += timerMs) {
+  let nextProgressAt = start + progressEvery;
+  for (let t = start + timerMs; t <= start + durationMs; t += timerMs) {
     sim.advanceTo(t);
     engine.onTimer();
     if (base !== null && quoter !== null) {
       base.advanceTo(t);
-      if (t % 5_000 < timerMs) quoter.onTimer();
+      if ((t - start) % 5_000 < timerMs) quoter.onTimer();
     }
     const mismatch = Math.abs(engine.ledger.position - sim.accounting.position);
     if (mismatch > lot + EPS) {
@@ -151,18 +179,22 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     if (t >= nextSampleAt) {
       nextSampleAt += 1000;
       const mid = sim.mid();
-      if (Number.isFinite(lastSampleMu)) corr.add(lastSampleMu, (mid - lastSampleMid) / lastSampleMid);
+      if (Number.isFinite(lastSampleMu) && Number.isFinite(mid) && Number.isFinite(lastSampleMid))
+        corr.add(lastSampleMu, (mid - lastSampleMid) / lastSampleMid);
       lastSampleMu = engine.state.adverseSelection;
       lastSampleMid = mid;
     }
     if (t >= nextMinuteAt) {
       nextMinuteAt += MINUTE_MS;
-      minutePnl.push(sim.accounting.pnl(sim.mid()));
-      if (base !== null) basePnl.push(base.accounting.pnl(base.mid()));
+      // A replay has no mid before its first book: the P&L is then what it was.
+      const pnlAt = (v: BacktestVenue, series: number[]) =>
+        Number.isFinite(v.mid()) ? v.accounting.pnl(v.mid()) : series.at(-1)!;
+      minutePnl.push(pnlAt(sim, minutePnl));
+      if (base !== null) basePnl.push(pnlAt(base, basePnl));
     }
     if (options.onProgress !== undefined && t >= nextProgressAt) {
       nextProgressAt += progressEvery;
-      options.onProgress(t, durationMs);
+      options.onProgress(t - start, durationMs);
     }
   }
   for (const f of sim.accounting.fills) if (f.liquidity === 'taker') liquidationVolume += f.size;

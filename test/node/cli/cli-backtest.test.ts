@@ -93,3 +93,18 @@ describe('livetune sweep', () => {
     expect(workers.stderr).toMatch(/--workers "0": expected a whole number from 1 to 256/);
   });
 });
+
+describe('livetune backtest --data', () => {
+  it('replays a recorded file, the same report twice, and names a bad file', async () => {
+    const data = new URL('../fixtures/recording-small.jsonl', import.meta.url).pathname;
+    const argv = ['backtest', '--params', params, '--data', data, '--json'];
+    const [a, b] = [await runCli(argv, {}), await runCli(argv, {})];
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect((JSON.parse(a.stdout) as { fills: { count: number } }).fills.count).toBeGreaterThan(0);
+    await writeFile(join(dir, 'bad.jsonl'), '{"format":"other"}\n');
+    const bad = await runCli(['backtest', '--params', params, '--data', join(dir, 'bad.jsonl')], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--data ".*bad.jsonl": recording line 1: format "other"/);
+  });
+});

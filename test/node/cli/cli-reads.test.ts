@@ -140,3 +140,17 @@ describe('watch', () => {
     expect(edge.requests.some((r) => r.path.includes('wait='))).toBe(false);
   });
 });
+
+describe('backtest of a live version', () => {
+  it('runs the head or --at-version N of --set, each its own report, and asks for params without a set', async () => {
+    const head = await runCli(['backtest', '--duration', '1m', '--json'], env);
+    expect(head.code).toBe(0);
+    const v1 = await runCli(['backtest', '--at-version', '1', '--duration', '1m', '--json'], env);
+    expect(v1.code).toBe(0);
+    // v2 leans harder (k_skew 1.2): a different strategy on the same market, so a different report.
+    expect(JSON.parse(head.stdout)).not.toEqual(JSON.parse(v1.stdout));
+    const plain = await runCli(['backtest', '--duration', '1m', '--json'], { ...env, LIVETUNE_SET: '' });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/no params: pass --params FILE, or --set NAME/);
+  });
+});
