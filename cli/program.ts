@@ -21,6 +21,7 @@ import { addRollbackCommand } from './commands/rollback.ts';
 import { addRunCommand } from './commands/run.ts';
 import { addSchemaCommand } from './commands/schema.ts';
 import { addSetCommand } from './commands/set.ts';
+import { addSensitivityCommand } from './commands/sensitivity.ts';
 import { addSetsCommand } from './commands/sets.ts';
 import { addSweepCommand } from './commands/sweep.ts';
 import { addWatchCommand } from './commands/watch.ts';
@@ -81,6 +82,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addBacktestCommand(program, deps);
   addHyperliquidCommand(program, deps);
   addSweepCommand(program, deps);
+  addSensitivityCommand(program, deps);
   addRunCommand(program, deps, runnerArgs);
   return program;
 }

@@ -19,7 +19,7 @@ export async function resolveBacktestParams(
   flags: ParamsSourceFlags,
   hasSet: boolean,
   fallback?: Params,
-): Promise<{ params: Params; source: string }> {
+): Promise<{ params: Params; source: string; version?: number }> {
   if (flags.params !== undefined) {
     if (flags.version !== undefined)
       throw new UsageError('--params and --at-version: give one of them (--at-version reads the live set)');
@@ -37,7 +37,7 @@ export async function resolveBacktestParams(
       throw new UsageError(
         `${set} v${version.version}: its params do not pass this CLI's schema (${parsed.error.issues[0]!.message})`,
       );
-    return { params: parsed.data, source: `${set} v${version.version}` };
+    return { params: parsed.data, source: `${set} v${version.version}`, version: version.version };
   }
   if (fallback !== undefined) return { params: fallback, source: 'defaults' };
   throw new UsageError('no params: pass --params FILE, or --set NAME (and --at-version N) to backtest a live version');

@@ -12,7 +12,8 @@ import type { Command } from 'commander';
 import { parseKnobAssignments } from '../../engine/sim/parse-knobs.ts';
 import { SCENARIO_NAMES } from '../../engine/sim/scenarios.ts';
 import { DEFAULT_PARAMS, type Params } from '../../shared/params-schema.ts';
-import { commandContext, type CliDeps } from '../command-context.ts';
+import { type CliDeps, type CommandContext, commandContext } from '../command-context.ts';
+import { baseForWrite, parseMessage, reportWrite } from '../write-options.ts';
 import { formatNumber } from '../format-table.ts';
 import { resolveBacktestParams } from '../resolve-backtest-params.ts';
 import { parseDuration } from '../parse-duration.ts';
@@ -32,6 +33,8 @@ interface SweepFlags {
   knob: string[];
   csv?: string;
   svg?: string;
+  propose?: boolean;
+  message?: string;
 }
 
 const collect = (value: string, all: string[]) => [...all, value];
@@ -53,6 +56,8 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
     .option('--knob <name=value>', 'override a scenario knob, repeatable', collect, [] as string[])
     .option('--csv <file>', 'write every run as CSV')
     .option('--svg <file>', 'write a chart (heatmap for two grid keys, lines for one)')
+    .option('--propose', 'write the winner as a new version of --set, only if it also beats the base on the --holdout seeds')
+    .option('-m, --message <why>', 'with --propose: why (the audit trail); the sweep figures are appended')
     .action(async (flags: SweepFlags, command: Command) => {
       const ctx = commandContext(command, deps);
       const { parseGridAxis, parseSeeds, gridCandidates, randomCandidates, candidateLabel } = await import(
@@ -87,7 +92,19 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
       const durationMs = parseDuration(flags.duration);
       const overrides = usage(() => parseKnobAssignments(flags.knob));
       const hasSet = (command.optsWithGlobals<{ set?: string }>().set ?? deps.io.env.LIVETUNE_SET ?? '') !== '';
-      const { params: base } = await resolveBacktestParams(ctx, { params: flags.params }, hasSet, DEFAULT_PARAMS);
+      if (flags.propose === true) {
+        if (holdout.length === 0)
+          throw new UsageError('--propose needs --holdout seeds: a winner is written only if it also wins on unseen seeds');
+        if (flags.message === undefined) throw new UsageError('--propose needs -m "why" (the audit trail)');
+        if (flags.params !== undefined || !hasSet)
+          throw new UsageError('--propose sweeps the live set: pass --set NAME, not --params');
+      }
+      const { params: base, version: sweptVersion } = await resolveBacktestParams(
+        ctx,
+        { params: flags.params },
+        hasSet,
+        DEFAULT_PARAMS,
+      );
       const axes = usage(() => flags.grid.map(parseGridAxis));
       let candidates: Params[];
       if (flags.random !== undefined) {
@@ -153,6 +170,10 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
         const { sweepChart } = await import('../../engine/sweep/sweep-chart.ts');
         await writeFile(flags.svg, sweepChart(report, axes));
       }
+      if (flags.propose === true) {
+        await propose(ctx, report, base, sweptVersion!, flags.message!);
+        return;
+      }
       if (ctx.json) {
         const { results: _results, ...rest } = report;
         ctx.outJson(rest);
@@ -160,6 +181,35 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
       }
       ctx.out(formatSweep(report));
     });
+}
+
+/**
+ * Writes the winner on top of the version that was swept (412 if the set moved meanwhile: the sweep
+ * no longer compared against what is live), with the figures in the message. No winner: nothing.
+ */
+async function propose(ctx: CommandContext, report: Report, base: Params, swept: number, why: string): Promise<void> {
+  if (!ctx.json) ctx.out(formatSweep(report));
+  const winner = report.winner;
+  if (winner === null) {
+    ctx.note('--propose: no version written (no candidate beat the base on both the search and the holdout seeds)');
+    return;
+  }
+  const patch = Object.fromEntries(
+    (Object.keys(winner.params) as (keyof Params)[])
+      .filter((k) => winner.params[k] !== base[k])
+      .map((k) => [k, winner.params[k]]),
+  );
+  const holdout = report.holdout.find((r) => r.candidate === winner.candidate)!;
+  const t = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+  const message = parseMessage(
+    `${why} [sweep ${report.scenario}: ${report.objective} +${winner.diff_mean.toPrecision(3)} (t ${t(winner.t)}) on seeds ${report.seeds.join(',')}, +${holdout.diff_mean.toPrecision(3)} (t ${t(holdout.t)}) on holdout ${report.holdout_seeds.join(',')}]`.slice(
+      0,
+      500,
+    ),
+  );
+  const set = ctx.set();
+  const { ifMatch, before } = await baseForWrite(ctx, set, { message, ifVersion: String(swept) });
+  reportWrite(ctx, await ctx.client().patchParams(set, { params: patch, message }, { ifMatch }), before);
 }
 
 type Report = Awaited<ReturnType<typeof import('../../engine/sweep/run-sweep.ts').runSweep>>;

@@ -117,3 +117,31 @@ export function candidateLabel(base: Params, candidate: Params): string {
   const diff = (Object.keys(candidate) as (keyof Params)[]).filter((k) => candidate[k] !== base[k]);
   return diff.length === 0 ? 'base' : diff.map((k) => `${k}=${String(candidate[k])}`).join(' ');
 }
+
+/**
+ * One key at a time around `base` (`livetune sensitivity`): for each key of `keys`, its value scaled
+ * by each of `factors` (a key at 0 steps by that share of its sweep range instead), clamped to the
+ * sweep range, skipping values equal to the base's or refused by the schema. Base first.
+ */
+export function sensitivityCandidates(
+  base: Params,
+  factors: readonly number[] = [0.5, 0.8, 1.25, 2],
+  keys: readonly ParamKey[] = Object.keys(SWEEP_RANGES) as ParamKey[],
+): Params[] {
+  const out = [base];
+  for (const key of keys) {
+    const [lo, hi] = SWEEP_RANGES[key] ?? [0, 1];
+    const current = base[key] as number;
+    const seen = new Set<number>([current]);
+    for (const f of factors) {
+      const raw = current === 0 ? (f > 1 ? (f - 1) * (hi - lo) : Number.NaN) : current * f;
+      if (!Number.isFinite(raw)) continue;
+      const value = Math.round(Math.min(hi, Math.max(lo, raw)) * 1e6) / 1e6;
+      if (seen.has(value)) continue;
+      seen.add(value);
+      const parsed = ParamsSchema.safeParse({ ...base, [key]: value });
+      if (parsed.success) out.push(parsed.data);
+    }
+  }
+  return out;
+}

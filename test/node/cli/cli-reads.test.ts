@@ -154,3 +154,38 @@ describe('backtest of a live version', () => {
     expect(plain.stderr).toMatch(/no params: pass --params FILE, or --set NAME/);
   });
 });
+
+describe('sweep --propose', () => {
+  it('writes nothing when no candidate beats the base on both seed sets, and says so', async () => {
+    const run = await runCli(
+      [
+        'sweep',
+        '--grid',
+        'skew_adjustment_factor=1.2',
+        '--seeds',
+        '1',
+        '--holdout',
+        '2',
+        '--duration',
+        '1m',
+        '--workers',
+        '1',
+        '--propose',
+        '-m',
+        'tune',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/--propose: no version written/);
+    expect(JSON.parse((await runCli(['get', '--json'], env)).stdout).version).toBe(2);
+  });
+
+  it('refuses to propose without holdout seeds, a message or a live set', async () => {
+    const noHoldout = await runCli(['sweep', '--grid', 'skew_adjustment_factor=1', '--propose', '-m', 'x'], env);
+    expect(noHoldout.code).toBe(2);
+    expect(noHoldout.stderr).toMatch(/--propose needs --holdout seeds/);
+    const noMessage = await runCli(['sweep', '--grid', 'skew_adjustment_factor=1', '--holdout', '9', '--propose'], env);
+    expect(noMessage.stderr).toMatch(/--propose needs -m/);
+  });
+});

@@ -6,6 +6,7 @@ import {
   parseGridAxis,
   parseSeeds,
   randomCandidates,
+  sensitivityCandidates,
 } from '../../../engine/sweep/sweep-candidates.ts';
 import { sweepChart } from '../../../engine/sweep/sweep-chart.ts';
 import { inlineExecutor } from '../../../engine/sweep/sweep-executor.ts';
@@ -52,6 +53,21 @@ describe('sweep candidates', () => {
   it('draws the same random candidates for the same seed', () => {
     expect(randomCandidates(DEFAULT_PARAMS, 5, 3)).toEqual(randomCandidates(DEFAULT_PARAMS, 5, 3));
     expect(randomCandidates(DEFAULT_PARAMS, 5, 3)).not.toEqual(randomCandidates(DEFAULT_PARAMS, 5, 4));
+  });
+});
+
+describe('sensitivity candidates', () => {
+  it('moves one key at a time, clamped to its range, never repeating the base value', () => {
+    const c = sensitivityCandidates(DEFAULT_PARAMS, [0.5, 2], ['skew_adjustment_factor', 'requote_threshold_bps']);
+    expect(c.map((p) => candidateLabel(DEFAULT_PARAMS, p))).toEqual([
+      'base',
+      'skew_adjustment_factor=0.25',
+      'skew_adjustment_factor=1',
+      'requote_threshold_bps=1',
+      'requote_threshold_bps=4',
+    ]);
+    const atZero = sensitivityCandidates({ ...DEFAULT_PARAMS, requote_threshold_bps: 0 }, [0.5, 2], ['requote_threshold_bps']);
+    expect(atZero.map((p) => p.requote_threshold_bps)).toEqual([0, 10]); // ×0.5 of 0 is 0 (skipped); ×2 steps by the range
   });
 });
 
