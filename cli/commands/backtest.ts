@@ -77,7 +77,10 @@ export function addBacktestCommand(program: Command, deps: CliDeps): void {
       }
       // Loaded on demand: the simulator and the progress bar are large and only this command needs them.
       const { runBacktest } = await import('../../engine/backtest/run-backtest.ts');
-      const { Presets, SingleBar } = await import('cli-progress');
+      // cli-progress is CommonJS: from source Node gives its exports as named ones, the esbuild
+      // bundle only as \`default\` (the bundled CLI failed here with "reading 'shades_classic'").
+      const progress = await import('cli-progress');
+      const { Presets, SingleBar } = progress.default ?? progress;
       const bar = new SingleBar(
         {
           stream: ctx.io.stderr as NodeJS.WritableStream,

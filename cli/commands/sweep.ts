@@ -116,7 +116,10 @@ export function addSweepCommand(program: Command, deps: CliDeps): void {
 
       const { runSweep } = await import('../../engine/sweep/run-sweep.ts');
       const { workerPoolExecutor } = await import('../sweep-worker-pool.ts');
-      const { Presets, SingleBar } = await import('cli-progress');
+      // cli-progress is CommonJS: from source Node gives its exports as named ones, the esbuild
+      // bundle only as \`default\` (the bundled CLI failed here with "reading 'shades_classic'").
+      const progress = await import('cli-progress');
+      const { Presets, SingleBar } = progress.default ?? progress;
       const executor = workerPoolExecutor(workers);
       const bar = new SingleBar(
         {
