@@ -48,6 +48,11 @@ export class OrderTracker {
     return this.#orders.get(id);
   }
 
+  /** A tracked order or one still owed fills (for attributing a fill to its order). */
+  find(id: number): Readonly<TrackedOrder> | undefined {
+    return this.#orders.get(id) ?? this.#fillsOwed.get(id);
+  }
+
   /** Orders not yet over (pending, open, partially filled), cancel requested or not. */
   *live(): Generator<Readonly<TrackedOrder>> {
     for (const o of this.#orders.values()) if (isLive(o)) yield o;
@@ -94,7 +99,14 @@ export class OrderTracker {
   // ---- what we sent ---------------------------------------------------------------------------
 
   /** A new order, pending; a post-only one takes its side's quote slot, an IOC the liquidation slot. */
-  open(side: Side, price: number, size: number, type: OrderType, sentAt: number): Readonly<TrackedOrder> {
+  open(
+    side: Side,
+    price: number,
+    size: number,
+    type: OrderType,
+    sentAt: number,
+    paramsVersion: number | null = null,
+  ): Readonly<TrackedOrder> {
     const order: TrackedOrder = {
       id: this.#nextId++,
       side,
@@ -105,6 +117,7 @@ export class OrderTracker {
       status: 'pending',
       cancelRequested: false,
       sentAt,
+      paramsVersion,
     };
     this.#orders.set(order.id, order);
     if (type === 'ioc') this.#liquidation = order;

@@ -12,6 +12,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import { GRID_EPS, roundToGrid } from '../../shared/eps.ts';
 import type { Params } from '../../shared/params-schema.ts';
+import type { EngineObserver } from '../telemetry/engine-observer.ts';
 import type { RiskPolicy } from '../trading-loop-contract.ts';
 import type { BookView } from '../venue/book-view.ts';
 import type { EndReason, Fill, RejectReason, Side, Venue, VenueListener } from '../venue/venue.ts';
@@ -50,6 +51,10 @@ export interface QuotingEngineOptions {
   /** Engine time in ms (simulated time in a backtest). */
   clock: Pick<Clock, 'now'>;
   logger?: EngineLogger;
+  /** Told of fills, orders, mids and quoting (live telemetry); none by default. */
+  observer?: EngineObserver;
+  /** The params version in force (kept on each order placed, for attribution); null when absent. */
+  paramsVersion?: () => number | null;
 }
 
 export interface EngineCounters {
@@ -86,6 +91,8 @@ export class QuotingEngine implements VenueListener {
   #policy: () => RiskPolicy;
   #clock: Pick<Clock, 'now'>;
   #logger: EngineLogger;
+  #observer: EngineObserver | null;
+  #paramsVersion: () => number | null;
   #orders = new OrderTracker();
   #reconciler = new PositionReconciler();
   #decider: QuoteDecider;
@@ -104,6 +111,8 @@ export class QuotingEngine implements VenueListener {
     this.#policy = options.policy ?? (() => 'normal');
     this.#clock = options.clock;
     this.#logger = options.logger ?? SILENT;
+    this.#observer = options.observer ?? null;
+    this.#paramsVersion = options.paramsVersion ?? (() => null);
     this.ledger = new FillLedger(options.venue.symbol);
     this.#decider = new QuoteDecider({
       state: this.state,
@@ -153,6 +162,7 @@ export class QuotingEngine implements VenueListener {
     this.counters.bookEvents++;
     if (!applyBookUpdate(this.state, params, book)) return;
     this.#lastBookAt = this.#clock.now();
+    this.#observer?.onMid(this.#lastBookAt, this.state.mid);
     this.#stale = false;
     this.#decider.releaseHolds();
     this.#decide(params);
@@ -168,17 +178,25 @@ export class QuotingEngine implements VenueListener {
       this.ledger.position = roundToGrid(this.ledger.position - signed);
     }
     this.state.inventory = this.ledger.position;
+    if (this.#observer !== null) {
+      const order = this.#orders.find(fill.orderId);
+      this.#observer.onFill(fill, order?.paramsVersion, this.ledger.position, this.#clock.now());
+    }
     this.#orders.filled(fill.orderId, fill.size);
+    this.#quotingChanged();
     this.#decide(params);
   }
 
   onOrderAccepted(orderId: number): void {
     this.#orders.accepted(orderId);
+    this.#quotingChanged();
   }
 
   onOrderRejected(orderId: number, reason: RejectReason): void {
     const order = this.#orders.rejected(orderId);
     if (order === undefined) return;
+    this.#observer?.onOrderRejected(order.paramsVersion, this.#clock.now());
+    this.#quotingChanged();
     if (reason === 'post_only_would_cross') {
       // The book moved between our view and the venue's: wait for the next book, do not chase.
       this.counters.postOnlyRejects++;
@@ -191,6 +209,7 @@ export class QuotingEngine implements VenueListener {
   onOrderEnded(orderId: number, reason: EndReason): void {
     const params = this.#params.get();
     if (this.#orders.ended(orderId, reason, this.#clock.now()) === undefined) return;
+    this.#quotingChanged();
     this.#decide(params);
   }
 
@@ -206,6 +225,7 @@ export class QuotingEngine implements VenueListener {
       this.#positionKnown = true;
       this.ledger.position = position;
       this.state.inventory = position;
+      this.#observer?.onPosition(position, this.#clock.now());
       this.#logger.info({ position }, 'starting position from the venue');
       return;
     }
@@ -248,6 +268,7 @@ export class QuotingEngine implements VenueListener {
   #adoptVenuePosition(position: number): void {
     this.ledger.position = position;
     this.state.inventory = position;
+    this.#observer?.onPosition(position, this.#clock.now());
     this.#orders.settleOwed();
   }
 
@@ -267,6 +288,7 @@ export class QuotingEngine implements VenueListener {
   onTimer(): void {
     const params = this.#params.get();
     const now = this.#clock.now();
+    this.#observer?.onTime(now);
     if (now - this.#lastReconcileAt >= RECONCILE_EVERY_MS) {
       this.#lastReconcileAt = now;
       this.#venue.requestPosition();
@@ -304,6 +326,12 @@ export class QuotingEngine implements VenueListener {
     if (intents.length > 0) this.#act(intents);
   }
 
+  /** Tells the observer whether both quotes rest now (after any event that can change it). */
+  #quotingChanged(): void {
+    if (this.#observer === null) return;
+    this.#observer.onQuoting(this.restingQuote('buy') !== null && this.restingQuote('sell') !== null, this.#clock.now());
+  }
+
   /** Sends the intents, in order, and records each in the tracker first (answers may come at any time after). */
   #act(intents: readonly OrderIntent[]): void {
     for (let i = 0; i < intents.length; i++) {
@@ -311,13 +339,17 @@ export class QuotingEngine implements VenueListener {
       switch (intent.kind) {
         case 'place': {
           const { side, price, size, type, reduceOnly } = intent;
-          const order = this.#orders.open(side, price, size, type, this.#clock.now());
+          const now = this.#clock.now();
+          const order = this.#orders.open(side, price, size, type, now, this.#paramsVersion());
+          this.#observer?.onOrderPlaced(order.paramsVersion, now);
           this.counters.placed++;
           if (type === 'ioc') this.counters.liquidationOrders++;
           this.#venue.place({ id: order.id, side, price, size, type, reduceOnly });
           break;
         }
         case 'cancel':
+          if (this.#observer !== null)
+            this.#observer.onCancelSent(this.#orders.get(intent.orderId)?.paramsVersion ?? null, this.#clock.now());
           this.#orders.cancelRequested(intent.orderId);
           this.counters.cancelsSent++;
           this.#venue.cancel(intent.orderId);

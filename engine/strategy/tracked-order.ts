@@ -19,6 +19,8 @@ export interface TrackedOrder {
   cancelRequested: boolean;
   /** Engine clock when it was sent. */
   sentAt: number;
+  /** Params version in force when it was placed: its fills count for this version (telemetry). */
+  paramsVersion: number | null;
 }
 
 export function isLive(order: TrackedOrder): boolean {

@@ -1,0 +1,353 @@
+/**
+ * Live trading telemetry, measured from the quoting engine's events (it is the engine's
+ * `EngineObserver`): per params version, fills and volume, orders, cancels and rejects, time in
+ * force and time quoted on both sides, markouts at 1/5/30/60 s, realized spread, and the P&L split
+ * into spread capture, inventory, fees and taker cost. `takeDelta` hands out what happened since the
+ * previous call in the additive shape of `shared/telemetry.ts`.
+ *
+ * Attribution: an order's fills, cancels and rejects count for the version in force when the order
+ * was placed (the engine keeps it on the tracked order); time, quoting and the inventory's
+ * mark-to-market count for the version in force when they happen.
+ *
+ * Only information available at each instant is used: a fill's markout at horizon h is taken when
+ * the engine's time has passed fill time + h, against the mid in force at that instant — the queue
+ * is drained before a newer mid is taken in, so that mid is exactly the last one seen. Realized
+ * spread and spread capture use the mid just before the fill.
+ *
+ * P&L identity: `spread + inventory + fees + taker = cash + position × mark − opening`, where cash
+ * and position are the engine ledger's, `mark` is the last mid seen (a fill's price before any) and
+ * `opening` is the value of the position the engine found at start (holding it is not a profit).
+ * The engine's own `ledger.pnl(mid)` is therefore `pnl total + opening` whenever `mid` is `mark`.
+ *
+ * Cheap on the hot path: a book costs a version check, a multiply-add and four queue-head checks;
+ * nothing allocates except per fill.
+ */
+import { type Clock, systemClock } from '../../shared/clock.ts';
+import {
+  MARKOUT_HORIZONS_S,
+  MARKOUT_KEYS,
+  type MarkoutKey,
+  MAX_VERSIONS_PER_DELTA,
+  type PnlParts,
+  type TelemetryDelta,
+} from '../../shared/telemetry.ts';
+import type { Fill } from '../venue/venue.ts';
+import type { EngineObserver, ParamsVersion } from './engine-observer.ts';
+import { MarkoutQueue } from './markout-queue.ts';
+import {
+  CANCELS,
+  ELAPSED_MS,
+  MAKER_FILLS,
+  MARKOUT,
+  ORDERS,
+  PNL_FEES,
+  PNL_INVENTORY,
+  PNL_SPREAD,
+  PNL_TAKER,
+  QUOTED_MS,
+  REALIZED_SPREAD,
+  REJECTS,
+  TAKER_FILLS,
+  VersionStats,
+  VOLUME,
+} from './version-stats.ts';
+
+/** Versions kept by default: the current one and a few whose orders may still fill. */
+export const DEFAULT_RETAINED_VERSIONS = 6;
+/** Fills waiting per markout horizon before the oldest is dropped (a minute of very busy trading). */
+export const DEFAULT_MARKOUT_CAPACITY = 20_000;
+
+export interface TelemetryRecorderOptions {
+  /** The params version in force now (read once per event; null for params with no edge version). */
+  version: () => ParamsVersion;
+  /** The lineage of that version (read when a version is first seen). */
+  lineage: () => string | null;
+  /** Wall time for the `from`/`to` of deltas (event times are the engine's, simulated in a backtest). */
+  clock?: Pick<Clock, 'now'>;
+  /** At most this many versions are kept; the least recently active other than the current is dropped. */
+  retainedVersions?: number;
+  markoutCapacity?: number;
+  /** Each markout as it is taken (for histograms). */
+  onMarkout?: (version: ParamsVersion, horizon: MarkoutKey, bps: number) => void;
+}
+
+const PNL_SLOTS = [PNL_SPREAD, PNL_INVENTORY, PNL_FEES, PNL_TAKER] as const;
+
+export class TelemetryRecorder implements EngineObserver {
+  readonly #version: () => ParamsVersion;
+  readonly #lineage: () => string | null;
+  readonly #clock: Pick<Clock, 'now'>;
+  readonly #retained: number;
+  readonly #onMarkout: TelemetryRecorderOptions['onMarkout'];
+  readonly #queues: MarkoutQueue[];
+  readonly #stats = new Map<number, VersionStats>();
+  /** P&L parts of every version ever seen, evicted ones included (the identity's left side). */
+  readonly #pnl = new Float64Array(4);
+  #current: VersionStats;
+  #currentVersion: ParamsVersion;
+  #seq = 0;
+  /** Engine time of the last event; NaN before the first. */
+  #now = Number.NaN;
+  #mark = Number.NaN;
+  #position = 0;
+  #adopted = false;
+  #opening = 0;
+  /** Position found before any price was seen: valued at the first price. */
+  #openingQty = 0;
+  #bothQuoted = false;
+  #invMin = 0;
+  #invMax = 0;
+  #lastTakenAt: number;
+
+  constructor(options: TelemetryRecorderOptions) {
+    this.#version = options.version;
+    this.#lineage = options.lineage;
+    this.#clock = options.clock ?? systemClock;
+    this.#retained = Math.min(MAX_VERSIONS_PER_DELTA, Math.max(1, options.retainedVersions ?? DEFAULT_RETAINED_VERSIONS));
+    this.#onMarkout = options.onMarkout;
+    const capacity = options.markoutCapacity ?? DEFAULT_MARKOUT_CAPACITY;
+    this.#queues = MARKOUT_HORIZONS_S.map((h) => new MarkoutQueue(h * 1000, capacity));
+    this.#currentVersion = this.#version();
+    this.#current = this.#statsFor(this.#currentVersion);
+    this.#lastTakenAt = this.#clock.now();
+  }
+
+  // ---- what the engine tells ----------------------------------------------------------------
+
+  onMid(now: number, mid: number): void {
+    if (!(mid > 0) || !Number.isFinite(mid)) return;
+    // Fills whose horizon ended before this book are marked against the mid in force then.
+    this.#advance(now, true);
+    this.#setMark(mid);
+    this.#settle(now, false);
+  }
+
+  onTime(now: number): void {
+    this.#advance(now, false);
+  }
+
+  onOrderPlaced(version: ParamsVersion, now: number): void {
+    this.#advance(now, false);
+    this.#count(version, ORDERS);
+  }
+
+  onCancelSent(version: ParamsVersion, now: number): void {
+    this.#advance(now, false);
+    this.#count(version, CANCELS);
+  }
+
+  onOrderRejected(version: ParamsVersion, now: number): void {
+    this.#advance(now, false);
+    this.#count(version, REJECTS);
+  }
+
+  onFill(fill: Fill, version: ParamsVersion | undefined, position: number, now: number): void {
+    const { price, size, fee } = fill;
+    if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(size) || !Number.isFinite(fee)) return;
+    this.#advance(now, false);
+    // An order we no longer know (ended before its late fill): the version in force is the best guess.
+    const stats = version === undefined ? this.#current : this.#statsFor(version);
+    stats.lastTouched = ++this.#seq;
+    if (!Number.isFinite(this.#mark)) this.#setMark(price);
+    const ref = this.#mark;
+    const sign = fill.side === 'buy' ? 1 : -1;
+    const edge = sign * size * (ref - price);
+    const t = stats.total;
+    t[VOLUME]! += size;
+    if (fill.liquidity === 'maker') {
+      t[MAKER_FILLS]! += 1;
+      this.#addPnl(stats, PNL_SPREAD, edge);
+      this.#addPnl(stats, PNL_FEES, -fee);
+      stats.sample(REALIZED_SPREAD, ((sign * (ref - price)) / ref) * 1e4);
+      const pending = { time: now, price, sign, stats };
+      for (const queue of this.#queues) queue.push(pending);
+    } else {
+      t[TAKER_FILLS]! += 1;
+      this.#addPnl(stats, PNL_TAKER, edge - fee);
+    }
+    // A fill a reconcile already held leaves the position alone: the difference is a jump.
+    const expected = this.#position + sign * size;
+    this.#setPosition(expected);
+    if (Number.isFinite(position)) this.#jump(position - expected);
+  }
+
+  onPosition(position: number, now: number): void {
+    if (!Number.isFinite(position)) return;
+    this.#advance(now, false);
+    this.#jump(position - this.#position);
+    this.#adopted = true;
+  }
+
+  onQuoting(bothSides: boolean, now: number): void {
+    this.#advance(now, false);
+    this.#bothQuoted = bothSides;
+  }
+
+  // ---- what it reports ------------------------------------------------------------------------
+
+  /**
+   * What happened since the previous call (or since the recorder was made), per version with an
+   * edge number and lineage; unversioned activity (file or default params) is only on /metrics.
+   */
+  takeDelta(now: number = this.#clock.now()): TelemetryDelta {
+    const versions: TelemetryDelta['versions'] = [];
+    for (const stats of this.#stats.values()) {
+      if (stats.idleSinceReport()) continue;
+      const delta = stats.takeDelta();
+      if (stats.version !== null && stats.lineage !== null) versions.push(delta);
+    }
+    versions.sort((a, b) => a.params_version - b.params_version);
+    const from = new Date(Math.min(this.#lastTakenAt, now)).toISOString();
+    this.#lastTakenAt = now;
+    const inventory = { last: this.#position, min: this.#invMin, max: this.#invMax };
+    this.#invMin = this.#invMax = this.#position;
+    return { from, to: new Date(now).toISOString(), versions, inventory };
+  }
+
+  /** The versions kept, each with totals since start. */
+  versions(): readonly VersionStats[] {
+    return [...this.#stats.values()];
+  }
+
+  /** The P&L parts since start, over every version. */
+  pnl(): PnlParts {
+    const p = this.#pnl;
+    return { spread: p[0]!, inventory: p[1]!, fees: p[2]!, taker: p[3]! };
+  }
+
+  /** Sum of the parts. */
+  pnlTotal(): number {
+    const p = this.#pnl;
+    return p[0]! + p[1]! + p[2]! + p[3]!;
+  }
+
+  /** The price positions are marked at: the last mid seen (NaN before any price). */
+  get mark(): number {
+    return this.#mark;
+  }
+
+  /** Value of the position found at start, at the first price seen (not P&L). */
+  get opening(): number {
+    return this.#opening;
+  }
+
+  get position(): number {
+    return this.#position;
+  }
+
+  /** Mean 5 s markout in bps over the kept versions' maker fills, or null before any. */
+  markout5s(): number | null {
+    let n = 0;
+    let sum = 0;
+    const slot = MARKOUT + 3 * MARKOUT_KEYS.indexOf('5s');
+    for (const s of this.#stats.values()) {
+      n += s.total[slot]!;
+      sum += s.total[slot + 1]!;
+    }
+    return n > 0 ? sum / n : null;
+  }
+
+  /** Markouts dropped because a horizon's queue was full. */
+  get droppedMarkouts(): number {
+    let n = 0;
+    for (const q of this.#queues) n += q.dropped;
+    return n;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** Credits the time since the last event to the version in force during it, then takes due markouts. */
+  #advance(now: number, strict: boolean): void {
+    const last = this.#now;
+    if (now > last) {
+      const dt = now - last;
+      const t = this.#current.total;
+      t[ELAPSED_MS]! += dt;
+      if (this.#bothQuoted) t[QUOTED_MS]! += dt;
+      this.#now = now;
+    } else if (Number.isNaN(last)) this.#now = now;
+    this.#settle(now, strict);
+    const version = this.#version();
+    if (version !== this.#currentVersion) {
+      this.#currentVersion = version;
+      this.#current = this.#statsFor(version);
+    }
+  }
+
+  #settle(now: number, strict: boolean): void {
+    const mark = this.#mark;
+    const queues = this.#queues;
+    for (let h = 0; h < queues.length; h++) {
+      const queue = queues[h]!;
+      for (let p = queue.peekDue(now, strict); p !== undefined; p = queue.peekDue(now, strict)) {
+        queue.shift();
+        const bps = ((p.sign * (mark - p.price)) / p.price) * 1e4;
+        if (!Number.isFinite(bps)) continue;
+        p.stats.sample(MARKOUT + 3 * h, bps);
+        this.#onMarkout?.(p.stats.version, MARKOUT_KEYS[h]!, bps);
+      }
+    }
+  }
+
+  #setMark(mid: number): void {
+    if (Number.isFinite(this.#mark)) {
+      const change = this.#position * (mid - this.#mark);
+      if (change !== 0) this.#addPnl(this.#current, PNL_INVENTORY, change);
+    } else {
+      this.#opening += this.#openingQty * mid;
+      this.#openingQty = 0;
+    }
+    this.#mark = mid;
+  }
+
+  /** The position moved without a fill of ours (adopted from the venue): marked at the current price. */
+  #jump(quantity: number): void {
+    if (quantity === 0) return;
+    this.#setPosition(this.#position + quantity);
+    if (!Number.isFinite(this.#mark)) this.#openingQty += quantity;
+    else if (!this.#adopted) this.#opening += quantity * this.#mark;
+    else this.#addPnl(this.#current, PNL_INVENTORY, quantity * this.#mark);
+  }
+
+  #setPosition(position: number): void {
+    this.#position = position;
+    if (position < this.#invMin) this.#invMin = position;
+    if (position > this.#invMax) this.#invMax = position;
+  }
+
+  #addPnl(stats: VersionStats, slot: (typeof PNL_SLOTS)[number], amount: number): void {
+    stats.total[slot]! += amount;
+    this.#pnl[slot - PNL_SPREAD]! += amount;
+  }
+
+  #count(version: ParamsVersion, slot: number): void {
+    const stats = this.#statsFor(version);
+    stats.total[slot]! += 1;
+    stats.lastTouched = ++this.#seq;
+  }
+
+  #statsFor(version: ParamsVersion): VersionStats {
+    const key = version ?? 0;
+    const found = this.#stats.get(key);
+    if (found !== undefined) return found;
+    const stats = new VersionStats(version, this.#lineage());
+    stats.lastTouched = ++this.#seq;
+    this.#stats.set(key, stats);
+    if (this.#stats.size > this.#retained) this.#evict();
+    return stats;
+  }
+
+  /** Drops the least recently active version other than the current one. */
+  #evict(): void {
+    let oldest: number | null = null;
+    let oldestSeq = Number.POSITIVE_INFINITY;
+    for (const [key, stats] of this.#stats) {
+      if (stats === this.#current || (this.#currentVersion ?? 0) === key) continue;
+      if (stats.lastTouched < oldestSeq) {
+        oldestSeq = stats.lastTouched;
+        oldest = key;
+      }
+    }
+    if (oldest !== null) this.#stats.delete(oldest);
+  }
+}
