@@ -38,6 +38,10 @@ export interface TradingSnapshot {
   inventory: number;
   pnl: number;
   fills: number;
+  /** Mean 5 s markout of maker fills in bps (positive is good for us), null before any (live telemetry). */
+  markout_5s_bps?: number | null;
+  /** Currency the P&L is in (the market's quote currency). */
+  pnl_unit?: string;
   mode: string;
   /** The params version the last event was computed with (null before any version). */
   params_version: number | null;

@@ -87,6 +87,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       return at === null ? null : (now() - at) / 1000;
     },
     syncState: () => health.state(),
+    // Read at scrape time, once the loop exists.
+    telemetry: () => loop.telemetry ?? null,
   });
   holder.onSwap(() => metrics.swaps.inc());
   const onFailure = (reason: string) => metrics.syncFailures.inc({ reason });
@@ -159,6 +161,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       onFailure,
       enabled: () => !health.refused,
       build: () => reportFromStatus(status()),
+      telemetry: () => loop.telemetry?.takeDelta() ?? null,
+      onTelemetryDropped: () => metrics.telemetry.droppedDeltas.inc(),
     });
   }
 
@@ -168,6 +172,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
     venue: config.venue,
     seed: config.seed,
     logger: logger.child({ component: 'trading' }),
+    onMarkout: (version, horizon, bps) => metrics.telemetry.observeMarkout(version, horizon, bps),
   });
   loop.registerMetrics?.(metrics.registry);
   const status = (): RunnerStatus =>

@@ -2,9 +2,11 @@
  * Prometheus metrics of one runner, on a Registry of its own (not prom-client's global one), so
  * two runners in one process — or a test next to another — never share counters. Gauges that
  * depend on time (seconds since the last sync) are computed at scrape time from injected getters.
+ * The trading telemetry per params version is registered by telemetry-metrics.ts.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { SyncStateSchema, type SyncState } from '../../shared/api.ts';
+import { registerTelemetryMetrics, type TelemetryMetrics, type TelemetrySource } from './telemetry-metrics.ts';
 
 export interface RunnerMetricsOptions {
   labels: { set: string; runner: string; region: string };
@@ -12,6 +14,8 @@ export interface RunnerMetricsOptions {
   appliedVersion: () => number | null;
   secondsSinceSync: () => number | null;
   syncState: () => SyncState;
+  /** The trading loop's telemetry recorder, read at scrape time (null before the loop exists). */
+  telemetry?: () => TelemetrySource | null;
 }
 
 export interface RunnerMetrics {
@@ -19,6 +23,7 @@ export interface RunnerMetrics {
   swaps: Counter;
   rejections: Counter;
   syncFailures: Counter<'reason'>;
+  telemetry: TelemetryMetrics;
 }
 
 export function createRunnerMetrics({
@@ -26,6 +31,7 @@ export function createRunnerMetrics({
   appliedVersion,
   secondsSinceSync,
   syncState,
+  telemetry = () => null,
 }: RunnerMetricsOptions): RunnerMetrics {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
@@ -70,5 +76,6 @@ export function createRunnerMetrics({
       labelNames: ['reason'],
       registers,
     }),
+    telemetry: registerTelemetryMetrics(registry, telemetry),
   };
 }

@@ -5,12 +5,17 @@
  * is flushed at shutdown. Every report names the heartbeat (the edge calls a runner `silent` after
  * two without news), and the final one says goodbye (the edge calls it `stopped`, not `silent`). A failed report is logged and counted, never retried in a tight loop:
  * the next heartbeat carries the same facts.
+ *
+ * Each report also carries the trading telemetry since the previous delivered one: a delta whose
+ * report failed is merged into the next (telemetry-carry.ts, bounded), so a blip loses no fill.
  */
 import type { Logger } from 'pino';
 import type { EdgeClient } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown } from '../../client/edge-errors.ts';
 import type { RunnerReport } from '../../shared/api.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { TelemetryDelta } from '../../shared/telemetry.ts';
+import { TelemetryCarry } from './telemetry-carry.ts';
 
 export interface ReporterOptions {
   edge: Pick<EdgeClient, 'postReport'>;
@@ -26,6 +31,12 @@ export interface ReporterOptions {
   onFailure?: (reason: string) => void;
   /** False while reports are pointless (the edge refused the token): nothing is sent. */
   enabled?: () => boolean;
+  /** Takes the telemetry delta since the previous call (the engine's recorder); none when absent. */
+  telemetry?: () => TelemetryDelta | null;
+  /** How long undelivered telemetry is carried into later reports before it is dropped (default 1 h). */
+  maxTelemetryCarryMs?: number;
+  /** Telemetry given up after the carry bound (counted on /metrics; the reporter logs it). */
+  onTelemetryDropped?: () => void;
 }
 
 export class Reporter {
@@ -35,11 +46,22 @@ export class Reporter {
   #nudged = false;
   #running: Promise<void> | null = null;
   #inFlight: Promise<void> = Promise.resolve();
+  readonly #carry: TelemetryCarry;
   /** Reports sent successfully (status, tests). */
   sent = 0;
 
   constructor(options: ReporterOptions) {
     this.#o = options;
+    this.#carry = new TelemetryCarry({
+      maxCarryMs: options.maxTelemetryCarryMs,
+      onDropped: (delta, reason) => {
+        options.onTelemetryDropped?.();
+        options.logger.warn(
+          { from: delta.from, to: delta.to, versions: delta.versions.map((v) => v.params_version) },
+          `telemetry not delivered to the edge, dropped: ${reason}`,
+        );
+      },
+    });
   }
 
   start(): void {
@@ -87,11 +109,19 @@ export class Reporter {
     timeoutMs?: number;
     goodbye?: boolean;
   } = {}): Promise<void> {
-    const { edge, set, runnerId, build, heartbeatMs, logger, enabled = () => true } = this.#o;
+    const { edge, set, runnerId, build, heartbeatMs, logger, enabled = () => true, telemetry } = this.#o;
     if (!enabled()) return;
     try {
-      const report: RunnerReport = { ...build(), heartbeat_s: heartbeatMs / 1000, ...(goodbye ? { goodbye: true } : {}) };
+      const fresh = telemetry?.() ?? null;
+      const delta = fresh === null ? this.#carry.pending : this.#carry.next(fresh);
+      const report: RunnerReport = {
+        ...build(),
+        heartbeat_s: heartbeatMs / 1000,
+        ...(goodbye ? { goodbye: true } : {}),
+        ...(delta !== null ? { telemetry: delta } : {}),
+      };
       await edge.postReport(set, runnerId, report, { timeoutMs });
+      this.#carry.delivered();
       this.sent += 1;
     } catch (error) {
       const edgeError = edgeErrorFromThrown(error, 'report');

@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../../shared/clock.ts';
 import { resolveScenario, type ScenarioKnobs } from '../../engine/sim/scenarios.ts';
 import { SimExchange } from '../../engine/sim/sim-exchange.ts';
 import { QuotingEngine, type EngineLogger } from '../../engine/strategy/quoting-engine.ts';
+import { TelemetryRecorder } from '../../engine/telemetry/telemetry-recorder.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venues/paper/paper-venue.ts';
 import type { FetchFn } from '../venues/hyperliquid/hyperliquid-api.ts';
 import { registerHyperliquidMetrics } from '../venues/hyperliquid/hyperliquid-metrics.ts';
@@ -113,12 +114,23 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     else if (options.venue === 'hyperliquid') live = createLiveVenue(deps, log, () => engineHealthy());
     else throw new Error(`venue ${JSON.stringify(options.venue)}: expected sim, paper or hyperliquid`);
     const venue = (sim ?? paper ?? live)!;
+    // Swaps land between events (same thread), so the holder's version read during an event is
+    // the version of the params that event used.
+    const version = () => params.version ?? null;
+    const telemetry = new TelemetryRecorder({
+      version,
+      lineage: () => params.lineage ?? null,
+      clock,
+      onMarkout: options.onMarkout,
+    });
     const engine = new QuotingEngine({
       venue,
       params: source,
       policy: () => health.policy(),
       clock: sim !== null ? { now: () => sim.now } : systemClock,
       logger: log,
+      observer: telemetry,
+      paramsVersion: version,
     });
     venue.setListener(engine);
     // The dead-man's switch is refreshed only while the params path allows quoting and the feed is fresh.
@@ -140,6 +152,7 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
     }
 
     return {
+      telemetry,
       start() {
         if (running !== null) return;
         running = new AbortController();
@@ -191,6 +204,9 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           inventory: engine.ledger.position,
           pnl: engine.ledger.pnl(mid),
           fills: engine.ledger.fills,
+          markout_5s_bps: telemetry.markout5s(),
+          // The simulated market is quoted in a nominal USD; Hyperliquid perps settle in USDC.
+          pnl_unit: sim !== null ? 'USD' : 'USDC',
           mode: health.policy() === 'widen' && engine.lastMode === 'active' ? 'widen' : engine.lastMode,
           params_version: paramsVersion,
           ...(live !== null ? { venue: { ...live.status() } } : {}),
