@@ -1,6 +1,6 @@
 /**
  * The terminal view of `npm start`: one row per runner with what an operator watches while tuning
- * (applied version, sync state, market, quotes, inventory, P&L). `renderView` is pure so it can be
+ * (applied version, sync state, market, quotes, inventory, fills, 5 s markout, P&L with its unit). `renderView` is pure so it can be
  * tested; the caller redraws it in place (log-update) on a TTY, or prints it now and then otherwise.
  * Runner ids, regions, states and modes come from the runners' `/status`: every cell goes through
  * the CLI's `terminalSafe`, so none can clear the screen or add a line to the view.
@@ -14,7 +14,17 @@ export interface RunnerRow {
   version: number | null;
   sync_state: string;
   trading?:
-    | { mid?: number | null; bid?: number | null; ask?: number | null; inventory?: number; pnl?: number; mode?: string }
+    | {
+        mid?: number | null;
+        bid?: number | null;
+        ask?: number | null;
+        inventory?: number;
+        pnl?: number;
+        pnl_unit?: string;
+        fills?: number;
+        markout_5s_bps?: number | null;
+        mode?: string;
+      }
     | undefined;
   /** Set by the supervisor when the runner's status endpoint does not answer. */
   unreachable?: string;
@@ -28,7 +38,20 @@ export interface ViewHeader {
   headVersion: number | null;
 }
 
-const COLUMNS = ['runner', 'region', 'version', 'sync', 'mode', 'mid', 'bid', 'ask', 'inventory', 'P&L'] as const;
+const COLUMNS = [
+  'runner',
+  'region',
+  'version',
+  'sync',
+  'mode',
+  'mid',
+  'bid',
+  'ask',
+  'inventory',
+  'fills',
+  'mo 5s bps',
+  'P&L',
+] as const;
 
 function fixed(value: number | null | undefined, digits: number): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
@@ -36,7 +59,8 @@ function fixed(value: number | null | undefined, digits: number): string {
 
 function cells(row: RunnerRow): string[] {
   const t = row.trading ?? {};
-  if (row.unreachable) return [row.runner_id, row.region, '—', `down: ${row.unreachable}`, '—', '—', '—', '—', '—', '—'];
+  if (row.unreachable) return [row.runner_id, row.region, '—', `down: ${row.unreachable}`, ...COLUMNS.slice(4).map(() => '—')];
+  const pnl = fixed(t.pnl, 2);
   return [
     row.runner_id,
     row.region,
@@ -47,7 +71,9 @@ function cells(row: RunnerRow): string[] {
     fixed(t.bid, 3),
     fixed(t.ask, 3),
     fixed(t.inventory, 2),
-    fixed(t.pnl, 2),
+    typeof t.fills === 'number' ? String(t.fills) : '—',
+    fixed(t.markout_5s_bps, 2),
+    pnl === '—' || t.pnl_unit === undefined ? pnl : `${pnl} ${t.pnl_unit}`,
   ];
 }
 

@@ -34,20 +34,32 @@ describe('the npm start view', () => {
     headVersion: 4,
   };
 
-  it('shows one row per runner with version, sync state, quotes, inventory and P&L', () => {
+  it('shows one row per runner with version, sync state, quotes, inventory, fills, 5 s markout and P&L with its unit', () => {
     const table = renderTable([
       {
         runner_id: 'eu-west-1',
         region: 'eu-west',
         version: 4,
         sync_state: 'ready',
-        trading: { mid: 25.1234, bid: 25.11, ask: 25.14, inventory: -0.3, pnl: 1.5, mode: 'active' },
+        trading: {
+          mid: 25.1234,
+          bid: 25.11,
+          ask: 25.14,
+          inventory: -0.3,
+          pnl: 1.5,
+          pnl_unit: 'USDC',
+          fills: 42,
+          markout_5s_bps: -1.234,
+          mode: 'active',
+        },
       },
       { runner_id: 'us-east-1', region: 'us-east', version: 3, sync_state: 'stale' },
     ]);
     const [heading, , first, second] = table.split('\n');
-    expect(heading).toMatch(/^runner\s+region\s+version\s+sync\s+mode\s+mid\s+bid\s+ask\s+inventory\s+P&L$/);
-    expect(first).toMatch(/eu-west-1\s+eu-west\s+v4\s+ready\s+active\s+25\.123\s+25\.110\s+25\.140\s+-0\.30\s+1\.50/);
+    expect(heading).toMatch(/^runner\s+region\s+version\s+sync\s+mode\s+mid\s+bid\s+ask\s+inventory\s+fills\s+mo 5s bps\s+P&L$/);
+    expect(first).toMatch(
+      /eu-west-1\s+eu-west\s+v4\s+ready\s+active\s+25\.123\s+25\.110\s+25\.140\s+-0\.30\s+42\s+-1\.23\s+1\.50 USDC$/,
+    );
     expect(second).toMatch(/us-east-1\s+us-east\s+v3\s+stale\s+—/);
   });
 
