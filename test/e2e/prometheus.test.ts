@@ -1,0 +1,128 @@
+/**
+ * A runner's trading telemetry as an operator's monitoring sees it: a runner quoting on the sim
+ * venue through a change from v1 to v2; its `/metrics` passes `promtool check metrics`; a real
+ * Prometheus (Debian's `prometheus` package, started here on loopback with a temp dir for its
+ * storage) scrapes it, and PromQL queries by `params_version` return data for both versions.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEdge, type EdgeProcess } from '../../tools/edge-process.ts';
+import { eventually, GiveUp } from '../../tools/eventually.ts';
+import { freePort } from '../../tools/free-port.ts';
+import { type ManagedProcess, startProcess } from '../../tools/managed-process.ts';
+import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
+import { createSet, patch } from './helpers/edge-http.ts';
+
+const SET = 'prom-telemetry';
+let edge: EdgeProcess;
+let prometheus: ManagedProcess | null = null;
+
+beforeAll(async () => {
+  edge = await startEdge({ persistDir: mkdtempSync(join(tmpdir(), 'lt-prom-')) });
+  await createSet(edge.url, edge.tokens.write, SET, { base_half_spread_bps: 5 }, 'prometheus: create');
+});
+
+afterEach(async () => {
+  await prometheus?.stop({ graceMs: 5_000 });
+  prometheus = null;
+  await stopAllRunners();
+});
+
+afterAll(async () => {
+  await edge?.stop();
+});
+
+interface PromVector {
+  status: string;
+  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+/** One instant query against Prometheus' HTTP API. */
+async function query(base: string, promql: string): Promise<PromVector['data']['result']> {
+  const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await response.json()) as PromVector;
+  if (body.status !== 'success') throw new Error(`query ${promql}: ${JSON.stringify(body)}`);
+  return body.data.result;
+}
+
+describe('runner telemetry in Prometheus', () => {
+  it('passes promtool, is scraped by a real Prometheus and answers PromQL by params_version', async () => {
+    const runner = await startRunner({
+      edgeUrl: edge.url,
+      token: edge.tokens.read,
+      set: SET,
+      runnerId: 'prom-1',
+      region: 'eu-west',
+      cacheDir: mkdtempSync(join(tmpdir(), 'lt-prom-cache-')),
+      extraArgs: ['--venue', 'sim', '--seed', '3', '--wait', '5'],
+    });
+    await runner.waitForStatus((s) => s.trading?.params_version === 1 && s.trading.fills > 0, { what: 'fills on v1' });
+    const v2 = await patch(edge.url, edge.tokens.write, SET, { base_half_spread_bps: 3 }, 'prometheus: tighter');
+    const afterSwap = await runner.waitForStatus((s) => s.trading?.params_version === v2.version, { what: 'v2 applied' });
+    await runner.waitForStatus((s) => (s.trading?.fills ?? 0) > afterSwap.trading!.fills, { what: 'fills after v2' });
+
+    const metricsUrl = `${runner.statusUrl}/metrics`;
+    const text = await (await fetch(metricsUrl)).text();
+    expect(text).toMatch(/livetune_fills_total\{[^}]*params_version="1"/);
+    expect(text).toMatch(/livetune_orders_total\{[^}]*params_version="2"/);
+    const check = spawnSync('promtool', ['check', 'metrics'], {
+      input: text,
+      encoding: 'utf8',
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(check.error, 'promtool must be installed (Debian package prometheus)').toBeUndefined();
+    expect(`${check.stdout}${check.stderr}`.trim()).toBe('');
+    expect(check.status).toBe(0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'lt-prometheus-'));
+    const target = new URL(runner.statusUrl).host;
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: livetune-runner',
+        '    static_configs:',
+        `      - targets: ['${target}']`,
+        '',
+      ].join('\n'),
+    );
+    const port = await freePort();
+    prometheus = startProcess('prometheus', 'prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    const base = `http://127.0.0.1:${port}`;
+    const proc = prometheus;
+    const context = () => proc.tail(20);
+    const byVersion = await eventually(
+      async () => {
+        if (!proc.alive()) throw new GiveUp(`prometheus exited: ${JSON.stringify(proc.exitInfo())}`);
+        const rows = await query(base, 'sum by (params_version) (livetune_orders_total{job="livetune-runner"})');
+        const versions = new Set(rows.map((r) => r.metric.params_version));
+        return versions.has('1') && versions.has(String(v2.version)) ? rows : null;
+      },
+      { what: 'Prometheus to have scraped orders for v1 and v2', timeoutMs: 60_000, intervalMs: 500, context },
+    );
+    expect(byVersion.every((r) => Number(r.value[1]) > 0)).toBe(true);
+    const fills = await query(base, 'sum(livetune_fills_total{params_version="1", runner="prom-1", region="eu-west"})');
+    expect(Number(fills[0]?.value[1])).toBeGreaterThan(0);
+    const markouts = await eventually(
+      async () => {
+        const rows = await query(base, 'livetune_markout_bps_count{horizon="1s", params_version="1"}');
+        return rows.length > 0 && Number(rows[0]!.value[1]) > 0 ? rows : null;
+      },
+      { what: '1 s markouts of v1 in Prometheus', timeoutMs: 30_000, intervalMs: 500, context },
+    );
+    expect(markouts[0]!.metric.set).toBe(SET);
+  });
+});
