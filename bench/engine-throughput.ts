@@ -12,8 +12,9 @@
  */
 import { ParamsHolder } from '../runner/params/params-holder.ts';
 import { QuotingEngine } from '../engine/strategy/quoting-engine.ts';
+import type { EngineObserver } from '../engine/telemetry/engine-observer.ts';
 import type { BookView } from '../engine/venue/book-view.ts';
-import type { OrderRequest, Venue, VenueListener } from '../engine/venue/venue.ts';
+import type { OrderRequest, Side, Venue, VenueListener } from '../engine/venue/venue.ts';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
 import type { Bench } from './bench-context.ts';
 import { makeRow } from './bench-row.ts';
@@ -21,17 +22,28 @@ import { consume, nsPerOp } from './measure.ts';
 import { recordBooks, type RecordedBooks } from './recorded-books.ts';
 import { median } from './stats.ts';
 
-/** A zero-latency venue: answers are queued during an event and delivered right after it. */
-class StubVenue implements Venue {
+/**
+ * A zero-latency venue: answers are queued during an event and delivered right after it. With
+ * `fillEvery`, every that many flushes one resting quote (the sides in turn) fills in full, so the
+ * fill path (ledger, telemetry) is part of the measured work.
+ */
+export class StubVenue implements Venue {
   readonly symbol = 'SIM';
   readonly market: RecordedBooks['market'];
   listener: VenueListener | null = null;
   accepted: number[] = [];
   cancelled: number[] = [];
   positionAsked = false;
+  readonly #fillEvery: number;
+  readonly #resting = new Map<number, OrderRequest>();
+  #untilFill: number;
+  #fillSide: Side = 'buy';
+  #fills = 0;
 
-  constructor(market: RecordedBooks['market']) {
+  constructor(market: RecordedBooks['market'], fillEvery = 0) {
     this.market = market;
+    this.#fillEvery = fillEvery > 0 ? fillEvery : Number.POSITIVE_INFINITY;
+    this.#untilFill = this.#fillEvery;
   }
 
   setListener(listener: VenueListener): void {
@@ -40,6 +52,7 @@ class StubVenue implements Venue {
 
   place(order: OrderRequest): void {
     this.accepted.push(order.id);
+    if (this.#fillEvery !== Number.POSITIVE_INFINITY) this.#resting.set(order.id, order);
   }
 
   cancel(orderId: number): void {
@@ -65,7 +78,35 @@ class StubVenue implements Venue {
     if (this.cancelled.length) {
       const ids = this.cancelled;
       this.cancelled = [];
-      for (const id of ids) l.onOrderEnded(id, 'cancelled');
+      for (const id of ids) {
+        this.#resting.delete(id);
+        l.onOrderEnded(id, 'cancelled');
+      }
+    }
+    if (--this.#untilFill <= 0) {
+      this.#untilFill = this.#fillEvery;
+      this.#fillOne(l);
+    }
+  }
+
+  #fillOne(l: VenueListener): void {
+    for (const order of this.#resting.values()) {
+      if (order.side !== this.#fillSide) continue;
+      this.#resting.delete(order.id);
+      this.#fillSide = this.#fillSide === 'buy' ? 'sell' : 'buy';
+      const { id, side, price, size } = order;
+      l.onFill({
+        fillId: `b${++this.#fills}`,
+        orderId: id,
+        symbol: this.symbol,
+        side,
+        price,
+        size,
+        fee: 0,
+        liquidity: 'maker',
+        time: 0,
+      });
+      return;
     }
   }
 }
@@ -76,8 +117,17 @@ const BLOCK = 2_000;
 const SWAP_A = { ...DEFAULT_PARAMS, base_half_spread_bps: 5 };
 const SWAP_B = { ...DEFAULT_PARAMS, base_half_spread_bps: 7, skew_adjustment_factor: 0.7 };
 
+export interface EngineRigOptions {
+  /** One swap per this many events (0: none). */
+  swapEvery: number;
+  /** Observer of the engine (the live telemetry recorder), given the rig's holder. */
+  observer?: (holder: ParamsHolder) => EngineObserver;
+  /** One fill per this many events (0: none). */
+  fillEvery?: number;
+}
+
 /** One engine on its own holder and stub venue, fed recorded books one at a time. */
-class EngineRig {
+export class EngineRig {
   readonly holder = new ParamsHolder();
   readonly engine: QuotingEngine;
   readonly #venue: StubVenue;
@@ -91,10 +141,17 @@ class EngineRig {
   /** Wall ms per event, one entry per block. */
   readonly blocks: number[] = [];
 
-  constructor(recorded: RecordedBooks, swapEvery: number) {
+  constructor(recorded: RecordedBooks, options: EngineRigOptions | number) {
+    const { swapEvery, observer, fillEvery = 0 } = typeof options === 'number' ? { swapEvery: options } : options;
     this.holder.update(SWAP_A, { version: 1 });
-    this.#venue = new StubVenue(recorded.market);
-    this.engine = new QuotingEngine({ venue: this.#venue, params: this.holder, clock: { now: () => this.#now } });
+    this.#venue = new StubVenue(recorded.market, fillEvery);
+    const holder = this.holder;
+    this.engine = new QuotingEngine({
+      venue: this.#venue,
+      params: holder,
+      clock: { now: () => this.#now },
+      ...(observer ? { observer: observer(holder), paramsVersion: () => holder.version } : {}),
+    });
     this.#venue.setListener(this.engine);
     this.engine.start();
     this.#venue.flush();
@@ -155,17 +212,22 @@ function runPaired(
 ): { alone: EngineRig; storm: EngineRig } {
   const alone = new EngineRig(recorded, 0);
   const storm = new EngineRig(recorded, swapEvery);
-  for (let done = 0, b = 0; done < events; done += block, b++) {
+  alternate(alone, storm, events, block);
+  return { alone, storm };
+}
+
+/** Runs two rigs for `events` each in alternating blocks (who goes first alternates too). */
+export function alternate(a: EngineRig, b: EngineRig, events: number, block = BLOCK): void {
+  for (let done = 0, k = 0; done < events; done += block, k++) {
     const n = Math.min(block, events - done);
-    if (b % 2 === 0) {
-      alone.run(n);
-      storm.run(n);
+    if (k % 2 === 0) {
+      a.run(n);
+      b.run(n);
     } else {
-      storm.run(n);
-      alone.run(n);
+      b.run(n);
+      a.run(n);
     }
   }
-  return { alone, storm };
 }
 
 export const engineThroughputBench: Bench = {

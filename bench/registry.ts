@@ -21,6 +21,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./engine-throughput.ts')).engineThroughputBench,
   ),
   lazy(
+    'engine-telemetry',
+    'quoting engine book events/s with the live telemetry recorder vs without, side by side',
+    async () => (await import('./engine-telemetry.ts')).engineTelemetryBench,
+  ),
+  lazy(
     'simulator',
     'simulated exchange events/s; wall time of one simulated day',
     async () => (await import('./simulator.ts')).simulatorBench,

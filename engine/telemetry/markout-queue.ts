@@ -40,6 +40,12 @@ export class MarkoutQueue {
     this.#items.push(fill);
   }
 
+  /** When the oldest waiting fill's horizon ends (+Infinity when none waits). */
+  nextDue(): number {
+    const first = this.#items[this.#head];
+    return first === undefined ? Number.POSITIVE_INFINITY : first.time + this.horizonMs;
+  }
+
   /** The oldest fill whose horizon ends at or before `now` (`strict`: before), or undefined. */
   peekDue(now: number, strict: boolean): PendingFill | undefined {
     const first = this.#items[this.#head];

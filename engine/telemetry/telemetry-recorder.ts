@@ -19,8 +19,9 @@
  * `opening` is the value of the position the engine found at start (holding it is not a profit).
  * The engine's own `ledger.pnl(mid)` is therefore `pnl total + opening` whenever `mid` is `mark`.
  *
- * Cheap on the hot path: a book costs a version check, a multiply-add and four queue-head checks;
- * nothing allocates except per fill.
+ * Cheap on the hot path: a book costs a version check, one comparison with the earliest markout
+ * due and storing the mid; time, quoting and mark-to-market are credited lazily when something
+ * changes or is read. Nothing allocates except per fill.
  */
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import {
@@ -95,6 +96,12 @@ export class TelemetryRecorder implements EngineObserver {
   /** Position found before any price was seen: valued at the first price. */
   #openingQty = 0;
   #bothQuoted = false;
+  /** Engine time up to which time and quoting were credited (#flush). */
+  #segmentStart = Number.NaN;
+  /** The mark at which the position's mark-to-market was last credited. */
+  #anchor = Number.NaN;
+  /** Earliest time a waiting markout falls due: most books skip the queues with one comparison. */
+  #nextDue = Number.POSITIVE_INFINITY;
   #invMin = 0;
   #invMax = 0;
   #lastTakenAt: number;
@@ -118,8 +125,10 @@ export class TelemetryRecorder implements EngineObserver {
     if (!(mid > 0) || !Number.isFinite(mid)) return;
     // Fills whose horizon ended before this book are marked against the mid in force then.
     this.#advance(now, true);
-    this.#setMark(mid);
-    this.#settle(now, false);
+    // The inventory's mark-to-market is credited lazily (#flush): a book only moves the mark.
+    if (Number.isNaN(this.#mark)) this.#firstMark(mid);
+    else this.#mark = mid;
+    if (now >= this.#nextDue) this.#settle(now, false);
   }
 
   onTime(now: number): void {
@@ -145,10 +154,11 @@ export class TelemetryRecorder implements EngineObserver {
     const { price, size, fee } = fill;
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(size) || !Number.isFinite(fee)) return;
     this.#advance(now, false);
+    this.#flush(); // the position is about to change
     // An order we no longer know (ended before its late fill): the version in force is the best guess.
     const stats = version === undefined ? this.#current : this.#statsFor(version);
     stats.lastTouched = ++this.#seq;
-    if (!Number.isFinite(this.#mark)) this.#setMark(price);
+    if (Number.isNaN(this.#mark)) this.#firstMark(price);
     const ref = this.#mark;
     const sign = fill.side === 'buy' ? 1 : -1;
     const edge = sign * size * (ref - price);
@@ -161,6 +171,7 @@ export class TelemetryRecorder implements EngineObserver {
       stats.sample(REALIZED_SPREAD, ((sign * (ref - price)) / ref) * 1e4);
       const pending = { time: now, price, sign, stats };
       for (const queue of this.#queues) queue.push(pending);
+      this.#nextDue = this.#earliestDue();
     } else {
       t[TAKER_FILLS]! += 1;
       this.#addPnl(stats, PNL_TAKER, edge - fee);
@@ -174,12 +185,14 @@ export class TelemetryRecorder implements EngineObserver {
   onPosition(position: number, now: number): void {
     if (!Number.isFinite(position)) return;
     this.#advance(now, false);
+    this.#flush();
     this.#jump(position - this.#position);
     this.#adopted = true;
   }
 
   onQuoting(bothSides: boolean, now: number): void {
     this.#advance(now, false);
+    if (bothSides !== this.#bothQuoted) this.#flush();
     this.#bothQuoted = bothSides;
   }
 
@@ -190,6 +203,7 @@ export class TelemetryRecorder implements EngineObserver {
    * edge number and lineage; unversioned activity (file or default params) is only on /metrics.
    */
   takeDelta(now: number = this.#clock.now()): TelemetryDelta {
+    this.#flush();
     const versions: TelemetryDelta['versions'] = [];
     for (const stats of this.#stats.values()) {
       if (stats.idleSinceReport()) continue;
@@ -206,17 +220,20 @@ export class TelemetryRecorder implements EngineObserver {
 
   /** The versions kept, each with totals since start. */
   versions(): readonly VersionStats[] {
+    this.#flush();
     return [...this.#stats.values()];
   }
 
   /** The P&L parts since start, over every version. */
   pnl(): PnlParts {
+    this.#flush();
     const p = this.#pnl;
     return { spread: p[0]!, inventory: p[1]!, fees: p[2]!, taker: p[3]! };
   }
 
   /** Sum of the parts. */
   pnlTotal(): number {
+    this.#flush();
     const p = this.#pnl;
     return p[0]! + p[1]! + p[2]! + p[3]!;
   }
@@ -256,25 +273,44 @@ export class TelemetryRecorder implements EngineObserver {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** Credits the time since the last event to the version in force during it, then takes due markouts. */
+  /**
+   * Moves the recorder's time to `now`, takes the markouts due, and notices a params swap: what
+   * accrued so far (#flush) belongs to the version in force until now.
+   */
   #advance(now: number, strict: boolean): void {
-    const last = this.#now;
-    if (now > last) {
-      const dt = now - last;
-      const t = this.#current.total;
-      t[ELAPSED_MS]! += dt;
-      if (this.#bothQuoted) t[QUOTED_MS]! += dt;
-      this.#now = now;
-    } else if (Number.isNaN(last)) this.#now = now;
-    this.#settle(now, strict);
+    if (!(now <= this.#now)) this.#now = now; // NaN before the first event
+    if (now >= this.#nextDue) this.#settle(now, strict);
     const version = this.#version();
     if (version !== this.#currentVersion) {
+      this.#flush();
       this.#currentVersion = version;
       this.#current = this.#statsFor(version);
     }
   }
 
+  /**
+   * Credits to the current version what accrued since the last flush: time in force, time quoted
+   * on both sides, and the position's mark-to-market (position × mark move). Called before anything
+   * that changes one of them (swap, quoting, position) and before every read, so per book the
+   * recorder only stores the mark.
+   */
+  #flush(): void {
+    const now = this.#now;
+    const t = this.#current.total;
+    if (now > this.#segmentStart) {
+      const dt = now - this.#segmentStart;
+      t[ELAPSED_MS]! += dt;
+      if (this.#bothQuoted) t[QUOTED_MS]! += dt;
+    }
+    if (!(now <= this.#segmentStart)) this.#segmentStart = now;
+    const move = this.#mark - this.#anchor;
+    if (move !== 0 && this.#position !== 0 && Number.isFinite(move))
+      this.#addPnl(this.#current, PNL_INVENTORY, this.#position * move);
+    this.#anchor = this.#mark;
+  }
+
   #settle(now: number, strict: boolean): void {
+    if (now < this.#nextDue) return;
     const mark = this.#mark;
     const queues = this.#queues;
     for (let h = 0; h < queues.length; h++) {
@@ -287,17 +323,21 @@ export class TelemetryRecorder implements EngineObserver {
         this.#onMarkout?.(p.stats.version, MARKOUT_KEYS[h]!, bps);
       }
     }
+    this.#nextDue = this.#earliestDue();
   }
 
-  #setMark(mid: number): void {
-    if (Number.isFinite(this.#mark)) {
-      const change = this.#position * (mid - this.#mark);
-      if (change !== 0) this.#addPnl(this.#current, PNL_INVENTORY, change);
-    } else {
-      this.#opening += this.#openingQty * mid;
-      this.#openingQty = 0;
-    }
-    this.#mark = mid;
+  #earliestDue(): number {
+    let due = Number.POSITIVE_INFINITY;
+    for (const queue of this.#queues) due = Math.min(due, queue.nextDue());
+    return due;
+  }
+
+  /** The first price seen: the position found before it (the opening position) is valued at it. */
+  #firstMark(price: number): void {
+    this.#opening += this.#openingQty * price;
+    this.#openingQty = 0;
+    this.#mark = price;
+    this.#anchor = price;
   }
 
   /** The position moved without a fill of ours (adopted from the venue): marked at the current price. */
