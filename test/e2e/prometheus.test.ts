@@ -2,10 +2,12 @@
  * A runner's trading telemetry as an operator's monitoring sees it: a runner quoting on the sim
  * venue through a change from v1 to v2; its `/metrics` passes `promtool check metrics`; a real
  * Prometheus (Debian's `prometheus` package, started here on loopback with a temp dir for its
- * storage) scrapes it, and PromQL queries by `params_version` return data for both versions.
+ * storage) scrapes it, and PromQL queries by `params_version` return data for both versions. The
+ * shipped examples are checked against the same Prometheus: `docs/prometheus.yml` passes
+ * `promtool check config`, and every query of `docs/grafana-dashboard.json` is valid PromQL.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +40,23 @@ afterAll(async () => {
 interface PromVector {
   status: string;
   data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+const DOCS = new URL('../../docs/', import.meta.url);
+
+/** Every PromQL expression of the shipped Grafana dashboard (panels and annotations). */
+function dashboardExprs(): string[] {
+  const exprs: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'expr' && typeof value === 'string') exprs.push(value);
+        else walk(value);
+      }
+  };
+  walk(JSON.parse(readFileSync(new URL('grafana-dashboard.json', DOCS), 'utf8')));
+  return exprs;
 }
 
 /** One instant query against Prometheus' HTTP API. */
@@ -124,5 +143,35 @@ describe('runner telemetry in Prometheus', () => {
       { what: '1 s markouts of v1 in Prometheus', timeoutMs: 30_000, intervalMs: 500, context },
     );
     expect(markouts[0]!.metric.set).toBe(SET);
+
+    // The shipped dashboard's queries, with its variables as Grafana would fill them, once rates
+    // have the two samples they need.
+    await eventually(async () => (await query(base, `rate(livetune_orders_total{set="${SET}"}[1m])`)).length > 0, {
+      what: 'a second scrape (rates need two samples)',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      context,
+    });
+    const exprs = dashboardExprs();
+    expect(exprs.length).toBeGreaterThan(10);
+    let answered = 0;
+    for (const expr of exprs) {
+      const promql = expr
+        .replaceAll('$set', SET)
+        .replaceAll('$region', '.*')
+        .replaceAll('$runner', '.*')
+        .replaceAll('$params_version', '.*')
+        .replaceAll('$__rate_interval', '1m')
+        .replaceAll('$__range', '5m');
+      if ((await query(base, promql)).length > 0) answered++;
+    }
+    // Most panels have data already (the version-change annotation needs a change 30 s back).
+    expect(answered).toBeGreaterThan(exprs.length / 2);
+    const config = spawnSync('promtool', ['check', 'config', new URL('prometheus.yml', DOCS).pathname], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(config.status, `${config.stdout}${config.stderr}`).toBe(0);
   });
 });
