@@ -122,12 +122,16 @@ export class TelemetryRecorder implements EngineObserver {
   // ---- what the engine tells ----------------------------------------------------------------
 
   onMid(now: number, mid: number): void {
-    if (!(mid > 0) || !Number.isFinite(mid)) return;
+    if (!(mid > 0 && mid < Number.POSITIVE_INFINITY)) return;
+    // #advance written out: this runs once per book, the engine's hottest path.
+    if (!(now <= this.#now)) this.#now = now;
     // Fills whose horizon ended before this book are marked against the mid in force then.
-    this.#advance(now, true);
+    if (now >= this.#nextDue) this.#settle(now, true);
+    const version = this.#version();
+    if (version !== this.#currentVersion) this.#swapTo(version);
     // The inventory's mark-to-market is credited lazily (#flush): a book only moves the mark.
-    if (Number.isNaN(this.#mark)) this.#firstMark(mid);
-    else this.#mark = mid;
+    if (this.#mark === this.#mark) this.#mark = mid;
+    else this.#firstMark(mid);
     if (now >= this.#nextDue) this.#settle(now, false);
   }
 
@@ -281,11 +285,14 @@ export class TelemetryRecorder implements EngineObserver {
     if (!(now <= this.#now)) this.#now = now; // NaN before the first event
     if (now >= this.#nextDue) this.#settle(now, strict);
     const version = this.#version();
-    if (version !== this.#currentVersion) {
-      this.#flush();
-      this.#currentVersion = version;
-      this.#current = this.#statsFor(version);
-    }
+    if (version !== this.#currentVersion) this.#swapTo(version);
+  }
+
+  /** A swap was noticed: what accrued so far belongs to the version in force until now. */
+  #swapTo(version: ParamsVersion): void {
+    this.#flush();
+    this.#currentVersion = version;
+    this.#current = this.#statsFor(version);
   }
 
   /**
