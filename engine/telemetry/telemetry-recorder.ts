@@ -130,8 +130,8 @@ export class TelemetryRecorder implements EngineObserver {
     const version = this.#version();
     if (version !== this.#currentVersion) this.#swapTo(version);
     // The inventory's mark-to-market is credited lazily (#flush): a book only moves the mark.
-    if (this.#mark === this.#mark) this.#mark = mid;
-    else this.#firstMark(mid);
+    if (Number.isNaN(this.#mark)) this.#firstMark(mid);
+    else this.#mark = mid;
     if (now >= this.#nextDue) this.#settle(now, false);
   }
 
