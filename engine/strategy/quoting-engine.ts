@@ -160,9 +160,11 @@ export class QuotingEngine implements VenueListener {
   onBook(book: BookView): void {
     const params = this.#params.get();
     this.counters.bookEvents++;
+    const midBefore = this.state.mid;
     if (!applyBookUpdate(this.state, params, book)) return;
     this.#lastBookAt = this.#clock.now();
-    this.#observer?.onMid(this.#lastBookAt, this.state.mid);
+    // Only a moved mid is news to the observer (half the books or fewer change it).
+    if (this.#observer !== null && this.state.mid !== midBefore) this.#observer.onMid(this.#lastBookAt, this.state.mid);
     this.#stale = false;
     this.#decider.releaseHolds();
     this.#decide(params);

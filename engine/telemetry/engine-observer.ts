@@ -13,7 +13,10 @@ import type { Fill } from '../venue/venue.ts';
 export type ParamsVersion = number | null;
 
 export interface EngineObserver {
-  /** A book moved the engine's mid (called after the state update, before any decision). */
+  /**
+   * A book moved the engine's mid (called after the state update, before any decision). A book
+   * that leaves the mid where it was is not reported: the mid in force did not change.
+   */
   onMid(now: number, mid: number): void;
   /** Time passed without a book (the driver's timer). */
   onTime(now: number): void;
