@@ -7,6 +7,7 @@ import { SYNC_MODES } from './enums.ts';
 import { LineageSchema } from './lineage.ts';
 import { ParamsSchema } from './params-schema.ts';
 import { SetNameSchema } from './set-name.ts';
+import { VersionSignatureSchema, WriteSignatureSchema } from './signing/version-signature.ts';
 import { TelemetryDeltaSchema } from './telemetry.ts';
 
 export const VersionKindSchema = z.enum(['create', 'update', 'rollback']);
@@ -39,6 +40,8 @@ export const VersionSchema = z.object({
   rollback_of: VersionNumber.optional(),
   /** Present when the write passed the policy's step limit on purpose (audit: who forced it and why). */
   force: ForceSchema.optional(),
+  /** The operator's signature over the version's signed fields (`shared/signing/signed-change.ts`). */
+  signature: VersionSignatureSchema.optional(),
 });
 export type Version = z.infer<typeof VersionSchema>;
 
@@ -50,6 +53,8 @@ export const WriteBodySchema = z.object({
   params: z.unknown(),
   message: MessageSchema,
   force: ForceSchema.optional(),
+  /** The operator's signature of the version this write makes (required when the set policy says so). */
+  signature: WriteSignatureSchema.optional(),
 });
 export type WriteBody = z.infer<typeof WriteBodySchema>;
 
@@ -57,6 +62,7 @@ export const RollbackBodySchema = z.strictObject({
   to: VersionNumber,
   message: MessageSchema,
   force: ForceSchema.optional(),
+  signature: WriteSignatureSchema.optional(),
 });
 export type RollbackBody = z.infer<typeof RollbackBodySchema>;
 

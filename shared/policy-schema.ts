@@ -15,24 +15,16 @@
 import { z } from 'zod';
 import { MessageSchema } from './api.ts';
 import { SetNameSchema } from './set-name.ts';
+import { MAX_TRUSTED_KEYS, TrustedKeySchema } from './signing/key-schemas.ts';
 
 /** No cap may be set beyond this (base units): a cap must keep every size, and its products, finite. */
 export const MAX_CAP = 1e12;
 /** The largest `max_step_ratio` an admin may allow. */
 export const MAX_STEP_RATIO = 1000;
-/** Most trusted keys one set may hold. */
-export const MAX_TRUSTED_KEYS = 32;
 
 export const SIGNATURE_MODES = ['required', 'optional'] as const;
 
-/** An operator's Ed25519 public key: base64url of the raw 32 bytes (43 characters, no padding). */
-export const TrustedKeySchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a key name is letters, digits, ".", "_" or "-", at most 64'),
-  public_key: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'a public key is the base64url of 32 raw bytes (43 characters)'),
-});
-export type TrustedKey = z.infer<typeof TrustedKeySchema>;
+export { MAX_TRUSTED_KEYS, TrustedKeySchema, type TrustedKey } from './signing/key-schemas.ts';
 
 const cap = (what: string) => z.number().gt(0, `${what} must be > 0`).lte(MAX_CAP, `${what} must be ≤ ${MAX_CAP}`);
 
