@@ -9,12 +9,14 @@
  *   deliberately.
  * - `max_step_ratio`: the largest relative change one write may make to a size (default 5: `0.3 →
  *   1.5` passes, `0.3 → 3` does not). A larger step needs an explicit `force` with its own message.
- * - Signing (`signatures`, `keys`, `threshold`): stored and validated here; enforced by the signing
- *   work (DESIGN "Signed versions"), not yet.
+ * - Signing (`signatures`, `keys`, `threshold`): whether a params write must carry a signature by
+ *   one of the trusted keys (the hub verifies it: `edge/hub/write-signature.ts`), and how many of
+ *   the current keys must approve a change of the key list (`shared/signing/key-list-change.ts`).
  */
 import { z } from 'zod';
 import { MessageSchema } from './api.ts';
 import { SetNameSchema } from './set-name.ts';
+import { ApprovalsSchema } from './signing/key-list-change.ts';
 import { MAX_TRUSTED_KEYS, TrustedKeySchema } from './signing/key-schemas.ts';
 
 /** No cap may be set beyond this (base units): a cap must keep every size, and its products, finite. */
@@ -80,8 +82,12 @@ export const DEFAULT_POLICY: Readonly<SetPolicy> = Object.freeze(SetPolicySchema
 /** The policy keys (for the CLI's `policy set key=value`). */
 export const POLICY_KEYS = Object.keys(PolicyFieldsSchema.shape) as (keyof SetPolicy)[];
 
-/** `PUT /v1/sets/:set/policy`: the whole policy (absent fields take their defaults) and why. */
-export const PolicyWriteBodySchema = PolicyFieldsSchema.extend({ message: MessageSchema });
+/**
+ * `PUT /v1/sets/:set/policy`: the whole policy (absent fields take their defaults) and why. A change
+ * of the keys, threshold or signature mode of a set that has trusted keys carries `approvals` by
+ * `threshold` of them (`shared/signing/key-list-change.ts`).
+ */
+export const PolicyWriteBodySchema = PolicyFieldsSchema.extend({ message: MessageSchema, approvals: ApprovalsSchema.optional() });
 export type PolicyWriteBody = z.input<typeof PolicyWriteBodySchema>;
 
 /**
@@ -95,6 +101,8 @@ export const PolicyVersionSchema = z.object({
   created_at: z.iso.datetime().nullable(),
   author: z.string().nullable(),
   message: z.string().nullable(),
+  /** The current keys' approvals of this version's key-list change (audit, and for runners to follow). */
+  approvals: ApprovalsSchema.optional(),
 });
 export type PolicyVersion = z.infer<typeof PolicyVersionSchema>;
 

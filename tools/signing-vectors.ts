@@ -1,6 +1,6 @@
 /**
  * Writes `test/fixtures/signing-vectors.json`: test vectors of the signed-change encoding
- * (`shared/signing/signed-change.ts`). Run once (`npx node tools/signing-vectors.ts`) and commit
+ * (`shared/signing/signed-change.ts`). Run once (`npx node tools/signing-vectors.ts && npx biome check --write test/fixtures`) and commit
  * the file; tests in Node and workerd check that today's code reproduces every byte of it, so a
  * change to the encoding cannot pass unnoticed (old signatures would stop verifying).
  *

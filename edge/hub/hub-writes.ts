@@ -8,16 +8,19 @@
  * their facts lag the head), announce it (long-poll waiters, watch sockets); the lock ends there. A
  * failing KV put answers 503 and leaves the head where it was; the retry takes the same number and
  * knowingly rewrites a key the failed attempt may have landed (`#noteEarlierAttempt`). Policy
- * writes take the same lock: a params write is judged by the policy in force when it commits.
+ * writes take the same lock: a params write is judged by the policy in force when it commits, and
+ * its signature (`write-signature.ts`) against the head it is committed on.
  */
 import type { Version } from '../../shared/api.ts';
 import { newLineage } from '../../shared/lineage.ts';
 import { versionKey } from '../kv-keys.ts';
 import { log } from '../log.ts';
-import { fail, rateLimited, type HubResult } from './hub-result.ts';
+import { fail, ok, rateLimited, type HubResult } from './hub-result.ts';
+import { checkKeyListChange } from './policy-approvals.ts';
 import type { HubPorts } from './hub-ports.ts';
 import { nextPolicy, type PolicyCommand, type PolicyOutcome } from './policy-command.ts';
 import { nextVersion, type WriteCommand, type WriteOutcome } from './write-command.ts';
+import { checkWriteSignature } from './write-signature.ts';
 
 export interface HubWritesOptions {
   /** Told of each commit inside the lock, once the version is the head (wake waiters, push sockets). */
@@ -79,9 +82,13 @@ export class HubWrites {
       );
     return this.#serialized(async () => {
       const { policies, clock } = this.#hub;
-      const result = nextPolicy(command, this.#head, policies.current(command.set), new Date(clock.now()));
-      if (result.ok && result.value.kind === 'committed') policies.insert(result.value.policy);
-      return result;
+      const current = policies.current(command.set);
+      const result = nextPolicy(command, this.#head, current, new Date(clock.now()));
+      if (!result.ok || result.value.kind === 'unchanged') return result;
+      const approved = await checkKeyListChange(result.value.policy, current, this.#head!, command.approvals);
+      if (!approved.ok) return approved;
+      policies.insert(approved.value);
+      return ok({ kind: 'committed' as const, policy: approved.value });
     });
   }
 
@@ -94,11 +101,14 @@ export class HubWrites {
   async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
     const { store, kv, clock } = this.#hub;
     const policy = this.#hub.policies.current(command.set);
-    // A new set gets its lineage here, with its first version; every later version inherits it.
-    const lineage = this.#head?.lineage ?? newLineage();
+    // A new set gets its lineage here, with its first version; every later version inherits it. A
+    // signed create names its own (it was signed before the set existed).
+    const lineage = this.#head?.lineage ?? command.signature?.lineage ?? newLineage();
     const result = nextVersion(command, this.#head, lineage, (n) => store.version(n), new Date(clock.now()), policy);
     if (!result.ok || result.value.kind === 'unchanged') return result;
-    const version = result.value.version;
+    const signed = await checkWriteSignature(result.value.version, this.#head, command.signature, policy);
+    if (!signed.ok) return signed;
+    const version = signed.value;
     const key = versionKey(version.set, version.lineage, version.version);
     try {
       await this.#noteEarlierAttempt(key, version);
@@ -118,7 +128,7 @@ export class HubWrites {
     // Runners hear of it at once (their answers still leave only once the insert is durable: the
     // output gate).
     this.#announce(version);
-    return result;
+    return ok({ kind: 'committed', version });
   }
 
   /**

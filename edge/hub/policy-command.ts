@@ -7,6 +7,7 @@
 import type { Version } from '../../shared/api.ts';
 import { policyEtagFor } from '../../shared/policy-etag.ts';
 import type { PolicyVersion, SetPolicy } from '../../shared/policy-schema.ts';
+import type { Approval } from '../../shared/signing/key-list-change.ts';
 import { fail, ok, type HubResult } from './hub-result.ts';
 
 export interface PolicyCommand {
@@ -16,6 +17,8 @@ export interface PolicyCommand {
   /** If-Match on the policy version (required: `*` accepts any). */
   ifMatch: { any: boolean; versions: number[] };
   policy: SetPolicy;
+  /** Approvals of a key-list change by the current keys (`policy-approvals.ts`). */
+  approvals?: Approval[] | undefined;
 }
 
 export type PolicyOutcome = { kind: 'committed'; policy: PolicyVersion } | { kind: 'unchanged'; policy: PolicyVersion };

@@ -10,6 +10,7 @@ import { etagFor } from '../../shared/etag.ts';
 import { applyMergePatch, diffParams } from '../../shared/merge-patch.ts';
 import { checkAgainstPolicy } from '../../shared/policy-check.ts';
 import type { PolicyVersion } from '../../shared/policy-schema.ts';
+import type { WriteSignature } from '../../shared/signing/version-signature.ts';
 import { describeIssues, validateParams } from '../../shared/validate-params.ts';
 import type { ApiErrorInit } from '../errors/api-error.ts';
 import type { WritePrecondition } from '../http/preconditions.ts';
@@ -28,6 +29,8 @@ export interface WriteCommand {
   change: WriteChange;
   /** Passes the policy's step limit on purpose (never its caps). */
   force?: Force | undefined;
+  /** The operator's signature of the version this write makes (checked by `checkWriteSignature`). */
+  signature?: WriteSignature | undefined;
 }
 
 /**

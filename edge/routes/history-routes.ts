@@ -71,6 +71,7 @@ export function registerHistoryRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
         precondition,
         change: { kind: 'rollback', to: body.to },
         force: body.force,
+        signature: body.signature,
       }),
     );
     const response = versionResponse(outcome.version);

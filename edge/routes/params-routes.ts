@@ -104,6 +104,7 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
         precondition,
         change: change(body.params),
         force: body.force,
+        signature: body.signature,
       }),
     );
     const version = outcome.version;

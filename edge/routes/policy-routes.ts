@@ -58,12 +58,12 @@ export function registerPolicyRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
 
   app.put('/v1/sets/:set/policy', requireAdmin(), async function putPolicy(c) {
     const set = c.req.param('set');
-    const { message, ...fields } = parseBody(PolicyWriteBodySchema, await readJsonBody(c.req.raw), 'policy');
+    const { message, approvals, ...fields } = parseBody(PolicyWriteBodySchema, await readJsonBody(c.req.raw), 'policy');
     // Rules across fields (threshold ≤ keys, unique names) once each field passed on its own.
     const policy = parseBody(SetPolicySchema, fields, 'policy');
     const ifMatch = readPolicyIfMatch(set, c.req.raw.headers);
     const outcome = unwrap(
-      await hubFor(c.env, set).writePolicy({ set, author: c.get('principal').name, message, ifMatch, policy }),
+      await hubFor(c.env, set).writePolicy({ set, author: c.get('principal').name, message, ifMatch, policy, approvals }),
     );
     return policyResponse(outcome.policy, { unchanged: outcome.kind === 'unchanged' });
   });
