@@ -15,6 +15,7 @@ import { addGetCommands } from './commands/get.ts';
 import { addHistoryCommand } from './commands/history.ts';
 import { addHyperliquidCommand } from './commands/hyperliquid.ts';
 import { addPerfCommand } from './commands/perf.ts';
+import { addKeysCommand } from './commands/keys.ts';
 import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
@@ -33,6 +34,7 @@ const ENV_HELP = `Environment:
   LIVETUNE_URL    edge base URL (--url)
   LIVETUNE_TOKEN  bearer token (--token); never printed
   LIVETUNE_SET    param set (--set)
+  LIVETUNE_SIGNING_KEY  private key file that signs every write (--key)
   VISUAL, EDITOR  the editor of "livetune edit"`;
 
 const EXAMPLES = `Examples:
@@ -77,6 +79,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addCompareCommand(program, deps);
   addWatchCommand(program, deps);
   addPolicyCommand(program, deps);
+  addKeysCommand(program, deps);
   addSchemaCommand(program, deps);
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);

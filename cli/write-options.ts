@@ -1,22 +1,29 @@
 /**
  * What every write shares: a required reason (`-m`, the audit trail is only useful with reasons),
  * an optional `--if-version` guard for scripts that read earlier, `--force "why"` to pass the set
- * policy's step limit on purpose, and the report of what changed.
+ * policy's step limit on purpose, `--key FILE` to sign it (docs/SIGNING.md), and the report of what
+ * changed.
  */
 import type { Command } from 'commander';
 import { type Force, MessageSchema, type Version } from '../shared/api.ts';
 import { etagFor } from '../shared/etag.ts';
 import { diffParams } from '../shared/merge-patch.ts';
+import { signWrite, type WriteToSign } from '../shared/signing/sign-write.ts';
+import type { WriteSignature } from '../shared/signing/version-signature.ts';
+import { validateParams } from '../shared/validate-params.ts';
 import type { Tagged } from '../client/edge-client.ts';
 import type { CommandContext } from './command-context.ts';
 import { formatChanges, versionSummary } from './format-version.ts';
 import { parseVersionArg } from './parse-version-arg.ts';
+import { SIGNING_KEY_ENV, signingKeyFrom } from './signing-key.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface WriteOptions {
   message: string;
   ifVersion?: string;
   force?: string;
+  /** `--key FILE`: sign the write (else `LIVETUNE_SIGNING_KEY`, else unsigned). */
+  key?: string;
 }
 
 /** `--no-local-check`: for an edge whose schema is newer than this CLI's (it validates anyway). */
@@ -38,7 +45,28 @@ export function withWriteOptions(command: Command): Command {
     .option(
       '--force <why>',
       "let a size move further than the set policy's max_step_ratio in one write; why (kept in the version). Caps still apply",
-    );
+    )
+    .option('--key <file>', `sign the write with this private key file (default: $${SIGNING_KEY_ENV}; livetune keys generate)`);
+}
+
+/**
+ * The `signature` of a write made on `head` that stores `params`, when a key is given (`--key` or
+ * `LIVETUNE_SIGNING_KEY`); undefined otherwise. `head` is the version the write's If-Match names.
+ */
+export async function signatureFor(
+  ctx: CommandContext,
+  options: Pick<WriteOptions, 'key'>,
+  /** What is signed; called only when there is a key (it may have to read the parent or target). */
+  describe: () => Promise<Omit<WriteToSign, 'params'> & { params: unknown }>,
+): Promise<WriteSignature | undefined> {
+  const signer = await signingKeyFrom(options.key, ctx.io.env);
+  if (signer === undefined) return undefined;
+  const write = await describe();
+  // What the hub will store: the document with its defaults (a patch is merged by the caller).
+  const validation = validateParams(write.params);
+  if (!validation.ok)
+    throw new UsageError('a signed write needs a document this CLI can validate (nothing was sent)', validation.issues);
+  return signWrite({ ...write, params: validation.params }, signer);
 }
 
 /** `--force "why"` as the body's `force`, or undefined without the flag. */
@@ -64,18 +92,21 @@ export async function baseForWrite(
   ctx: CommandContext,
   set: string,
   options: WriteOptions,
-): Promise<{ ifMatch: string; before: Version | undefined }> {
+): Promise<{ ifMatch: string; before: Version | undefined; signedOn: () => Promise<Version> }> {
   ctx.scope.write = true;
   if (options.ifVersion !== undefined) {
     const version = parseVersionArg(options.ifVersion, '--if-version');
     ctx.scope.readVersion = version;
     // A tag names the set's lineage too: the current one's (the edge answers 412 unless the set is still at n).
-    const { lineage } = (await ctx.client().current(set)).version;
-    return { ifMatch: etagFor(set, lineage, version), before: undefined };
+    const current = (await ctx.client().current(set)).version;
+    const ifMatch = etagFor(set, current.lineage, version);
+    // A signed write signs its parent: version n itself (the write fails with 412 unless it is the head).
+    const signedOn = async () => (current.version === version ? current : ctx.client().getVersion(set, version));
+    return { ifMatch, before: undefined, signedOn };
   }
   const current = await ctx.client().current(set);
   ctx.scope.readVersion = current.version.version;
-  return { ifMatch: current.etag, before: current.version };
+  return { ifMatch: current.etag, before: current.version, signedOn: async () => current.version };
 }
 
 /** Prints the new version: JSON (with its ETag) for scripts, else its summary and what changed. */

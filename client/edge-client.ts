@@ -41,6 +41,7 @@ import {
   type PolicyWriteBody,
 } from '../shared/policy-schema.ts';
 import { etagFor } from '../shared/etag.ts';
+import type { WriteSignature } from '../shared/signing/version-signature.ts';
 import { checkedEtag } from './checked-etag.ts';
 import { BadResponseError } from './edge-errors.ts';
 import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
@@ -97,6 +98,8 @@ export interface WriteRequest {
   message: string;
   /** Passes the set policy's step limit on purpose, with its own reason. */
   force?: Force | undefined;
+  /** The operator's signature of the version the write makes (`shared/signing/sign-write.ts`). */
+  signature?: WriteSignature | undefined;
 }
 
 export interface CallOptions {
@@ -267,7 +270,7 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     /** A new version whose params equal version `to`'s. */
     async rollback(
       set: string,
-      body: { to: number; message: string; force?: Force | undefined },
+      body: { to: number; message: string; force?: Force | undefined; signature?: WriteSignature | undefined },
       options: CallOptions & { ifMatch?: string } = {},
     ): Promise<Tagged> {
       const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};

@@ -14,6 +14,7 @@ import {
   parseForce,
   parseMessage,
   reportWrite,
+  signatureFor,
   withLocalCheckOption,
   withWriteOptions,
   type CheckOption,
@@ -52,7 +53,8 @@ export function addApplyCommand(program: Command, deps: CliDeps): void {
     const create = async () => {
       ctx.scope.write = true;
       ctx.scope.creating = true;
-      reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { create: true }), undefined);
+      const signature = await signatureFor(ctx, options, async () => ({ set, head: undefined, params: doc.raw, message }));
+      reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force, signature }, { create: true }), undefined);
     };
     if (options.create) return create();
     let base: Awaited<ReturnType<typeof baseForWrite>>;
@@ -66,6 +68,16 @@ export function addApplyCommand(program: Command, deps: CliDeps): void {
       if (ctx.json) return ctx.outJson({ ...base.before, unchanged: true });
       return ctx.out(`${set} v${base.before.version} already equals ${options.file}; nothing was sent`);
     }
-    reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { ifMatch: base.ifMatch }), base.before);
+    const signature = await signatureFor(ctx, options, async () => ({
+      set,
+      head: await base.signedOn(),
+      params: doc.raw,
+      message,
+    }));
+    reportWrite(
+      ctx,
+      await client.putParams(set, { params: doc.raw, message, force, signature }, { ifMatch: base.ifMatch }),
+      base.before,
+    );
   });
 }

@@ -13,14 +13,22 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PreconditionFailedError } from '../../client/edge-errors.ts';
 import type { Version } from '../../shared/api.ts';
-import { diffParams } from '../../shared/merge-patch.ts';
+import { applyMergePatch, diffParams } from '../../shared/merge-patch.ts';
 import { spawnEditor } from '../cli-io.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { describeEditRebase, planEditRebase, setCommandFor } from '../edit-rebase.ts';
 import { parseDocument, type LoadedDocument } from '../load-document.ts';
 import { renderError } from '../render-error.ts';
 import { UsageError } from '../usage-error.ts';
-import { baseForWrite, parseForce, parseMessage, reportWrite, withWriteOptions, type WriteOptions } from '../write-options.ts';
+import {
+  baseForWrite,
+  parseForce,
+  parseMessage,
+  reportWrite,
+  signatureFor,
+  withWriteOptions,
+  type WriteOptions,
+} from '../write-options.ts';
 
 /** Edits until the document is valid or the user gives up (no TTY to ask: gives up). */
 async function editUntilValid(ctx: CommandContext, file: string): Promise<LoadedDocument> {
@@ -54,6 +62,7 @@ async function reapplyChanges(
   edited: Record<string, unknown>,
   message: string,
   stale: PreconditionFailedError,
+  options: Pick<WriteOptions, 'key'>,
 ): Promise<void> {
   const client = ctx.client();
   let error = stale;
@@ -72,7 +81,9 @@ async function reapplyChanges(
     const yes = !ctx.json && attempt < MAX_REAPPLY && ((await ctx.io.confirm?.(question)) ?? false);
     if (!yes) throw error;
     try {
-      const written = await client.patchParams(set, { params: plan.patch, message }, { ifMatch: head.etag });
+      const params = applyMergePatch(head.version.params, plan.patch);
+      const signature = await signatureFor(ctx, options, async () => ({ set, head: head.version, params, message }));
+      const written = await client.patchParams(set, { params: plan.patch, message, signature }, { ifMatch: head.etag });
       return reportWrite(ctx, written, head.version);
     } catch (again) {
       if (!(again instanceof PreconditionFailedError)) throw again;
@@ -106,13 +117,14 @@ export function addEditCommand(program: Command, deps: CliDeps): void {
         return ctx.out(`no changes to ${set} v${opened.version}; nothing was sent`);
       }
       try {
-        reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force }, { ifMatch }), opened);
+        const signature = await signatureFor(ctx, options, async () => ({ set, head: opened, params: doc.raw, message }));
+        reportWrite(ctx, await client.putParams(set, { params: doc.raw, message, force, signature }, { ifMatch }), opened);
       } catch (error) {
         // The edit is work the operator should not lose to a 412 or an outage: keep the file.
         keep = true;
         ctx.note(`your edited document is kept at ${file}`);
         if (!(error instanceof PreconditionFailedError)) throw error;
-        await reapplyChanges(ctx, set, opened, doc.params, message, error);
+        await reapplyChanges(ctx, set, opened, doc.params, message, error, options);
         keep = false;
       }
     } finally {

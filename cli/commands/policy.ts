@@ -9,6 +9,7 @@ import { POLICY_KEYS, type PolicyVersion, type SetPolicy, SetPolicySchema } from
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import { parseValue } from '../parse-assignments.ts';
+import { approvalsFor } from '../policy-approvals.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseMessage } from '../write-options.ts';
 
@@ -16,9 +17,9 @@ const MEANING: Record<keyof SetPolicy, string> = {
   max_order_size: 'hard cap on order_size: no write passes it, forced or not',
   max_max_position: 'hard cap on max_position: no write passes it, forced or not',
   max_step_ratio: 'largest change of a size in one write (×); a larger one needs --force "why"',
-  signatures: 'whether versions must be signed (stored, not enforced yet)',
+  signatures: 'whether every write must be signed by a trusted key (the edge refuses unsigned ones)',
   keys: 'trusted public keys (name, public_key)',
-  threshold: 'signatures needed on a version',
+  threshold: 'approvals by current keys needed to change keys, threshold or signatures',
 };
 
 function summary(p: PolicyVersion): string {
@@ -88,7 +89,12 @@ export function addPolicyCommand(program: Command, deps: CliDeps): void {
     .description('change some policy keys (admin token); values are JSON or bare words')
     .argument('<key=value...>', 'e.g. max_order_size=2 max_step_ratio=3 signatures=optional')
     .requiredOption('-m, --message <why>', 'why this change (required: it is the audit trail)')
-    .action(async (assignments: string[], options: { message: string }, command: Command) => {
+    .option(
+      '--key <file>',
+      'approve a change of keys, threshold or signatures with this current key (repeat once per approver)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (assignments: string[], options: { message: string; key?: string[] }, command: Command) => {
       const ctx = commandContext(command, deps);
       const message = parseMessage(options.message);
       const set = ctx.set();
@@ -97,7 +103,8 @@ export function addPolicyCommand(program: Command, deps: CliDeps): void {
       ctx.scope.admin = true;
       const current = await client.getPolicy(set);
       const next = assignPolicy(current.policy.policy, assignments);
-      const written = await client.putPolicy(set, { ...next, message }, current.etag);
+      const approvals = await approvalsFor(ctx, current.policy, next, options.key ?? []);
+      const written = await client.putPolicy(set, { ...next, message, ...(approvals ? { approvals } : {}) }, current.etag);
       if (ctx.json)
         return ctx.outJson({ ...written.policy, etag: written.etag, ...(written.unchanged ? { unchanged: true } : {}) });
       if (written.unchanged) return ctx.out(`${set} policy is already so (v${written.policy.version}); no version was made`);

@@ -9,6 +9,7 @@ import {
   parseForce,
   parseMessage,
   reportWrite,
+  signatureFor,
   withLocalCheckOption,
   withWriteOptions,
   type CheckOption,
@@ -31,7 +32,7 @@ export function addSetCommand(program: Command, deps: CliDeps): void {
     const force = parseForce(options);
     const set = ctx.set();
     const client = ctx.client();
-    const { ifMatch, before } = await baseForWrite(ctx, set, options);
+    const { ifMatch, before, signedOn } = await baseForWrite(ctx, set, options);
     // "Nothing to change" is decided here only for known keys: a key this CLI does not know (sent
     // with --no-local-check) is the edge's to judge, never silently dropped as a no-op.
     const known = Object.keys(patch).every((key) => Object.hasOwn(PARAM_SPECS, key));
@@ -39,6 +40,10 @@ export function addSetCommand(program: Command, deps: CliDeps): void {
       if (ctx.json) return ctx.outJson({ ...before, unchanged: true });
       return ctx.out(`${set} is already at those values (v${before.version}); nothing was sent`);
     }
-    reportWrite(ctx, await client.patchParams(set, { params: patch, message, force }, { ifMatch }), before);
+    const signature = await signatureFor(ctx, options, async () => {
+      const head = await signedOn();
+      return { set, head, params: applyMergePatch(head.params, patch), message };
+    });
+    reportWrite(ctx, await client.patchParams(set, { params: patch, message, force, signature }, { ifMatch }), before);
   });
 }
