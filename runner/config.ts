@@ -23,7 +23,16 @@ export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
         message: 'mainnet trades real money: add --live to confirm (testnet is the default)',
         params: OWN_WORDS,
       });
-    if (c.sync === 'file') return;
+    if (c.sync === 'file') {
+      if (c.trustedKeys !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trustedKeys'],
+          message: 'signatures come with versions from an edge: --trusted-keys needs --sync longpoll | ws | poll, not file',
+          params: OWN_WORDS,
+        });
+      return;
+    }
     if (!c.url)
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'the edge URL is required unless --sync file', params: OWN_WORDS });
     if (!c.token)
@@ -47,6 +56,7 @@ export const RunnerConfigSchema = RunnerSettingsSchema.superRefine(
   waitS: c.wait,
   paramsFile: c.paramsFile,
   cacheDir: c.cacheDir,
+  trustedKeys: c.trustedKeys,
   allowDefaults: c.allowDefaults,
   graceMs: Math.round(c.grace * 1000),
   onError: c.onError,

@@ -27,10 +27,24 @@ import { Reporter } from './sync/reporter.ts';
 import { SyncHealth } from './sync/sync-health.ts';
 import type { SyncLoop } from './sync/sync-loop.ts';
 import { VersionApplier } from './sync/version-applier.ts';
+import { VersionTrust } from './sync/version-trust.ts';
+import { loadTrustedKeys, TrustedKeysError } from './config/trusted-keys-file.ts';
 import { WsSync } from './sync/ws-sync.ts';
 import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop.ts';
 
 export { StartupError };
+
+/** The runner's trusted keys (`--trusted-keys`); an unusable file stops start-up, naming it. */
+async function trustFrom(path: string, logger: Logger): Promise<VersionTrust> {
+  try {
+    const keys = await loadTrustedKeys(path);
+    logger.info({ keys: keys.map((k) => k.name), path }, 'signatures required: applying only versions signed by these keys');
+    return new VersionTrust(keys);
+  } catch (error) {
+    if (error instanceof TrustedKeysError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
+}
 
 export interface RunnerDeps {
   /** The quoting loop: Market Maker V2 on the configured venue (`createTradingLoopFactory(config.venueOptions)` in production). */
@@ -94,11 +108,13 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   const onFailure = (reason: string) => metrics.syncFailures.inc({ reason });
   let reporter: Reporter | null = null;
   const cache = new ParamsCache({ dir: config.cacheDir, set: config.set, fs: cacheFs, clock });
+  const trust = config.trustedKeys === undefined ? undefined : await trustFrom(config.trustedKeys, logger);
   const applier = new VersionApplier({
     set: config.set,
     holder,
     cache,
     logger,
+    trust,
     onOutcome: (outcome) => {
       if (outcome.kind === 'rejected') metrics.rejections.inc();
       if (outcome.kind !== 'ignored') reporter?.nudge();
@@ -141,6 +157,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
         logger,
         allowDefaults: config.allowDefaults,
         timeoutMs: startupTimeoutMs,
+        trust,
       });
     } catch (error) {
       await ownAgent?.close();

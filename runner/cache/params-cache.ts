@@ -4,13 +4,16 @@
  * written atomically, parsed with zod when loaded. A file that exists but cannot be read is an
  * error naming the path (never a silent fall-back to defaults), and so is one whose etag does not
  * name its own (set, lineage, version). A save never replaces a newer version of the same lineage
- * with an older one.
+ * with an older one. With `--trusted-keys`, an entry is used only when its signature verifies
+ * (`verifiedVersion` rebuilds the version it was saved from).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../shared/clock.ts';
+import { type Version, VersionKindSchema } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
+import { VersionSignatureSchema } from '../../shared/signing/version-signature.ts';
 import { LineageSchema } from '../../shared/lineage.ts';
 import { ParamsSchema } from '../../shared/params-schema.ts';
 import { SetNameSchema } from '../../shared/set-name.ts';
@@ -24,6 +27,19 @@ export const CacheEntrySchema = z.object({
   etag: z.string(),
   params: ParamsSchema,
   saved_at: z.iso.datetime(),
+  /**
+   * The signed fields of the version besides the ones above, and its signature: a runner with
+   * `--trusted-keys` verifies the cache when it loads it, as it verified the version when received.
+   */
+  signed: z
+    .object({
+      parent: z.number().int().nonnegative(),
+      kind: VersionKindSchema,
+      rollback_of: z.number().int().positive().optional(),
+      message: z.string().max(500),
+      signature: VersionSignatureSchema,
+    })
+    .optional(),
 });
 export type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
@@ -116,4 +132,23 @@ export class ParamsCache {
     this.#queue = run.catch(() => {});
     return run;
   }
+}
+
+/** The signed version a cache entry was saved from, or undefined for an entry saved unsigned. */
+export function signedVersionOf(entry: CacheEntry): Version | undefined {
+  if (entry.signed === undefined) return undefined;
+  const { parent, kind, rollback_of, message, signature } = entry.signed;
+  return {
+    set: entry.set,
+    lineage: entry.lineage,
+    version: entry.version,
+    params: entry.params,
+    created_at: entry.saved_at,
+    author: signature.key,
+    message,
+    kind,
+    parent,
+    ...(rollback_of !== undefined ? { rollback_of } : {}),
+    signature,
+  };
 }

@@ -100,6 +100,14 @@ export const RUNNER_FLAGS: Record<RunnerSettingKey, RunnerFlag> = {
     meaning: 'where the last-known-good params are kept',
     accepts: 'a directory path',
   },
+  trustedKeys: {
+    flag: '--trusted-keys',
+    env: 'LIVETUNE_TRUSTED_KEYS',
+    value: 'path',
+    meaning:
+      'apply only versions signed by one of these operator keys (docs/SIGNING.md); others are NACKed with reason signature',
+    accepts: 'a JSON file { "keys": [ { "name", "public_key" } ] }',
+  },
   allowDefaults: {
     flag: '--allow-defaults',
     env: 'LIVETUNE_ALLOW_DEFAULTS',

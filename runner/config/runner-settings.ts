@@ -38,6 +38,7 @@ export const RunnerSettingsSchema = z.object({
   wait: z.coerce.number().int().min(1).max(MAX_WAIT_S).default(50),
   paramsFile: z.string().min(1).default('tuning_params.json'),
   cacheDir: z.string().min(1).default('.livetune/cache'),
+  trustedKeys: z.string().min(1).optional(),
   allowDefaults: flagBoolean.default(false),
   grace: finiteIn(0).default(30),
   onError: z.enum(ON_ERROR_POLICIES).default('reduce-only'),

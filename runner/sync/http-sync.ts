@@ -66,7 +66,7 @@ export class HttpSync implements SyncLoop {
           timeoutMs: waitNow * 1000 + slackMs,
           signal,
         });
-        const { delayMs: chosen, productive } = this.#onAnswer(answer);
+        const { delayMs: chosen, productive } = await this.#onAnswer(answer);
         const now = clock.now();
         if (answer.kind === 'not-modified' && waitNow > 0 && ifNoneMatch !== null) this.#noteLongPoll(now - startedAt);
         delayMs = flooredDelay(chosen, { startedAt, now, productive });
@@ -98,7 +98,7 @@ export class HttpSync implements SyncLoop {
    * Handles an answer: how long to wait before the next request, and whether it brought a newer
    * version (only such an answer may be followed at once, `request-floor.ts`).
    */
-  #onAnswer(answer: ParamsAnswer): { delayMs: number; productive: boolean } {
+  async #onAnswer(answer: ParamsAnswer): Promise<{ delayMs: number; productive: boolean }> {
     const { intervalMs, applier, logger } = this.#o;
     const paced = this.mode === 'poll' ? intervalMs : 0;
     // An answer from the KV mirror means the hub is away and the long-poll is not being held:
@@ -110,7 +110,7 @@ export class HttpSync implements SyncLoop {
         return { delayMs: staleDelay, productive: false };
       case 'changed': {
         // Only the hub's answer is the edge's head; the KV mirror may lag, so it never moves back.
-        const outcome = applier.receive(answer.received, answer.etag, { fresh: !answer.stale });
+        const outcome = await applier.receive(answer.received, answer.etag, { fresh: !answer.stale });
         this.#seen.note(outcome, answer.etag);
         // A long-poll answered 200 with nothing newer than the held version (an ignored late
         // answer, or a rejected head below an unconfirmed cached version) will be answered the

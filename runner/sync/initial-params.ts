@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../../shared/params-schema.ts';
 import type { EdgeClient } from '../../client/edge-client.ts';
 import { edgeErrorFromThrown, type EdgeError } from '../../client/edge-errors.ts';
-import type { ParamsCache } from '../cache/params-cache.ts';
+import { type ParamsCache, signedVersionOf } from '../cache/params-cache.ts';
 import type { ParamsHolder, ParamsOrigin } from '../params/params-holder.ts';
 import { decideOnFailure } from './failure-decision.ts';
 import type { SyncHealth } from './sync-health.ts';
 import type { VersionApplier } from './version-applier.ts';
+import type { VersionTrust } from './version-trust.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -27,13 +28,15 @@ export interface InitialParamsOptions {
   logger: Logger;
   allowDefaults: boolean;
   timeoutMs: number;
+  /** With `--trusted-keys`: a cache is used only when its signature verifies. */
+  trust?: VersionTrust | undefined;
 }
 
 async function askEdge({ edge, applier, health, timeoutMs }: InitialParamsOptions): Promise<string | null> {
   try {
     const answer = await edge.readParams(applier.set, { timeoutMs });
     if (answer.kind === 'not-modified') return 'the edge answered 304 to an unconditional request';
-    const outcome = applier.receive(answer.received, answer.etag);
+    const outcome = await applier.receive(answer.received, answer.etag);
     health.markSuccess();
     switch (outcome.kind) {
       case 'applied':
@@ -65,6 +68,16 @@ export async function loadInitialParams(options: InitialParamsOptions): Promise<
     entry = await cache.load();
   } catch (error) {
     throw new StartupError(`${(error as Error).message}; the edge did not help either: ${edgeProblem}`, { cause: error });
+  }
+  if (entry && options.trust) {
+    // Verified as on receipt: a cache edited on disk, or saved before signing was required, is no
+    // version this runner would have applied.
+    const version = signedVersionOf(entry);
+    const check = version ? await options.trust.check(version, { lineage: null, version: null, params: null }) : undefined;
+    if (check?.ok !== true)
+      throw new StartupError(
+        `params cache ${cache.path} does not verify against --trusted-keys (${check ? check.reason : 'it holds no signature: saved before signatures were required'}); delete it or bring the edge back. The edge did not help either: ${edgeProblem}`,
+      );
   }
   if (entry) {
     holder.update(entry.params, { version: entry.version, lineage: entry.lineage, etag: entry.etag, origin: 'cache' });

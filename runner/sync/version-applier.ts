@@ -11,13 +11,21 @@
  * it: when the edge's answer is of another lineage, or the hub's fresh answer carries a lower
  * version, the cache came from another history (a staging edge, a wiped edge) and the runner
  * follows the edge, saying so loudly. A KV-mirror answer never moves a version backwards.
+ *
+ * With `trust` (`--trusted-keys`), a valid version must also carry a signature by a trusted key
+ * that fits what the runner holds (`version-trust.ts`); one that does not is rejected like a
+ * document that breaks the schema — the held params stay, the NACK's reason starts `signature:` —
+ * and the cache stores each applied version's signature so that it can be verified when loaded.
+ * Verifying is asynchronous, so versions are handled one at a time, in the order received.
  */
 import type { Logger } from 'pino';
 import { BadResponseError } from '../../client/edge-errors.ts';
 import type { ParamsCache } from '../cache/params-cache.ts';
 import type { ParamsHolder } from '../params/params-holder.ts';
 import type { ReceivedVersion } from '../../client/received-version.ts';
+import type { Version } from '../../shared/api.ts';
 import { etagFor } from '../../shared/etag.ts';
+import type { VersionTrust } from './version-trust.ts';
 
 export type ApplyOutcome =
   | { kind: 'applied'; version: number; lineage: string; etag: string }
@@ -37,6 +45,8 @@ export interface VersionApplierOptions {
   logger: Logger;
   /** Told after every outcome (report it, count it). */
   onOutcome?: (outcome: ApplyOutcome) => void;
+  /** Only versions signed by these keys are applied (`--trusted-keys`); absent: no signature check. */
+  trust?: VersionTrust | undefined;
 }
 
 /** Where a received version came from. */
@@ -52,11 +62,15 @@ export class VersionApplier {
   readonly set: string;
   #lastRejected: Rejection | null = null;
   #pendingSave: Promise<unknown> = Promise.resolve();
-  readonly #o: Required<Omit<VersionApplierOptions, 'cache'>> & { cache: ParamsCache | undefined };
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #o: Required<Omit<VersionApplierOptions, 'cache' | 'trust'>> & {
+    cache: ParamsCache | undefined;
+    trust: VersionTrust | undefined;
+  };
 
-  constructor({ set, holder, cache, logger, onOutcome = () => {} }: VersionApplierOptions) {
+  constructor({ set, holder, cache, logger, onOutcome = () => {}, trust }: VersionApplierOptions) {
     this.set = set;
-    this.#o = { set, holder, cache, logger, onOutcome };
+    this.#o = { set, holder, cache, logger, onOutcome, trust };
   }
 
   /** The newest rejection not yet superseded by an applied version; reported to the edge. */
@@ -64,11 +78,39 @@ export class VersionApplier {
     return this.#lastRejected;
   }
 
-  /** Handles one received version; throws `BadResponseError` when it is not a version at all. */
-  receive(received: ReceivedVersion, etag: string | null, { source = 'edge', fresh = false }: ReceiveOrigin = {}): ApplyOutcome {
-    const outcome = this.#decide(received, etag, source, fresh);
+  /**
+   * Handles one received version, after the ones received before it; rejects with
+   * `BadResponseError` when it is not a version at all.
+   */
+  receive(received: ReceivedVersion, etag: string | null, origin: ReceiveOrigin = {}): Promise<ApplyOutcome> {
+    const run = this.#queue.then(() => this.#receive(received, etag, origin));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #receive(
+    received: ReceivedVersion,
+    etag: string | null,
+    { source = 'edge', fresh = false }: ReceiveOrigin,
+  ): Promise<ApplyOutcome> {
+    const checked = await this.#checkSignature(received);
+    const outcome = this.#decide(checked, etag, source, fresh);
     this.#o.onOutcome(outcome);
     return outcome;
+  }
+
+  /** A valid version whose signature does not hold becomes a rejection of that version. */
+  async #checkSignature(received: ReceivedVersion): Promise<ReceivedVersion> {
+    const { trust, holder } = this.#o;
+    if (trust === undefined || received.kind !== 'valid') return received;
+    const { version, lineage } = received.version;
+    const held = holder.snapshot();
+    const check = await trust.check(received.version, {
+      lineage: held?.lineage ?? null,
+      version: held?.version ?? null,
+      params: held?.params ?? null,
+    });
+    return check.ok ? received : { kind: 'invalid-params', version, lineage, reason: check.reason };
   }
 
   /** Resolves when the cache writes started so far are done (shutdown, tests). */
@@ -125,19 +167,31 @@ export class VersionApplier {
           { version, lineage, previous_version: previous, author: received.version.author, message: received.version.message },
           'applied params version',
         );
-        this.#save({ version, lineage, etag: tag }, replacement !== null);
+        this.#save({ version, lineage, etag: tag }, received.version, replacement !== null);
         return { kind: 'applied', version, lineage, etag: tag };
       }
     }
   }
 
-  #save(identity: { version: number; lineage: string; etag: string }, replaceNewer: boolean): void {
+  #save(identity: { version: number; lineage: string; etag: string }, applied: Version, replaceNewer: boolean): void {
     const cache = this.#o.cache;
     if (!cache) return;
     const params = this.#o.holder.get();
     const { version } = identity;
+    // What a signature covers besides the params, so the cache can be verified when loaded.
+    const signed = applied.signature
+      ? {
+          signed: {
+            parent: applied.parent,
+            kind: applied.kind,
+            message: applied.message,
+            ...(applied.rollback_of !== undefined ? { rollback_of: applied.rollback_of } : {}),
+            signature: applied.signature,
+          },
+        }
+      : {};
     this.#pendingSave = this.#pendingSave.then(() =>
-      cache.save({ ...identity, params }, { replaceNewer }).catch((error: unknown) => {
+      cache.save({ ...identity, params, ...signed }, { replaceNewer }).catch((error: unknown) => {
         this.#o.logger.error({ version, err: error, path: cache.path }, 'could not write the params cache');
       }),
     );

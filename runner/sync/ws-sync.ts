@@ -64,11 +64,11 @@ export class WsSync implements SyncLoop {
     return this.#task.stop();
   }
 
-  #onVersion(received: ReceivedVersion, etag: string): VersionVerdict | undefined {
+  async #onVersion(received: ReceivedVersion, etag: string): Promise<VersionVerdict | undefined> {
     const { logger, applier, holder } = this.#o;
     let outcome: ApplyOutcome;
     try {
-      outcome = applier.receive(received, etag, { source: 'watch socket', fresh: true });
+      outcome = await applier.receive(received, etag, { source: 'watch socket', fresh: true });
     } catch (error) {
       logger.warn({ err: error }, 'ignored an unusable version on the watch socket');
       this.#o.onFailure?.('bad-response');
