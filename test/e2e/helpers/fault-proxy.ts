@@ -15,6 +15,8 @@
  * - `status`: answer `status` with an error body and, when given, `Retry-After: retryAfterS`;
  * - `rewrite-etag`: forward, but give the next `times` 200 answers that carry an ETag the tag
  *   `rewrite` makes of it (a buggy or hostile middlebox); after that, forward untouched.
+ * - `rewrite-body`: forward, but replace the body of the next `times` 200 answers with what
+ *   `rewrite` makes of it (a middlebox that edits params in flight); after that, forward untouched.
  *
  * Switching mode cuts requests still in flight (a long-poll held by the edge would otherwise keep
  * answering in the old mode for up to its wait), so the runner's next request meets the new mode.
@@ -31,7 +33,8 @@ export type FaultMode =
   | { kind: 'truncate' }
   | { kind: 'garbage'; body: string; contentType?: string; headers?: Record<string, string> }
   | { kind: 'status'; status: 500 | 502 | 503 | 504 | 429; retryAfterS?: number }
-  | { kind: 'rewrite-etag'; rewrite: (etag: string) => string; times: number };
+  | { kind: 'rewrite-etag'; rewrite: (etag: string) => string; times: number }
+  | { kind: 'rewrite-body'; rewrite: (body: string) => string; times: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -114,10 +117,33 @@ export async function startFaultProxy({
         port: upstreamUrl.port,
         method: req.method,
         path: req.url,
-        headers: forwardHeaders(req.headers, upstreamHost),
+        headers: {
+          ...forwardHeaders(req.headers, upstreamHost),
+          // A body to rewrite must arrive as text, not gzip.
+          ...(mode.kind === 'rewrite-body' ? { 'accept-encoding': 'identity' } : {}),
+        },
         agent: false,
       },
       (answer) => {
+        if (
+          mode.kind === 'rewrite-body' &&
+          answer.statusCode === 200 &&
+          rewrites.filter((r) => r.mode === mode).length < mode.times
+        ) {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            const from = Buffer.concat(chunks).toString('utf8');
+            const to = mode.rewrite(from);
+            rewrites.push({ from, to, mode });
+            const headers = responseHeaders(answer);
+            delete headers['content-encoding'];
+            headers['content-length'] = String(Buffer.byteLength(to));
+            res.writeHead(200, headers);
+            res.end(to);
+          });
+          return;
+        }
         if (!truncate) {
           res.writeHead(answer.statusCode ?? 502, maybeRewritten(answer, mode));
           answer.pipe(res);
@@ -163,6 +189,7 @@ export async function startFaultProxy({
     switch (mode.kind) {
       case 'pass':
       case 'rewrite-etag':
+      case 'rewrite-body':
         forward(req, res, false, mode);
         return;
       case 'delay': {
