@@ -125,8 +125,11 @@ export async function startFaultProxy({
         agent: false,
       },
       (answer) => {
+        // Only params answers are rewritten (a report's answer is not a version).
+        const isParams = req.method === 'GET' && /\/params(\?|$)/.test(req.url ?? '');
         if (
           mode.kind === 'rewrite-body' &&
+          isParams &&
           answer.statusCode === 200 &&
           rewrites.filter((r) => r.mode === mode).length < mode.times
         ) {
