@@ -31,6 +31,7 @@ import {
   type PerfBucket,
   type PerfGrouping,
 } from '../../shared/perf.ts';
+import type { WriteSignature } from '../../shared/signing/version-signature.ts';
 import { ApiFailure } from './api-failure.ts';
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -89,10 +90,16 @@ export class EdgeApi {
   async write(
     set: string,
     method: 'PATCH' | 'PUT',
-    { params, message, ifMatch }: { params: unknown; message: string; ifMatch: string | null },
+    {
+      params,
+      message,
+      ifMatch,
+      signature,
+    }: { params: unknown; message: string; ifMatch: string | null; signature?: WriteSignature | undefined },
   ): Promise<VersionAnswer> {
     const path = setPath(set, '/params');
-    return this.#version(set, method, path, await this.#send(path, { method, body: { params, message }, ifMatch }));
+    const body = { params, message, ...(signature ? { signature } : {}) };
+    return this.#version(set, method, path, await this.#send(path, { method, body, ifMatch }));
   }
 
   /** Whether the token may write (`GET /v1/token` names its scope; nothing is sent that could write). */
@@ -103,10 +110,21 @@ export class EdgeApi {
   /** A new version equal to version `to`. */
   async rollback(
     set: string,
-    { to, message, ifMatch }: { to: number; message: string; ifMatch: string | null },
+    {
+      to,
+      message,
+      ifMatch,
+      signature,
+    }: { to: number; message: string; ifMatch: string | null; signature?: WriteSignature | undefined },
   ): Promise<VersionAnswer> {
     const path = setPath(set, '/rollback');
-    return this.#version(set, 'POST', path, await this.#send(path, { method: 'POST', body: { to, message }, ifMatch }));
+    const body = { to, message, ...(signature ? { signature } : {}) };
+    return this.#version(set, 'POST', path, await this.#send(path, { method: 'POST', body, ifMatch }));
+  }
+
+  /** One version of the set (a rollback's target, to sign its params). */
+  async version(set: string, n: number): Promise<Version> {
+    return this.#json(setPath(set, `/versions/${n}`), VersionSchema);
   }
 
   /** A page of the history, newest first, from `before` (exclusive) down. */

@@ -7,7 +7,8 @@
  *
  * The token lives in the tab's session storage (this tab, this browser session) and is checked
  * against the edge before the application is shown. The last set picked is remembered in local
- * storage (not a secret), so a fresh sign-in opens it again.
+ * storage (not a secret), so a fresh sign-in opens it again. A signing key the operator loads
+ * (`session-signer.ts`) lives only in this object: every write signs with it while it is loaded.
  */
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { EdgeApi, type VersionAnswer } from './api.ts';
@@ -15,6 +16,9 @@ import { signInRefusal, toFailure } from './api-failure.ts';
 import { type Notice, failureNotice, textNotice } from './dashboard-state.ts';
 import { checkDocument, checkEdits, readMessage } from './edits.ts';
 import { TOKEN_REJECTED, fleetLoop, paramsLoop, perfLoop } from './live-loops.ts';
+import { readKeyFile, type SignedChange, signChangeOn } from './session-signer.ts';
+import type { SigningKey } from '../../shared/signing/sign-change.ts';
+import type { WriteSignature } from '../../shared/signing/version-signature.ts';
 import type { Store } from './store.ts';
 
 /** The part of `Storage` the controller uses (sessionStorage in the page, a map in tests). */
@@ -54,6 +58,8 @@ export class DashboardController {
   readonly #clock: Clock;
   readonly #createApi: (token: string) => EdgeApi;
   #api: EdgeApi | null = null;
+  /** The operator's signing key for this page, never stored or sent (only its signatures are). */
+  #signer: SigningKey | null = null;
   #loops: AbortController | null = null;
   #bannerId = 0;
 
@@ -113,7 +119,34 @@ export class DashboardController {
     this.#loops?.abort();
     this.#loops = null;
     this.#api = null;
+    this.#signer = null;
     this.#store.dispatch({ type: 'signed-out', reason });
+  }
+
+  /** Loads the key file's text as this page's signing key; every write is signed from now on. */
+  async loadSigningKey(text: string): Promise<void> {
+    try {
+      this.#signer = await readKeyFile(text);
+    } catch (error) {
+      this.#showBanner(textNotice('error', [`Signing key not loaded: ${(error as Error).message}`]));
+      return;
+    }
+    this.#store.dispatch({ type: 'signing-key-changed', name: this.#signer.name });
+    this.#showBanner(
+      textNotice('ok', [`Signing as ${this.#signer.name}. The key stays in this page: a reload or sign-out forgets it.`]),
+    );
+  }
+
+  forgetSigningKey(): void {
+    this.#signer = null;
+    this.#store.dispatch({ type: 'signing-key-changed', name: null });
+  }
+
+  /** The signature of `change` on the head shown (the write's If-Match), when a key is loaded. */
+  async #sign(change: SignedChange, message: string): Promise<WriteSignature | undefined> {
+    const { set, head } = this.#store.state;
+    if (!this.#signer || !set || !head) return undefined;
+    return signChangeOn(set, head, change, message, this.#signer);
   }
 
   async selectSet(set: string): Promise<void> {
@@ -267,7 +300,13 @@ export class DashboardController {
       });
     this.#store.dispatch({ type: 'rollback-started' });
     try {
-      const answer = await this.#api.rollback(set, { to: rollback.target, message, ifMatch: etag });
+      const signature = this.#signer
+        ? await this.#sign(
+            { kind: 'rollback', to: rollback.target, params: (await this.#api.version(set, rollback.target)).params },
+            message,
+          )
+        : undefined;
+      const answer = await this.#api.rollback(set, { to: rollback.target, message, ifMatch: etag, signature });
       this.#store.dispatch({ type: 'rollback-closed' });
       this.#acceptHead(answer);
       this.#showBanner(textNotice('ok', [`Rolled back: v${answer.version.version} holds the params of v${rollback.target}.`]));
@@ -294,7 +333,7 @@ export class DashboardController {
       });
     this.#store.dispatch({ type: 'kill-started' });
     try {
-      const answer = await this.#api.write(set, 'PATCH', { params: { trading_mode: 'halted' }, message, ifMatch: '*' });
+      const answer = await this.#halt(set, message);
       this.#store.dispatch({ type: 'kill-closed' });
       this.#acceptHead(answer);
       this.#showBanner(textNotice('ok', [`Halted: v${answer.version.version}. Runners cancel their orders as they apply it.`]));
@@ -302,6 +341,25 @@ export class DashboardController {
       const failure = toFailure(error);
       this.#store.dispatch({ type: 'kill-failed', notice: failureNotice('The edge refused the halt', failure.info()) });
       if (failure.status === 401) this.signOut(TOKEN_REJECTED);
+    }
+  }
+
+  /**
+   * Unsigned, the halt goes with `If-Match: *`. Signed, it must name the head it was signed on: a
+   * head that moved meanwhile (412) is read again and the halt signed on it, a few times.
+   */
+  async #halt(set: string, message: string): Promise<VersionAnswer> {
+    const api = this.#api!;
+    const patch = { trading_mode: 'halted' };
+    if (!this.#signer) return api.write(set, 'PATCH', { params: patch, message, ifMatch: '*' });
+    for (let attempt = 0; ; attempt++) {
+      const signature = await this.#sign({ kind: 'merge', patch }, message);
+      try {
+        return await api.write(set, 'PATCH', { params: patch, message, ifMatch: this.#store.state.etag, signature });
+      } catch (error) {
+        if (toFailure(error).status !== 412 || attempt >= 2) throw error;
+        await this.#loadHead(set);
+      }
     }
   }
 
@@ -316,7 +374,10 @@ export class DashboardController {
     }
     store.dispatch({ type: 'write-started' });
     try {
-      const answer = await this.#api.write(set, method, { params, message, ifMatch: etag });
+      const change: SignedChange =
+        method === 'PATCH' ? { kind: 'merge', patch: params as Record<string, unknown> } : { kind: 'replace', params };
+      const signature = await this.#sign(change, message);
+      const answer = await this.#api.write(set, method, { params, message, ifMatch: etag, signature });
       store.dispatch({ type: 'write-succeeded', form });
       this.#acceptHead(answer);
       this.#showBanner(

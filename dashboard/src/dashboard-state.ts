@@ -119,6 +119,8 @@ export interface DashboardState {
   killSwitch: KillSwitchDialog | null;
   conflict: EditConflict | null;
   banner: { id: number; notice: Notice } | null;
+  /** The name of the signing key loaded for this page (the key itself stays in the controller). */
+  signingKey: string | null;
 }
 
 export type DashboardEvent =
@@ -165,7 +167,8 @@ export type DashboardEvent =
   | { type: 'conflict-accepted' }
   | { type: 'banner-shown'; id: number; notice: Notice }
   | { type: 'banner-expired'; id: number }
-  | { type: 'banner-cleared' };
+  | { type: 'banner-cleared' }
+  | { type: 'signing-key-changed'; name: string | null };
 
 export function initialDashboardState(session: Session = { kind: 'signed-out', checking: false, error: null }): DashboardState {
   return {
@@ -189,6 +192,7 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     killSwitch: null,
     conflict: null,
     banner: null,
+    signingKey: null,
   };
 }
 
@@ -251,7 +255,9 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       // Nothing of the session survives: the next sign-in starts from a blank page.
       return initialDashboardState({ kind: 'signed-out', checking: false, error: event.reason });
     case 'set-selected':
-      return { ...initialDashboardState(state.session), set: event.set };
+      return { ...initialDashboardState(state.session), set: event.set, signingKey: state.signingKey };
+    case 'signing-key-changed':
+      return { ...state, signingKey: event.name };
     case 'head-received':
       return receiveHead(state, event.version, event.etag);
     case 'live-changed':

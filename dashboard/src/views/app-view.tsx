@@ -33,6 +33,7 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
         head={state.head}
         live={state.live}
         canWrite={canWrite(state)}
+        signingKey={state.signingKey}
       />
       {state.head?.params.trading_mode === 'halted' ? (
         <div class="halted" id="halted-banner" role="status">

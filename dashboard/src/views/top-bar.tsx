@@ -1,4 +1,4 @@
-/** The header: which set, which version, whether the page is live, sign-out. */
+/** The header: which set, which version, whether the page is live, the signing key, sign-out. */
 import type { SetSummary, Version } from '../../../shared/api.ts';
 import type { DashboardController } from '../controller.ts';
 import type { Live } from '../dashboard-state.ts';
@@ -30,6 +30,8 @@ export function TopBar(props: {
   set: string | null;
   head: Version | null;
   live: Live;
+  /** The name of the signing key loaded for this page, if any. */
+  signingKey: string | null;
 }) {
   const { controller, sets, set, head } = props;
   const live = liveLabel(props.live);
@@ -60,6 +62,7 @@ export function TopBar(props: {
           Halt trading
         </button>
       ) : null}
+      {props.canWrite ? <SigningKeyControl controller={controller} name={props.signingKey} /> : null}
       <span class={live.class} id="live" title={live.title}>
         {live.text}
       </span>
@@ -67,5 +70,34 @@ export function TopBar(props: {
         Sign out
       </button>
     </header>
+  );
+}
+
+/** Load a key file for this page (read in the browser, never uploaded), or forget the loaded one. */
+function SigningKeyControl({ controller, name }: { controller: DashboardController; name: string | null }) {
+  if (name !== null)
+    return (
+      <span class="signing" id="signing-key" title="Every write from this page is signed with this key">
+        signing as <strong>{name}</strong>{' '}
+        <button type="button" id="forget-signing-key" onClick={() => controller.forgetSigningKey()}>
+          Forget key
+        </button>
+      </span>
+    );
+  return (
+    <label class="signing" title="A key file from livetune keys generate: it stays in this page, only signatures are sent">
+      Signing key{' '}
+      <input
+        id="signing-key-file"
+        type="file"
+        accept=".json,application/json"
+        onChange={(e) => {
+          const input = e.currentTarget;
+          const file = input.files?.[0];
+          input.value = '';
+          if (file) void file.text().then((text) => controller.loadSigningKey(text));
+        }}
+      />
+    </label>
   );
 }
