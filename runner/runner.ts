@@ -7,6 +7,7 @@
 import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { DEFAULT_PARAMS } from '../shared/params-schema.ts';
+import type { PolicyVersion } from '../shared/policy-schema.ts';
 import { nodeAtomicFs, type AtomicFs } from './cache/atomic-write.ts';
 import { ParamsCache } from './cache/params-cache.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -18,7 +19,7 @@ import { buildStatus, reportFromStatus, type RunnerStatus } from './status/runne
 import { createRunnerMetrics } from './status/runner-metrics.ts';
 import { startStatusServer, type StatusServer } from './status/status-server.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../client/backoff.ts';
-import { createEdgeClient } from '../client/edge-client.ts';
+import { createEdgeClient, type EdgeClient } from '../client/edge-client.ts';
 import type { WebSocketConstructor } from '../client/reconnecting-socket.ts';
 import { createEdgeAgent, requestThrough } from './sync/edge-agent.ts';
 import { HttpSync } from './sync/http-sync.ts';
@@ -34,12 +35,31 @@ import type { TradingLoop, TradingLoopFactory } from './trading/trading-loop.ts'
 
 export { StartupError };
 
-/** The runner's trusted keys (`--trusted-keys`); an unusable file stops start-up, naming it. */
-async function trustFrom(path: string, logger: Logger): Promise<VersionTrust> {
+/**
+ * The runner's trusted keys (`--trusted-keys`); an unusable file stops start-up, naming it. The
+ * set's policy history (read scope) lets it follow a key rotation its keys approved.
+ */
+async function trustFrom(
+  path: string,
+  logger: Logger,
+  policyHistory: (() => Promise<readonly PolicyVersion[]>) | undefined,
+): Promise<VersionTrust> {
   try {
-    const keys = await loadTrustedKeys(path);
+    const { keys, threshold } = await loadTrustedKeys(path);
     logger.info({ keys: keys.map((k) => k.name), path }, 'signatures required: applying only versions signed by these keys');
-    return new VersionTrust(keys);
+    return new VersionTrust(keys, {
+      threshold,
+      policyHistory,
+      onKeysFollowed: (outcome) => {
+        if (outcome.kind === 'adopted')
+          logger.warn(
+            { policy_version: outcome.policyVersion, keys: outcome.keys.map((k) => k.name) },
+            'trusted keys changed: following a key list approved by the keys this runner trusted',
+          );
+        else if (outcome.kind === 'refused')
+          logger.error({ policy_version: outcome.policyVersion, reason: outcome.reason }, 'not following a key-list change');
+      },
+    });
   } catch (error) {
     if (error instanceof TrustedKeysError) throw new StartupError(error.message, { cause: error });
     throw error;
@@ -108,7 +128,13 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
   const onFailure = (reason: string) => metrics.syncFailures.inc({ reason });
   let reporter: Reporter | null = null;
   const cache = new ParamsCache({ dir: config.cacheDir, set: config.set, fs: cacheFs, clock });
-  const trust = config.trustedKeys === undefined ? undefined : await trustFrom(config.trustedKeys, logger);
+  // The edge client is made below (never with --sync file, which --trusted-keys excludes).
+  let policyReader: EdgeClient | undefined;
+  const policyHistory = async () => {
+    if (!policyReader) throw new Error('no edge');
+    return (await policyReader.policyHistory(config.set, { timeoutMs: 10_000 })).versions;
+  };
+  const trust = config.trustedKeys === undefined ? undefined : await trustFrom(config.trustedKeys, logger, policyHistory);
   const applier = new VersionApplier({
     set: config.set,
     holder,
@@ -147,6 +173,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       clock,
       fetch: requestThrough(dispatcher ?? ownAgent!),
     });
+    policyReader = edge;
     try {
       startedFrom = await loadInitialParams({
         edge,

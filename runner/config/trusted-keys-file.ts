@@ -1,5 +1,6 @@
 /**
- * The runner's `--trusted-keys FILE`: `{ "keys": [ { "name", "public_key" } ] }` (DESIGN "Shapes").
+ * The runner's `--trusted-keys FILE`: `{ "keys": [ { "name", "public_key" } ], "threshold"? }`
+ * (DESIGN "Shapes"; `threshold`: approvals needed to follow a key rotation, default a majority).
  * Read once at start-up, bounded and parsed with zod; a problem stops start-up with a message that
  * names the flag, the path and what was expected.
  */
@@ -13,7 +14,7 @@ export class TrustedKeysError extends Error {
   override name = 'TrustedKeysError';
 }
 
-export async function loadTrustedKeys(path: string): Promise<TrustedKey[]> {
+export async function loadTrustedKeys(path: string): Promise<{ keys: TrustedKey[]; threshold: number | undefined }> {
   const where = `--trusted-keys ${path}`;
   let text: string;
   try {
@@ -43,5 +44,10 @@ export async function loadTrustedKeys(path: string): Promise<TrustedKey[]> {
     if (names.has(key.name)) throw new TrustedKeysError(`${where}: key name "${key.name}" is used twice`);
     names.add(key.name);
   }
-  return parsed.data.keys;
+  const { keys, threshold } = parsed.data;
+  if (threshold !== undefined && threshold > keys.length)
+    throw new TrustedKeysError(
+      `${where}: threshold = ${threshold} is more than the ${keys.length} key(s): expected at most ${keys.length}`,
+    );
+  return { keys, threshold };
 }

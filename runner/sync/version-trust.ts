@@ -8,12 +8,18 @@
  *
  * The edge is not trusted here at all: a version the edge (or a proxy) altered, made up or
  * stripped of its signature fails, and the applier keeps the held params and NACKs `signature`.
+ *
+ * A version signed by a key the runner does not know may follow a key rotation: the runner reads
+ * the set's policy history once for that version (`policyHistory`) and adopts only key lists that
+ * its current keys approved, k of n (`key-ring.ts`); then it verifies again.
  */
 import type { Version } from '../../shared/api.ts';
+import type { PolicyVersion } from '../../shared/policy-schema.ts';
 import type { Params } from '../../shared/params-schema.ts';
 import type { TrustedKey } from '../../shared/signing/key-schemas.ts';
 import { paramsDigest } from '../../shared/signing/signed-change.ts';
 import { type SignatureCheck, verifyVersion } from '../../shared/signing/verify-version.ts';
+import { type FollowOutcome, KeyRing } from './key-ring.ts';
 
 /** What the runner holds, as far as the parent check needs it. */
 export interface HeldVersion {
@@ -22,17 +28,37 @@ export interface HeldVersion {
   params: Params | null;
 }
 
+export interface VersionTrustOptions {
+  /** Key-list approvals needed to follow a rotation (the file's `threshold`; default a majority). */
+  threshold?: number | undefined;
+  /** The set's policy history from the edge; absent: the keys never change. */
+  policyHistory?: (() => Promise<readonly PolicyVersion[]>) | undefined;
+  /** Told when the ring adopts or refuses a key list (logs). */
+  onKeysFollowed?: (outcome: FollowOutcome) => void;
+}
+
 export class VersionTrust {
-  readonly keys: readonly TrustedKey[];
+  readonly #ring: KeyRing;
+  readonly #policyHistory: (() => Promise<readonly PolicyVersion[]>) | undefined;
+  readonly #onKeysFollowed: (outcome: FollowOutcome) => void;
+  /** The last version that made the runner read the policy: one read per version, not per answer. */
+  #refreshedFor: string | null = null;
   /** The held params' digest, by the object (a snapshot's params are frozen and replaced whole). */
   #digest: { params: Params; digest: Promise<string> } | null = null;
 
-  constructor(keys: readonly TrustedKey[]) {
-    this.keys = keys;
+  constructor(keys: readonly TrustedKey[], { threshold, policyHistory, onKeysFollowed = () => {} }: VersionTrustOptions = {}) {
+    this.#ring = new KeyRing(keys, threshold);
+    this.#policyHistory = policyHistory;
+    this.#onKeysFollowed = onKeysFollowed;
+  }
+
+  get keys(): readonly TrustedKey[] {
+    return this.#ring.keys;
   }
 
   async check(version: Version, held: HeldVersion): Promise<SignatureCheck> {
-    const signed = await verifyVersion(version, this.keys);
+    let signed = await verifyVersion(version, this.#ring.keys);
+    if (!signed.ok && (await this.#followRotation(version))) signed = await verifyVersion(version, this.#ring.keys);
     if (!signed.ok) return signed;
     const parentDigest = version.signature!.parent_digest;
     if (held.params !== null && held.lineage === version.lineage && held.version === version.parent) {
@@ -43,6 +69,26 @@ export class VersionTrust {
         };
     }
     return signed;
+  }
+
+  /** For a version by an unknown key: reads the policy history once and follows approved rotations. */
+  async #followRotation(version: Version): Promise<boolean> {
+    const key = version.signature?.key;
+    if (!this.#policyHistory || key === undefined || this.#ring.keys.some((k) => k.name === key)) return false;
+    const id = `${version.lineage}/${version.version}/${key}`;
+    if (this.#refreshedFor === id) return false;
+    this.#refreshedFor = id;
+    let history: readonly PolicyVersion[];
+    try {
+      history = await this.#policyHistory();
+    } catch {
+      // No history, no rotation: the version stays rejected, and the next one asks again.
+      this.#refreshedFor = null;
+      return false;
+    }
+    const outcome = await this.#ring.follow(history, version.lineage);
+    if (outcome.kind !== 'unchanged') this.#onKeysFollowed(outcome);
+    return outcome.kind === 'adopted';
   }
 
   #digestOf(params: Params): Promise<string> {

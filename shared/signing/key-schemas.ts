@@ -28,9 +28,14 @@ export type TrustedKey = z.infer<typeof TrustedKeySchema>;
 /** Most trusted keys one set (or one runner's file) may hold. */
 export const MAX_TRUSTED_KEYS = 32;
 
-/** A runner's `--trusted-keys` file: `{ "keys": [ { "name", "public_key" } ] }`. */
+/**
+ * A runner's `--trusted-keys` file: `{ "keys": [ { "name", "public_key" } ], "threshold"? }`.
+ * `threshold`: how many of these keys must approve a key-list change before the runner follows it
+ * (default: a majority).
+ */
 export const TrustedKeysFileSchema = z.strictObject({
   keys: z.array(TrustedKeySchema).min(1, 'at least one key').max(MAX_TRUSTED_KEYS),
+  threshold: z.number().int().min(1).max(MAX_TRUSTED_KEYS).optional(),
 });
 export type TrustedKeysFile = z.infer<typeof TrustedKeysFileSchema>;
 

@@ -148,7 +148,7 @@ describe('--trusted-keys FILE', () => {
   it('reads { keys: [{ name, public_key }] } and names the path and the problem otherwise', async () => {
     const file = join(dir, 'trusted.json');
     await writeFile(file, JSON.stringify({ keys: [alice.trusted] }));
-    expect(await loadTrustedKeys(file)).toEqual([alice.trusted]);
+    expect(await loadTrustedKeys(file)).toEqual({ keys: [alice.trusted], threshold: undefined });
     await writeFile(file, JSON.stringify({ keys: [{ name: 'alice', public_key: 'short' }] }));
     await expect(loadTrustedKeys(file)).rejects.toThrow(
       /--trusted-keys .*trusted.json: keys.0.public_key: a public key is the base64url/,
