@@ -11,7 +11,9 @@
  *
  * A version signed by a key the runner does not know may follow a key rotation: the runner reads
  * the set's policy history once for that version (`policyHistory`) and adopts only key lists that
- * its current keys approved, k of n (`key-ring.ts`); then it verifies again.
+ * its current keys approved, k of n (`key-ring.ts`); then it verifies again. After each version it
+ * accepts it also reads the history in the background (not delaying the swap), so a key removed
+ * from the policy stops being trusted before the next version arrives.
  */
 import type { Version } from '../../shared/api.ts';
 import type { PolicyVersion } from '../../shared/policy-schema.ts';
@@ -43,6 +45,8 @@ export class VersionTrust {
   readonly #onKeysFollowed: (outcome: FollowOutcome) => void;
   /** The last version that made the runner read the policy: one read per version, not per answer. */
   #refreshedFor: string | null = null;
+  /** Walks of the policy history, one at a time (each judges approvals against the ring it finds). */
+  #following: Promise<unknown> = Promise.resolve();
   /** The held params' digest, by the object (a snapshot's params are frozen and replaced whole). */
   #digest: { params: Params; digest: Promise<string> } | null = null;
 
@@ -60,6 +64,7 @@ export class VersionTrust {
     let signed = await verifyVersion(version, this.#ring.keys);
     if (!signed.ok && (await this.#followRotation(version))) signed = await verifyVersion(version, this.#ring.keys);
     if (!signed.ok) return signed;
+    this.#followInBackground(version);
     const parentDigest = version.signature!.parent_digest;
     if (held.params !== null && held.lineage === version.lineage && held.version === version.parent) {
       if (parentDigest === null || parentDigest !== (await this.#digestOf(held.params)))
@@ -78,17 +83,37 @@ export class VersionTrust {
     const id = `${version.lineage}/${version.version}/${key}`;
     if (this.#refreshedFor === id) return false;
     this.#refreshedFor = id;
-    let history: readonly PolicyVersion[];
     try {
-      history = await this.#policyHistory();
+      return (await this.#follow(version.lineage)).kind === 'adopted';
     } catch {
       // No history, no rotation: the version stays rejected, and the next one asks again.
       this.#refreshedFor = null;
       return false;
     }
-    const outcome = await this.#ring.follow(history, version.lineage);
-    if (outcome.kind !== 'unchanged') this.#onKeysFollowed(outcome);
-    return outcome.kind === 'adopted';
+  }
+
+  /** After an accepted version: the policy read again, off the swap's path; failures change nothing. */
+  #followInBackground(version: Version): void {
+    if (!this.#policyHistory) return;
+    const id = `${version.lineage}/${version.version}/accepted`;
+    if (this.#refreshedFor === id) return;
+    this.#refreshedFor = id;
+    this.#follow(version.lineage).catch(() => undefined);
+  }
+
+  #follow(lineage: string): Promise<FollowOutcome> {
+    const run = this.#following.then(async () => {
+      const outcome = await this.#ring.follow(await this.#policyHistory!(), lineage);
+      if (outcome.kind !== 'unchanged') this.#onKeysFollowed(outcome);
+      return outcome;
+    });
+    this.#following = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when the policy reads started so far are done (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.#following;
   }
 
   #digestOf(params: Params): Promise<string> {
