@@ -16,6 +16,11 @@ export const BENCHES: Bench[] = [
     async () => (await import('./params-read.ts')).paramsReadBench,
   ),
   lazy(
+    'signing',
+    'Ed25519 verification per version at the runner and per write at the edge, vs schema parsing alone',
+    async () => (await import('./signing.ts')).signingBench,
+  ),
+  lazy(
     'engine',
     'quoting engine book events/s alone and under a 1,000 swaps/s storm',
     async () => (await import('./engine-throughput.ts')).engineThroughputBench,
