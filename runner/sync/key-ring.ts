@@ -3,9 +3,10 @@
  * `--trusted-keys` file (its trust anchor) and adopts a later key list only from a set-policy
  * version whose approvals (`shared/signing/key-list-change.ts`) are valid signatures by `threshold`
  * of the keys it trusts at that point — the same k-of-n rule the hub applies, checked here without
- * trusting the edge that served the history. Policy versions are walked in order; the first one
- * that changes the keys without enough valid approvals stops the walk (nothing after it is
- * adopted): a compromised edge can withhold a rotation, never make one up.
+ * trusting the edge that served the history. Policy versions are walked in order from the newest
+ * one that lists the keys held (or from the start); the first one that changes the keys without
+ * enough valid approvals stops the walk (nothing after it is adopted): a compromised edge can
+ * withhold a rotation, never make one up.
  */
 import type { PolicyVersion } from '../../shared/policy-schema.ts';
 import { checkApprovals } from '../../shared/signing/key-list-change.ts';
@@ -52,7 +53,14 @@ export class KeyRing {
   /** Walks `history` (any order) past the versions already judged; adopts approved key lists. */
   async follow(history: readonly PolicyVersion[], lineage: string): Promise<FollowOutcome> {
     let outcome: FollowOutcome = { kind: 'unchanged' };
-    const newer = history.filter((p) => p.version > this.#policyVersion).sort((a, b) => a.version - b.version);
+    let newer = history.filter((p) => p.version > this.#policyVersion).sort((a, b) => a.version - b.version);
+    // Start after the newest version that already lists the keys held (a runner restarted with an
+    // up-to-date file): the key lists before it were approved by keys this runner may never have had.
+    const current = newer.findLastIndex((p) => sameKeys(p.policy.keys, this.#keys));
+    if (current >= 0) {
+      this.#policyVersion = newer[current]!.version;
+      newer = newer.slice(current + 1);
+    }
     for (const policy of newer) {
       const { keys, threshold, signatures } = policy.policy;
       if (keys.length === 0 || sameKeys(keys, this.#keys)) {

@@ -111,6 +111,17 @@ describe('a runner following a key rotation', () => {
     expect(reads()).toBe(before);
   });
 
+  it('a runner restarted with an up-to-date file starts after the policy version that lists its keys', async () => {
+    // v1: alice alone (the first list, unapproved); v2: alice and bob, approved by alice.
+    const history = [await policyVersion(1, [alice], 1, []), await policyVersion(2, [alice, bob], 1, [alice.signer])];
+    const { receive, trust, followed } = runnerWith(history);
+    const versions = new SignedHistory(SET, LINEAGE);
+    expect(await receive(await versions.next({}, bob.signer))).toMatchObject({ kind: 'applied' });
+    await trust.idle();
+    expect(followed).toEqual([]);
+    expect(trust.keys.map((k) => k.name)).toEqual(['alice', 'bob']);
+  });
+
   it('needs a majority of its keys by default: one of two is not enough', () => {
     expect([1, 2, 3, 4, 5].map(majority)).toEqual([1, 2, 2, 3, 3]);
   });
