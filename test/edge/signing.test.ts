@@ -55,7 +55,7 @@ async function signedPut(set: string, on: Version, params: Record<string, unknow
 
 describe('signed writes', () => {
   it('a signed create keeps the lineage it signed, and its version carries a signature that verifies', async () => {
-    const { set, v1 } = await requiredSet();
+    const { v1 } = await requiredSet();
     expect(v1.signature).toMatchObject({ key: 'alice', parent_digest: null });
     expect(v1.lineage).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await verifyVersion(v1, trusted(alice))).toMatchObject({ ok: true });
