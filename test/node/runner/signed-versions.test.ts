@@ -16,6 +16,7 @@ import { loadInitialParams, StartupError } from '../../../runner/sync/initial-pa
 import { SyncHealth } from '../../../runner/sync/sync-health.ts';
 import { type ApplyOutcome, VersionApplier } from '../../../runner/sync/version-applier.ts';
 import { VersionTrust } from '../../../runner/sync/version-trust.ts';
+import { ConfigError, parseRunnerConfig } from '../../../runner/config.ts';
 import { loadTrustedKeys } from '../../../runner/config/trusted-keys-file.ts';
 import type { Version } from '../../../shared/api.ts';
 import { SignedHistory, testSigner } from '../../helpers/signed-history.ts';
@@ -145,6 +146,30 @@ describe('a runner that requires signatures', () => {
 });
 
 describe('--trusted-keys FILE', () => {
+  it('is refused with --sync file, naming the flag (signatures come with versions from an edge)', () => {
+    const argv = ['--set', SET, '--runner-id', 'r1', '--region', 'eu', '--sync', 'file', '--trusted-keys', 'keys.json'];
+    expect(() => parseRunnerConfig(argv, {})).toThrow(ConfigError);
+    expect(() => parseRunnerConfig(argv, {})).toThrow(/--trusted-keys = "keys.json" is not accepted: .*not file/);
+    const withEdge = parseRunnerConfig(
+      [
+        '--set',
+        SET,
+        '--runner-id',
+        'r1',
+        '--region',
+        'eu',
+        '--url',
+        'http://127.0.0.1:1',
+        '--token',
+        't',
+        '--trusted-keys',
+        'keys.json',
+      ],
+      {},
+    );
+    expect(withEdge.trustedKeys).toBe('keys.json');
+  });
+
   it('reads { keys: [{ name, public_key }] } and names the path and the problem otherwise', async () => {
     const file = join(dir, 'trusted.json');
     await writeFile(file, JSON.stringify({ keys: [alice.trusted] }));
