@@ -17,6 +17,7 @@ import { registerMetaRoutes } from './routes/meta-routes.ts';
 import { registerParamsRoutes } from './routes/params-routes.ts';
 import { registerPerfRoutes } from './routes/perf-routes.ts';
 import { registerPolicyRoutes } from './routes/policy-routes.ts';
+import { registerRolloutRoutes } from './routes/rollout-routes.ts';
 import { ROUTE_METHODS } from './routes/route-table.ts';
 
 export interface AppOptions {
@@ -64,6 +65,7 @@ export function createApp({ hubFor = hubForSet }: AppOptions = {}): Hono<AppEnv>
   registerFleetRoutes(app, { hubFor });
   registerPolicyRoutes(app, { hubFor });
   registerPerfRoutes(app, { hubFor });
+  registerRolloutRoutes(app, { hubFor });
 
   for (const [path, methods] of Object.entries(ROUTE_METHODS)) {
     app.all(path, function methodNotAllowed(c) {

@@ -33,6 +33,7 @@ const EdgeVarsSchema = z.object({
   FLEET_FORWARD_MS: positive('a positive number of milliseconds').default(100),
   PERF_MAX_ROWS: atLeastOne('a whole number of rows ≥ 1').default(200_000),
   PERF_COMPACT_INTERVAL_MS: positive('a positive number of milliseconds').default(900_000),
+  ROLLOUT_EVAL_MS: positive('a positive number of milliseconds').default(5000),
 });
 
 type EdgeVar = keyof z.input<typeof EdgeVarsSchema>;
@@ -64,6 +65,8 @@ export const EdgeConfigSchema = EdgeVarsSchema.transform((v) => ({
   perfMaxRows: v.PERF_MAX_ROWS,
   /** Least time between two compactions of the rollups (minute rows → hourly, old hourly rows deleted) by the alarm. */
   perfCompactIntervalMs: v.PERF_COMPACT_INTERVAL_MS,
+  /** How often the hub's alarm evaluates a rollout's guardrails (and its bake time). */
+  rolloutEvalMs: v.ROLLOUT_EVAL_MS,
 }));
 export type EdgeConfig = z.output<typeof EdgeConfigSchema>;
 

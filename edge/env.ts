@@ -42,6 +42,8 @@ export interface EdgeEnv {
   PERF_MAX_ROWS?: string;
   /** Least time between two compactions of the rollups by the hub's alarm. */
   PERF_COMPACT_INTERVAL_MS?: string;
+  /** How often a rollout's guardrails are evaluated (the hub's alarm), in milliseconds (default 5000). */
+  ROLLOUT_EVAL_MS?: string;
 }
 
 /** Hono's environment of the edge app: bindings plus what middleware stores on the context. */

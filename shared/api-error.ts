@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'method_not_allowed',
+  'conflict',
   'precondition_failed',
   'precondition_required',
   'validation_failed',

@@ -42,6 +42,11 @@ export const VersionSchema = z.object({
   force: ForceSchema.optional(),
   /** The operator's signature over the version's signed fields (`shared/signing/signed-change.ts`). */
   signature: VersionSignatureSchema.optional(),
+  /**
+   * Present on a rollout's candidate (`shared/rollout.ts`): only the runners in the rollout's stages
+   * are given it until it is promoted; a candidate that is rolled back never becomes the head.
+   */
+  rollout: z.object({ id: z.string().max(64) }).optional(),
 });
 export type Version = z.infer<typeof VersionSchema>;
 
@@ -203,6 +208,8 @@ export type StoredFleetEntry = z.infer<typeof StoredFleetEntrySchema>;
  */
 export const FleetEntrySchema = StoredFleetEntrySchema.extend({
   status: RunnerStatusSchema.optional(),
+  /** The version the edge gives this runner: a rollout's candidate for a runner in its stages, the head otherwise. */
+  assigned_version: z.number().int().positive().optional(),
   region: z.string().min(1).max(1000),
   rejected: RejectionSchema.extend({ reason: z.string().max(10_000) })
     .nullable()

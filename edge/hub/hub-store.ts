@@ -14,9 +14,27 @@ export class HubStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS versions (version INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS fleet (runner_id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    // Rollouts (`rollouts/rollout-store.ts`): created here because the head depends on them.
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS rollouts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL, tally TEXT)`,
+    );
   }
 
+  /**
+   * The set's head: the newest version that is not a rollout's candidate still in flight or rolled
+   * back (a candidate becomes the head only when its rollout is promoted).
+   */
   head(): Version | undefined {
+    const row = this.#sql
+      .exec<{ body: string }>(
+        "SELECT body FROM versions WHERE version NOT IN (SELECT version FROM rollouts WHERE state <> 'promoted') ORDER BY version DESC LIMIT 1",
+      )
+      .toArray()[0];
+    return row ? (JSON.parse(row.body) as Version) : undefined;
+  }
+
+  /** The newest version of the history, head or candidate: the next version's number follows it. */
+  latest(): Version | undefined {
     const row = this.#sql.exec<{ body: string }>('SELECT body FROM versions ORDER BY version DESC LIMIT 1').toArray()[0];
     return row ? (JSON.parse(row.body) as Version) : undefined;
   }

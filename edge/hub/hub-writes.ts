@@ -19,24 +19,44 @@ import { fail, ok, rateLimited, type HubResult } from './hub-result.ts';
 import { checkKeyListChange } from './policy-approvals.ts';
 import type { HubPorts } from './hub-ports.ts';
 import { nextPolicy, type PolicyCommand, type PolicyOutcome } from './policy-command.ts';
+import type { ApiErrorInit } from '../errors/api-error.ts';
 import { nextVersion, type WriteCommand, type WriteOutcome } from './write-command.ts';
 import { checkWriteSignature } from './write-signature.ts';
 
+/**
+ * What a write must get past while a rollout is in flight (`rollouts/hub-rollouts.ts`): a plain write
+ * is refused (409 naming the rollout); a kill switch or a rollback passes and ends the rollout.
+ */
+export interface WriteGate {
+  admit(command: WriteCommand): { kind: 'pass' } | { kind: 'refuse'; error: ApiErrorInit } | { kind: 'supersede' };
+  /** Under the lock, once a superseding write is the head: the rollout it ended is recorded as such. */
+  superseded(version: Version, command: WriteCommand): void;
+}
+
 export interface HubWritesOptions {
-  /** Told of each commit inside the lock, once the version is the head (wake waiters, push sockets). */
+  /**
+   * Told of each commit inside the lock, once the version is stored (wake waiters, push sockets);
+   * also of a candidate (which only some runners are given) and of a promotion.
+   */
   announce: (version: Version) => void;
+  gate?: WriteGate;
 }
 
 export class HubWrites {
   readonly #hub: HubPorts;
   readonly #announce: (version: Version) => void;
+  readonly #gate: WriteGate | undefined;
   #head: Version | undefined;
+  /** The newest version: the head, or a rollout's candidate in flight above it. */
+  #latest: Version | undefined;
   #lock: Promise<unknown> = Promise.resolve();
 
-  constructor(hub: HubPorts, { announce }: HubWritesOptions) {
+  constructor(hub: HubPorts, { announce, gate }: HubWritesOptions) {
     this.#hub = hub;
     this.#announce = announce;
+    this.#gate = gate;
     this.#head = hub.store.head();
+    this.#latest = hub.store.latest();
     if (this.#head !== undefined && typeof this.#head.lineage !== 'string') this.#giveLineage(this.#head);
   }
 
@@ -48,6 +68,7 @@ export class HubWrites {
     // The KV mirror was written without one: mirror the head again (the hub schedules it).
     store.setFact('mirrored_version', '0');
     this.#head = store.head();
+    this.#latest = store.latest();
     log.warn('lineage_assigned', { set: head.set, version: head.version, lineage, versions });
   }
 
@@ -55,10 +76,18 @@ export class HubWrites {
     return this.#head;
   }
 
-  /** Rate-limited per set, then serialized with every other write of the set. */
-  async write(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
+  /** The newest version of the history (above the head while a rollout's candidate is in flight). */
+  get latest(): Version | undefined {
+    return this.#latest;
+  }
+
+  /**
+   * Rate-limited per set, then serialized with every other write of the set. A rollout's own
+   * rollback (a breach, an abort) is not rate-limited: it must never wait behind other writers.
+   */
+  async write(command: WriteCommand, { limited = true }: { limited?: boolean } = {}): Promise<HubResult<WriteOutcome>> {
     const { config, writeLimiter } = this.#hub;
-    const taken = writeLimiter.take();
+    const taken = limited ? writeLimiter.take() : ({ kind: 'taken' } as const);
     if (taken.kind === 'limited')
       return rateLimited(
         `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
@@ -92,27 +121,96 @@ export class HubWrites {
     });
   }
 
+  /**
+   * A rollout's candidate: the next version, with `rollout: { id }`, stored and put to KV like any
+   * version but not made the head; `record` (synchronous, so in the same storage transaction as the
+   * insert) stores the rollout that names it. Rate-limited and serialized like a write.
+   */
+  async commitCandidate(
+    command: WriteCommand,
+    idFor: (version: number) => string,
+    record: (candidate: Version) => void,
+  ): Promise<HubResult<Version>> {
+    const { config, writeLimiter } = this.#hub;
+    const taken = writeLimiter.take();
+    if (taken.kind === 'limited')
+      return rateLimited(
+        `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
+        taken.retryAfterS,
+      );
+    return this.#serialized(async () => {
+      const admission = this.#gate?.admit(command);
+      if (admission !== undefined && admission.kind !== 'pass')
+        return fail(
+          admission.kind === 'refuse'
+            ? admission.error
+            : { status: 409, code: 'conflict', message: 'a rollout is already in flight' },
+        );
+      const result = await this.#next(command, undefined);
+      if (!result.ok) return result;
+      if (result.value.kind === 'unchanged')
+        return fail({
+          status: 422,
+          code: 'validation_failed',
+          message: `the rollout's change leaves the params of version ${result.value.version.version} as they are: nothing to roll out`,
+        });
+      const version: Version = { ...result.value.version, rollout: { id: idFor(result.value.version.version) } };
+      const stored = await this.#putToKv(version);
+      if (!stored.ok) return stored;
+      this.#hub.store.insert(version);
+      record(version);
+      this.#latest = version;
+      this.#announce(version);
+      return ok(version);
+    });
+  }
+
+  /**
+   * Makes a stored candidate the head (its rollout is promoted); `record` marks the rollout promoted
+   * in the same storage transaction, so a restarted hub finds the same head.
+   */
+  async promote(candidate: Version, record: () => void): Promise<HubResult<Version>> {
+    return this.#serialized(async () => {
+      if (this.#latest?.version !== candidate.version)
+        return fail({
+          status: 409,
+          code: 'conflict',
+          message: `version ${candidate.version} is no longer the newest version (${this.#latest?.version}): it cannot become the head`,
+        });
+      record();
+      this.#head = candidate;
+      this.#announce(candidate);
+      return ok(candidate);
+    });
+  }
+
   #serialized<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#lock.then(task);
     this.#lock = run.catch(() => undefined);
     return run;
   }
 
-  async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
-    const { store, kv, clock } = this.#hub;
+  /** The next version after the head (or after a candidate in flight, `latest`), or why not. */
+  async #next(command: WriteCommand, latest: Version | undefined): Promise<HubResult<WriteOutcome>> {
+    const { store, clock } = this.#hub;
     const policy = this.#hub.policies.current(command.set);
     // A new set gets its lineage here, with its first version; every later version inherits it. A
     // signed create names its own (it was signed before the set existed).
     const lineage = this.#head?.lineage ?? command.signature?.lineage ?? newLineage();
-    const result = nextVersion(command, this.#head, lineage, (n) => store.version(n), new Date(clock.now()), policy);
+    const result = nextVersion(command, this.#head, lineage, (n) => store.version(n), new Date(clock.now()), policy, latest);
     if (!result.ok || result.value.kind === 'unchanged') return result;
-    const signed = await checkWriteSignature(result.value.version, this.#head, command.signature, policy);
+    // The signature binds the version to its parent: the candidate in flight when there is one.
+    const signed = await checkWriteSignature(result.value.version, latest ?? this.#head, command.signature, policy);
     if (!signed.ok) return signed;
-    const version = signed.value;
+    return ok({ kind: 'committed', version: signed.value });
+  }
+
+  async #putToKv(version: Version): Promise<HubResult<null>> {
     const key = versionKey(version.set, version.lineage, version.version);
     try {
       await this.#noteEarlierAttempt(key, version);
-      await kv.put(key, JSON.stringify(version));
+      await this.#hub.kv.put(key, JSON.stringify(version));
+      return ok(null);
     } catch (error) {
       log.error('kv_put_failed', { set: version.set, version: version.version, error });
       return fail({
@@ -122,9 +220,23 @@ export class HubWrites {
         headers: { 'Retry-After': '1' },
       });
     }
+  }
+
+  async #commit(command: WriteCommand): Promise<HubResult<WriteOutcome>> {
+    const admission = this.#gate?.admit(command) ?? { kind: 'pass' };
+    if (admission.kind === 'refuse') return fail(admission.error);
+    // A candidate in flight: the write follows it, and moves its runners too.
+    const latest = this.#latest !== undefined && this.#latest.version !== this.#head?.version ? this.#latest : undefined;
+    const result = await this.#next(command, latest);
+    if (!result.ok || result.value.kind === 'unchanged') return result;
+    const version = result.value.version;
+    const stored = await this.#putToKv(version);
+    if (!stored.ok) return stored;
     // The head. Registry and mirror are now pending: their facts name an older version.
-    store.insert(version);
+    this.#hub.store.insert(version);
     this.#head = version;
+    this.#latest = version;
+    if (admission.kind === 'supersede') this.#gate?.superseded(version, command);
     // Runners hear of it at once (their answers still leave only once the insert is durable: the
     // output gate).
     this.#announce(version);

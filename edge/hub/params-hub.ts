@@ -9,6 +9,9 @@
  *   and minute, compacted into hours by the alarm (`perf-rollups.ts`), read by `perf` and `compare`;
  * - `VersionWaiters` and `RelaySubscribers`: who hears of a commit at once (long-polls; the watch
  *   relays, one per token, which hold the sockets so that a token's flood never queues here).
+ * - `HubRollouts`: the rollout in flight — who is given its candidate, its guardrails evaluated on
+ *   the alarm, and its decisions (`rollouts/hub-rollouts.ts`). A reader that names itself
+ *   (`?runner=&region=`) is answered the version assigned to it.
  *
  * The public fields are the hub's ports (`HubPorts`): production values from the bindings and the
  * configuration, replaced on a live instance by tests (a failing KV, a hung registry, a fixed clock).
@@ -27,13 +30,15 @@ import type { TelemetryDelta } from '../../shared/telemetry.ts';
 import { compareVersions, versionSample } from '../perf/compare-versions.ts';
 import { perfGroups } from '../perf/perf-groups.ts';
 import { resolvePerfWindow, type PerfWindowQuery } from '../perf/perf-window.ts';
+import type { RunnerIdentity } from '../../shared/rollout-assignment.ts';
+import type { Rollout, RolloutAction } from '../../shared/rollout.ts';
 import { defaultPolicyVersion, type PolicyHistory, type PolicyVersion } from '../../shared/policy-schema.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type IfNoneMatchTags, ifNoneMatchNames } from '../http/preconditions.ts';
 import { log } from '../log.ts';
-import { FleetTable, type FleetSender } from './fleet-table.ts';
+import { type FleetHead, FleetTable, type FleetSender } from './fleet-table.ts';
 import { HeadMirror } from './head-mirror.ts';
 import { REGISTRY_TIMEOUT_MS, type RegistryClient } from './head-registration.ts';
 import type { HubPorts } from './hub-ports.ts';
@@ -51,6 +56,8 @@ import { markOf, versionMarks } from './version-marks.ts';
 import { VersionWaiters } from './version-waiters.ts';
 import type { FleetBatch, FleetBatchVerdict } from './fleet-batch.ts';
 import type { WriteCommand, WriteOutcome } from './write-command.ts';
+import { HubRollouts, versionFor, type AssignedVersions, type StartRollout } from './rollouts/hub-rollouts.ts';
+import { RolloutStore } from './rollouts/rollout-store.ts';
 
 export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   readonly store: HubStore;
@@ -76,6 +83,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   readonly #compaction: PerfCompaction;
   /** Telemetry deltas refused (another lineage, a version the set does not have) since this instance started. */
   telemetryRefused = 0;
+  readonly #rollouts: HubRollouts;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
@@ -102,32 +110,66 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
       () => this.store,
       (name) => this.relay(name),
     );
-    this.#writes = new HubWrites(this, {
-      announce: (version) => {
-        this.waiters.wake(version);
-        this.#relays.push(version);
+    this.#rollouts = new HubRollouts({
+      hub: this,
+      store: new RolloutStore(ctx.storage.sql),
+      writes: () => this.#writes,
+      reassigned: () => this.#announce(),
+      committed: async (version) => {
+        await this.#mirror.afterCommit(version);
+        log.info('version', { set: version.set, version: version.version, kind: version.kind, author: version.author });
       },
     });
+    this.#writes = new HubWrites(this, { announce: () => this.#announce(), gate: this.#rollouts.gate });
     this.#mirror = new HeadMirror(this, () => this.#writes.head);
     this.#perf = new PerfRollups(this, ctx.storage.sql);
     this.#compaction = new PerfCompaction(this, this.#perf);
-    // Work an earlier instance left pending (its alarm could not be set) gets its alarm now.
+    // Work an earlier instance left pending (its alarm could not be set) gets its alarm now; so
+    // does a rollout in flight (its evaluations resume).
     void this.#mirror.schedule();
+    void this.#rollouts.schedule();
+  }
+
+  /** Something changed for some readers (a commit, a candidate, a stage): long-polls and sockets re-check. */
+  #announce(): void {
+    const assigned = this.#assigned();
+    if (assigned === undefined) return;
+    this.waiters.wake(assigned.head);
+    this.#relays.push(assigned);
+  }
+
+  #assigned(): AssignedVersions | undefined {
+    const head = this.#writes.head;
+    return head === undefined ? undefined : this.#rollouts.assigned(head);
   }
 
   async head(): Promise<Version | null> {
     return this.#writes.head ?? null;
   }
 
+  /** The version for a reader: the rollout's candidate for a runner in its stages, the head otherwise. */
+  async assigned(who: RunnerIdentity = {}): Promise<Version | null> {
+    const assigned = this.#assigned();
+    return assigned === undefined ? null : versionFor(assigned, who);
+  }
+
   /**
-   * A params read in one call (a long-poll costs one hub round trip, not two): the head at once
-   * when the client's tags do not name it or no wait was asked; otherwise held here until the next
-   * version (a write answers it directly) or `timeoutMs`, then the head as it is.
+   * A params read in one call (a long-poll costs one hub round trip, not two): the reader's
+   * version (a rollout's candidate for a runner in its stages, the head otherwise) at once when the
+   * client's tags do not name it or no wait was asked; otherwise held here until the reader's version
+   * changes (a write or a stage answers it directly; a wake-up that changes nothing for this reader
+   * waits on) or `timeoutMs` passes, then the reader's version as it is.
    */
-  async read(ifNoneMatch: IfNoneMatchTags | undefined, timeoutMs: number): Promise<Version | null> {
-    const head = this.#writes.head ?? null;
-    if (head === null || timeoutMs <= 0 || !ifNoneMatchNames(ifNoneMatch, head)) return head;
-    return (await this.waiters.wait(timeoutMs)) ?? this.#writes.head ?? null;
+  async read(ifNoneMatch: IfNoneMatchTags | undefined, timeoutMs: number, who: RunnerIdentity = {}): Promise<Version | null> {
+    const first = await this.assigned(who);
+    if (first === null || timeoutMs <= 0 || !ifNoneMatchNames(ifNoneMatch, first)) return first;
+    const deadline = this.clock.now() + timeoutMs;
+    for (;;) {
+      const remaining = deadline - this.clock.now();
+      if (remaining <= 0 || (await this.waiters.wait(remaining)) === undefined) return this.assigned(who);
+      const current = await this.assigned(who);
+      if (current === null || current.version !== first.version) return current;
+    }
   }
 
   async version(n: number): Promise<Version | null> {
@@ -186,6 +228,38 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
       log.error('perf_compaction_failed', { error: String(error) });
     }
     await this.#compaction.schedule();
+      await this.#rollouts.alarm();
+  }
+
+  async startRollout(command: StartRollout): Promise<HubResult<Rollout>> {
+    if (this.#writes.head === undefined) return missingSet(command.set);
+    return this.#rollouts.start(command);
+  }
+
+  async rollout(set: string, id: string): Promise<HubResult<Rollout>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return this.#rollouts.get(set, id);
+  }
+
+  async rollouts(set: string, limit: number): Promise<HubResult<Rollout[]>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return ok(this.#rollouts.list(limit));
+  }
+
+  async promoteRollout(set: string, id: string, author: string, action: RolloutAction): Promise<HubResult<Rollout>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return this.#rollouts.promote(set, id, author, action);
+  }
+
+  async abortRollout(set: string, id: string, author: string, action: RolloutAction): Promise<HubResult<Rollout>> {
+    if (this.#writes.head === undefined) return missingSet(set);
+    return this.#rollouts.abort(set, id, author, action);
+  }
+
+  /** The newest version a runner may name: a rollout's candidate is above the head. */
+  #fleetHead(): { version: number; lineage: string } | undefined {
+    const latest = this.#writes.latest;
+    return latest === undefined ? undefined : { version: latest.version, lineage: latest.lineage };
   }
 
   /**
@@ -199,15 +273,16 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     report: RunnerStatusReport,
     telemetry?: TelemetryDelta,
   ): Promise<HubResult<FleetEntry>> {
-    const head = this.#writes.head;
+    const head = this.#fleetHead();
     if (head === undefined) return missingSet(set);
     const result = this.#fleet.report(set, sender, report, head);
+    if (result.ok) this.#rollouts.observe(sender.runnerId, { kind: 'report', report, ...(telemetry ? { telemetry } : {}) });
     if (!result.ok || telemetry === undefined) return result;
     const refusal = this.#recordTelemetry(set, sender.runnerId, report.region, telemetry, head);
     return refusal === undefined ? result : fail(refusal);
   }
 
-  #recordTelemetry(set: string, runnerId: string, region: string, telemetry: TelemetryDelta, head: Version) {
+  #recordTelemetry(set: string, runnerId: string, region: string, telemetry: TelemetryDelta, head: FleetHead) {
     const refusal = telemetryRefusal(set, telemetry, head);
     if (refusal !== undefined) {
       this.telemetryRefused += 1;
@@ -297,34 +372,42 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
     this.#fleet.flush();
   }
 
+  /** The fleet, each runner with the version it is assigned (a rollout's candidate or the head) beside the one it applied. */
   async fleet(set: string): Promise<HubResult<Fleet>> {
-    const head = this.#writes.head;
-    if (head === undefined) return missingSet(set);
-    return ok(this.#fleet.list(set, head.version));
+    const assigned = this.#assigned();
+    if (assigned === undefined) return missingSet(set);
+    const fleet = this.#fleet.list(set, assigned.head.version);
+    const runners = fleet.runners.map((entry) => ({
+      ...entry,
+      assigned_version: versionFor(assigned, { runner: entry.runner_id, region: entry.region }).version,
+    }));
+    return ok({ ...fleet, runners });
   }
 
   /**
    * A watch relay (one per token with sockets) subscribes when a socket connects: it is pushed
-   * every commit from now on, and sends the head it is answered.
+   * every commit (and rollout stage) from now on, and sends each socket the version assigned to it.
    */
-  async subscribe(relay: string): Promise<Version | null> {
+  async subscribe(relay: string): Promise<AssignedVersions | null> {
     this.#relays.add(relay);
-    return this.#writes.head ?? null;
+    return this.#assigned() ?? null;
   }
 
   /** What a relay's sockets said since its last batch: each event checked like an HTTP report. */
   async fleetBatch(batch: FleetBatch): Promise<FleetBatchVerdict[]> {
-    const head = this.#writes.head;
+    const head = this.#fleetHead();
     const { refusals } = this.#fleet;
     refusals.rate_limited += batch.refusals.rate_limited;
     refusals.sockets_closed += batch.refusals.sockets_closed;
     if (head === undefined) return batch.items.map(() => 'invalid');
+    const set = this.#writes.head!.set;
     return batch.items.map(({ runnerId, event }) => {
-      const verdict = this.#fleet.receive(head.set, { runnerId, token: batch.token }, event, head);
+      const verdict = this.#fleet.receive(set, { runnerId, token: batch.token }, event, head);
       if (verdict.kind === 'recorded') {
+        this.#rollouts.observe(runnerId, event);
         // Refused telemetry on a socket is counted (`telemetryRefused`); the status stays recorded.
         if (event.kind === 'report' && event.telemetry !== undefined)
-          this.#recordTelemetry(head.set, runnerId, event.report.region, event.telemetry, head);
+          this.#recordTelemetry(set, runnerId, event.report.region, event.telemetry, head);
         return 'recorded';
       }
       refusals[verdict.counter] += 1;

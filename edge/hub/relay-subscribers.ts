@@ -4,14 +4,15 @@
  * memory still pushes to relays whose sockets hibernate. A push is not awaited: a slow or flooded
  * relay never holds a write.
  */
-import type { Version } from '../../shared/api.ts';
 import { log } from '../log.ts';
 import type { HubStore } from './hub-store.ts';
+import type { AssignedVersions } from './rollouts/hub-rollouts.ts';
 
 const FACT = 'watch_relays';
 
 export interface RelayClient {
-  push(version: Version): Promise<void>;
+  /** The head, and a rollout's candidate with who gets it: each socket is sent its own version. */
+  push(assigned: AssignedVersions): Promise<void>;
 }
 
 export class RelaySubscribers {
@@ -31,12 +32,13 @@ export class RelaySubscribers {
     this.#store().setFact(FACT, JSON.stringify([...names]));
   }
 
-  push(version: Version): void {
+  push(assigned: AssignedVersions): void {
+    const { head } = assigned;
     for (const name of this.#all())
       void Promise.resolve()
-        .then(() => this.#relay(name).push(version))
+        .then(() => this.#relay(name).push(assigned))
         .catch((error: unknown) =>
-          log.warn('relay_push_failed', { set: version.set, version: version.version, relay: name, error: String(error) }),
+          log.warn('relay_push_failed', { set: head.set, version: head.version, relay: name, error: String(error) }),
         );
   }
 

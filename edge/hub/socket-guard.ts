@@ -19,6 +19,8 @@ export interface SocketAttachment {
   set: string;
   /** The token's name (never its value): the owner of the runner entries it creates. */
   token: string;
+  /** Who the socket said it is (`?runner=&region=`): decides whether a rollout's candidate is pushed to it. */
+  who?: { runner?: string; region?: string };
 }
 
 /** Close codes (RFC 6455): 1007 malformed message, 1008 policy (flooding), 1009 message too big. */

@@ -12,13 +12,15 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ErrorBody } from '../../shared/api-error.ts';
-import type { Version } from '../../shared/api.ts';
+import { RunnerIdSchema } from '../../shared/api.ts';
+import { RegionSchema } from '../../shared/rollout.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { loadEdgeConfig, type EdgeConfig } from '../config.ts';
 import type { EdgeEnv } from '../env.ts';
 import type { FleetBatch, FleetBatchVerdict } from './fleet-batch.ts';
 import { FleetForwarder } from './fleet-forwarder.ts';
 import { FloodLockout } from './flood-lockout.ts';
+import type { AssignedVersions } from './rollouts/hub-rollouts.ts';
 import { SocketGuard } from './socket-guard.ts';
 import { WatchSockets } from './watch-sockets.ts';
 
@@ -51,6 +53,24 @@ function lockedOut(token: string, retryAfterS: number): Response {
     `token "${token}" flooded its watch sockets on this set (a socket closed with 1008): new sockets are refused for ${retryAfterS} s; the lockout doubles with each flood`,
     { 'Retry-After': String(retryAfterS) },
   );
+}
+
+/** `?runner=&region=` of a watch socket, checked like the params path checks them; a string is the refusal. */
+function identityOf(url: URL): { runner?: string; region?: string } | string {
+  const who: { runner?: string; region?: string } = {};
+  const runner = url.searchParams.get('runner');
+  const region = url.searchParams.get('region');
+  if (runner !== null) {
+    const parsed = RunnerIdSchema.safeParse(runner);
+    if (!parsed.success) return `runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
+    who.runner = parsed.data;
+  }
+  if (region !== null) {
+    const parsed = RegionSchema.safeParse(region);
+    if (!parsed.success) return `region = ${JSON.stringify(region.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
+    who.region = parsed.data;
+  }
+  return who;
 }
 
 export class WatchRelay extends DurableObject<EdgeEnv> {
@@ -95,14 +115,16 @@ export class WatchRelay extends DurableObject<EdgeEnv> {
     // Refused before the hub is asked or a socket exists: a flood's reconnections cost one answer.
     const lockout = this.#lockout.state();
     if (lockout.kind === 'locked') return lockedOut(token, lockout.retryAfterS);
-    const head = await this.#hub(set).subscribe(relayName(set, token));
-    if (head === null) return errorResponse(404, 'not_found', `set "${set}" does not exist`);
-    return this.#sockets.accept(request, { set, token }, head);
+    const who = identityOf(new URL(request.url));
+    if (typeof who === 'string') return errorResponse(400, 'bad_request', who);
+    const assigned = await this.#hub(set).subscribe(relayName(set, token));
+    if (assigned === null) return errorResponse(404, 'not_found', `set "${set}" does not exist`);
+    return this.#sockets.accept(request, { set, token, who }, assigned);
   }
 
-  /** A commit of the set (called by its hub): to every socket. */
-  async push(version: Version): Promise<void> {
-    this.#sockets.broadcast(version);
+  /** A commit of the set, or a rollout's stage (called by its hub): each socket gets its version. */
+  async push(assigned: AssignedVersions): Promise<void> {
+    this.#sockets.broadcast(assigned);
   }
 
   /** Open sockets (tests and diagnostics). */

@@ -21,6 +21,7 @@ import { WatchClientMessageSchema, type Version, type WatchServerMessage } from 
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
 import { reportEvent, type FleetEvent } from './fleet-update.ts';
+import { versionFor, type AssignedVersions } from './rollouts/hub-rollouts.ts';
 import { CLOSE_MALFORMED, CLOSE_POLICY, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
 
 function versionMessage(version: Version): string {
@@ -44,24 +45,30 @@ export interface WatchSocketsOptions {
 
 export class WatchSockets {
   readonly #o: WatchSocketsOptions;
-  readonly #open = new Set<WebSocket>();
+  /** Open sockets, each with the version it was last sent (so a stage change is pushed only to whom it changes). */
+  readonly #open = new Map<WebSocket, { who: { runner?: string; region?: string }; sent: number | undefined }>();
 
   constructor(options: WatchSocketsOptions) {
     this.#o = options;
   }
 
   /** Accepts an upgrade for `set` from the token named `token` (the Worker checked both). */
-  accept(request: Request, identity: Omit<SocketAttachment, 'id'>, head: Version | null): Response {
+  accept(request: Request, identity: Omit<SocketAttachment, 'id'>, assigned: AssignedVersions | null): Response {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket')
       return new Response('expected a WebSocket upgrade', { status: 426 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     server.accept();
     this.#o.guard.register(server, { id: crypto.randomUUID(), ...identity } satisfies SocketAttachment);
-    this.#open.add(server);
+    const socket = { who: identity.who ?? {}, sent: undefined as number | undefined };
+    this.#open.set(server, socket);
     server.addEventListener('message', (event) => this.message(server, event.data as string | ArrayBuffer));
     server.addEventListener('close', (event) => this.close(server, event.code));
     server.addEventListener('error', (event) => this.error(server, event.error));
-    if (head !== null) server.send(versionMessage(head));
+    if (assigned !== null) {
+      const version = versionFor(assigned, socket.who);
+      server.send(versionMessage(version));
+      socket.sent = version.version;
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -148,11 +155,20 @@ export class WatchSockets {
     log.warn('watch_socket_error', { error: String(error) });
   }
 
-  broadcast(version: Version): void {
-    const message = versionMessage(version);
-    for (const ws of this.#open) {
+  /** Sends each socket the version assigned to it, unless it was already sent that one. */
+  broadcast(assigned: AssignedVersions): void {
+    const messages = new Map<number, string>();
+    for (const [ws, socket] of this.#open) {
+      const version = versionFor(assigned, socket.who);
+      if (socket.sent === version.version) continue;
+      let message = messages.get(version.version);
+      if (message === undefined) {
+        message = versionMessage(version);
+        messages.set(version.version, message);
+      }
       try {
         ws.send(message);
+        socket.sent = version.version;
       } catch {
         // A socket closing under us; its close handler cleans up.
       }

@@ -105,6 +105,12 @@ export function nextVersion(
   lookup: (version: number) => Version | undefined,
   now: Date,
   policy: PolicyVersion,
+  /**
+   * The newest version when it is not the head (a rollout's candidate in flight): the new version
+   * follows it (number and parent) and is committed even when it equals the head, because the
+   * runners on the candidate must be moved off it.
+   */
+  latest?: Version,
 ): HubResult<WriteOutcome> {
   const refused = checkPrecondition(command.set, head, command.precondition);
   if (refused) return fail(refused);
@@ -141,20 +147,21 @@ export function nextVersion(
       fields: validation.issues,
     });
   }
-  if (head !== undefined && diffParams(head.params, validation.params).length === 0)
+  if (head !== undefined && latest === undefined && diffParams(head.params, validation.params).length === 0)
     return ok({ kind: 'unchanged', version: head });
   const checked = checkAgainstPolicy(policy.policy, head?.params, validation.params, command.force);
   if (!checked.ok) return fail(policyRefusal(policy, checked.issues, checked.forceable));
+  const previous = latest ?? head;
   const version: Version = {
     set: command.set,
     lineage: head?.lineage ?? lineage,
-    version: (head?.version ?? 0) + 1,
+    version: (previous?.version ?? 0) + 1,
     params: validation.params,
     created_at: now.toISOString(),
     author: command.author,
     message: command.message,
     kind: rollbackOf !== undefined ? 'rollback' : head === undefined ? 'create' : 'update',
-    parent: head?.version ?? 0,
+    parent: previous?.version ?? 0,
     ...(rollbackOf !== undefined ? { rollback_of: rollbackOf } : {}),
     // Kept only when the step limit was actually passed: in the history, `force` means an override.
     ...(checked.forced && command.force ? { force: command.force } : {}),

@@ -3,7 +3,9 @@
  * fallback to the KV mirror when the hub is unreachable), replace it (PUT) or merge-patch it (PATCH).
  */
 import type { Context, Hono } from 'hono';
-import { MAX_WAIT_S, VersionSchema, WriteBodySchema, type Version } from '../../shared/api.ts';
+import { MAX_WAIT_S, RunnerIdSchema, VersionSchema, WriteBodySchema, type Version } from '../../shared/api.ts';
+import type { RunnerIdentity } from '../../shared/rollout-assignment.ts';
+import { RegionSchema } from '../../shared/rollout.ts';
 import { describeIssues, validateParams, validateParamsPatch } from '../../shared/validate-params.ts';
 import { requireWrite } from '../auth/authenticate.ts';
 import type { AppEnv, EdgeEnv } from '../env.ts';
@@ -27,6 +29,29 @@ function parseWait(raw: string | undefined): number {
   if (!(seconds >= 0 && seconds <= MAX_WAIT_S))
     throw badRequest(`wait = ${JSON.stringify(raw)} is not accepted: expected seconds in [0, ${MAX_WAIT_S}]`);
   return seconds;
+}
+
+/**
+ * `?runner=&region=`: who reads, so a runner inside a rollout's stages is given its candidate. Checked
+ * like a report's fields (a runner id, a printable region); absent, the reader gets the head.
+ */
+export function readIdentity(runner: string | undefined, region: string | undefined): RunnerIdentity {
+  const who: RunnerIdentity = {};
+  if (runner !== undefined) {
+    const parsed = RunnerIdSchema.safeParse(runner);
+    if (!parsed.success)
+      throw badRequest(`runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    who.runner = parsed.data;
+  }
+  if (region !== undefined) {
+    const parsed = RegionSchema.safeParse(region);
+    if (!parsed.success)
+      throw badRequest(
+        `region = ${JSON.stringify(region.slice(0, 100))} is not accepted: a region is 1..64 printable characters (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
+    who.region = parsed.data;
+  }
+  return who;
 }
 
 /**
@@ -79,12 +104,14 @@ export function registerParamsRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hu
     // The whole tag: a tag of another lineage never matches, so a long-poll with one is answered at once.
     const matches = (v: Version) => ifNoneMatchNames(ifNoneMatch, v);
     const waitS = parseWait(c.req.query('wait'));
+    const who = readIdentity(c.req.query('runner'), c.req.query('region'));
     // A read of a set that does not exist must not address (and so create) a hub.
     if (!(await setExists(c.env, set))) throw notFound(`set "${set}" does not exist`);
+    // The version assigned to the reader (a rollout's candidate, or the head): the ETag is its own.
     let head: Version | null;
     try {
-      // One hub call: it answers at once, or holds a long-poll until the next version or the wait.
-      head = await hubFor(c.env, set).read(ifNoneMatch, waitS * 1000);
+      // One hub call: it answers at once, or holds a long-poll until this reader's version changes.
+      head = await hubFor(c.env, set).read(ifNoneMatch, waitS * 1000, who);
     } catch (error) {
       return answerFromMirror(c.env, set, ifNoneMatch, error);
     }

@@ -20,4 +20,8 @@ export const ROUTE_METHODS: Readonly<Record<string, readonly string[]>> = {
   '/v1/sets/:set/perf/compare': ['GET', 'HEAD'],
   '/v1/sets/:set/policy': ['GET', 'HEAD', 'PUT'],
   '/v1/sets/:set/policy/versions': ['GET', 'HEAD'],
+  '/v1/sets/:set/rollouts': ['GET', 'HEAD', 'POST'],
+  '/v1/sets/:set/rollouts/:id': ['GET', 'HEAD'],
+  '/v1/sets/:set/rollouts/:id/promote': ['POST'],
+  '/v1/sets/:set/rollouts/:id/abort': ['POST'],
 };
