@@ -59,6 +59,12 @@ export interface EdgeClientOptions {
   clock?: Clock | undefined;
   /** Deadline of one request, in ms, unless the call sets its own; a long-poll gets its wait on top. */
   timeoutMs?: number;
+  /**
+   * Who reads (a runner's id and region): sent as `?runner=&region=` on params reads and the watch
+   * socket, so the edge answers the version assigned to this runner (a rollout's candidate when it is
+   * in one of the rollout's stages). Without it the edge answers the set's head.
+   */
+  reader?: { runner: string; region: string } | undefined;
 }
 
 /** A version with the entity tag to send back as If-Match on the next write. */
@@ -138,8 +144,18 @@ function validVersion(received: ReceivedVersion, url: string): Version {
   }
 }
 
-export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_000 }: EdgeClientOptions) {
+export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_000, reader }: EdgeClientOptions) {
   const base = baseUrl.replace(/\/+$/, '');
+  /** `?wait=`, and the reader's identity, as a query string ('' when empty). */
+  const readQuery = (wait: number): string => {
+    const query = new URLSearchParams();
+    if (wait > 0) query.set('wait', String(wait));
+    if (reader !== undefined) {
+      query.set('runner', reader.runner);
+      query.set('region', reader.region);
+    }
+    return query.size > 0 ? `?${query}` : '';
+  };
   const request = createEdgeRequest({ baseUrl: base, token, ...(fetch ? { fetch } : {}), ...(clock ? { clock } : {}) });
   const setPath = (set: string) => `/v1/sets/${encodeURIComponent(set)}`;
   const init = (options: CallOptions, rest: Omit<EdgeRequestInit, 'timeoutMs' | 'signal'> = {}): EdgeRequestInit => ({
@@ -175,7 +191,7 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     const { ifNoneMatch, waitS = 0 } = options;
     // A long-poll waits for a version newer than the caller's; with none named there is nothing to wait for.
     const wait = waitS > 0 && ifNoneMatch ? waitS : 0;
-    const answer = await request('GET', `${setPath(set)}/params${wait > 0 ? `?wait=${wait}` : ''}`, {
+    const answer = await request('GET', `${setPath(set)}/params${readQuery(wait)}`, {
       headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {},
       timeoutMs: options.timeoutMs ?? timeoutMs + wait * 1000,
       signal: options.signal,
@@ -332,7 +348,7 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
 
     /** The WebSocket URL of a set's watch stream, and the headers to open it with (`watch-socket.ts`). */
     watchTarget(set: string): { url: string; headers: Record<string, string> } {
-      const url = `${base.replace(/^http/, 'ws')}${setPath(set)}/watch`;
+      const url = `${base.replace(/^http/, 'ws')}${setPath(set)}/watch${readQuery(0)}`;
       return { url, headers: token ? { authorization: `Bearer ${token}` } : {} };
     },
   };

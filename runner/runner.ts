@@ -172,6 +172,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps): Promi
       token: config.token!,
       clock,
       fetch: requestThrough(dispatcher ?? ownAgent!),
+      // The edge gives this runner the version assigned to it (a rollout's candidate, or the head).
+      reader: { runner: config.runnerId, region: config.region },
     });
     policyReader = edge;
     try {

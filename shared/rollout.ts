@@ -29,10 +29,7 @@ export const StageRunnersSchema = z.union([
   z.strictObject({ regions: z.array(RegionSchema).min(1).max(MAX_STAGE_MEMBERS) }),
   z.strictObject({ ids: z.array(RunnerIdSchema).min(1).max(MAX_STAGE_MEMBERS) }),
   z.strictObject({
-    percent: z
-      .number()
-      .gt(0, 'a share of the fleet in (0, 100]')
-      .max(100, 'a share of the fleet in (0, 100]'),
+    percent: z.number().gt(0, 'a share of the fleet in (0, 100]').max(100, 'a share of the fleet in (0, 100]'),
   }),
 ]);
 export type StageRunners = z.infer<typeof StageRunnersSchema>;

@@ -62,12 +62,14 @@ function identityOf(url: URL): { runner?: string; region?: string } | string {
   const region = url.searchParams.get('region');
   if (runner !== null) {
     const parsed = RunnerIdSchema.safeParse(runner);
-    if (!parsed.success) return `runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
+    if (!parsed.success)
+      return `runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
     who.runner = parsed.data;
   }
   if (region !== null) {
     const parsed = RegionSchema.safeParse(region);
-    if (!parsed.success) return `region = ${JSON.stringify(region.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
+    if (!parsed.success)
+      return `region = ${JSON.stringify(region.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message}`;
     who.region = parsed.data;
   }
   return who;

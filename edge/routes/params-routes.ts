@@ -40,7 +40,9 @@ export function readIdentity(runner: string | undefined, region: string | undefi
   if (runner !== undefined) {
     const parsed = RunnerIdSchema.safeParse(runner);
     if (!parsed.success)
-      throw badRequest(`runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw badRequest(
+        `runner = ${JSON.stringify(runner.slice(0, 100))} is not accepted: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     who.runner = parsed.data;
   }
   if (region !== undefined) {

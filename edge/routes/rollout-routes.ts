@@ -21,7 +21,9 @@ const ROLLOUT_ID = /^r[0-9]{1,12}$/;
 
 function rolloutIdOf(raw: string | undefined): string {
   if (raw === undefined || !ROLLOUT_ID.test(raw))
-    throw badRequest(`rollout id ${JSON.stringify(raw?.slice(0, 40))} is not accepted: expected "r" and the candidate's version number, e.g. r7`);
+    throw badRequest(
+      `rollout id ${JSON.stringify(raw?.slice(0, 40))} is not accepted: expected "r" and the candidate's version number, e.g. r7`,
+    );
   return raw;
 }
 
@@ -77,7 +79,8 @@ export function registerRolloutRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: H
       const body = parseBody(RolloutActionSchema, raw, `rollout ${action}`);
       const hub = await existingHub(c.env, set, hubFor);
       const author = c.get('principal').name;
-      const result = action === 'promote' ? await hub.promoteRollout(set, id, author, body) : await hub.abortRollout(set, id, author, body);
+      const result =
+        action === 'promote' ? await hub.promoteRollout(set, id, author, body) : await hub.abortRollout(set, id, author, body);
       return answer(unwrap(result));
     });
   }

@@ -59,11 +59,11 @@ function reading(guard: Guardrail, base: Omit<GuardReading, 'bound' | 'threshold
 function worstRunner(
   guard: Guardrail,
   runners: [string, RunnerTally][],
-  valueOf: (r: RunnerTally) => number | null,
+  figureOf: (r: RunnerTally) => number | null,
 ): GuardReading {
   const minFills = guard.min_fills ?? 0;
   const judged = runners.flatMap(([id, r]) => {
-    const value = valueOf(r);
+    const value = figureOf(r);
     return value !== null && r.fills >= minFills ? [{ id, value }] : [];
   });
   // The worst: the largest for a `max` bound, the smallest for a `min`-only guard.
@@ -101,22 +101,24 @@ function markout(guard: Guardrail, tally: RolloutTally): GuardReading {
 /** Every guardrail's reading on the tally (in the guardrails' order). */
 export function evaluateGuardrails(guardrails: readonly Guardrail[], tally: RolloutTally): GuardReading[] {
   const runners = Object.entries(tally.runners);
-  return guardrails.map((guard) => {
-    switch (guard.metric) {
-      case 'drawdown':
-        return worstRunner(guard, runners, (r) => (r.fills > 0 || r.on_candidate ? r.drawdown : null));
-      case 'abs_inventory_ratio':
-        return worstRunner(guard, runners, (r) => r.inventory_ratio);
-      case 'markout_5s_bps':
-        return markout(guard, tally);
-      case 'nacks': {
-        const value = runners.filter(([, r]) => r.nacked).length;
-        return reading(guard, { metric: guard.metric, value, n: runners.length }, (b) => breaches(value, b));
-      }
-      case 'error_runners': {
-        const value = runners.filter(([, r]) => r.on_candidate && r.sync_state === 'error').length;
-        return reading(guard, { metric: guard.metric, value, n: runners.length }, (b) => breaches(value, b));
-      }
+  return guardrails.map((guard) => readingOf(guard, tally, runners));
+}
+
+function readingOf(guard: Guardrail, tally: RolloutTally, runners: [string, RunnerTally][]): GuardReading {
+  switch (guard.metric) {
+    case 'drawdown':
+      return worstRunner(guard, runners, (r) => (r.fills > 0 || r.on_candidate ? r.drawdown : null));
+    case 'abs_inventory_ratio':
+      return worstRunner(guard, runners, (r) => r.inventory_ratio);
+    case 'markout_5s_bps':
+      return markout(guard, tally);
+    case 'nacks': {
+      const value = runners.filter(([, r]) => r.nacked).length;
+      return reading(guard, { metric: guard.metric, value, n: runners.length }, (b) => breaches(value, b));
     }
-  });
+    case 'error_runners': {
+      const value = runners.filter(([, r]) => r.on_candidate && r.sync_state === 'error').length;
+      return reading(guard, { metric: guard.metric, value, n: runners.length }, (b) => breaches(value, b));
+    }
+  }
 }

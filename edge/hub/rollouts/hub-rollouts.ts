@@ -66,8 +66,7 @@ export interface HubRolloutsOptions {
 function isKillSwitch(command: WriteCommand): boolean {
   const { change } = command;
   if (change.kind === 'merge') return change.patch.trading_mode === 'halted';
-  if (change.kind === 'replace')
-    return (change.params as { trading_mode?: unknown } | null)?.trading_mode === 'halted';
+  if (change.kind === 'replace') return (change.params as { trading_mode?: unknown } | null)?.trading_mode === 'halted';
   return false;
 }
 
@@ -92,9 +91,7 @@ export class HubRollouts {
   /** The rollout in flight; undefined when none, null until loaded (lazily, from SQLite). */
   #active: ActiveRollout | undefined | null = null;
   /** The rollback this module is committing: the write gate records it as the rollout's end. */
-  #ending:
-    | { command: WriteCommand; state: 'rolled_back' | 'aborted'; events: (version: number) => RolloutEvent[] }
-    | undefined;
+  #ending: { command: WriteCommand; state: 'rolled_back' | 'aborted'; events: (version: number) => RolloutEvent[] } | undefined;
 
   constructor(options: HubRolloutsOptions) {
     this.#o = options;
@@ -149,7 +146,12 @@ export class HubRollouts {
           },
         },
       ];
-      let rollout: Rollout = { ...active.rollout, state: ending?.state ?? 'aborted', outcome_version: version.version, ended_at: this.#now() };
+      let rollout: Rollout = {
+        ...active.rollout,
+        state: ending?.state ?? 'aborted',
+        outcome_version: version.version,
+        ended_at: this.#now(),
+      };
       for (const event of events) rollout = withEvent(rollout, event);
       this.#o.store.save(rollout, active.tally);
       this.#active = undefined;
@@ -217,7 +219,9 @@ export class HubRollouts {
     const active = this.#current();
     if (active?.rollout.id === id) return ok(this.#withReadings(active.rollout, active.tally));
     const stored = this.#o.store.get(id);
-    return stored ? ok(stored) : fail({ status: 404, code: 'not_found', message: `set "${set}" has no rollout ${JSON.stringify(id)}` });
+    return stored
+      ? ok(stored)
+      : fail({ status: 404, code: 'not_found', message: `set "${set}" has no rollout ${JSON.stringify(id)}` });
   }
 
   list(limit: number): Rollout[] {
@@ -249,7 +253,8 @@ export class HubRollouts {
     const active = this.#current();
     if (active?.rollout.id === id) return ok(active);
     const stored = this.#o.store.get(id);
-    if (stored === undefined) return fail({ status: 404, code: 'not_found', message: `set "${set}" has no rollout ${JSON.stringify(id)}` });
+    if (stored === undefined)
+      return fail({ status: 404, code: 'not_found', message: `set "${set}" has no rollout ${JSON.stringify(id)}` });
     return fail({
       status: 409,
       code: 'conflict',
@@ -406,7 +411,12 @@ export class HubRollouts {
       const version = result.value.version;
       if (result.value.kind === 'committed') await this.#o.committed(version);
       const ended = this.#o.store.get(active.rollout.id)!;
-      log.warn('rollout_rolled_back', { set: head.set, rollout: ended.id, version: version.version, etag: etagFor(version.set, version.lineage, version.version) });
+      log.warn('rollout_rolled_back', {
+        set: head.set,
+        rollout: ended.id,
+        version: version.version,
+        etag: etagFor(version.set, version.lineage, version.version),
+      });
       return ok(ended);
     } finally {
       this.#ending = undefined;

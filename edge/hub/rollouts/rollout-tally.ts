@@ -106,7 +106,8 @@ function observeReport(
 ): void {
   const onCandidate = report.applied_version === scope.candidate;
   const nacked = report.rejected?.version === scope.candidate;
-  const candidateFigures = telemetry?.versions.filter((v) => v.lineage === scope.lineage && v.params_version === scope.candidate) ?? [];
+  const candidateFigures =
+    telemetry?.versions.filter((v) => v.lineage === scope.lineage && v.params_version === scope.candidate) ?? [];
   for (const v of telemetry?.versions ?? []) {
     if (v.lineage !== scope.lineage || v.params_version !== scope.base) continue;
     tally.control_fills += v.maker_fills + v.taker_fills;
