@@ -19,6 +19,7 @@ import { addKeysCommand } from './commands/keys.ts';
 import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
+import { addRolloutCommand } from './commands/rollout.ts';
 import { addRunCommand } from './commands/run.ts';
 import { addSchemaCommand } from './commands/schema.ts';
 import { addSetCommand } from './commands/set.ts';
@@ -80,6 +81,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addWatchCommand(program, deps);
   addPolicyCommand(program, deps);
   addKeysCommand(program, deps);
+  addRolloutCommand(program, deps);
   addSchemaCommand(program, deps);
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);

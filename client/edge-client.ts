@@ -42,6 +42,14 @@ import {
 } from '../shared/policy-schema.ts';
 import { etagFor } from '../shared/etag.ts';
 import type { WriteSignature } from '../shared/signing/version-signature.ts';
+import {
+  RolloutAnswerSchema,
+  RolloutListSchema,
+  type Rollout,
+  type RolloutAction,
+  type RolloutList,
+  type RolloutRequestInput,
+} from '../shared/rollout.ts';
 import { checkedEtag } from './checked-etag.ts';
 import { BadResponseError } from './edge-errors.ts';
 import { createEdgeRequest, type EdgeAnswer, type EdgeRequestInit, type FetchLike } from './edge-request.ts';
@@ -344,6 +352,32 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
         `${setPath(set)}/runners/${encodeURIComponent(runnerId)}/report`,
         init(options, { body: report, maxBytes: MAX_VERSION_BYTES }),
       );
+    },
+
+    /** Starts a guarded rollout of a change (write scope); answers the rollout with its candidate version. */
+    async startRollout(set: string, body: RolloutRequestInput, options: CallOptions = {}): Promise<Rollout> {
+      return parseAnswer(RolloutAnswerSchema, await request('POST', `${setPath(set)}/rollouts`, init(options, { body }))).rollout;
+    },
+
+    async getRollout(set: string, id: string, options?: CallOptions): Promise<Rollout> {
+      return (await getJson(RolloutAnswerSchema, `${setPath(set)}/rollouts/${encodeURIComponent(id)}`, options)).rollout;
+    },
+
+    /** Newest first. */
+    listRollouts(set: string, limit = 20, options?: CallOptions): Promise<RolloutList> {
+      return getJson(RolloutListSchema, `${setPath(set)}/rollouts?limit=${limit}`, options);
+    },
+
+    /** `promote` (the next stage, or the head after the last) or `abort` (a rollback version at once). */
+    async decideRollout(
+      set: string,
+      id: string,
+      action: 'promote' | 'abort',
+      body: RolloutAction = {},
+      options: CallOptions = {},
+    ): Promise<Rollout> {
+      const path = `${setPath(set)}/rollouts/${encodeURIComponent(id)}/${action}`;
+      return parseAnswer(RolloutAnswerSchema, await request('POST', path, init(options, { body }))).rollout;
     },
 
     /** The WebSocket URL of a set's watch stream, and the headers to open it with (`watch-socket.ts`). */
