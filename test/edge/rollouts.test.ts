@@ -311,6 +311,24 @@ describe('the alarm', () => {
     ]);
   });
 
+  it('measures drawdown from the P&L a runner reports when its reports carry no telemetry', async () => {
+    const { set, lineage } = await freshSetAtT0();
+    const rollout = await start(set, { ...EU_THEN_ALL, guardrails: [{ metric: 'drawdown', max: 20 }] });
+    // Its P&L before it applied the candidate does not count; on the candidate it peaks at 10, then falls to −11.
+    await report(set, 'fra-1', { region: 'eu-west-1', applied_version: 1, lineage, trading: { pnl: 100 } });
+    await report(set, 'fra-1', { region: 'eu-west-1', applied_version: 2, lineage, trading: { pnl: 4 } });
+    await report(set, 'fra-1', { region: 'eu-west-1', applied_version: 2, lineage, trading: { pnl: 10 } });
+    await alarmAt(set, T0 + 5000);
+    expect((await rolloutOf(set, rollout.id)).readings[0]).toMatchObject({ verdict: 'ok', value: 0 });
+    await report(set, 'fra-1', { region: 'eu-west-1', applied_version: 2, lineage, trading: { pnl: -11 } });
+    await alarmAt(set, T0 + 10_000);
+    const ended = await rolloutOf(set, rollout.id);
+    expect(ended.state).toBe('rolled_back');
+    expect(ended.events.find((e) => e.kind === 'breach')?.detail).toMatchObject({
+      breaches: [{ metric: 'drawdown', value: 21, max: 20, runner: 'fra-1' }],
+    });
+  });
+
   it('judges markouts against the control group only with enough fills and 95 % confidence', async () => {
     const { set, lineage } = await freshSetAtT0();
     const rollout = await start(set, {

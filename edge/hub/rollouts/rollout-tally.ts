@@ -22,6 +22,11 @@ export interface RunnerTally {
   drawdown: number;
   /** Largest |inventory| / max_position reported while on the candidate, or null before any. */
   inventory_ratio: number | null;
+  /**
+   * Highest P&L the runner reported (`trading.pnl`) while on the candidate: drawdown from reports
+   * without telemetry (a runner older than the telemetry contract), or null before any.
+   */
+  reported_pnl_peak: number | null;
   /** Applied the candidate (ACK or report). */
   on_candidate: boolean;
   /** Rejected the candidate (NACK, or `rejected` in a report). */
@@ -70,6 +75,7 @@ function runnerOf(tally: RolloutTally, runnerId: string, region: string | undefi
       peak: 0,
       drawdown: 0,
       inventory_ratio: null,
+      reported_pnl_peak: null,
       on_candidate: false,
       nacked: false,
       sync_state: 'ready',
@@ -129,6 +135,12 @@ function observeReport(
     runner.pnl += v.pnl.spread + v.pnl.inventory + v.pnl.fees + v.pnl.taker;
     runner.peak = Math.max(runner.peak, runner.pnl);
     runner.drawdown = Math.max(runner.drawdown, runner.peak - runner.pnl);
+  }
+  // No telemetry: the drawdown of the runner's own P&L figure since it is on the candidate.
+  const pnl = report.trading?.pnl;
+  if (telemetry === undefined && onCandidate && typeof pnl === 'number' && Number.isFinite(pnl)) {
+    runner.reported_pnl_peak = Math.max(runner.reported_pnl_peak ?? pnl, pnl);
+    runner.drawdown = Math.max(runner.drawdown, runner.reported_pnl_peak - pnl);
   }
   if (onCandidate && scope.maxPosition > 0) {
     const seen = [
