@@ -3,6 +3,8 @@
  * reconnecting watch socket (as a viewer: it never ACKs); if the socket cannot be opened, long-poll
  * with If-None-Match. Versions a push skipped (after a reconnect) are fetched, so the output has no
  * gaps. Every retry waits the one backoff (full jitter, Retry-After wins) on the injected clock.
+ * Rollout decisions (stage, breach, rollback, promotion) are printed as they are made
+ * (`follow-rollout-events.ts`).
  */
 import type { Command } from 'commander';
 import { DEFAULT_BACKOFF, retryDelay } from '../../client/backoff.ts';
@@ -13,6 +15,7 @@ import { watchSocket } from '../../client/watch-socket.ts';
 import type { Version } from '../../shared/api.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
+import { followRolloutEvents } from '../follow-rollout-events.ts';
 import { formatChanges, versionSummary } from '../format-version.ts';
 import { parsePositiveInt } from '../parse-version-arg.ts';
 
@@ -28,7 +31,20 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
+/** Versions as they land, and alongside them the decisions of the set's rollouts. */
 async function watch(ctx: CommandContext, options: WatchOptions): Promise<void> {
+  const stopFollowing = new AbortController();
+  const signal = ctx.io.signal ? AbortSignal.any([stopFollowing.signal, ctx.io.signal]) : stopFollowing.signal;
+  const following = followRolloutEvents(ctx, ctx.set(), signal);
+  try {
+    await watchVersions(ctx, options);
+  } finally {
+    stopFollowing.abort();
+    await following;
+  }
+}
+
+async function watchVersions(ctx: CommandContext, options: WatchOptions): Promise<void> {
   const set = ctx.set();
   const client = ctx.client();
   const limit = options.count === undefined ? Infinity : parsePositiveInt(options.count, '--count');
@@ -102,7 +118,7 @@ export function addWatchCommand(program: Command, deps: CliDeps): void {
   program
     .command('watch')
     .description(
-      'print each new version of the set as it lands (WebSocket, else long-poll); --json prints one JSON line per version',
+      "print each new version of the set as it lands (WebSocket, else long-poll), and each decision of the set's rollouts; --json prints one JSON line per version or rollout event",
     )
     .option('--count <n>', 'stop after n new versions')
     .option('--poll', 'long-poll only (no WebSocket)')

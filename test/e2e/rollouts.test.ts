@@ -15,6 +15,7 @@ import { RolloutAnswerSchema, type Rollout, type RolloutRequestInput } from '../
 import { startEdge } from '../../tools/edge-process.ts';
 import { eventually } from '../../tools/eventually.ts';
 import { startRunner, stopAllRunners, type RunnerProcess } from '../../tools/runner-process.ts';
+import { startCli, stopAllClis } from './helpers/cli-process.ts';
 import { call, createSet, fleet, head } from './helpers/edge-http.ts';
 
 const SET = 'rollouts';
@@ -75,7 +76,24 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await stopAllRunners();
+  await stopAllClis();
 });
+
+/** The `livetune` CLI's environment against this edge. */
+function cliEnv(token: string): NodeJS.ProcessEnv {
+  return { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: token, LIVETUNE_SET: SET };
+}
+
+/** The rollout events `livetune watch --json` printed so far. */
+function watchedEvents(output: string): { rollout: string; event: { kind: string } }[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { rollout?: string; event?: { kind: string } })
+    .flatMap((line) =>
+      line.rollout !== undefined && line.event !== undefined ? [{ rollout: line.rollout, event: line.event }] : [],
+    );
+}
 
 afterAll(async () => {
   await edge?.stop();
@@ -145,20 +163,44 @@ describe('guarded rollouts with real runners in two regions', () => {
     expect(appliedVersions(breacher)).toEqual([1, 2, 3]);
     for (const r of runners.filter((r) => r.runnerId.startsWith('nyc'))) expect(appliedVersions(r)).toEqual([1, 3]);
 
-    // 2. A harmless change: one region, then everyone, each stage promoted on its bake time alone.
-    const good = await startRollout({
-      params: { base_half_spread_bps: 6 },
-      message: 'rollouts e2e: a little wider, eu first',
-      stages: [
-        { runners: { regions: ['eu-west-1'] }, bake_s: 3 },
-        { runners: { percent: 100 }, bake_s: 3 },
+    // An operator watching the set sees every decision of the next rollout as it is made.
+    const watcher = startCli(['watch', '--json'], { env: cliEnv(edge.tokens.read) });
+    await eventually(() => watcher.process.output('stderr').includes('watching rollouts from v3'), {
+      what: 'livetune watch to start',
+      timeoutMs: 30_000,
+      context: () => watcher.process.output('stderr'),
+    });
+
+    // 2. A harmless change, started with the CLI: one region, then everyone, each stage promoted on
+    // its bake time alone.
+    const started = await startCli(
+      [
+        'rollout',
+        'start',
+        'base_half_spread_bps=6',
+        '-m',
+        'rollouts e2e: a little wider, eu first',
+        '--stage',
+        'region=eu-west-1:3s',
+        '--stage',
+        '100%:3s',
+        '--guard',
+        'nacks<=0',
+        '--guard',
+        'errors<=0',
+        '--json',
       ],
+      { env: cliEnv(edge.tokens.write) },
+    ).done;
+    expect(started.code, started.stderr).toBe(0);
+    const good = RolloutAnswerSchema.parse(JSON.parse(started.stdout)).rollout;
+    expect(good).toMatchObject({
+      version: 4,
       guardrails: [
         { metric: 'nacks', max: 0 },
         { metric: 'error_runners', max: 0 },
       ],
     });
-    expect(good.version).toBe(4);
     const promoted = await rolloutIn(good.id, 'promoted');
     expect(promoted.events.map((e) => e.kind)).toEqual(['started', 'stage', 'promoted']);
     expect((await head(edge.url, edge.tokens.read, SET))!.version.version).toBe(4);
@@ -167,5 +209,17 @@ describe('guarded rollouts with real runners in two regions', () => {
       expect((await r.status()).params?.base_half_spread_bps).toBe(6);
       expect(appliedVersions(r).at(-1)).toBe(4);
     }
+    const seen = await eventually(
+      () => {
+        const events = watchedEvents(watcher.process.output('stdout'));
+        return events.some((e) => e.rollout === good.id && e.event.kind === 'promoted') ? events : undefined;
+      },
+      { what: 'livetune watch to print the promotion', timeoutMs: 30_000, context: () => watcher.process.output('stderr') },
+    );
+    expect(seen.map((e) => `${e.rollout} ${e.event.kind}`)).toEqual([
+      `${good.id} started`,
+      `${good.id} stage`,
+      `${good.id} promoted`,
+    ]);
   });
 });
