@@ -46,6 +46,11 @@ export interface SyncClientsOptions {
   pollIntervalMs?: number;
   idPrefix?: string;
   /**
+   * The region the clients name on the params path (`?runner=<id>&region=`), as runners do; without
+   * it they name nobody and always get the head (a rollout's candidate never reaches them).
+   */
+  region?: string;
+  /**
    * Told of each HTTP request a client starts (long-poll/poll only): when, and a promise of whether
    * it got an HTTP answer (true) or failed on the network (false). For the reconnection benchmark.
    */
@@ -78,6 +83,7 @@ export function startSyncClients({
   waitS = 25,
   pollIntervalMs = 1_000,
   idPrefix = 'bench',
+  region,
   onRequest,
 }: SyncClientsOptions): SyncClients {
   const logger = pino({ level: 'silent' });
@@ -114,10 +120,16 @@ export function startSyncClients({
     };
     const transport = mode === 'longpoll-fetch' ? fetchThrough : requestThrough;
     const fetch = mode === 'ws' ? undefined : transport(agent(createEdgeAgent()));
-    const edge = createEdgeClient({ baseUrl: url, token, fetch: fetch && onRequest ? observed(i, fetch, onRequest) : fetch });
+    const runnerId = `${idPrefix}-${mode}-${i}`;
+    const edge = createEdgeClient({
+      baseUrl: url,
+      token,
+      fetch: fetch && onRequest ? observed(i, fetch, onRequest) : fetch,
+      ...(region !== undefined ? { reader: { runner: runnerId, region } } : {}),
+    });
     const loop: SyncLoop =
       mode === 'ws'
-        ? new WsSync({ ...deps, edge, set, runnerId: `${idPrefix}-${mode}-${i}` })
+        ? new WsSync({ ...deps, edge, set, runnerId })
         : new HttpSync({
             ...deps,
             mode: mode === 'poll' ? 'poll' : 'longpoll',
