@@ -32,6 +32,7 @@ import {
   type PerfGrouping,
 } from '../../shared/perf.ts';
 import type { WriteSignature } from '../../shared/signing/version-signature.ts';
+import { type Rollout, RolloutAnswerSchema, RolloutListSchema } from '../../shared/rollout.ts';
 import { ApiFailure } from './api-failure.ts';
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -152,6 +153,18 @@ export class EdgeApi {
   /** Versions `a` and `b` side by side, each metric's difference with its 95 % interval. */
   compare(set: string, a: number, b: number): Promise<CompareAnswer> {
     return this.#json(setPath(set, `/perf/compare?a=${a}&b=${b}`), CompareAnswerSchema);
+  }
+
+  /** The set's newest rollout, or null when it has had none. */
+  async newestRollout(set: string, { signal }: { signal?: AbortSignal } = {}): Promise<Rollout | null> {
+    const list = await this.#json(setPath(set, '/rollouts?limit=1'), RolloutListSchema, signal ? { signal } : {});
+    return list.rollouts[0] ?? null;
+  }
+
+  /** `promote` (the next stage now) or `abort` (a rollback version for every runner) of a rollout. */
+  async decideRollout(set: string, id: string, action: 'promote' | 'abort', message: string | undefined): Promise<Rollout> {
+    const path = setPath(set, `/rollouts/${encodeURIComponent(id)}/${action}`);
+    return (await this.#json(path, RolloutAnswerSchema, { method: 'POST', body: message ? { message } : {} })).rollout;
   }
 
   /** Sends one request; resolves with a 2xx or 304 answer, throws `ApiFailure` for anything else. */

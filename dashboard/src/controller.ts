@@ -15,7 +15,7 @@ import { EdgeApi, type VersionAnswer } from './api.ts';
 import { signInRefusal, toFailure } from './api-failure.ts';
 import { type Notice, failureNotice, textNotice } from './dashboard-state.ts';
 import { checkDocument, checkEdits, readMessage } from './edits.ts';
-import { TOKEN_REJECTED, fleetLoop, paramsLoop, perfLoop } from './live-loops.ts';
+import { TOKEN_REJECTED, fleetLoop, paramsLoop, perfLoop, rolloutLoop } from './live-loops.ts';
 import { readKeyFile, type SignedChange, signChangeOn } from './session-signer.ts';
 import type { SigningKey } from '../../shared/signing/sign-change.ts';
 import type { WriteSignature } from '../../shared/signing/version-signature.ts';
@@ -179,6 +179,7 @@ export class DashboardController {
     void paramsLoop(ctx, loops.signal);
     void fleetLoop(ctx, loops.signal);
     void perfLoop(ctx, loops.signal);
+    void rolloutLoop(ctx, loops.signal);
   }
 
   /** Versions `a` and `b` side by side (the per-version table's compare). */
@@ -191,6 +192,29 @@ export class DashboardController {
       this.#store.dispatch({ type: 'compare-finished', a, b, answer: { kind: 'loaded', value: answer } });
     } catch (error) {
       this.#store.dispatch({ type: 'compare-finished', a, b, answer: { kind: 'failed', failure: toFailure(error).info() } });
+    }
+  }
+
+  /** Promote (the next stage now) or abort (a rollback version for every runner) the rollout in flight. */
+  async decideRollout(id: string, action: 'promote' | 'abort'): Promise<void> {
+    const { set } = this.#store.state;
+    if (!this.#api || !set) return;
+    try {
+      const rollout = await this.#api.decideRollout(set, id, action, `${action} from the dashboard`);
+      this.#store.dispatch({ type: 'rollout-loaded', rollout });
+      this.#showBanner(
+        textNotice('ok', [
+          action === 'abort'
+            ? `Rollout ${id} aborted: v${rollout.outcome_version} reaches every runner.`
+            : rollout.state === 'promoted'
+              ? `Rollout ${id} promoted: v${rollout.version} is the head.`
+              : `Rollout ${id} moved to stage ${rollout.stage + 1}.`,
+        ]),
+      );
+    } catch (error) {
+      const failure = toFailure(error);
+      this.#showBanner(failureNotice(`The edge refused to ${action} rollout ${id}`, failure.info()));
+      if (failure.status === 401) this.signOut(TOKEN_REJECTED);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { FieldIssue } from '../../shared/api-error.ts';
 import type { Fleet, SetSummary, Version } from '../../shared/api.ts';
+import type { Rollout } from '../../shared/rollout.ts';
 import { diffParams } from '../../shared/merge-patch.ts';
 import type { CompareAnswer, PerfAnswer } from '../../shared/perf.ts';
 import type { ParamKey } from '../../shared/param-specs.ts';
@@ -102,6 +103,8 @@ export interface DashboardState {
   live: Live;
   fleet: FleetView;
   perf: PerfView;
+  /** The set's newest rollout (null: none yet) and why the latest refresh failed, if it did. */
+  rollout: { last: Rollout | null; error: string | null };
   history: { versions: Version[]; nextBefore: number | null; failure: FailureInfo | null };
   /** The edit form, one draft per key; null until the set's first version arrived. */
   drafts: Drafts | null;
@@ -138,6 +141,8 @@ export type DashboardEvent =
   | { type: 'perf-failed'; message: string }
   | { type: 'compare-started'; a: number; b: number }
   | { type: 'compare-finished'; a: number; b: number; answer: Loadable<CompareAnswer> }
+  | { type: 'rollout-loaded'; rollout: Rollout | null }
+  | { type: 'rollout-failed'; message: string }
   | { type: 'history-loaded'; versions: Version[]; nextBefore: number | null; append: boolean }
   | { type: 'history-failed'; failure: FailureInfo }
   | { type: 'draft-changed'; key: ParamKey; text: string }
@@ -179,6 +184,7 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     live: { kind: 'connecting' },
     fleet: { last: null, error: null },
     perf: { regions: null, versions: null, error: null, compare: null },
+    rollout: { last: null, error: null },
     history: { versions: [], nextBefore: null, failure: null },
     drafts: null,
     edgeIssues: {},
@@ -279,6 +285,10 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       if (shown?.a !== event.a || shown.b !== event.b) return state;
       return { ...state, perf: { ...state.perf, compare: { ...shown, answer: event.answer } } };
     }
+    case 'rollout-loaded':
+      return { ...state, rollout: { last: event.rollout, error: null } };
+    case 'rollout-failed':
+      return { ...state, rollout: { ...state.rollout, error: event.message } };
     case 'history-loaded': {
       const versions = event.append ? [...state.history.versions, ...event.versions] : event.versions;
       return { ...state, history: { versions, nextBefore: event.nextBefore, failure: null } };

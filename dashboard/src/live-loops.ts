@@ -112,3 +112,23 @@ export async function perfLoop(ctx: LiveContext, signal: AbortSignal): Promise<v
     await pause(ctx.clock, PERF_POLL_MS, signal);
   }
 }
+
+/**
+ * The set's newest rollout, refreshed with the fleet: its stage, guardrail readings and decisions.
+ * An edge without rollouts (404) ends the loop quietly.
+ */
+export async function rolloutLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      const rollout = await ctx.api.newestRollout(ctx.set, { signal });
+      ctx.store.dispatch({ type: 'rollout-loaded', rollout });
+    } catch (error) {
+      if (signal.aborted) return;
+      const failure = toFailure(error);
+      if (failure.status === 401) return ctx.signOut(TOKEN_REJECTED);
+      if (failure.status === 404) return;
+      ctx.store.dispatch({ type: 'rollout-failed', message: failure.message });
+    }
+    await pause(ctx.clock, FLEET_POLL_MS, signal);
+  }
+}

@@ -8,6 +8,7 @@ import type { Store } from '../store.ts';
 import { canWrite } from '../dashboard-state.ts';
 import { DiffCard } from './diff-card.tsx';
 import { FleetCard } from './fleet-card.tsx';
+import { RolloutCard } from './rollout-card.tsx';
 import { HistoryCard } from './history-card.tsx';
 import { KillSwitchDialog } from './kill-switch-dialog.tsx';
 import { LoginView } from './login-view.tsx';
@@ -47,6 +48,12 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
       <main class="app">
         <FleetCard fleet={state.fleet} head={state.head?.version ?? null} />
         <PerfCard perf={state.perf} controller={controller} />
+        <RolloutCard
+          rollout={state.rollout.last}
+          error={state.rollout.error}
+          writable={canWrite(state)}
+          controller={controller}
+        />
         <ParamsCard state={state} controller={controller} dispatch={store.dispatch} />
         <div class="stack">
           <HistoryCard state={state} controller={controller} />

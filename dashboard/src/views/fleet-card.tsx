@@ -7,18 +7,39 @@ import { Badge, type Tone } from './notice-view.tsx';
 
 const SYNC_TONES: Record<string, Tone> = { ready: 'ok', starting: 'info', stale: 'warn', error: 'bad' };
 
-function AppliedCell({ applied, head }: { applied: number | null | undefined; head: number | null }) {
+/** A rollout's candidate assigned to this runner (or the head it has yet to move to), when it differs from what it applied. */
+function AssignedBadge({ applied, assigned }: { applied: number | null | undefined; assigned: number | undefined }) {
+  if (assigned === undefined || assigned === applied) return null;
+  return (
+    <>
+      {' '}
+      <Badge text={`assigned v${assigned}`} tone="info" />
+    </>
+  );
+}
+
+function AppliedCell({
+  applied,
+  head,
+  assigned,
+}: {
+  applied: number | null | undefined;
+  head: number | null;
+  assigned?: number | undefined;
+}) {
   const status = appliedStatus(applied, head);
   if (status === 'none') {
     return (
       <td>
         <Badge text="none" tone="bad" />
+        <AssignedBadge applied={applied} assigned={assigned} />
       </td>
     );
   }
   return (
     <td>
       <strong>{`v${applied}`}</strong> <Badge text={status} tone={status === 'current' ? 'ok' : 'warn'} />
+      <AssignedBadge applied={applied} assigned={assigned} />
     </td>
   );
 }
@@ -32,7 +53,7 @@ function FleetRow({ runner, head, at }: { runner: FleetEntry; head: number | nul
     <tr data-runner={runner.runner_id} class={silent ? 'silent' : ''}>
       <td class="mono">{runner.runner_id}</td>
       <td>{runner.region}</td>
-      <AppliedCell applied={runner.applied_version} head={head} />
+      <AppliedCell applied={runner.applied_version} head={head} assigned={runner.assigned_version} />
       <td>
         <Badge text={runner.sync_state} tone={SYNC_TONES[runner.sync_state]} />
       </td>

@@ -1,0 +1,115 @@
+/**
+ * The set's newest rollout: its stages and where it is, who runs the candidate, each guardrail's
+ * live value against its threshold, its decisions, and promote/abort for a write token. Shown only
+ * once the set has had a rollout.
+ */
+import type { GuardReading, Rollout, RolloutState, StageRunners } from '../../../shared/rollout.ts';
+import type { DashboardController } from '../controller.ts';
+import { formatDuration, formatFigure, formatTime } from '../format.ts';
+import { Badge, type Tone } from './notice-view.tsx';
+
+const STATE_TONES: Record<RolloutState, Tone> = {
+  running: 'info',
+  paused: 'warn',
+  promoted: 'ok',
+  rolled_back: 'bad',
+  aborted: 'warn',
+};
+const VERDICT_TONES: Record<GuardReading['verdict'], Tone> = { ok: 'ok', breach: 'bad', insufficient: 'info' };
+
+function who(runners: StageRunners): string {
+  if ('regions' in runners) return `region ${runners.regions.join(', ')}`;
+  if ('ids' in runners) return `runners ${runners.ids.join(', ')}`;
+  return `${runners.percent}% of runners`;
+}
+
+function ReadingRow({ reading: r }: { reading: GuardReading }) {
+  return (
+    <tr data-metric={r.metric}>
+      <td class="mono">{r.control_n !== undefined ? `${r.metric} vs control` : r.metric}</td>
+      <td class="num">{r.value === null ? '-' : formatFigure(r.value, 3)}</td>
+      <td class="num">{`${r.bound === 'max' ? '≤' : '≥'} ${r.threshold}`}</td>
+      <td class="num">{r.control_n !== undefined ? `${r.n} / ${r.control_n}` : r.n}</td>
+      <td>
+        <Badge text={r.verdict} tone={VERDICT_TONES[r.verdict]} /> <span class="small">{r.runner ?? ''}</span>
+      </td>
+    </tr>
+  );
+}
+
+export function RolloutCard({
+  rollout,
+  error,
+  writable,
+  controller,
+}: {
+  rollout: Rollout | null;
+  error: string | null;
+  writable: boolean;
+  controller: DashboardController;
+}) {
+  if (rollout === null) return null;
+  const active = rollout.state === 'running' || rollout.state === 'paused';
+  return (
+    <section class="card wide" id="rollout-card" data-rollout={rollout.id}>
+      <div class="head">
+        <h2>{`Rollout ${rollout.id}`}</h2>
+        <span>
+          <Badge text={rollout.state} tone={STATE_TONES[rollout.state]} />{' '}
+          <span class="muted small">{`v${rollout.version} (control v${rollout.base}) · by ${rollout.author}: "${rollout.message}"${error ? ` · not fresh: ${error}` : ''}`}</span>
+        </span>
+      </div>
+      <ol id="rollout-stages">
+        {rollout.stages.map((stage, i) => (
+          <li key={i} class={active && i === rollout.stage ? 'current' : ''}>
+            {`${who(stage.runners)}, bake ${formatDuration(stage.bake_s)}`}
+            {active && i === rollout.stage ? <Badge text="current" tone="info" /> : null}
+          </li>
+        ))}
+      </ol>
+      <p class="small" id="rollout-canaries">
+        {`On the candidate: ${rollout.canary_runners.length === 0 ? 'no runner yet' : rollout.canary_runners.join(', ')}`}
+      </p>
+      {rollout.readings.length > 0 ? (
+        <table id="rollout-guardrails">
+          <thead>
+            <tr>
+              <th>Guardrail</th>
+              <th>Value</th>
+              <th>Threshold</th>
+              <th>Samples</th>
+              <th>Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rollout.readings.map((r) => (
+              <ReadingRow key={r.metric} reading={r} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <ul class="small" id="rollout-events">
+        {rollout.events.slice(-8).map((e, i) => (
+          <li key={i}>
+            <strong>{e.kind}</strong> {formatTime(e.at)} <span class="mono">{JSON.stringify(e.detail)}</span>
+          </li>
+        ))}
+      </ul>
+      {active && writable ? (
+        <div class="actions">
+          <button type="button" id="rollout-promote" onClick={() => void controller.decideRollout(rollout.id, 'promote')}>
+            {rollout.stage + 1 < rollout.stages.length ? 'Promote to the next stage' : 'Promote to every runner'}
+          </button>{' '}
+          <button
+            type="button"
+            class="danger"
+            id="rollout-abort"
+            onClick={() => void controller.decideRollout(rollout.id, 'abort')}
+          >
+            Abort (roll back everywhere)
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
