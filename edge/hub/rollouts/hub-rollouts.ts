@@ -90,8 +90,11 @@ export class HubRollouts {
   readonly #o: HubRolloutsOptions;
   /** The rollout in flight; undefined when none, null until loaded (lazily, from SQLite). */
   #active: ActiveRollout | undefined | null = null;
-  /** The rollback this module is committing: the write gate records it as the rollout's end. */
-  #ending: { command: WriteCommand; state: 'rolled_back' | 'aborted'; events: (version: number) => RolloutEvent[] } | undefined;
+  /**
+   * The rollbacks this module is committing (a breach and an operator's abort can race), by command:
+   * the write gate records the one that lands as the rollout's end, with its own events.
+   */
+  readonly #ending = new Map<WriteCommand, { state: 'rolled_back' | 'aborted'; events: (version: number) => RolloutEvent[] }>();
 
   constructor(options: HubRolloutsOptions) {
     this.#o = options;
@@ -126,14 +129,13 @@ export class HubRollouts {
     admit: (command) => {
       const active = this.#current();
       if (active === undefined) return { kind: 'pass' };
-      if (command === this.#ending?.command || command.change.kind === 'rollback' || isKillSwitch(command))
-        return { kind: 'supersede' };
+      if (this.#ending.has(command) || command.change.kind === 'rollback' || isKillSwitch(command)) return { kind: 'supersede' };
       return { kind: 'refuse', error: conflict(active.rollout, `set "${command.set}" takes no plain write now`) };
     },
     superseded: (version, command) => {
       const active = this.#current();
       if (active === undefined) return;
-      const ending = command === this.#ending?.command ? this.#ending : undefined;
+      const ending = this.#ending.get(command);
       const events = ending?.events(version.version) ?? [
         {
           at: this.#now(),
@@ -399,7 +401,7 @@ export class HubRollouts {
       precondition: { kind: 'if-match', any: false, tags: [{ lineage: head.lineage, version: head.version }] },
       change: { kind: 'rollback', to: head.version },
     };
-    this.#ending = { command, state, events };
+    this.#ending.set(command, { state, events });
     try {
       const result = await writes.write(command, { limited: false });
       if (!result.ok) {
@@ -419,7 +421,7 @@ export class HubRollouts {
       });
       return ok(ended);
     } finally {
-      this.#ending = undefined;
+      this.#ending.delete(command);
     }
   }
 
