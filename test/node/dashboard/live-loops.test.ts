@@ -10,6 +10,7 @@ import {
   TOKEN_REJECTED,
   fleetLoop,
   paramsLoop,
+  rolloutLoop,
   retryDelayMs,
 } from '../../../dashboard/src/live-loops.ts';
 import { Store } from '../../../dashboard/src/store.ts';
@@ -104,5 +105,44 @@ describe('the fleet poll', () => {
     expect(calls).toHaveLength(2);
     expect(store.state.fleet.error).toBe('hub down');
     expect(store.state.fleet.last?.fleet.runners).toHaveLength(1);
+  });
+});
+
+describe('the rollout poll', () => {
+  const rollout = {
+    id: 'r3',
+    set: 'hype-perp',
+    version: 3,
+    base: 2,
+    state: 'running',
+    stage: 0,
+    stage_started_at: '2026-11-24T15:00:00.000Z',
+    created_at: '2026-11-24T15:00:00.000Z',
+    author: 'ops',
+    message: 'wider, eu first',
+    stages: [{ runners: { regions: ['eu-west-1'] }, bake_s: 600 }],
+    guardrails: [{ metric: 'drawdown', max: 20 }],
+    on_breach: 'rollback',
+    outcome_version: null,
+    ended_at: null,
+    readings: [{ metric: 'drawdown', verdict: 'ok', value: 3, threshold: 20, bound: 'max', n: 1, runner: 'fra-1' }],
+    evaluated_at: null,
+    canary_runners: ['fra-1'],
+    events: [{ at: '2026-11-24T15:00:00.000Z', kind: 'started', detail: { version: 3 } }],
+  };
+
+  it('shows the newest rollout, refreshed with the fleet', async () => {
+    const { ctx, calls, clock, store, signal } = context(() => Response.json({ set: 'hype-perp', rollouts: [rollout] }));
+    void rolloutLoop(ctx, signal);
+    expect(await clock.nextSleep()).toBe(FLEET_POLL_MS);
+    expect(calls[0]?.path).toBe('/v1/sets/hype-perp/rollouts?limit=1');
+    expect(store.state.rollout.last).toMatchObject({ id: 'r3', state: 'running', canary_runners: ['fra-1'] });
+  });
+
+  it('stops quietly against an edge without rollouts (404)', async () => {
+    const { ctx, calls, store, signal } = context(() => errorResponse(404, 'not_found', 'no route'));
+    await rolloutLoop(ctx, signal);
+    expect(calls).toHaveLength(1);
+    expect(store.state.rollout).toEqual({ last: null, error: null });
   });
 });
