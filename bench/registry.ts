@@ -74,6 +74,8 @@ export const BENCHES: Bench[] = [
     'perf-query',
     'edge perf/compare latency on a 30-day synthetic telemetry history (in workerd)',
     async () => (await import('./perf-query.ts')).perfQueryBench,
+  ),
+  lazy(
     'rollout-breach',
     'guardrail breach detected → rollback applied by every canary runner (p50/p99), and the detection delay',
     async () => (await import('./rollout-breach.ts')).rolloutBreachBench,

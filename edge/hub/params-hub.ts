@@ -228,7 +228,7 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
       log.error('perf_compaction_failed', { error: String(error) });
     }
     await this.#compaction.schedule();
-      await this.#rollouts.alarm();
+    await this.#rollouts.alarm();
   }
 
   async startRollout(command: StartRollout): Promise<HubResult<Rollout>> {
