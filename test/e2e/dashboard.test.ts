@@ -333,7 +333,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     await page.fill('input[data-key="max_position"]', '5');
     await page.fill('input[data-key="base_half_spread_bps"]', '9');
     await page.fill('#message', 'e2e: my edit, started before the colleague wrote');
-    await patch(edge!.url, edge!.tokens.write, SET, { base_half_spread_bps: 7, requote_threshold_bps: 2 }, 'e2e: colleague');
+    await patch(edge!.url, edge!.tokens.write, SET, { base_half_spread_bps: 7, requote_threshold_bps: 4 }, 'e2e: colleague');
     const conflict = page.locator('#conflict');
     await conflict.waitFor();
     expect(await conflict.textContent()).toContain(`v${before + 1} arrived while you were editing v${before}`);
@@ -351,7 +351,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
       .filter({ hasText: `${SET} v${before + 2}` })
       .waitFor();
     const after = (await head(edge!.url, edge!.tokens.read, SET))!.version.params;
-    expect(after).toMatchObject({ max_position: 5, base_half_spread_bps: 9, requote_threshold_bps: 2 });
+    expect(after).toMatchObject({ max_position: 5, base_half_spread_bps: 9, requote_threshold_bps: 4 });
     expect(await conflict.count()).toBe(0);
   });
 
