@@ -65,7 +65,7 @@ async function withRunner<T>(edge: HostileEdge, dir: string, fn: (runner: Runner
 }
 
 async function floodRows(ctx: BenchContext, dir: string): Promise<BenchRow[]> {
-  const windowMs = ctx.quick ? 3_000 : 10_000;
+  const windowMs = ctx.quick ? 3_000 : 6_000;
   const edge = await HostileEdge.start(version(1, DEFAULT_PARAMS));
   try {
     // Idle: the edge holds each long-poll (as a real one does) and never answers within the window.

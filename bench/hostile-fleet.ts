@@ -40,7 +40,7 @@ export const hostileFleetBench: Bench = {
   description: 'PATCH latency p50/p99 while a read token floods its watch sockets with acks, vs a quiet edge',
   async run(ctx) {
     const edge = await sharedEdge(ctx);
-    const samples = ctx.quick ? 10 : 30;
+    const samples = ctx.quick ? 10 : 60;
     const set = `bench-flood-${Date.now().toString(36)}`;
     await ensureSet(edge.url, edge.tokens.write, set);
     // The acks name the set's lineage, so that only the limits stop them.

@@ -201,7 +201,7 @@ export const idleFleetBench: Bench = {
       const rssAtStart = fleet.map((m) => rssMb(m.runner.pid));
       const sourceAtStart = fromSource.pid > 0 ? rssMb(fromSource.pid) : Number.NaN;
       const w0 = performance.now();
-      await sleep(windowS * 1000);
+      await ctx.idle(windowS * 1000);
       const elapsedS = (performance.now() - w0) / 1000;
       const rss = fleet.map((m) => ({ mode: m.mode, rss: rssMb(m.runner.pid) }));
       const sourceRss = fromSource.alive() ? rssMb(fromSource.pid) : Number.NaN;

@@ -1,44 +1,55 @@
 /**
- * The benchmarks in run order: CPU-only ones first (nothing else running), then the ones that need
- * `wrangler dev`. Each module is loaded lazily, so a part that has not landed yet fails its own
- * rows, not the whole run.
+ * The benchmarks in run order. The CPU-only ones (`CPU`) run inside idle-fleet's 60 s idle window,
+ * where nothing else works (ten idle runners and an idle `wrangler dev`): the run fits its 5-minute
+ * cap, and an idle runner's request count does not depend on the CPU. Without idle-fleet in the run
+ * they go first. Each module is loaded lazily, so a part that has not landed yet fails its own rows,
+ * not the whole run.
  */
 import type { Bench, BenchContext } from './bench-context.ts';
 
-function lazy(name: string, description: string, load: () => Promise<Bench>): Bench {
-  return { name, description, run: async (ctx: BenchContext) => (await load()).run(ctx) };
+function lazy(name: string, description: string, load: () => Promise<Bench>, { inIdleWindow = false } = {}): Bench {
+  return { name, description, inIdleWindow, run: async (ctx: BenchContext) => (await load()).run(ctx) };
 }
+
+/** CPU-only benchmarks: they run inside idle-fleet's idle window (see `BenchContext.idle`). */
+const CPU = { inIdleWindow: true };
 
 export const BENCHES: Bench[] = [
   lazy(
     'params-read',
     'holder.get() in the hot loop vs a plain constant object',
     async () => (await import('./params-read.ts')).paramsReadBench,
+    CPU,
   ),
   lazy(
     'signing',
     'Ed25519 verification per version at the runner and per write at the edge, vs schema parsing alone',
     async () => (await import('./signing.ts')).signingBench,
+    CPU,
   ),
   lazy(
     'engine',
     'quoting engine book events/s alone and under a 1,000 swaps/s storm',
     async () => (await import('./engine-throughput.ts')).engineThroughputBench,
+    CPU,
   ),
   lazy(
     'engine-telemetry',
     'quoting engine book events/s with the live telemetry recorder vs without, side by side',
     async () => (await import('./engine-telemetry.ts')).engineTelemetryBench,
+    CPU,
   ),
   lazy(
     'simulator',
     'simulated exchange events/s; wall time of one simulated day',
     async () => (await import('./simulator.ts')).simulatorBench,
+    CPU,
   ),
   lazy(
     'sweep',
     'sweep runs/s with 1 and 2 worker threads (same sweep, one run)',
     async () => (await import('./sweep.ts')).sweepBench,
+    CPU,
   ),
   lazy(
     'sync-latency',
@@ -74,6 +85,7 @@ export const BENCHES: Bench[] = [
     'perf-query',
     'edge perf/compare latency on a 30-day synthetic telemetry history (in workerd)',
     async () => (await import('./perf-query.ts')).perfQueryBench,
+    CPU,
   ),
   lazy(
     'rollout-breach',

@@ -64,7 +64,7 @@ async function measure(
     idPrefix: set,
     region: 'canary',
   });
-  const samples = ctx.quick ? 2 : 6;
+  const samples = ctx.quick ? 2 : 4;
   const after: number[] = [];
   const detection: number[] = [];
   let timeouts = 0;
