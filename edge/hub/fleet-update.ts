@@ -15,8 +15,11 @@ import type { RunnerReport, RunnerStatusReport, StoredFleetEntry } from '../../s
 import type { TelemetryDelta } from '../../shared/telemetry.ts';
 
 export type FleetEvent =
-  /** The status part is what the entry keeps; the telemetry goes to the rollups, never the table. */
-  | { kind: 'report'; report: RunnerStatusReport; telemetry?: TelemetryDelta }
+  /**
+   * The status part is what the entry keeps; the telemetry goes to the rollups, never the table.
+   * `telemetryRefused`: a socket report whose telemetry broke its schema (only the status came through).
+   */
+  | { kind: 'report'; report: RunnerStatusReport; telemetry?: TelemetryDelta; telemetryRefused?: true }
   | { kind: 'ack'; lineage: string; version: number }
   | { kind: 'nack'; lineage: string; version: number; reason: string };
 

@@ -81,7 +81,10 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
   readonly #relays: RelaySubscribers;
   readonly #perf: PerfRollups;
   readonly #compaction: PerfCompaction;
-  /** Telemetry deltas refused (another lineage, a version the set does not have) since this instance started. */
+  /**
+   * Telemetry deltas refused (another lineage, a version the set does not have; on a socket also one
+   * that breaks its schema) since this instance started.
+   */
   telemetryRefused = 0;
   readonly #rollouts: HubRollouts;
 
@@ -405,8 +408,10 @@ export class ParamsHub extends DurableObject<EdgeEnv> implements HubPorts {
       const verdict = this.#fleet.receive(set, { runnerId, token: batch.token }, event, head);
       if (verdict.kind === 'recorded') {
         this.#rollouts.observe(runnerId, event);
-        // Refused telemetry on a socket is counted (`telemetryRefused`); the status stays recorded.
-        if (event.kind === 'report' && event.telemetry !== undefined)
+        // Refused telemetry on a socket (its schema, here its lineage or version) is counted
+        // (`telemetryRefused`); a socket has no 422 to answer, and the status stays recorded.
+        if (event.kind === 'report' && event.telemetryRefused) this.telemetryRefused += 1;
+        else if (event.kind === 'report' && event.telemetry !== undefined)
           this.#recordTelemetry(set, runnerId, event.report.region, event.telemetry, head);
         return 'recorded';
       }

@@ -12,7 +12,8 @@
  *
  * What a client sends back (ping, ACK, NACK, report) is hostile until shown otherwise: the socket's
  * guard checks size and the socket's budget before anything is parsed (`socket-guard.ts`), the
- * shared schema parses it (anything else closes the socket with 1007), and the fleet events go to
+ * shared schema parses it (anything else closes the socket with 1007, except a report whose telemetry
+ * alone is at fault: its status goes on, its telemetry is counted as refused), and the fleet events go to
  * the inbox (the relay's forwarder to the hub, whose fleet table checks the runner's own budget, its
  * owner token and the versions it names). Refusals have no answer on a socket: they are counted
  * (`GET …/fleet` shows the counters), and a socket that keeps sending them is closed with 1008.
@@ -21,12 +22,46 @@ import { WatchClientMessageSchema, type Version, type WatchServerMessage } from 
 import { etagFor } from '../../shared/etag.ts';
 import { log } from '../log.ts';
 import { reportEvent, type FleetEvent } from './fleet-update.ts';
+import { reportParts } from './report-parts.ts';
 import { versionFor, type AssignedVersions } from './rollouts/hub-rollouts.ts';
 import { CLOSE_MALFORMED, CLOSE_POLICY, type SocketAttachment, type SocketGuard, type SocketState } from './socket-guard.ts';
 
 function versionMessage(version: Version): string {
   const message: WatchServerMessage = { type: 'version', etag: etagFor(version.set, version.lineage, version.version), version };
   return JSON.stringify(message);
+}
+
+type ClientMessage = { kind: 'ping' } | { kind: 'event'; runnerId: string; event: FleetEvent };
+
+/**
+ * A client message as a fleet event (or a ping); undefined when it breaks the schema. A report whose
+ * telemetry alone breaks it still carries its status (as over HTTP, where it is a 422 with the status
+ * recorded): the hub records the status and counts the telemetry as refused.
+ */
+function clientMessage(data: unknown): ClientMessage | undefined {
+  const parsed = WatchClientMessageSchema.safeParse(data);
+  if (parsed.success) {
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ping':
+        return { kind: 'ping' };
+      case 'ack':
+        return { kind: 'event', runnerId: message.runner_id, event: { kind: 'ack', lineage: message.lineage, version: message.version } };
+      case 'nack': {
+        const { lineage, version, reason } = message;
+        return { kind: 'event', runnerId: message.runner_id, event: { kind: 'nack', lineage, version, reason } };
+      }
+      case 'report':
+        return { kind: 'event', runnerId: message.runner_id, event: reportEvent(message.report) };
+    }
+  }
+  if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== 'report') return undefined;
+  const { status, telemetry } = reportParts((data as { report?: unknown }).report);
+  if (telemetry === undefined) return undefined;
+  const withoutTelemetry = WatchClientMessageSchema.safeParse({ ...data, report: status });
+  if (!withoutTelemetry.success || withoutTelemetry.data.type !== 'report') return undefined;
+  const { runner_id: runnerId, report } = withoutTelemetry.data;
+  return { kind: 'event', runnerId, event: { kind: 'report', report, telemetryRefused: true } };
 }
 
 /** Where fleet events and refusals go (the relay's forwarder). */
@@ -93,23 +128,17 @@ export class WatchSockets {
       this.#shut(state, CLOSE_MALFORMED, 'messages must be JSON');
       return;
     }
-    const parsed = WatchClientMessageSchema.safeParse(data);
-    if (!parsed.success) {
+    const message = clientMessage(data);
+    if (message === undefined) {
       this.#shut(state, CLOSE_MALFORMED, 'message does not match WatchClientMessageSchema (ack | nack | report | ping)');
       return;
     }
-    const message = parsed.data;
-    if (message.type === 'ping') {
+    if (message.kind === 'ping') {
       ws.send(JSON.stringify({ type: 'pong' } satisfies WatchServerMessage));
       return;
     }
-    const event: FleetEvent =
-      message.type === 'ack'
-        ? { kind: 'ack', lineage: message.lineage, version: message.version }
-        : message.type === 'nack'
-          ? { kind: 'nack', lineage: message.lineage, version: message.version, reason: message.reason }
-          : reportEvent(message.report);
-    if (!inbox.submit(state.attachment.id, message.runner_id, event)) this.refused(state.attachment.id, 'rate_limited');
+    if (!inbox.submit(state.attachment.id, message.runnerId, message.event))
+      this.refused(state.attachment.id, 'rate_limited');
   }
 
   /** A message of this socket was refused (here or by the hub): counted, and past the limit, closed. */

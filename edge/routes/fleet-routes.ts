@@ -15,6 +15,7 @@ import { parseBody } from '../http/parse-body.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { existingHub } from '../hub/existing-hub.ts';
 import type { HubFor } from '../hub/hub-for.ts';
+import { reportParts } from '../hub/report-parts.ts';
 import { unwrap } from '../hub/hub-result.ts';
 import { SET_HEADER, TOKEN_NAME_HEADER, relayName } from '../hub/watch-relay.ts';
 
@@ -23,10 +24,6 @@ function runnerIdOf(raw: string | undefined): string {
   if (!runnerId.success)
     throw badRequest(`runner id ${JSON.stringify(raw)} is not accepted: ${runnerId.error.issues[0]?.message ?? 'invalid'}`);
   return runnerId.data;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The telemetry's field paths as the body has them (`telemetry.versions.0.maker_fills`). */
@@ -50,8 +47,8 @@ export function registerFleetRoutes(app: Hono<AppEnv>, { hubFor }: { hubFor: Hub
     // The status part and the telemetry are parsed apart: bad telemetry (422 naming its field) must
     // not cost the runner its heartbeat, so the status is recorded first.
     const raw = await readJsonBody(c.req.raw);
-    const { telemetry: rawTelemetry, ...rawStatus } = isObject(raw) ? raw : { telemetry: undefined };
-    const status = parseBody(RunnerStatusReportSchema, isObject(raw) ? rawStatus : raw, 'runner report');
+    const { status: rawStatus, telemetry: rawTelemetry } = reportParts(raw);
+    const status = parseBody(RunnerStatusReportSchema, rawStatus, 'runner report');
     let telemetry: TelemetryDelta | undefined;
     let telemetryError: unknown;
     if (rawTelemetry !== undefined) {

@@ -7,7 +7,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { FleetSchema } from '../../shared/api.ts';
+import { FleetSchema, WatchServerMessageSchema, type WatchServerMessage } from '../../shared/api.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { CompareAnswerSchema, PerfAnswerSchema } from '../../shared/perf.ts';
 import type { EdgeConfig } from '../../edge/config.ts';
@@ -125,6 +125,46 @@ describe('telemetry on the watch socket', () => {
     expect(JSON.stringify(fleet)).not.toContain('telemetry');
     expect((await perf(set, 'by=runner')).groups[0]!.metrics.fills).toBe(2);
     ws.close(1000);
+  });
+
+  it('records the status of a socket report whose telemetry breaks the schema, counts the telemetry as refused, and keeps the socket open', async () => {
+    const { set, lineage } = await twoVersions('perf-ws-bad');
+    const res = await call('GET', `/v1/sets/${set}/watch`, { token: READ_TOKEN, headers: { Upgrade: 'websocket' } });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket!;
+    const messages: WatchServerMessage[] = [];
+    ws.addEventListener('message', (event) => messages.push(WatchServerMessageSchema.parse(JSON.parse(String(event.data)))));
+    const closes: number[] = [];
+    ws.addEventListener('close', (event) => closes.push(event.code));
+    ws.accept();
+    const telemetry = syntheticDelta(T0, [{ version: 2, lineage, markouts: [5] }]);
+    (telemetry.versions[0] as { maker_fills: number }).maker_fills = -3;
+    ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-bad', report: reportBody(lineage, telemetry, 'ap-south-1', 2) }));
+    // Answered after the report was handled: a socket closed for the report would never answer.
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await vi.waitUntil(() => messages.some((m) => m.type === 'pong'), { timeout: 10_000, interval: 20 });
+    await vi.waitUntil(() => runInDurableObject(hub(set), (instance: ParamsHub) => instance.telemetryRefused === 1), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    const fleet = FleetSchema.parse(await (await call('GET', `/v1/sets/${set}/fleet`, { token: READ_TOKEN })).json());
+    expect(fleet.runners.map((r) => [r.runner_id, r.region, r.applied_version])).toEqual([['ws-bad', 'ap-south-1', 2]]);
+    // A report with a valid status is no refused message: the socket's budget is untouched.
+    expect(fleet.refused).toEqual({ rate_limited: 0, invalid: 0, sockets_closed: 0 });
+    expect((await perf(set, 'by=runner')).groups).toEqual([]);
+    expect(closes).toEqual([]);
+    ws.close(1000);
+  });
+
+  it('still closes the socket (1007) when the status part of a report is what breaks the schema', async () => {
+    const { set, lineage } = await twoVersions('perf-ws-badstatus');
+    const res = await call('GET', `/v1/sets/${set}/watch`, { token: READ_TOKEN, headers: { Upgrade: 'websocket' } });
+    const ws = res.webSocket!;
+    const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)));
+    ws.accept();
+    const report = { ...reportBody(lineage, syntheticDelta(T0, [{ version: 2, lineage, markouts: [5] }])), sync_state: 'dazed' };
+    ws.send(JSON.stringify({ type: 'report', runner_id: 'ws-bad', report }));
+    expect(await closed).toBe(1007);
   });
 });
 
