@@ -86,14 +86,17 @@ export class HubWrites {
    * rollback (a breach, an abort) is not rate-limited: it must never wait behind other writers.
    */
   async write(command: WriteCommand, { limited = true }: { limited?: boolean } = {}): Promise<HubResult<WriteOutcome>> {
-    const { config, writeLimiter } = this.#hub;
-    const taken = limited ? writeLimiter.take() : ({ kind: 'taken' } as const);
-    if (taken.kind === 'limited')
-      return rateLimited(
-        `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
-        taken.retryAfterS,
-      );
+    const overRate = limited ? this.#overRate(command.set) : undefined;
+    if (overRate !== undefined) return overRate;
     return this.#serialized(() => this.#commit(command));
+  }
+
+  /** Takes a token of the set's write rate (params, policy and candidate writes share it): the 429 when none is left. */
+  #overRate(set: string): HubResult<never> | undefined {
+    const { config, writeLimiter } = this.#hub;
+    const taken = writeLimiter.take();
+    if (taken.kind === 'taken') return undefined;
+    return rateLimited(`set "${set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`, taken.retryAfterS);
   }
 
   /**
@@ -102,13 +105,8 @@ export class HubWrites {
    * the hub alone, never by a runner or from KV.
    */
   async writePolicy(command: PolicyCommand): Promise<HubResult<PolicyOutcome>> {
-    const { config, writeLimiter } = this.#hub;
-    const taken = writeLimiter.take();
-    if (taken.kind === 'limited')
-      return rateLimited(
-        `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
-        taken.retryAfterS,
-      );
+    const limited = this.#overRate(command.set);
+    if (limited !== undefined) return limited;
     return this.#serialized(async () => {
       const { policies, clock } = this.#hub;
       const current = policies.current(command.set);
@@ -131,13 +129,8 @@ export class HubWrites {
     idFor: (version: number) => string,
     record: (candidate: Version) => void,
   ): Promise<HubResult<Version>> {
-    const { config, writeLimiter } = this.#hub;
-    const taken = writeLimiter.take();
-    if (taken.kind === 'limited')
-      return rateLimited(
-        `set "${command.set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
-        taken.retryAfterS,
-      );
+    const limited = this.#overRate(command.set);
+    if (limited !== undefined) return limited;
     return this.#serialized(async () => {
       const admission = this.#gate?.admit(command);
       if (admission !== undefined && admission.kind !== 'pass')
