@@ -20,6 +20,7 @@ import { foreignLineage, foreignRunner, unknownVersions } from './fleet-checks.t
 import { countByStatus, withStatus } from './fleet-status.ts';
 import { updateFleetEntry, type FleetEvent } from './fleet-update.ts';
 import { fail, ok, type HubResult } from './hub-result.ts';
+import { FlushThrottle } from './flush-throttle.ts';
 import type { HubPorts } from './hub-ports.ts';
 
 /** Who sends an event: the runner id it names, and the name of the token it came with. */
@@ -56,8 +57,8 @@ export class FleetTable {
   #entries: Map<string, StoredFleetEntry> | undefined;
   readonly #changed = new Set<string>();
   readonly #removed = new Set<string>();
-  #flushing: Promise<void> | undefined;
-  #lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** At most one flush per `fleetFlushMs`; the pending one takes every change made meanwhile. */
+  readonly #throttle: FlushThrottle;
   /** Socket messages refused since this instance started (`GET …/fleet` shows them). */
   readonly refusals: FleetRefusals = { rate_limited: 0, invalid: 0, sockets_closed: 0 };
   /** Events refused for naming another lineage of the set (diagnostics, tests). */
@@ -67,6 +68,7 @@ export class FleetTable {
 
   constructor(hub: HubPorts) {
     this.#hub = hub;
+    this.#throttle = new FlushThrottle(hub, () => this.flush());
   }
 
   /** A report over HTTP: the verdict as an answer (429, 422, 403 or the entry). */
@@ -105,7 +107,7 @@ export class FleetTable {
     entries.set(runnerId, entry);
     this.#removed.delete(runnerId);
     this.#changed.add(runnerId);
-    this.#scheduleFlush();
+    this.#throttle.schedule();
     return { kind: 'recorded', entry };
   }
 
@@ -116,7 +118,7 @@ export class FleetTable {
       return fail({ status: 404, code: 'not_found', message: `runner "${runnerId}" is not in the fleet of set "${set}"` });
     this.#changed.delete(runnerId);
     this.#removed.add(runnerId);
-    this.#scheduleFlush();
+    this.#throttle.schedule();
     return ok(null);
   }
 
@@ -138,7 +140,7 @@ export class FleetTable {
     const removed = [...this.#removed];
     this.#changed.clear();
     this.#removed.clear();
-    this.#lastFlushAt = this.#hub.clock.now();
+    this.#throttle.flushed();
     try {
       this.#hub.store.syncFleet(changed, removed);
       this.flushes += 1;
@@ -147,7 +149,7 @@ export class FleetTable {
       for (const entry of changed) if (!this.#removed.has(entry.runner_id)) this.#changed.add(entry.runner_id);
       for (const id of removed) if (!this.#changed.has(id)) this.#removed.add(id);
       log.error('fleet_flush_failed', { entries: changed.length, removed: removed.length, error });
-      this.#scheduleFlush();
+      this.#throttle.schedule();
     }
   }
 
@@ -190,22 +192,6 @@ export class FleetTable {
       this.#changed.delete(id);
       this.#removed.add(id);
     }
-    if (this.#removed.size > 0) this.#scheduleFlush();
-  }
-
-  /** At most one flush per `fleetFlushMs`; the pending one takes every change made meanwhile. */
-  #scheduleFlush(): void {
-    if (this.#flushing !== undefined) return;
-    const { clock, config } = this.#hub;
-    const delay = Math.max(0, this.#lastFlushAt + config.fleetFlushMs - clock.now());
-    this.#flushing = clock.sleep(delay).then(
-      () => {
-        this.#flushing = undefined;
-        this.flush();
-      },
-      () => {
-        this.#flushing = undefined;
-      },
-    );
+    if (this.#removed.size > 0) this.#throttle.schedule();
   }
 }

@@ -19,6 +19,7 @@ import { PERF_RETENTION } from '../../shared/perf.ts';
 import { log } from '../log.ts';
 import { addSums, mergeInventory, type RollupSums, SUM_COLUMNS, sumsOf, zeroSums } from '../perf/rollup-sums.ts';
 import { HOUR_MS, MINUTE_MS, type RollupKey, type RollupRow } from '../perf/rollup-row.ts';
+import { FlushThrottle } from './flush-throttle.ts';
 import type { HubPorts } from './hub-ports.ts';
 
 /** Minute rows older than this are compacted into hourly rows. */
@@ -55,11 +56,12 @@ export class PerfRollups {
   readonly #sql: SqlStorage;
   readonly #pending = new Map<string, RollupRow>();
   #rows: number | undefined;
-  #flushing: Promise<void> | undefined;
-  #lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** At most one flush per `fleetFlushMs`; the pending one takes every delta added meanwhile. */
+  readonly #throttle: FlushThrottle;
 
   constructor(hub: HubPorts, sql: SqlStorage) {
     this.#hub = hub;
+    this.#throttle = new FlushThrottle(hub, () => this.flush());
     this.#sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS perf_rollups (
       res INTEGER NOT NULL, bucket INTEGER NOT NULL, version INTEGER NOT NULL, runner TEXT NOT NULL, region TEXT NOT NULL,
@@ -100,7 +102,7 @@ export class PerfRollups {
         pending.inventory = mergeInventory(pending.inventory, inventory);
       }
     }
-    this.#scheduleFlush();
+    this.#throttle.schedule();
   }
 
   /** Writes the pending deltas (also called before every read and by the flush timer). */
@@ -108,7 +110,7 @@ export class PerfRollups {
     if (this.#pending.size === 0) return;
     const rows = [...this.#pending.values()];
     this.#pending.clear();
-    this.#lastFlushAt = this.#hub.clock.now();
+    this.#throttle.flushed();
     try {
       for (const row of rows) this.#upsert(row);
     } catch (error) {
@@ -312,21 +314,5 @@ export class PerfRollups {
     this.#rows = count - evicted;
     this.#hub.store.setFact('perf_evicted_rows', String(this.evicted() + evicted));
     log.warn('perf_rows_evicted', { evicted, max_rows: max });
-  }
-
-  /** At most one flush per `fleetFlushMs`; the pending one takes every delta added meanwhile. */
-  #scheduleFlush(): void {
-    if (this.#flushing !== undefined) return;
-    const { clock, config } = this.#hub;
-    const delay = Math.max(0, this.#lastFlushAt + config.fleetFlushMs - clock.now());
-    this.#flushing = clock.sleep(delay).then(
-      () => {
-        this.#flushing = undefined;
-        this.flush();
-      },
-      () => {
-        this.#flushing = undefined;
-      },
-    );
   }
 }
