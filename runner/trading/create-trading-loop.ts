@@ -22,6 +22,7 @@ import { createHyperliquidSigner, type Network } from '../venues/hyperliquid/hyp
 import { HyperliquidVenue } from '../venues/hyperliquid/hyperliquid-venue.ts';
 import type { SecretKey } from '../venues/hyperliquid/private-key.ts';
 import type { TradingSnapshot } from '../../engine/trading-loop-contract.ts';
+import { repeatEvery } from '../repeat-every.ts';
 import type { TradingLoop, TradingLoopFactory, TradingLoopOptions } from './trading-loop.ts';
 
 const RETAINED_FILLS = 10_000;
@@ -166,16 +167,7 @@ export function createTradingLoopFactory(deps: TradingLoopDeps = {}): TradingLoo
           );
         }
         engine.start();
-        void (async () => {
-          for (;;) {
-            try {
-              await clock.sleep(batchMs, signal);
-            } catch {
-              return; // stopped
-            }
-            batch();
-          }
-        })();
+        void repeatEvery({ clock, ms: batchMs, signal, duty: batch });
         logger.info({ venue: options.venue, seed: options.seed, symbol: venue.symbol }, 'trading loop started');
       },
 

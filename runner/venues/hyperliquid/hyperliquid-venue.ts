@@ -43,6 +43,7 @@ import { orderOutcome, rejectReasonOf } from './order-outcome.ts';
 import { SeenIds } from './seen-ids.ts';
 import { parseHyperliquidMessage } from '../paper/hyperliquid-messages.ts';
 import { PaperFeed } from '../paper/paper-feed.ts';
+import { repeatEvery } from '../../repeat-every.ts';
 import { HYPERLIQUID_ENDPOINTS } from './hyperliquid-endpoints.ts';
 import { type FetchFn, HyperliquidApi, HyperliquidRequestError } from './hyperliquid-api.ts';
 import {
@@ -199,8 +200,11 @@ export class HyperliquidVenue implements Venue {
     await this.#loadMeta(signal);
     if (signal.aborted) return;
     this.#feed.start();
-    void this.#every(this.#o.deadManRefreshMs ?? DEAD_MAN_REFRESH_MS, signal, () => this.#deadMan.refresh());
-    void this.#every(this.#o.openOrdersCheckMs ?? OPEN_ORDERS_CHECK_MS, signal, () => this.#periodicCheck());
+    const clock = this.#clock;
+    const deadManMs = this.#o.deadManRefreshMs ?? DEAD_MAN_REFRESH_MS;
+    void repeatEvery({ clock, ms: deadManMs, signal, duty: () => this.#deadMan.refresh(), immediately: true });
+    const checkMs = this.#o.openOrdersCheckMs ?? OPEN_ORDERS_CHECK_MS;
+    void repeatEvery({ clock, ms: checkMs, signal, duty: () => this.#periodicCheck(), immediately: true });
   }
 
   /** Closes the socket and stops the duties. The dead-man's switch stays armed: it is the last guard. */
@@ -550,18 +554,6 @@ export class HyperliquidVenue implements Venue {
       this.#noteError(error);
     }
     await this.#cancelStrayOpenOrders('periodic check');
-  }
-
-  async #every(ms: number, signal: AbortSignal, duty: () => Promise<void>): Promise<void> {
-    await duty();
-    for (;;) {
-      try {
-        await this.#clock.sleep(ms, signal);
-      } catch {
-        return;
-      }
-      await duty();
-    }
   }
 
   #noteError(error: unknown): void {

@@ -23,6 +23,7 @@ import type { EngineLogger } from '../../../engine/strategy/quoting-engine.ts';
 import type { OrderRequest, Venue, VenueListener } from '../../../engine/venue/venue.ts';
 import { hyperliquidLot, hyperliquidTick } from '../../../engine/venue/hyperliquid/price-rule.ts';
 import { parseHyperliquidMessage, subscribeMessages, type HlLevel } from './hyperliquid-messages.ts';
+import { repeatEvery } from '../../repeat-every.ts';
 import { PaperFeed } from './paper-feed.ts';
 
 export const DEFAULT_PAPER_URL = 'wss://api.hyperliquid.xyz/ws';
@@ -124,7 +125,7 @@ export class PaperVenue implements Venue {
   start(): void {
     if (this.#running !== null) return;
     this.#running = new AbortController();
-    void this.#pumpEvery(this.#running.signal);
+    void repeatEvery({ clock: this.#clock, ms: this.#pumpMs, signal: this.#running.signal, duty: () => this.#pump() });
     this.#feed.start();
   }
 
@@ -209,17 +210,6 @@ export class PaperVenue implements Venue {
   }
 
   // ---- due messages -------------------------------------------------------------------------
-
-  async #pumpEvery(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      try {
-        await this.#clock.sleep(this.#pumpMs, signal);
-      } catch {
-        return; // stopped
-      }
-      this.#pump();
-    }
-  }
 
   #pump(): void {
     this.#matcher.processDue(this.#clock.now());
