@@ -21,8 +21,6 @@
  *   the refreshes stop and the exchange cancels every open order when the time comes.
  * - The rate budget (rate-budget.ts) is consulted before each request: quotes stop first, cancels last.
  */
-import type { BackoffOptions } from '../../../client/backoff.ts';
-import type { WebSocketConstructor } from '../../../client/reconnecting-socket.ts';
 import { type Clock, systemClock } from '../../../shared/clock.ts';
 import { ObservedBook } from '../../../engine/matcher/observed-book.ts';
 import type { MarketSpec } from '../../../engine/strategy/compute-quote.ts';
@@ -42,7 +40,7 @@ import { DEAD_MAN_REFRESH_MS, DeadMansSwitch, type DeadMansSwitchStatus } from '
 import { orderOutcome, rejectReasonOf } from './order-outcome.ts';
 import { SeenIds } from './seen-ids.ts';
 import { parseHyperliquidMessage } from '../paper/hyperliquid-messages.ts';
-import { PaperFeed } from '../paper/paper-feed.ts';
+import { type FeedConnectionOptions, PaperFeed, feedConnection } from '../paper/paper-feed.ts';
 import { repeatEvery } from '../../repeat-every.ts';
 import { HYPERLIQUID_ENDPOINTS } from './hyperliquid-endpoints.ts';
 import { type FetchFn, HyperliquidApi, HyperliquidRequestError } from './hyperliquid-api.ts';
@@ -60,7 +58,7 @@ import { RateBudget, type RateSnapshot } from './rate-budget.ts';
 export const OPEN_ORDERS_CHECK_MS = 60_000;
 const SILENT: EngineLogger = { info() {}, warn() {} };
 
-export interface HyperliquidVenueOptions {
+export interface HyperliquidVenueOptions extends FeedConnectionOptions {
   network: Network;
   coin: string;
   signer: HyperliquidSigner;
@@ -77,11 +75,6 @@ export interface HyperliquidVenueOptions {
   openOrdersCheckMs?: number | undefined;
   expiresAfterMs?: number | undefined;
   fetch?: FetchFn | undefined;
-  WebSocketCtor?: WebSocketConstructor | undefined;
-  backoff?: BackoffOptions | undefined;
-  clock?: Clock | undefined;
-  random?: (() => number) | undefined;
-  logger?: EngineLogger | undefined;
 }
 
 type OrderState = 'pending' | 'open' | 'ended';
@@ -176,11 +169,7 @@ export class HyperliquidVenue implements Venue {
       onOpen: () => void this.#onOpen(),
       onMessage: (text) => this.#onMessage(text),
       onClose: () => this.#onLost(),
-      backoff: options.backoff,
-      random: options.random,
-      clock: this.#clock,
-      WebSocketCtor: options.WebSocketCtor,
-      logger: this.#logger,
+      ...feedConnection(options),
     });
   }
 

@@ -21,7 +21,25 @@ export const PAPER_PING_EVERY_MS = 10_000;
 const PING = JSON.stringify({ method: 'ping' });
 const SILENT: EngineLogger = { info() {}, warn() {} };
 
-export interface PaperFeedOptions {
+/**
+ * How a feed connects and whom it tells: the venues that hold a feed (paper, Hyperliquid) take these
+ * among their own options and hand them on unchanged (`feedConnection`).
+ */
+export interface FeedConnectionOptions {
+  backoff?: BackoffOptions | undefined;
+  random?: (() => number) | undefined;
+  clock?: Clock | undefined;
+  WebSocketCtor?: WebSocketConstructor | undefined;
+  logger?: EngineLogger | undefined;
+}
+
+/** The connection settings among a venue's options. */
+export function feedConnection(options: FeedConnectionOptions): FeedConnectionOptions {
+  const { backoff, random, clock, WebSocketCtor, logger } = options;
+  return { backoff, random, clock, WebSocketCtor, logger };
+}
+
+export interface PaperFeedOptions extends FeedConnectionOptions {
   url: string;
   /** Sent, in order, on every open. */
   subscriptions: readonly string[];
@@ -29,11 +47,6 @@ export interface PaperFeedOptions {
   onMessage(text: string): void;
   /** The current socket closed, opened or not (a reconnect follows); not called for the one `stop` closes. */
   onClose(): void;
-  backoff?: BackoffOptions | undefined;
-  random?: (() => number) | undefined;
-  clock?: Clock | undefined;
-  WebSocketCtor?: WebSocketConstructor | undefined;
-  logger?: EngineLogger | undefined;
 }
 
 export class PaperFeed {

@@ -10,8 +10,6 @@
  * the feed reconnects and resubscribes. Due messages are processed on every feed message and every
  * `pumpMs` of the injected clock.
  */
-import type { WebSocketConstructor } from '../../../client/reconnecting-socket.ts';
-import type { BackoffOptions } from '../../../client/backoff.ts';
 import { type Clock, systemClock } from '../../../shared/clock.ts';
 import { makerTakerFees } from '../../../engine/matcher/fee-model.ts';
 import { constantLatency } from '../../../engine/matcher/latency-model.ts';
@@ -24,11 +22,11 @@ import type { OrderRequest, Venue, VenueListener } from '../../../engine/venue/v
 import { hyperliquidLot, hyperliquidTick } from '../../../engine/venue/hyperliquid/price-rule.ts';
 import { parseHyperliquidMessage, subscribeMessages, type HlLevel } from './hyperliquid-messages.ts';
 import { repeatEvery } from '../../repeat-every.ts';
-import { PaperFeed } from './paper-feed.ts';
+import { type FeedConnectionOptions, PaperFeed, feedConnection } from './paper-feed.ts';
 
 export const DEFAULT_PAPER_URL = 'wss://api.hyperliquid.xyz/ws';
 
-export interface PaperVenueOptions {
+export interface PaperVenueOptions extends FeedConnectionOptions {
   url?: string;
   coin?: string;
   /** A fixed price step; default: Hyperliquid's price rule at the current mid. */
@@ -41,11 +39,6 @@ export interface PaperVenueOptions {
   orderLatencyMs?: number;
   makerFeeBps?: number;
   takerFeeBps?: number;
-  backoff?: BackoffOptions;
-  random?: () => number;
-  clock?: Clock;
-  WebSocketCtor?: WebSocketConstructor;
-  logger?: EngineLogger;
   /** How often due order requests are processed when no message arrives, ms. */
   pumpMs?: number;
 }
@@ -104,11 +97,7 @@ export class PaperVenue implements Venue {
       onOpen: () => this.#onOpen(url),
       onMessage: (text) => this.#onMessage(text),
       onClose: () => this.#onLost(),
-      backoff: options.backoff,
-      random: options.random,
-      clock: this.#clock,
-      WebSocketCtor: options.WebSocketCtor,
-      logger: this.#logger,
+      ...feedConnection(options),
     });
   }
 
