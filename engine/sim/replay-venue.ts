@@ -7,6 +7,7 @@
  * with `advanceTo(t)`; time starts at the first event.
  */
 import { makerTakerFees } from '../matcher/fee-model.ts';
+import { HYPERLIQUID_BASE_FEES_BPS } from '../venue/hyperliquid/hyperliquid-fees.ts';
 import { constantLatency } from '../matcher/latency-model.ts';
 import { LocalMatcher } from '../matcher/local-matcher.ts';
 import { ObservedBook } from '../matcher/observed-book.ts';
@@ -50,7 +51,10 @@ export class ReplayVenue implements Venue {
       market: this.#book,
       clock: { now: () => this.now },
       latency: constantLatency(options.orderLatencyMs ?? 30),
-      fees: makerTakerFees(options.makerFeeBps ?? 1.5, options.takerFeeBps ?? 4.5),
+      fees: makerTakerFees(
+        options.makerFeeBps ?? HYPERLIQUID_BASE_FEES_BPS.maker,
+        options.takerFeeBps ?? HYPERLIQUID_BASE_FEES_BPS.taker,
+      ),
       fillIdPrefix: 'replay',
       startTime: this.start,
     });

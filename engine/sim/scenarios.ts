@@ -4,6 +4,7 @@
  * a latent signal that both tilts the visible depth and drives the next moves (so the imbalance
  * carries information and informed traders exist), volatility, jumps, and a regime that switches.
  */
+import { HYPERLIQUID_BASE_FEES_BPS } from '../venue/hyperliquid/hyperliquid-fees.ts';
 
 export interface ScenarioKnobs {
   startPrice: number;
@@ -122,8 +123,8 @@ const BASE: ScenarioKnobs = {
   orderLatencyJitterMs: 10,
   marketDataLatencyMs: 20,
   marketDataJitterMs: 5,
-  makerFeeBps: 1.5,
-  takerFeeBps: 4.5,
+  makerFeeBps: HYPERLIQUID_BASE_FEES_BPS.maker,
+  takerFeeBps: HYPERLIQUID_BASE_FEES_BPS.taker,
   fillDropRate: 0,
   cancelRejectRate: 0,
   disconnectsPerHour: 0,

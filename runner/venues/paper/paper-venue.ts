@@ -12,6 +12,7 @@
  */
 import { type Clock, systemClock } from '../../../shared/clock.ts';
 import { makerTakerFees } from '../../../engine/matcher/fee-model.ts';
+import { HYPERLIQUID_BASE_FEES_BPS } from '../../../engine/venue/hyperliquid/hyperliquid-fees.ts';
 import { constantLatency } from '../../../engine/matcher/latency-model.ts';
 import { LocalMatcher, type RestingOrder } from '../../../engine/matcher/local-matcher.ts';
 import { ObservedBook } from '../../../engine/matcher/observed-book.ts';
@@ -83,7 +84,10 @@ export class PaperVenue implements Venue {
       market: this.#book,
       clock: this.#clock,
       latency: constantLatency(options.orderLatencyMs ?? 50),
-      fees: makerTakerFees(options.makerFeeBps ?? 1.5, options.takerFeeBps ?? 4.5),
+      fees: makerTakerFees(
+        options.makerFeeBps ?? HYPERLIQUID_BASE_FEES_BPS.maker,
+        options.takerFeeBps ?? HYPERLIQUID_BASE_FEES_BPS.taker,
+      ),
       fillIdPrefix: 'paper',
       // A paper session runs for days: keep the latest fills only (the figures are running sums).
       startTime: this.#clock.now(),
