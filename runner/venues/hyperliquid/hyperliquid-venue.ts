@@ -39,7 +39,7 @@ import type { EndReason, OrderRequest, RejectReason, Venue, VenueListener } from
 import { DEAD_MAN_REFRESH_MS, DeadMansSwitch, type DeadMansSwitchStatus } from './dead-mans-switch.ts';
 import { orderOutcome, rejectReasonOf } from './order-outcome.ts';
 import { SeenIds } from './seen-ids.ts';
-import { parseHyperliquidMessage } from '../paper/hyperliquid-messages.ts';
+import { parseHyperliquidMessage, subscribeMessage } from '../paper/hyperliquid-messages.ts';
 import { type FeedConnectionOptions, PaperFeed, feedConnection } from '../paper/paper-feed.ts';
 import { repeatEvery } from '../../repeat-every.ts';
 import { HYPERLIQUID_ENDPOINTS } from './hyperliquid-endpoints.ts';
@@ -162,9 +162,9 @@ export class HyperliquidVenue implements Venue {
     this.#feed = new PaperFeed({
       url: options.wsUrl ?? endpoints.ws,
       subscriptions: [
-        JSON.stringify({ method: 'subscribe', subscription: { type: 'l2Book', coin: this.symbol } }),
-        JSON.stringify({ method: 'subscribe', subscription: { type: 'orderUpdates', user } }),
-        JSON.stringify({ method: 'subscribe', subscription: { type: 'userFills', user } }),
+        subscribeMessage({ type: 'l2Book', coin: this.symbol }),
+        subscribeMessage({ type: 'orderUpdates', user }),
+        subscribeMessage({ type: 'userFills', user }),
       ],
       onOpen: () => void this.#onOpen(),
       onMessage: (text) => this.#onMessage(text),

@@ -87,9 +87,12 @@ export function parseHyperliquidMessage(text: string): HyperliquidMessage {
   return { kind: 'ignored' };
 }
 
+/** One of Hyperliquid's socket subscriptions (`l2Book`, `trades`, `orderUpdates`, `userFills`, …) as sent. */
+export function subscribeMessage(subscription: { type: string; coin?: string; user?: string }): string {
+  return JSON.stringify({ method: 'subscribe', subscription });
+}
+
+/** The paper feed's subscriptions: the coin's book and its trades. */
 export function subscribeMessages(coin: string): string[] {
-  return [
-    JSON.stringify({ method: 'subscribe', subscription: { type: 'l2Book', coin } }),
-    JSON.stringify({ method: 'subscribe', subscription: { type: 'trades', coin } }),
-  ];
+  return [subscribeMessage({ type: 'l2Book', coin }), subscribeMessage({ type: 'trades', coin })];
 }
