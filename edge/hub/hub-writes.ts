@@ -96,7 +96,10 @@ export class HubWrites {
     const { config, writeLimiter } = this.#hub;
     const taken = writeLimiter.take();
     if (taken.kind === 'taken') return undefined;
-    return rateLimited(`set "${set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`, taken.retryAfterS);
+    return rateLimited(
+      `set "${set}" takes at most ${config.writeRatePerS} writes/s (burst ${config.writeBurst})`,
+      taken.retryAfterS,
+    );
   }
 
   /**

@@ -45,8 +45,10 @@ function clientMessage(data: unknown): ClientMessage | undefined {
     switch (message.type) {
       case 'ping':
         return { kind: 'ping' };
-      case 'ack':
-        return { kind: 'event', runnerId: message.runner_id, event: { kind: 'ack', lineage: message.lineage, version: message.version } };
+      case 'ack': {
+        const { lineage, version } = message;
+        return { kind: 'event', runnerId: message.runner_id, event: { kind: 'ack', lineage, version } };
+      }
       case 'nack': {
         const { lineage, version, reason } = message;
         return { kind: 'event', runnerId: message.runner_id, event: { kind: 'nack', lineage, version, reason } };
@@ -137,8 +139,7 @@ export class WatchSockets {
       ws.send(JSON.stringify({ type: 'pong' } satisfies WatchServerMessage));
       return;
     }
-    if (!inbox.submit(state.attachment.id, message.runnerId, message.event))
-      this.refused(state.attachment.id, 'rate_limited');
+    if (!inbox.submit(state.attachment.id, message.runnerId, message.event)) this.refused(state.attachment.id, 'rate_limited');
   }
 
   /** A message of this socket was refused (here or by the hub): counted, and past the limit, closed. */
