@@ -133,9 +133,13 @@ describe('telemetry on the watch socket', () => {
     expect(res.status).toBe(101);
     const ws = res.webSocket!;
     const messages: WatchServerMessage[] = [];
-    ws.addEventListener('message', (event) => messages.push(WatchServerMessageSchema.parse(JSON.parse(String(event.data)))));
+    ws.addEventListener('message', (event) => {
+      messages.push(WatchServerMessageSchema.parse(JSON.parse(String(event.data))));
+    });
     const closes: number[] = [];
-    ws.addEventListener('close', (event) => closes.push(event.code));
+    ws.addEventListener('close', (event) => {
+      closes.push(event.code);
+    });
     ws.accept();
     const telemetry = syntheticDelta(T0, [{ version: 2, lineage, markouts: [5] }]);
     (telemetry.versions[0] as { maker_fills: number }).maker_fills = -3;
