@@ -355,8 +355,15 @@ export function createEdgeClient({ baseUrl, token, fetch, clock, timeoutMs = 10_
     },
 
     /** Starts a guarded rollout of a change (write scope); answers the rollout with its candidate version. */
-    async startRollout(set: string, body: RolloutRequestInput, options: CallOptions = {}): Promise<Rollout> {
-      return parseAnswer(RolloutAnswerSchema, await request('POST', `${setPath(set)}/rollouts`, init(options, { body }))).rollout;
+    async startRollout(
+      set: string,
+      body: RolloutRequestInput,
+      options: CallOptions & { ifMatch?: string } = {},
+    ): Promise<Rollout> {
+      // A signed rollout names the head it was signed on (the signature fails on any other anyway).
+      const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};
+      return parseAnswer(RolloutAnswerSchema, await request('POST', `${setPath(set)}/rollouts`, init(options, { body, headers })))
+        .rollout;
     },
 
     async getRollout(set: string, id: string, options?: CallOptions): Promise<Rollout> {

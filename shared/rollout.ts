@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { MessageSchema, RunnerIdSchema, reportedText } from './api.ts';
 import { SetNameSchema } from './set-name.ts';
+import { WriteSignatureSchema } from './signing/version-signature.ts';
 
 /** Most stages, guardrails and listed runners/regions one rollout may carry. */
 export const MAX_STAGES = 10;
@@ -83,17 +84,41 @@ export const DEFAULT_MARKOUT_MIN_FILLS = 20;
 export const OnBreachSchema = z.enum(['rollback', 'pause']);
 export type OnBreach = z.infer<typeof OnBreachSchema>;
 
-/** `POST /v1/sets/:set/rollouts` (write scope). `params` is a merge patch, or the whole document with `replace: true`. */
-export const RolloutRequestSchema = z.strictObject({
-  params: z.record(z.string(), z.unknown()),
-  replace: z.boolean().optional(),
-  message: MessageSchema,
-  stages: z.array(RolloutStageSchema).min(1, 'at least one stage').max(MAX_STAGES),
-  guardrails: z.array(GuardrailSchema).max(MAX_GUARDRAILS).default([]),
-  on_breach: OnBreachSchema.default('rollback'),
-});
+/**
+ * `POST /v1/sets/:set/rollouts` (write scope). `params` is a merge patch, or the whole document with `replace: true`.
+ *
+ * Signed (docs/SIGNING.md), it carries two signatures by the same operator: `signature`, of the
+ * candidate exactly as a write's (version head + 1 on the head), and `rollback_signature`, of the one
+ * rollback the hub may make on its own (version head + 2 on the candidate, back to the head's params,
+ * message `rolloutRollbackMessage`). Both or neither: a signed candidate whose rollback runners could
+ * not verify would leave runners that require signatures on it after a breach.
+ */
+export const RolloutRequestSchema = z
+  .strictObject({
+    params: z.record(z.string(), z.unknown()),
+    replace: z.boolean().optional(),
+    message: MessageSchema,
+    stages: z.array(RolloutStageSchema).min(1, 'at least one stage').max(MAX_STAGES),
+    guardrails: z.array(GuardrailSchema).max(MAX_GUARDRAILS).default([]),
+    on_breach: OnBreachSchema.default('rollback'),
+    signature: WriteSignatureSchema.optional(),
+    rollback_signature: WriteSignatureSchema.optional(),
+  })
+  .refine((r) => (r.signature === undefined) === (r.rollback_signature === undefined), {
+    error:
+      'a signed rollout carries both "signature" (the candidate) and "rollback_signature" (its rollback, version head + 2), or neither',
+    path: ['rollback_signature'],
+  });
 export type RolloutRequest = z.infer<typeof RolloutRequestSchema>;
 export type RolloutRequestInput = z.input<typeof RolloutRequestSchema>;
+
+/**
+ * The message of the rollback a signed rollout's hub makes on its own (a breach, an abort): fixed,
+ * because the operator signed it when the rollout started. Why it happened is in the rollout's events.
+ */
+export function rolloutRollbackMessage(candidate: number, base: number): string {
+  return `rollout r${candidate} rolled back to version ${base}`;
+}
 
 /** `POST …/rollouts/:id/promote|abort`: who decided and why (the message is optional). */
 export const RolloutActionSchema = z.strictObject({ message: MessageSchema.optional() });
@@ -161,6 +186,8 @@ export const RolloutSchema = z.object({
   evaluated_at: z.iso.datetime().nullable(),
   canary_runners: z.array(z.string()),
   events: z.array(RolloutEventSchema),
+  /** A signed rollout's pre-signed rollback (the hub's own rollback on a breach or an abort uses it). */
+  rollback_signature: WriteSignatureSchema.optional(),
 });
 export type Rollout = z.infer<typeof RolloutSchema>;
 

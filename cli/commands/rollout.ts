@@ -7,13 +7,17 @@
  *   rollout list
  */
 import type { Command } from 'commander';
+import { applyMergePatch } from '../../shared/merge-patch.ts';
 import type { RolloutRequestInput } from '../../shared/rollout.ts';
+import { signRollout } from '../../shared/signing/sign-rollout.ts';
+import { validateParams } from '../../shared/validate-params.ts';
 import { commandContext, type CliDeps, type CommandContext } from '../command-context.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import { describeRunners, formatRollout } from '../format-rollout.ts';
 import { parseAssignments } from '../parse-assignments.ts';
 import { parseGuard, parseStage } from '../parse-rollout-flags.ts';
 import { UsageError } from '../usage-error.ts';
+import { SIGNING_KEY_ENV, signingKeyFrom } from '../signing-key.ts';
 import { parseMessage } from '../write-options.ts';
 
 interface StartOptions {
@@ -21,6 +25,31 @@ interface StartOptions {
   stage: string[];
   guard: string[];
   onBreach: string;
+  /** `--key FILE`: sign the candidate and its rollback (else `LIVETUNE_SIGNING_KEY`, else unsigned). */
+  key?: string;
+}
+
+/**
+ * The signatures of a rollout of `patch` started on the set's current version, and the If-Match that
+ * pins it there; nothing when no key is given. The rollback is signed too: the hub makes it on its
+ * own after a breach or an abort, and runners that require signatures must be able to apply it.
+ */
+async function signedStart(
+  ctx: CommandContext,
+  set: string,
+  patch: Record<string, unknown>,
+  message: string,
+  key: string | undefined,
+): Promise<{ body: Pick<RolloutRequestInput, 'signature' | 'rollback_signature'>; ifMatch?: string }> {
+  const signer = await signingKeyFrom(key, ctx.io.env);
+  if (signer === undefined) return { body: {} };
+  const current = await ctx.client().current(set);
+  ctx.scope.readVersion = current.version.version;
+  const validation = validateParams(applyMergePatch(current.version.params, patch));
+  if (!validation.ok)
+    throw new UsageError('a signed rollout needs a document this CLI can validate (nothing was sent)', validation.issues);
+  const body = await signRollout({ set, head: current.version, params: validation.params, message }, signer);
+  return { body, ifMatch: current.etag };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -53,6 +82,10 @@ export function addRolloutCommand(program: Command, deps: CliDeps): void {
       [],
     )
     .option('--on-breach <what>', 'rollback (default) or pause', 'rollback')
+    .option(
+      '--key <file>',
+      `sign the candidate and its rollback with this private key file (default: $${SIGNING_KEY_ENV}; docs/SIGNING.md)`,
+    )
     .action(async (assignments: string[], options: StartOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       const params = parseAssignments(assignments);
@@ -61,15 +94,15 @@ export function addRolloutCommand(program: Command, deps: CliDeps): void {
         throw new UsageError('a rollout needs at least one --stage, e.g. --stage region=eu-west-1:10m --stage 100%:30m');
       if (options.onBreach !== 'rollback' && options.onBreach !== 'pause')
         throw new UsageError(`--on-breach ${JSON.stringify(options.onBreach)}: expected rollback or pause`);
-      const body: RolloutRequestInput = {
-        params,
-        message,
-        stages: options.stage.map(parseStage),
-        guardrails: options.guard.map(parseGuard),
-        on_breach: options.onBreach,
-      };
+      const stages = options.stage.map(parseStage);
+      const guardrails = options.guard.map(parseGuard);
       const set = ctx.set();
-      const started = await ctx.client().startRollout(set, body);
+      ctx.scope.write = true;
+      const signed = await signedStart(ctx, set, params, message, options.key);
+      const body: RolloutRequestInput = { params, message, stages, guardrails, on_breach: options.onBreach, ...signed.body };
+      const started = await ctx
+        .client()
+        .startRollout(set, body, signed.ifMatch !== undefined ? { ifMatch: signed.ifMatch } : {});
       if (!ctx.json)
         ctx.note(
           `started rollout ${started.id}: v${started.version} goes to ${describeRunners(started.stages[0]!.runners)} first; every other runner stays on v${started.base}`,

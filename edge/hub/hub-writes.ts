@@ -33,6 +33,16 @@ export interface WriteGate {
   superseded(version: Version, command: WriteCommand): void;
 }
 
+/** A refusal of a rollout's pre-signed rollback, its fields named as the request names them. */
+function asRollbackSignatureError(error: ApiErrorInit): ApiErrorInit {
+  const rename = (field: string) => (field.startsWith('signature') ? `rollback_${field}` : field);
+  return {
+    ...error,
+    message: `rollback_signature (the rollout's rollback, the version after the candidate): ${error.message}`,
+    ...(error.fields ? { fields: error.fields.map((f) => ({ ...f, field: rename(f.field) })) } : {}),
+  };
+}
+
 export interface HubWritesOptions {
   /**
    * Told of each commit inside the lock, once the version is stored (wake waiters, push sockets);
@@ -126,11 +136,16 @@ export class HubWrites {
    * A rollout's candidate: the next version, with `rollout: { id }`, stored and put to KV like any
    * version but not made the head; `record` (synchronous, so in the same storage transaction as the
    * insert) stores the rollout that names it. Rate-limited and serialized like a write.
+   *
+   * `rollback`, when given, is the signed rollback the hub will commit on its own should the rollout
+   * roll back (`HubRollouts`): it is judged now, as the version after the candidate, so a rollout
+   * whose rollback signature would be refused later is refused before any runner gets the candidate.
    */
   async commitCandidate(
     command: WriteCommand,
     idFor: (version: number) => string,
     record: (candidate: Version) => void,
+    rollback?: (head: Version, candidate: Version) => WriteCommand,
   ): Promise<HubResult<Version>> {
     const limited = this.#overRate(command.set);
     if (limited !== undefined) return limited;
@@ -151,6 +166,10 @@ export class HubWrites {
           message: `the rollout's change leaves the params of version ${result.value.version.version} as they are: nothing to roll out`,
         });
       const version: Version = { ...result.value.version, rollout: { id: idFor(result.value.version.version) } };
+      if (rollback !== undefined) {
+        const judged = await this.#next(rollback(this.#head!, version), version);
+        if (!judged.ok) return fail(asRollbackSignatureError(judged.error));
+      }
       const stored = await this.#putToKv(version);
       if (!stored.ok) return stored;
       this.#hub.store.insert(version);

@@ -16,7 +16,14 @@
 import type { Version } from '../../../shared/api.ts';
 import { etagFor } from '../../../shared/etag.ts';
 import { isAssigned, type RolloutAssignment, type RunnerIdentity } from '../../../shared/rollout-assignment.ts';
-import type { Rollout, RolloutAction, RolloutEvent, RolloutRequest } from '../../../shared/rollout.ts';
+import {
+  rolloutRollbackMessage,
+  type Rollout,
+  type RolloutAction,
+  type RolloutEvent,
+  type RolloutRequest,
+} from '../../../shared/rollout.ts';
+import type { WriteSignature } from '../../../shared/signing/version-signature.ts';
 import type { ApiErrorInit } from '../../errors/api-error.ts';
 import { log } from '../../log.ts';
 import type { FleetEvent } from '../fleet-update.ts';
@@ -76,6 +83,27 @@ function conflict(rollout: Rollout, what: string): ApiErrorInit {
     code: 'conflict',
     message: `${what}: rollout ${rollout.id} of version ${rollout.version} is ${rollout.state} (stage ${rollout.stage + 1} of ${rollout.stages.length}); promote or abort it first (a kill switch, trading_mode halted, or a rollback aborts it)`,
     details: { rollout: rollout.id, version: rollout.version, state: rollout.state },
+  };
+}
+
+/**
+ * The rollback a rollout's hub commits on its own: back to the head's params, as the version after
+ * `candidate`, If-Match on the head (a kill switch or rollback that got there first moved it). Built
+ * the same way when a signed rollout starts (to judge its `rollback_signature`) and when it rolls back.
+ */
+function rollbackCommand(
+  head: Version,
+  candidate: number,
+  author: string,
+  signature?: WriteSignature,
+): WriteCommand {
+  return {
+    set: head.set,
+    author,
+    message: rolloutRollbackMessage(candidate, head.version),
+    precondition: { kind: 'if-match', any: false, tags: [{ lineage: head.lineage, version: head.version }] },
+    change: { kind: 'rollback', to: head.version },
+    ...(signature !== undefined ? { signature } : {}),
   };
 }
 
@@ -167,6 +195,7 @@ export class HubRollouts {
     if (active !== undefined) return fail(conflict(active.rollout, 'a rollout is already in flight'));
     const head = this.#o.writes().head;
     let started: Rollout | undefined;
+    const { rollback_signature } = request;
     const result = await this.#o.writes().commitCandidate(
       {
         set: command.set,
@@ -174,6 +203,8 @@ export class HubRollouts {
         message: request.message,
         precondition: command.precondition,
         change: request.replace ? { kind: 'replace', params: request.params } : { kind: 'merge', patch: request.params },
+        // Verified and stored exactly as a write's: the parent is the head the candidate follows.
+        signature: request.signature,
       },
       (n) => `r${n}`,
       (candidate) => {
@@ -197,6 +228,7 @@ export class HubRollouts {
           readings: [],
           evaluated_at: null,
           canary_runners: [],
+          ...(rollback_signature !== undefined ? { rollback_signature } : {}),
           events: [
             {
               at: now,
@@ -210,6 +242,9 @@ export class HubRollouts {
         this.#active = { rollout, tally, candidate };
         started = rollout;
       },
+      rollback_signature === undefined
+        ? undefined
+        : (base, candidate) => rollbackCommand(base, candidate.version, command.author, rollback_signature),
     );
     if (!result.ok) return result;
     log.info('rollout_started', { set: command.set, rollout: started!.id, version: started!.version, author: command.author });
@@ -394,13 +429,13 @@ export class HubRollouts {
     const writes = this.#o.writes();
     const head = writes.head!;
     const active = this.#current()!;
-    const command: WriteCommand = {
-      set: head.set,
-      author,
-      message,
-      precondition: { kind: 'if-match', any: false, tags: [{ lineage: head.lineage, version: head.version }] },
-      change: { kind: 'rollback', to: head.version },
-    };
+    const signature = active.rollout.rollback_signature;
+    // A signed rollout rolls back with the rollback its operator signed at the start (its fixed
+    // message; the reason is in the events), so runners that require signatures apply it.
+    const command: WriteCommand =
+      signature === undefined
+        ? { ...rollbackCommand(head, active.candidate.version, author), message }
+        : rollbackCommand(head, active.candidate.version, author, signature);
     this.#ending.set(command, { state, events });
     try {
       const result = await writes.write(command, { limited: false });
