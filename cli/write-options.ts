@@ -66,7 +66,21 @@ export async function signatureFor(
   const validation = validateParams(write.params);
   if (!validation.ok)
     throw new UsageError('a signed write needs a document this CLI can validate (nothing was sent)', validation.issues);
-  return signWrite({ ...write, params: validation.params }, signer);
+  const parent = write.head === undefined ? undefined : await signedParent(ctx, write.set, write.head);
+  return signWrite({ ...write, head: parent, params: validation.params }, signer);
+}
+
+/**
+ * The version a signed write made on `head` will follow. While a rollout's candidate is in flight
+ * above the head, the hub commits the writes it takes then (a kill switch, a rollback, each ending
+ * the rollout) as the version after the candidate, so the signature must name the candidate as its
+ * parent; the document is still the caller's (a patch is merged on the head, as the hub merges it).
+ */
+async function signedParent(ctx: CommandContext, set: string, head: Version): Promise<Version> {
+  const newest = (await ctx.client().listVersions(set, { limit: 1 })).versions[0];
+  const candidateInFlight =
+    newest !== undefined && newest.lineage === head.lineage && newest.version > head.version && newest.rollout !== undefined;
+  return candidateInFlight ? newest : head;
 }
 
 /** `--force "why"` as the body's `force`, or undefined without the flag. */
