@@ -6,6 +6,9 @@
  * - A compromised edge (a malicious local server) serves well-formed, correctly numbered versions
  *   that are unsigned, signed by an unknown key, or signed but altered: none is ever applied.
  * - The edge itself refuses a write signed by a key its policy does not trust (422).
+ * - A signed rollout (`livetune rollout start --key`): the canary applies the candidate, and both
+ *   canary and control apply the hub's rollback on an abort, which the operator signed at the start;
+ *   a signed kill switch during a rollout ends it and reaches every runner.
  * Every process is killed in afterEach.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { startEdge } from '../../tools/edge-process.ts';
 import { HOSTILE_LINEAGE, HOSTILE_SET, HostileEdge } from '../../tools/hostile-edge.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 import { SignedHistory, testSigner } from '../helpers/signed-history.ts';
+import { startCli, stopAllClis } from './helpers/cli-process.ts';
 import { call, errorBody, fleet, head } from './helpers/edge-http.ts';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.ts';
 
@@ -52,6 +56,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await stopAllRunners();
+  await stopAllClis();
   await proxy?.close();
   proxy = undefined;
   await hostile?.close();
@@ -163,6 +168,70 @@ describe('the edge under a signing policy', () => {
     expect(unsigned.status).toBe(422);
     expect(errorBody(unsigned).error.fields?.[0]?.field).toBe('signature');
     expect((await head(edge.url, edge.tokens.read, set))!.version.version).toBe(1);
+  });
+});
+
+describe('a signed rollout', () => {
+  /** `livetune …` against this edge with a write token; its exit code must be 0. */
+  async function livetune(set: string, ...args: string[]): Promise<string> {
+    const env = { ...process.env, LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: edge.tokens.write, LIVETUNE_SET: set };
+    const run = await startCli(args, { env }).done;
+    expect(run.code, run.stderr).toBe(0);
+    return run.stdout;
+  }
+
+  it("canaries apply the candidate; an abort's rollback, signed at the start, reaches canary and control; a signed kill switch ends the next one", async () => {
+    const set = 'signed-rollout';
+    const v1 = await signedSet(set);
+    const keyFile = join(tempDir('lt-signed-rollout-key-'), 'alice.json');
+    writeFileSync(keyFile, JSON.stringify(alice.file), { mode: 0o600 });
+    const [canary, control] = await Promise.all(
+      (
+        [
+          ['sr-eu', 'eu-west-1'],
+          ['sr-us', 'us-east-1'],
+        ] as const
+      ).map(([runnerId, region]) =>
+        startRunner({
+          edgeUrl: edge.url,
+          token: edge.tokens.read,
+          set,
+          runnerId,
+          region,
+          cacheDir: tempDir(`lt-${runnerId}-cache-`),
+          extraArgs: [...RUNNER_ARGS, '--trusted-keys', trustedKeysFile()],
+        }),
+      ),
+    );
+    for (const runner of [canary!, control!])
+      await runner.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', { what: `${runner.runnerId} on v1` });
+
+    await livetune(set, 'rollout', 'start', 'base_half_spread_bps=7', '-m', 'wider, eu first', '--stage', 'region=eu-west-1:1h', '--key', keyFile);
+    const onCandidate = await canary!.waitForStatus((s) => s.version === 2, { what: 'the canary on the signed candidate v2' });
+    expect(onCandidate.params?.base_half_spread_bps).toBe(7);
+
+    // The abort needs no key: the hub commits the rollback alice signed when the rollout started.
+    await livetune(set, 'rollout', 'abort', 'r2', '-m', 'enough');
+    for (const runner of [canary!, control!]) {
+      const back = await runner.waitForStatus((s) => s.version === 3, { what: `${runner.runnerId} on the signed rollback v3` });
+      expect(back.params?.base_half_spread_bps).toBe(v1.params.base_half_spread_bps);
+      expect(back.rejected ?? null).toBeNull();
+    }
+    const applied = (r: typeof canary) =>
+      r!.logRecords().flatMap((l) => (l.msg === 'applied params version' ? [l.version as number] : []));
+    expect(applied(canary)).toEqual([1, 2, 3]);
+    expect(applied(control)).toEqual([1, 3]);
+
+    // A kill switch during the next signed rollout is signed on its candidate (v4) and ends it.
+    await livetune(set, 'rollout', 'start', 'order_size=0.2', '-m', 'smaller, eu first', '--stage', 'region=eu-west-1:1h', '--key', keyFile);
+    await canary!.waitForStatus((s) => s.version === 4, { what: 'the canary on the signed candidate v4' });
+    await livetune(set, 'set', 'trading_mode=halted', '-m', 'stop everything', '--key', keyFile);
+    for (const runner of [canary!, control!]) {
+      const halted = await runner.waitForStatus((s) => s.version === 5, { what: `${runner.runnerId} on the signed kill switch v5` });
+      expect(halted.params?.trading_mode).toBe('halted');
+    }
+    const rollout = await call(edge.url, `/v1/sets/${set}/rollouts/r4`, { token: edge.tokens.read });
+    expect(rollout.json()).toMatchObject({ rollout: { state: 'aborted', outcome_version: 5 } });
   });
 });
 
