@@ -40,17 +40,19 @@ async function stored(version: Version, parent: Version, signature: WriteSignatu
 async function signedRollout() {
   const history = new SignedHistory(SET, LINEAGE);
   const v1 = await history.next({ order_size: 0.3 }, alice.signer);
+  // The hub's versions below are built on v1's fields, never its signature.
+  const { signature: _v1Signature, ...base } = v1;
   const params = ParamsSchema.parse({ ...v1.params, base_half_spread_bps: 7 });
   const message = 'wider, eu first';
   const signatures = await signRollout({ set: SET, head: v1, params, message }, alice.signer);
   const at = (n: number) => new Date(Date.UTC(2026, 0, 2) + n * 1000).toISOString();
   const candidate = await stored(
-    { ...v1, version: 2, parent: 1, params, message, kind: 'update', created_at: at(2), rollout: { id: 'r2' } },
+    { ...base, version: 2, parent: 1, params, message, kind: 'update', created_at: at(2), rollout: { id: 'r2' } },
     v1,
     signatures.signature,
   );
   const rollback: Version = {
-    ...v1,
+    ...base,
     version: 3,
     parent: 2,
     params: v1.params,
