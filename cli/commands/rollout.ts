@@ -100,9 +100,7 @@ export function addRolloutCommand(program: Command, deps: CliDeps): void {
       ctx.scope.write = true;
       const signed = await signedStart(ctx, set, params, message, options.key);
       const body: RolloutRequestInput = { params, message, stages, guardrails, on_breach: options.onBreach, ...signed.body };
-      const started = await ctx
-        .client()
-        .startRollout(set, body, signed.ifMatch !== undefined ? { ifMatch: signed.ifMatch } : {});
+      const started = await ctx.client().startRollout(set, body, signed.ifMatch !== undefined ? { ifMatch: signed.ifMatch } : {});
       if (!ctx.json)
         ctx.note(
           `started rollout ${started.id}: v${started.version} goes to ${describeRunners(started.stages[0]!.runners)} first; every other runner stays on v${started.base}`,

@@ -206,7 +206,18 @@ describe('a signed rollout', () => {
     for (const runner of [canary!, control!])
       await runner.waitForStatus((s) => s.version === 1 && s.sync_state === 'ready', { what: `${runner.runnerId} on v1` });
 
-    await livetune(set, 'rollout', 'start', 'base_half_spread_bps=7', '-m', 'wider, eu first', '--stage', 'region=eu-west-1:1h', '--key', keyFile);
+    await livetune(
+      set,
+      'rollout',
+      'start',
+      'base_half_spread_bps=7',
+      '-m',
+      'wider, eu first',
+      '--stage',
+      'region=eu-west-1:1h',
+      '--key',
+      keyFile,
+    );
     const onCandidate = await canary!.waitForStatus((s) => s.version === 2, { what: 'the canary on the signed candidate v2' });
     expect(onCandidate.params?.base_half_spread_bps).toBe(7);
 
@@ -223,11 +234,24 @@ describe('a signed rollout', () => {
     expect(applied(control)).toEqual([1, 3]);
 
     // A kill switch during the next signed rollout is signed on its candidate (v4) and ends it.
-    await livetune(set, 'rollout', 'start', 'order_size=0.2', '-m', 'smaller, eu first', '--stage', 'region=eu-west-1:1h', '--key', keyFile);
+    await livetune(
+      set,
+      'rollout',
+      'start',
+      'order_size=0.2',
+      '-m',
+      'smaller, eu first',
+      '--stage',
+      'region=eu-west-1:1h',
+      '--key',
+      keyFile,
+    );
     await canary!.waitForStatus((s) => s.version === 4, { what: 'the canary on the signed candidate v4' });
     await livetune(set, 'set', 'trading_mode=halted', '-m', 'stop everything', '--key', keyFile);
     for (const runner of [canary!, control!]) {
-      const halted = await runner.waitForStatus((s) => s.version === 5, { what: `${runner.runnerId} on the signed kill switch v5` });
+      const halted = await runner.waitForStatus((s) => s.version === 5, {
+        what: `${runner.runnerId} on the signed kill switch v5`,
+      });
       expect(halted.params?.trading_mode).toBe('halted');
     }
     const rollout = await call(edge.url, `/v1/sets/${set}/rollouts/r4`, { token: edge.tokens.read });

@@ -91,12 +91,7 @@ function conflict(rollout: Rollout, what: string): ApiErrorInit {
  * `candidate`, If-Match on the head (a kill switch or rollback that got there first moved it). Built
  * the same way when a signed rollout starts (to judge its `rollback_signature`) and when it rolls back.
  */
-function rollbackCommand(
-  head: Version,
-  candidate: number,
-  author: string,
-  signature?: WriteSignature,
-): WriteCommand {
+function rollbackCommand(head: Version, candidate: number, author: string, signature?: WriteSignature): WriteCommand {
   return {
     set: head.set,
     author,

@@ -42,7 +42,10 @@ async function generate(name: string): Promise<{ file: string; public_key: strin
 
 /** `version` as the hub would store it with `signature`, whose parent is `parent`. */
 async function stored(version: Version, parent: Version, signature: WriteSignature): Promise<Version> {
-  return { ...version, signature: { key: signature.key, value: signature.value, parent_digest: await paramsDigest(parent.params) } };
+  return {
+    ...version,
+    signature: { key: signature.key, value: signature.value, parent_digest: await paramsDigest(parent.params) },
+  };
 }
 
 const START = ['rollout', 'start', 'base_half_spread_bps=8', '-m', ' wider, eu first ', '--stage', 'region=eu-west-1:10m'];

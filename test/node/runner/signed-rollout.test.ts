@@ -33,7 +33,10 @@ function runner() {
 /** `version` as the hub stores it: with the write's signature and its parent's digest. */
 async function stored(version: Version, parent: Version, signature: WriteSignature | undefined): Promise<Version> {
   if (signature === undefined) return version;
-  return { ...version, signature: { key: signature.key, value: signature.value, parent_digest: await paramsDigest(parent.params) } };
+  return {
+    ...version,
+    signature: { key: signature.key, value: signature.value, parent_digest: await paramsDigest(parent.params) },
+  };
 }
 
 /** v1 signed by alice, and the candidate v2 and rollback v3 of a rollout alice signed on it. */
