@@ -1,7 +1,8 @@
 /**
- * A runner's trading telemetry as an operator's monitoring sees it: a runner quoting on the sim
- * venue through a change from v1 to v2; its `/metrics` passes `promtool check metrics`; a real
- * Prometheus (Debian's `prometheus` package, started here on loopback with a temp dir for its
+ * A runner's trading telemetry as an operator's monitoring sees it: three runners in two regions
+ * quoting on the sim venue through a change from v1 to v2; the edge's `perf?by=version` shows both
+ * versions with fills from their reports, and `perf/compare` answers; the first runner's
+ * `/metrics` passes `promtool check metrics`; a real Prometheus (Debian's `prometheus` package, started here on loopback with a temp dir for its
  * storage) scrapes it, and PromQL queries by `params_version` return data for both versions. The
  * shipped examples are checked against the same Prometheus: `docs/prometheus.yml` passes
  * `promtool check config`, and every query of `docs/grafana-dashboard.json` is valid PromQL.
@@ -16,6 +17,7 @@ import { eventually, GiveUp } from '../../tools/eventually.ts';
 import { freePort } from '../../tools/free-port.ts';
 import { type ManagedProcess, startProcess } from '../../tools/managed-process.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
+import { CompareAnswerSchema, PerfAnswerSchema } from '../../shared/perf.ts';
 import { createSet, patch } from './helpers/edge-http.ts';
 
 const SET = 'prom-telemetry';
@@ -71,19 +73,55 @@ async function query(base: string, promql: string): Promise<PromVector['data']['
 
 describe('runner telemetry in Prometheus', () => {
   it('passes promtool, is scraped by a real Prometheus and answers PromQL by params_version', async () => {
-    const runner = await startRunner({
-      edgeUrl: edge.url,
-      token: edge.tokens.read,
-      set: SET,
-      runnerId: 'prom-1',
-      region: 'eu-west',
-      cacheDir: mkdtempSync(join(tmpdir(), 'lt-prom-cache-')),
-      extraArgs: ['--venue', 'sim', '--seed', '3', '--wait', '5'],
-    });
-    await runner.waitForStatus((s) => s.trading?.params_version === 1 && s.trading.fills > 0, { what: 'fills on v1' });
+    // Three runners in two regions, heartbeat 1 s so their reports (and telemetry deltas) reach the
+    // edge promptly; prom-1 is the one Prometheus scrapes.
+    const runners = await Promise.all(
+      (['eu-west', 'eu-west', 'us-east'] as const).map((region, i) =>
+        startRunner({
+          edgeUrl: edge.url,
+          token: edge.tokens.read,
+          set: SET,
+          runnerId: `prom-${i + 1}`,
+          region,
+          cacheDir: mkdtempSync(join(tmpdir(), 'lt-prom-cache-')),
+          extraArgs: ['--venue', 'sim', '--seed', String(i + 3), '--wait', '5', '--heartbeat', '1'],
+        }),
+      ),
+    );
+    const runner = runners[0]!;
+    await Promise.all(
+      runners.map((r) => r.waitForStatus((s) => s.trading?.params_version === 1 && s.trading.fills > 0, { what: 'fills on v1' })),
+    );
     const v2 = await patch(edge.url, edge.tokens.write, SET, { base_half_spread_bps: 3 }, 'prometheus: tighter');
-    const afterSwap = await runner.waitForStatus((s) => s.trading?.params_version === v2.version, { what: 'v2 applied' });
-    await runner.waitForStatus((s) => (s.trading?.fills ?? 0) > afterSwap.trading!.fills, { what: 'fills after v2' });
+    await Promise.all(
+      runners.map(async (r) => {
+        const afterSwap = await r.waitForStatus((s) => s.trading?.params_version === v2.version, { what: 'v2 applied' });
+        await r.waitForStatus((s) => (s.trading?.fills ?? 0) > afterSwap.trading!.fills, { what: 'fills after v2' });
+      }),
+    );
+
+    // The edge's rollups: both versions with fills, from the runners' own reports; compare answers.
+    const readEdge = async (path: string) => {
+      const res = await fetch(`${edge.url}/v1/sets/${SET}${path}`, { headers: { authorization: `Bearer ${edge.tokens.read}` } });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+    const perf = await eventually(
+      async () => {
+        const answer = PerfAnswerSchema.parse(await readEdge('/perf?by=version'));
+        const fills = new Map(answer.groups.map((g) => [g.key, g.metrics.fills]));
+        return (fills.get('1') ?? 0) > 0 && (fills.get(String(v2.version)) ?? 0) > 0 ? answer : undefined;
+      },
+      { what: 'perf?by=version with fills on v1 and v2', timeoutMs: 60_000 },
+    );
+    expect(perf.versions.map((m) => m.version)).toContain(v2.version);
+    const byRegion = PerfAnswerSchema.parse(await readEdge('/perf?by=region'));
+    expect(byRegion.groups.map((g) => g.key).sort()).toEqual(['eu-west', 'us-east']);
+    const compare = CompareAnswerSchema.parse(await readEdge(`/perf/compare?a=1&b=${v2.version}`));
+    expect(compare.a.version).toBe(1);
+    expect(compare.b.version).toBe(v2.version);
+    expect(compare.a.runners).toBeGreaterThanOrEqual(1);
+    expect(compare.metrics.length).toBeGreaterThan(0);
 
     const metricsUrl = `${runner.statusUrl}/metrics`;
     const text = await (await fetch(metricsUrl)).text();
