@@ -74,9 +74,9 @@ export async function startWranglerDev({
   keepLines = 400,
   localTracing = true,
 }: WranglerDevOptions = {}): Promise<WranglerDev> {
-  const port = wantedPort ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const args = [
+  let port = wantedPort ?? (await freePort());
+  let url = `http://127.0.0.1:${port}`;
+  const argsFor = (port: number) => [
     WRANGLER,
     'dev',
     '--config',
@@ -93,6 +93,7 @@ export async function startWranglerDev({
     ...(persistDir ? ['--persist-to', persistDir] : []),
     ...(envFile ? ['--env-file', envFile] : []),
   ];
+  let args = argsFor(port);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // node_modules/.bin first: anything wrangler starts through `env node` must be Node 24.
@@ -137,7 +138,20 @@ export async function startWranglerDev({
     }
   }
 
-  await launch();
+  // A port chosen here was free a moment ago; another process (a parallel test file) can bind it
+  // before wrangler does. Then wrangler exits with "Address already in use": take another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      const taken = /Address already in use/.test(current.tail(40));
+      if (wantedPort !== undefined || !taken || attempt >= 5) throw error;
+      port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      args = argsFor(port);
+    }
+  }
   return {
     url,
     port,
