@@ -158,7 +158,7 @@ export class DashboardController {
     this.#store.dispatch({ type: 'set-selected', set });
     this.#fragment.write(`#set=${encodeURIComponent(set)}`);
     this.#preferences?.setItem(LAST_SET_KEY, set);
-    void this.#learnAccess(api, set);
+    void this.#learnAccess(api);
     try {
       const answer = await this.#loadHead(set);
       this.#store.dispatch({ type: 'live-changed', live: { kind: 'live', stale: answer.stale } });
@@ -219,7 +219,7 @@ export class DashboardController {
   }
 
   /** Asks the edge once per sign-in whether the token may write; read tokens get a read-only page. */
-  async #learnAccess(api: EdgeApi, set: string): Promise<void> {
+  async #learnAccess(api: EdgeApi): Promise<void> {
     const session = this.#store.state.session;
     if (session.kind !== 'signed-in' || session.access !== 'unknown') return;
     try {
