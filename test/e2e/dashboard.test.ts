@@ -314,12 +314,13 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     const whatIf = page.locator('#what-if');
     expect(await whatIf.getAttribute('data-edited')).toBe('false');
     expect(await page.locator('#what-if-offsets').getAttribute('data-series')).toBe('2');
-    const before = await page.locator('#what-if-offsets canvas').first().screenshot();
+    // The chart's container, not its canvas: a redraw may replace the canvas between locating and capturing it.
+    const before = await page.locator('#what-if-offsets').screenshot();
     await page.fill('input[data-key="skew_adjustment_factor"]', '1.8');
     await expect.poll(() => whatIf.getAttribute('data-edited')).toBe('true');
     expect(await page.locator('#what-if-offsets').getAttribute('data-series')).toBe('4');
     expect(await page.locator('#what-if-rates').getAttribute('data-series')).toBe('4');
-    const after = await page.locator('#what-if-offsets canvas').first().screenshot();
+    const after = await page.locator('#what-if-offsets').screenshot();
     expect(Buffer.compare(before, after)).not.toBe(0);
     await whatIf.screenshot({ path: WHAT_IF_SCREENSHOT });
     // Nothing was sent: the preview is computed in the page.
