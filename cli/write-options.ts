@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { type Force, MessageSchema, type Version } from '../shared/api.ts';
 import { etagFor } from '../shared/etag.ts';
 import { diffParams } from '../shared/merge-patch.ts';
-import { signWrite, type WriteToSign } from '../shared/signing/sign-write.ts';
+import { signedParentOf, signWrite, type WriteToSign } from '../shared/signing/sign-write.ts';
 import type { WriteSignature } from '../shared/signing/version-signature.ts';
 import { validateParams } from '../shared/validate-params.ts';
 import type { Tagged } from '../client/edge-client.ts';
@@ -70,17 +70,9 @@ export async function signatureFor(
   return signWrite({ ...write, head: parent, params: validation.params }, signer);
 }
 
-/**
- * The version a signed write made on `head` will follow. While a rollout's candidate is in flight
- * above the head, the hub commits the writes it takes then (a kill switch, a rollback, each ending
- * the rollout) as the version after the candidate, so the signature must name the candidate as its
- * parent; the document is still the caller's (a patch is merged on the head, as the hub merges it).
- */
+/** The version a signed write made on `head` will follow (`signedParentOf`: a candidate in flight). */
 async function signedParent(ctx: CommandContext, set: string, head: Version): Promise<Version> {
-  const newest = (await ctx.client().listVersions(set, { limit: 1 })).versions[0];
-  const candidateInFlight =
-    newest !== undefined && newest.lineage === head.lineage && newest.version > head.version && newest.rollout !== undefined;
-  return candidateInFlight ? newest : head;
+  return signedParentOf(head, (await ctx.client().listVersions(set, { limit: 1 })).versions[0]);
 }
 
 /** `--force "why"` as the body's `force`, or undefined without the flag. */

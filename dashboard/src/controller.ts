@@ -142,11 +142,16 @@ export class DashboardController {
     this.#store.dispatch({ type: 'signing-key-changed', name: null });
   }
 
-  /** The signature of `change` on the head shown (the write's If-Match), when a key is loaded. */
+  /**
+   * The signature of `change` on the head shown (the write's If-Match), when a key is loaded. The
+   * set's newest version is read first: a rollout's candidate in flight is the signed parent.
+   */
   async #sign(change: SignedChange, message: string): Promise<WriteSignature | undefined> {
     const { set, head } = this.#store.state;
-    if (!this.#signer || !set || !head) return undefined;
-    return signChangeOn(set, head, change, message, this.#signer);
+    const signer = this.#signer;
+    if (!signer || !set || !head || !this.#api) return undefined;
+    const newest = (await this.#api.versions(set, { limit: 1 })).versions[0];
+    return signChangeOn(set, head, newest, change, message, signer);
   }
 
   async selectSet(set: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { Version } from '../../shared/api.ts';
 import { applyMergePatch } from '../../shared/merge-patch.ts';
 import { SigningKeyFileSchema } from '../../shared/signing/key-schemas.ts';
 import { loadSigningKey, type SigningKey } from '../../shared/signing/sign-change.ts';
-import { signWrite } from '../../shared/signing/sign-write.ts';
+import { signedParentOf, signWrite } from '../../shared/signing/sign-write.ts';
 import type { WriteSignature } from '../../shared/signing/version-signature.ts';
 import { validateParams } from '../../shared/validate-params.ts';
 
@@ -37,10 +37,15 @@ export type SignedChange =
   | { kind: 'replace'; params: unknown }
   | { kind: 'rollback'; to: number; params: unknown };
 
-/** The signature of `change` made on `head`, the version the write's If-Match names. */
+/**
+ * The signature of `change` made on `head`, the version the write's If-Match names. `newest` is the
+ * set's newest version: when it is a rollout's candidate in flight above the head, the hub commits
+ * the write after it, so that is the parent signed (`signedParentOf`); a patch still merges on the head.
+ */
 export async function signChangeOn(
   set: string,
   head: Version,
+  newest: Version | undefined,
   change: SignedChange,
   message: string,
   signer: SigningKey,
@@ -49,7 +54,13 @@ export async function signChangeOn(
   const validation = validateParams(input);
   if (!validation.ok) throw new Error('the document does not pass the schema: nothing was signed');
   return signWrite(
-    { set, head, params: validation.params, message, ...(change.kind === 'rollback' ? { rollbackOf: change.to } : {}) },
+    {
+      set,
+      head: signedParentOf(head, newest),
+      params: validation.params,
+      message,
+      ...(change.kind === 'rollback' ? { rollbackOf: change.to } : {}),
+    },
     signer,
   );
 }

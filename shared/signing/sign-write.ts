@@ -47,3 +47,16 @@ export async function signWrite(write: WriteToSign, signer: SigningKey): Promise
   );
   return { key: signer.name, value, ...(head === undefined ? { lineage } : {}) };
 }
+
+/**
+ * The version a signed write made on `head` (its If-Match) will follow, given the newest version of
+ * the set. While a rollout's candidate is in flight above the head, the hub commits the writes it
+ * takes then (a kill switch, a rollback, each ending the rollout) as the version after the
+ * candidate, so the signature must name the candidate as its parent; the document is still the
+ * writer's (a patch is merged on the head, as the hub merges it).
+ */
+export function signedParentOf(head: Version, newest: Version | undefined): Version {
+  const candidateInFlight =
+    newest !== undefined && newest.lineage === head.lineage && newest.version > head.version && newest.rollout !== undefined;
+  return candidateInFlight ? newest : head;
+}

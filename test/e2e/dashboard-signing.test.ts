@@ -12,6 +12,9 @@ import { chromium, type Browser, type BrowserServer, type Page } from 'playwrigh
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionSchema } from '../../shared/api.ts';
 import { ParamsSchema } from '../../shared/params-schema.ts';
+import { etagFor } from '../../shared/etag.ts';
+import { RolloutAnswerSchema } from '../../shared/rollout.ts';
+import { signRollout } from '../../shared/signing/sign-rollout.ts';
 import { signWrite } from '../../shared/signing/sign-write.ts';
 import { verifyVersion } from '../../shared/signing/verify-version.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
@@ -35,13 +38,14 @@ describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chrom
   let page: Page;
   let runner: RunnerProcess;
   let keyFile: string;
+  let alice: Awaited<ReturnType<typeof testSigner>>;
   const dir = mkdtempSync(join(tmpdir(), 'lt-dash-signed-'));
   const pageErrors: string[] = [];
   const uploads: string[] = [];
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package`);
-    const alice = await testSigner('alice');
+    alice = await testSigner('alice');
     keyFile = join(dir, 'alice.livetune-key.json');
     writeFileSync(keyFile, JSON.stringify(alice.file), { mode: 0o600 });
     const trusted = join(dir, 'trusted-keys.json');
@@ -144,6 +148,46 @@ describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chrom
     expect(applied.params?.base_half_spread_bps).toBe(8);
     expect(applied.rejected).toBeNull();
     expect(uploads).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the kill switch from the page during a signed rollout is signed on the candidate, ends the rollout and is applied', async () => {
+    // A signed rollout whose only stage is another runner: v3 is the candidate in flight, the head stays v2.
+    const v2 = (await head(edge!.url, edge!.tokens.read, SET))!.version;
+    const params = ParamsSchema.parse({ ...v2.params, base_half_spread_bps: 9 });
+    const signed = await signRollout({ set: SET, head: v2, params, message: 'e2e: canary elsewhere' }, alice.signer);
+    const started = await call(edge!.url, `/v1/sets/${SET}/rollouts`, {
+      method: 'POST',
+      token: edge!.tokens.write,
+      headers: { 'if-match': etagFor(SET, v2.lineage, v2.version) },
+      body: {
+        params: { base_half_spread_bps: 9 },
+        message: 'e2e: canary elsewhere',
+        stages: [{ runners: { ids: ['not-this-runner'] }, bake_s: 3600 }],
+        ...signed,
+      },
+    });
+    expect(started.status, started.text).toBe(201);
+    const rollout = RolloutAnswerSchema.parse(started.json()).rollout;
+    expect(rollout).toMatchObject({ version: 3, base: 2, state: 'running' });
+
+    await page.click('#kill-switch');
+    await page.locator('#kill-dialog').waitFor();
+    await page.fill('#kill-message', 'e2e: halt during the rollout');
+    await page.click('#kill-confirm');
+    await page.locator('#halted-banner').waitFor();
+
+    // The halt is v4, after the candidate, signed by alice on v3 — and a runner that requires signatures applies it.
+    const v4 = VersionSchema.parse((await call(edge!.url, `/v1/sets/${SET}/versions/4`, { token: edge!.tokens.read })).json());
+    expect(v4).toMatchObject({ parent: 3, params: { trading_mode: 'halted', base_half_spread_bps: 8 } });
+    expect(v4.signature?.key).toBe('alice');
+    const ended = RolloutAnswerSchema.parse(
+      (await call(edge!.url, `/v1/sets/${SET}/rollouts/${rollout.id}`, { token: edge!.tokens.read })).json(),
+    ).rollout;
+    expect(ended.state).toBe('aborted');
+    const halted = await runner.waitForStatus((s) => s.version === 4, { what: 'the signed halt applied' });
+    expect(halted.params?.trading_mode).toBe('halted');
+    expect(halted.rejected).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });
