@@ -103,8 +103,12 @@ export interface DashboardState {
   live: Live;
   fleet: FleetView;
   perf: PerfView;
-  /** The set's newest rollout (null: none yet) and why the latest refresh failed, if it did. */
-  rollout: { last: Rollout | null; error: string | null };
+  /**
+   * The set's newest rollout (null: none yet), why the latest refresh failed if it did, and the
+   * trading figures of its candidate and control versions since it started (per minute), for the
+   * canary-vs-control charts.
+   */
+  rollout: { last: Rollout | null; error: string | null; perf: PerfAnswer | null };
   history: { versions: Version[]; nextBefore: number | null; failure: FailureInfo | null };
   /** The edit form, one draft per key; null until the set's first version arrived. */
   drafts: Drafts | null;
@@ -142,6 +146,7 @@ export type DashboardEvent =
   | { type: 'compare-started'; a: number; b: number }
   | { type: 'compare-finished'; a: number; b: number; answer: Loadable<CompareAnswer> }
   | { type: 'rollout-loaded'; rollout: Rollout | null }
+  | { type: 'rollout-perf-loaded'; id: string; perf: PerfAnswer }
   | { type: 'rollout-failed'; message: string }
   | { type: 'history-loaded'; versions: Version[]; nextBefore: number | null; append: boolean }
   | { type: 'history-failed'; failure: FailureInfo }
@@ -184,7 +189,7 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     live: { kind: 'connecting' },
     fleet: { last: null, error: null },
     perf: { regions: null, versions: null, error: null, compare: null },
-    rollout: { last: null, error: null },
+    rollout: { last: null, error: null, perf: null },
     history: { versions: [], nextBefore: null, failure: null },
     drafts: null,
     edgeIssues: {},
@@ -285,8 +290,14 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
       if (shown?.a !== event.a || shown.b !== event.b) return state;
       return { ...state, perf: { ...state.perf, compare: { ...shown, answer: event.answer } } };
     }
-    case 'rollout-loaded':
-      return { ...state, rollout: { last: event.rollout, error: null } };
+    case 'rollout-loaded': {
+      // The charts' figures belong to one rollout: a newer one starts without them.
+      const perf = event.rollout !== null && event.rollout.id === state.rollout.last?.id ? state.rollout.perf : null;
+      return { ...state, rollout: { last: event.rollout, error: null, perf } };
+    }
+    case 'rollout-perf-loaded':
+      if (state.rollout.last?.id !== event.id) return state;
+      return { ...state, rollout: { ...state.rollout, perf: event.perf } };
     case 'rollout-failed':
       return { ...state, rollout: { ...state.rollout, error: event.message } };
     case 'history-loaded': {

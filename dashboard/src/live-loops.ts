@@ -8,6 +8,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EdgeApi, VersionAnswer } from './api.ts';
 import { toFailure } from './api-failure.ts';
+import { startMinute } from './perf-series.ts';
 import type { Store } from './store.ts';
 
 /** How long one long-poll may wait at the edge, in seconds. */
@@ -113,15 +114,40 @@ export async function perfLoop(ctx: LiveContext, signal: AbortSignal): Promise<v
   }
 }
 
+/** The longest window of the canary-vs-control charts: the edge keeps minute buckets for 48 h. */
+export const ROLLOUT_PERF_WINDOW_MS = 48 * 3_600_000;
+
 /**
  * The set's newest rollout, refreshed with the fleet: its stage, guardrail readings and decisions.
- * An edge without rollouts (404) ends the loop quietly.
+ * With it, every PERF_POLL_MS while it runs (and once more when it has ended), the per-minute
+ * figures of its candidate and control versions since it started. An edge without rollouts (404)
+ * ends the loop quietly.
  */
 export async function rolloutLoop(ctx: LiveContext, signal: AbortSignal): Promise<void> {
+  let perfFor: string | null = null;
+  let perfAt = Number.NEGATIVE_INFINITY;
+  let perfFinal = false;
   while (!signal.aborted) {
     try {
       const rollout = await ctx.api.newestRollout(ctx.set, { signal });
       ctx.store.dispatch({ type: 'rollout-loaded', rollout });
+      if (rollout !== null) {
+        const now = ctx.clock.now();
+        const ended = rollout.ended_at !== null;
+        if (rollout.id !== perfFor) {
+          perfFor = rollout.id;
+          perfAt = Number.NEGATIVE_INFINITY;
+          perfFinal = false;
+        }
+        if (!perfFinal && (ended || now - perfAt >= PERF_POLL_MS)) {
+          perfAt = now;
+          // From the minute the rollout started in: the rollups' buckets start on the minute.
+          const from = new Date(Math.max(startMinute(rollout.created_at), now - ROLLOUT_PERF_WINDOW_MS));
+          const perf = await ctx.api.perf(ctx.set, { by: 'version', from, bucket: '1m', signal });
+          ctx.store.dispatch({ type: 'rollout-perf-loaded', id: rollout.id, perf });
+          perfFinal = ended;
+        }
+      }
     } catch (error) {
       if (signal.aborted) return;
       const failure = toFailure(error);

@@ -68,3 +68,26 @@ export function versionMarkers(answer: PerfAnswer): VersionMarker[] {
     })
     .map((v) => ({ x: Date.parse(v.at) / 1000, label: `v${v.version} · ${v.author}`, title: v.message }));
 }
+
+/** The start of the minute `iso` falls in, in ms: the first bucket of a rollout's figures. */
+export const startMinute = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;
+
+/** The charts of a rollout's canary against its control group. */
+export const ROLLOUT_CHARTS = ['markout', 'pnl', 'inventory'] as const satisfies readonly PerfChart[];
+
+/**
+ * A `perf?by=version` answer narrowed to a rollout's two groups and named for them: the canary
+ * runs the candidate version, the control group the version the rollout started on. Groups of
+ * other versions (a rollback made at the end, a version written before) are left out.
+ */
+export function canaryAndControl(answer: PerfAnswer, rollout: { version: number; base: number }): PerfAnswer {
+  const names = new Map([
+    [String(rollout.version), `canary v${rollout.version}`],
+    [String(rollout.base), `control v${rollout.base}`],
+  ]);
+  const groups = answer.groups
+    .filter((g) => names.has(g.key))
+    .map((g) => ({ ...g, key: names.get(g.key)! }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  return { ...answer, groups };
+}

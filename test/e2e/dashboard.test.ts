@@ -37,6 +37,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
 const PERF_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-perf.png');
 const WHAT_IF_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-what-if.png');
+const ROLLOUT_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-rollout.png');
 const SET = 'dash-e2e';
 const FIRST_SET = 'a-first-e2e';
 const RUNNER_ID = 'dash-tokyo-1';
@@ -327,6 +328,76 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     expect(writes.filter((w) => w.startsWith('PATCH')).length).toBe(1);
     await page.click('#reset');
     await expect.poll(() => whatIf.getAttribute('data-edited')).toBe('false');
+  });
+
+  it('shows a rollout: stages, who runs the candidate, guardrails against thresholds, canary vs control; promotes it', async () => {
+    const control = (await head(edge!.url, edge!.tokens.read, SET))!.version;
+    const started = await call(edge!.url, `/v1/sets/${SET}/rollouts`, {
+      method: 'POST',
+      token: edge!.tokens.write,
+      body: {
+        params: { base_half_spread_bps: control.params.base_half_spread_bps + 1 },
+        message: 'e2e: a little wider, Tokyo first',
+        stages: [{ runners: { ids: [RUNNER_ID] }, bake_s: 3600 }],
+        guardrails: [
+          { metric: 'abs_inventory_ratio', max: 0.99 },
+          { metric: 'markout_5s_bps', min: -50, vs_control: true, min_fills: 2 },
+        ],
+      },
+    });
+    expect(started.status, started.text).toBe(201);
+    const candidate = control.version + 1;
+    // Telemetry as the canary and a control runner send it: the candidate's markouts worse than the control's.
+    for (const [runner, version, markouts] of [
+      ['rollout-e2e-canary', candidate, [-2, -1, -3]],
+      ['rollout-e2e-control', control.version, [2, 3, 1]],
+    ] as const) {
+      const telemetry = syntheticDelta(
+        Date.now() - 60_000,
+        [{ version, lineage: control.lineage, markouts: [...markouts], elapsedS: 60 }],
+        {
+          last: 0.1,
+          min: 0,
+          max: 0.2,
+        },
+      );
+      const answer = await call(edge!.url, `/v1/sets/${SET}/runners/${runner}/report`, {
+        method: 'POST',
+        token: edge!.tokens.read,
+        body: { region: REGION, applied_version: version, lineage: control.lineage, sync_state: 'ready', telemetry },
+      });
+      expect(answer.status, answer.text).toBe(200);
+    }
+
+    const card = page.locator('#rollout-card');
+    await card.waitFor();
+    expect(await page.locator('#rollout-stages').textContent()).toContain(`runners ${RUNNER_ID}`);
+    await expect.poll(() => page.locator('#rollout-canaries').textContent(), { timeout: 30_000 }).toContain(RUNNER_ID);
+    // Each guardrail's live value against its threshold, from the hub's evaluation.
+    const markoutGuard = page.locator('#rollout-guardrails tr[data-metric="markout_5s_bps"]');
+    await markoutGuard.waitFor({ timeout: 30_000 });
+    expect(await markoutGuard.textContent()).toContain('≥ -50');
+    expect(await page.locator('#rollout-guardrails tr[data-metric="abs_inventory_ratio"]').textContent()).toContain('≤ 0.99');
+    // Canary against control, one series each, with the rollout's start marked.
+    const chart = page.locator('#rollout-chart-markout');
+    await expect.poll(() => chart.getAttribute('data-series'), { timeout: 30_000 }).toBe('2');
+    for (const id of ['#rollout-chart-markout', '#rollout-chart-pnl', '#rollout-chart-inventory']) {
+      expect(await page.locator(`${id} canvas`).count(), id).toBeGreaterThan(0);
+      expect(Number(await page.locator(id).getAttribute('data-markers')), id).toBeGreaterThanOrEqual(1);
+    }
+    const legend = await page.locator('#rollout-chart-markout .u-legend').textContent();
+    expect(legend).toContain(`canary v${candidate}`);
+    expect(legend).toContain(`control v${control.version}`);
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await card.screenshot({ path: ROLLOUT_SCREENSHOT });
+
+    // Promote from the page: the only stage was the last, so every runner gets the candidate.
+    await page.click('#rollout-promote');
+    await expect.poll(() => card.locator('.badge').first().textContent(), { timeout: 30_000 }).toBe('promoted');
+    expect(await page.locator('#rollout-promote').count()).toBe(0);
+    expect((await head(edge!.url, edge!.tokens.read, SET))!.version.version).toBe(candidate);
+    const table = await fleet(edge!.url, edge!.tokens.read, SET);
+    expect(table.runners.filter((r) => r.runner_id === OTHER_RUNNER_ID).map((r) => r.assigned_version)).toEqual([candidate]);
   });
 
   it('never rebases a pending edit onto a colleague’s version: shows their change, flags overlaps, re-applies on request', async () => {

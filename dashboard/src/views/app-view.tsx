@@ -50,6 +50,7 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
         <PerfCard perf={state.perf} controller={controller} />
         <RolloutCard
           rollout={state.rollout.last}
+          perf={state.rollout.perf}
           error={state.rollout.error}
           writable={canWrite(state)}
           controller={controller}

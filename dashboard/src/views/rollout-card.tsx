@@ -1,12 +1,17 @@
 /**
  * The set's newest rollout: its stages and where it is, who runs the candidate, each guardrail's
- * live value against its threshold, its decisions, and promote/abort for a write token. Shown only
- * once the set has had a rollout.
+ * live value against its threshold, the canary against the control group per minute (5 s markout,
+ * P&L, inventory; a marker at each of the rollout's decisions), its decisions, and promote/abort for
+ * a write token. Shown only once the set has had a rollout.
  */
+import { useMemo } from 'preact/hooks';
+import type { PerfAnswer } from '../../../shared/perf.ts';
 import type { GuardReading, Rollout, RolloutState, StageRunners } from '../../../shared/rollout.ts';
 import type { DashboardController } from '../controller.ts';
 import { formatDuration, formatFigure, formatTime } from '../format.ts';
+import { PERF_CHARTS, ROLLOUT_CHARTS, canaryAndControl, chartColumns, startMinute } from '../perf-series.ts';
 import { Badge, type Tone } from './notice-view.tsx';
+import { PALETTE, UPlotChart } from './uplot-chart.tsx';
 
 const STATE_TONES: Record<RolloutState, Tone> = {
   running: 'info',
@@ -37,13 +42,64 @@ function ReadingRow({ reading: r }: { reading: GuardReading }) {
   );
 }
 
+/** Canary against control since the rollout started, one chart per figure; the rollout's events as markers. */
+function CanaryCharts({ rollout, perf }: { rollout: Rollout; perf: PerfAnswer | null }) {
+  // The rollout is a new object at each refresh (every 1.5 s); the charts change with the figures or
+  // the events (which only grow: their count says when they changed).
+  const { id, version, base, created_at, ended_at, events } = rollout;
+  const eventCount = events.length;
+  const charts = useMemo(() => {
+    if (perf === null) return null;
+    const groups = canaryAndControl(perf, { version, base });
+    const markers = events.slice(0, eventCount).map((e) => ({ x: Date.parse(e.at) / 1000, label: e.kind }));
+    const start = startMinute(created_at);
+    const xRange = [start / 1000, Math.max(Date.parse(ended_at ?? perf.to), start + 60_000) / 1000] as const;
+    return ROLLOUT_CHARTS.map((chart) => {
+      const columns = chartColumns(groups, chart);
+      // The canary solid red, the control dashed blue, whatever order they came in.
+      const series = columns.series.map((label) => ({
+        label,
+        color: PALETTE[label.startsWith('canary') ? 1 : 0]!,
+        dashed: !label.startsWith('canary'),
+      }));
+      return { chart, columns, series, markers, xRange };
+    });
+  }, [id, version, base, created_at, ended_at, eventCount, perf]);
+  if (charts === null) return null;
+  if (charts[0]!.columns.series.length === 0)
+    return (
+      <p class="muted small" id="rollout-charts-empty">
+        No trading figures for the candidate or the control group yet.
+      </p>
+    );
+  return (
+    <div class="charts" id="rollout-charts">
+      {charts.map(({ chart, columns, series, markers, xRange }) => (
+        <UPlotChart
+          key={chart}
+          id={`rollout-chart-${chart}`}
+          title={`${PERF_CHARTS[chart].title}: canary vs control`}
+          unit={PERF_CHARTS[chart].unit}
+          xs={columns.xs}
+          ys={columns.ys}
+          series={series}
+          markers={markers}
+          xRange={xRange}
+        />
+      ))}
+    </div>
+  );
+}
+
 export function RolloutCard({
   rollout,
+  perf,
   error,
   writable,
   controller,
 }: {
   rollout: Rollout | null;
+  perf: PerfAnswer | null;
   error: string | null;
   writable: boolean;
   controller: DashboardController;
@@ -88,6 +144,7 @@ export function RolloutCard({
           </tbody>
         </table>
       ) : null}
+      <CanaryCharts rollout={rollout} perf={perf} />
       <ul class="small" id="rollout-events">
         {rollout.events.slice(-8).map((e, i) => (
           <li key={i}>

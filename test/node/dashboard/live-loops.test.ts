@@ -7,6 +7,7 @@ import {
   LONG_POLL_FLOOR_MS,
   type LiveContext,
   MAX_RETRY_MS,
+  PERF_POLL_MS,
   TOKEN_REJECTED,
   fleetLoop,
   paramsLoop,
@@ -117,7 +118,7 @@ describe('the rollout poll', () => {
     state: 'running',
     stage: 0,
     stage_started_at: '2026-11-24T15:00:00.000Z',
-    created_at: '2026-11-24T15:00:00.000Z',
+    created_at: '2026-11-24T15:00:42.000Z',
     author: 'ops',
     message: 'wider, eu first',
     stages: [{ runners: { regions: ['eu-west-1'] }, bake_s: 600 }],
@@ -131,18 +132,68 @@ describe('the rollout poll', () => {
     events: [{ at: '2026-11-24T15:00:00.000Z', kind: 'started', detail: { version: 3 } }],
   };
 
-  it('shows the newest rollout, refreshed with the fleet', async () => {
-    const { ctx, calls, clock, store, signal } = context(() => Response.json({ set: 'hype-perp', rollouts: [rollout] }));
+  /** A `perf?by=version` answer with the candidate's and the control's minute of trading. */
+  const perf = {
+    set: 'hype-perp',
+    by: 'version',
+    from: rollout.created_at,
+    to: '2026-11-24T15:10:00.000Z',
+    bucket_s: 60,
+    groups: [],
+    versions: [],
+    retention: { minute_hours: 48, hour_days: 90, rows: 0, max_rows: 200_000, evicted_rows: 0 },
+  };
+
+  function edgeWith(current: () => Record<string, unknown>) {
+    return context((call) =>
+      call.path.includes('/perf?') ? Response.json(perf) : Response.json({ set: 'hype-perp', rollouts: [current()] }),
+    );
+  }
+
+  it('shows the newest rollout, refreshed with the fleet, and its canary-vs-control figures since it started', async () => {
+    const { ctx, calls, clock, store, signal } = edgeWith(() => rollout);
     void rolloutLoop(ctx, signal);
     expect(await clock.nextSleep()).toBe(FLEET_POLL_MS);
-    expect(calls[0]?.path).toBe('/v1/sets/hype-perp/rollouts?limit=1');
+    expect(calls.map((c) => c.path)).toEqual([
+      '/v1/sets/hype-perp/rollouts?limit=1',
+      `/v1/sets/hype-perp/perf?by=version&from=${encodeURIComponent('2026-11-24T15:00:00.000Z')}&bucket=1m`,
+    ]);
     expect(store.state.rollout.last).toMatchObject({ id: 'r3', state: 'running', canary_runners: ['fra-1'] });
+    expect(store.state.rollout.perf).toMatchObject({ by: 'version', bucket_s: 60 });
+    // The rollout is refreshed with the fleet; its figures (rollups by the minute) only every PERF_POLL_MS.
+    for (let t = FLEET_POLL_MS; t < PERF_POLL_MS; t += FLEET_POLL_MS) {
+      const sleep = clock.nextSleep();
+      await clock.advance(FLEET_POLL_MS);
+      await sleep;
+    }
+    expect(calls.filter((c) => c.path.includes('/perf?'))).toHaveLength(1);
+    expect(calls.filter((c) => c.path.includes('/rollouts?')).length).toBeGreaterThan(5);
+    const sleep = clock.nextSleep();
+    await clock.advance(FLEET_POLL_MS);
+    await sleep;
+    expect(calls.filter((c) => c.path.includes('/perf?'))).toHaveLength(2);
+  });
+
+  it("reads an ended rollout's figures once more, then leaves them", async () => {
+    let current: Record<string, unknown> = rollout;
+    const { ctx, calls, clock, signal } = edgeWith(() => current);
+    void rolloutLoop(ctx, signal);
+    await clock.nextSleep();
+    current = { ...rollout, state: 'promoted', ended_at: '2026-11-24T15:05:00.000Z', outcome_version: 3 };
+    for (let i = 0; i < 12; i++) {
+      const sleep = clock.nextSleep();
+      await clock.advance(FLEET_POLL_MS);
+      await sleep;
+    }
+    // Once while running, once at the end (sooner than PERF_POLL_MS), never again.
+    expect(calls.filter((c) => c.path.includes('/perf?'))).toHaveLength(2);
+    expect(calls.filter((c) => c.path.includes('/rollouts?'))).toHaveLength(13);
   });
 
   it('stops quietly against an edge without rollouts (404)', async () => {
     const { ctx, calls, store, signal } = context(() => errorResponse(404, 'not_found', 'no route'));
     await rolloutLoop(ctx, signal);
     expect(calls).toHaveLength(1);
-    expect(store.state.rollout).toEqual({ last: null, error: null });
+    expect(store.state.rollout).toEqual({ last: null, error: null, perf: null });
   });
 });

@@ -8,7 +8,7 @@ import { DEFAULT_PARAMS } from '../../../shared/index.ts';
 import { validateParams } from '../../../shared/validate-params.ts';
 import type { PerfAnswer, PerfMetrics } from '../../../shared/perf.ts';
 import { quoteWhatIf } from '../../../engine/strategy/quote-what-if.ts';
-import { chartColumns, versionMarkers } from '../../../dashboard/src/perf-series.ts';
+import { canaryAndControl, chartColumns, versionMarkers } from '../../../dashboard/src/perf-series.ts';
 import { WHAT_IF_POINTS, whatIfCurves } from '../../../dashboard/src/what-if-curves.ts';
 
 function metrics(pnl: number, markout: number | null): PerfMetrics {
@@ -77,6 +77,33 @@ describe('perf charts', () => {
 
   it('marks the version changes inside the window with who made them', () => {
     expect(versionMarkers(ANSWER)).toEqual([{ x: Date.parse(at(2)) / 1000, label: 'v2 · bob', title: 'widen' }]);
+  });
+});
+
+describe('canary against control', () => {
+  const byVersion: PerfAnswer = {
+    ...ANSWER,
+    by: 'version',
+    groups: [
+      { key: '2', metrics: metrics(1, 1), series: [{ at: at(1), metrics: metrics(1, 1) }] },
+      { key: '3', metrics: metrics(-2, -3), series: [{ at: at(2), metrics: metrics(-2, -3) }] },
+      { key: '4', metrics: metrics(5, 0), series: [{ at: at(3), metrics: metrics(5, 0) }] },
+    ],
+  };
+
+  it('keeps the candidate and the control version only, named for their group', () => {
+    const narrowed = canaryAndControl(byVersion, { version: 3, base: 2 });
+    expect(narrowed.groups.map((g) => g.key)).toEqual(['canary v3', 'control v2']);
+    const markout = chartColumns(narrowed, 'markout');
+    expect(markout.series).toEqual(['canary v3', 'control v2']);
+    expect(markout.ys).toEqual([
+      [null, -3],
+      [1, null],
+    ]);
+  });
+
+  it('has no group before either version reported', () => {
+    expect(canaryAndControl({ ...byVersion, groups: [] }, { version: 3, base: 2 }).groups).toEqual([]);
   });
 });
 
