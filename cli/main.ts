@@ -46,13 +46,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /**
- * The real process. Ctrl-C stops `watch` and `run` cleanly (a runner cancels its orders and sends a
- * final report first; a second Ctrl-C exits at once) and any other command at once, except while
- * the editor of `livetune edit` is open: the editor owns Ctrl-C then.
+ * The real process. Ctrl-C (and SIGTERM) stops `watch`, `run` and `record` cleanly (a runner cancels
+ * its orders and sends a final report first; a recording is closed whole; a second Ctrl-C exits at
+ * once) and any other command at once, except while the editor of `livetune edit` is open: the
+ * editor owns Ctrl-C then.
  */
 export async function runAsProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
-  const graceful = ['watch', 'run'].includes(argv[subcommandIndex(argv)] ?? '');
+  const graceful = ['watch', 'run', 'record'].includes(argv[subcommandIndex(argv)] ?? '');
   let editing = false;
   const onSignal = () => {
     if (editing) return;

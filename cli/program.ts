@@ -18,6 +18,7 @@ import { addPerfCommand } from './commands/perf.ts';
 import { addKeysCommand } from './commands/keys.ts';
 import { addPolicyCommand } from './commands/policy.ts';
 import { addQuoteCommand } from './commands/quote.ts';
+import { addRecordCommand } from './commands/record.ts';
 import { addRollbackCommand } from './commands/rollback.ts';
 import { addRolloutCommand } from './commands/rollout.ts';
 import { addRunCommand } from './commands/run.ts';
@@ -85,6 +86,7 @@ export function buildProgram(deps: CliDeps, runnerArgs: () => string[]): Command
   addSchemaCommand(program, deps);
   addQuoteCommand(program, deps);
   addBacktestCommand(program, deps);
+  addRecordCommand(program, deps);
   addHyperliquidCommand(program, deps);
   addSweepCommand(program, deps);
   addSensitivityCommand(program, deps);

@@ -58,6 +58,12 @@ export const RUNNER_GATE = 'cli/commands/run.ts';
  */
 export const SIGNER_GATE = { file: 'cli/commands/hyperliquid.ts', target: 'runner/venues/hyperliquid/hyperliquid-signer.ts' };
 
+/**
+ * `livetune record` must read the feed exactly as the paper venue does, with its connection and
+ * parser, not a copy: this CLI file may import the recorder's entry, and nothing else of runner/.
+ */
+export const RECORDER_GATE = { file: 'cli/commands/record.ts', target: 'runner/venues/paper/record-feed.ts' };
+
 export interface Violation {
   /** Repository-relative, with forward slashes. */
   file: string;
@@ -173,6 +179,7 @@ function judge(
     if (target === 'package.json' && rule.node) return undefined;
     if (targetPart === 'runner' && part === 'cli' && file === RUNNER_GATE) return undefined;
     if (part === 'cli' && file === SIGNER_GATE.file && target === SIGNER_GATE.target) return undefined;
+    if (part === 'cli' && file === RECORDER_GATE.file && target === RECORDER_GATE.target) return undefined;
     if (targetPart !== undefined && (rule.parts as readonly string[]).includes(targetPart)) return undefined;
     const allowed = rule.parts.length ? rule.parts.map((p) => `${p}/`).join(', ') : 'no other folder';
     return `${part}/ may import ${allowed}; ${specifier} is ${targetPart ? `in ${targetPart}/` : 'outside the repository'}`;

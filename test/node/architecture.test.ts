@@ -67,6 +67,10 @@ describe('the import-direction check (on planted fixtures)', () => {
     expect(inFile('cli/commands/run.ts')).toEqual([]);
   });
 
+  it('lets the record command import the recorder entry of runner/ and nothing else of it', () => {
+    expect(inFile('cli/commands/record.ts')).toEqual([expect.objectContaining({ subject: '../../runner/holder.ts', line: 3 })]);
+  });
+
   it('reports a `private` class member', () => {
     expect(inFile('engine/private-member.ts')).toEqual([expect.objectContaining({ rule: 'private', subject: 'count', line: 3 })]);
   });
