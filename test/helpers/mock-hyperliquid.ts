@@ -133,6 +133,11 @@ export class MockHyperliquid {
     return this.#subscribers.length;
   }
 
+  /** Sockets subscribed to a coin's `l2Book` or `trades` (a test publishes once its client listens). */
+  subscribers(type: 'l2Book' | 'trades', coin: string): number {
+    return this.#subscribers.filter((s) => s.subs.has(`${type}:${coin}`)).length;
+  }
+
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     for (const s of this.#subscribers) s.socket.terminate();
