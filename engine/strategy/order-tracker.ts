@@ -39,6 +39,13 @@ export class OrderTracker {
     return this.#ask;
   }
 
+  /** Whether a bid and an ask both rest on the book (accepted, not over: a slot holds no ended order). */
+  bothResting(): boolean {
+    const bid = this.#bid;
+    const ask = this.#ask;
+    return bid !== null && ask !== null && bid.status !== 'pending' && ask.status !== 'pending';
+  }
+
   /** The liquidation IOC in flight, or null. */
   get liquidation(): Readonly<TrackedOrder> | null {
     return this.#liquidation;
@@ -127,9 +134,11 @@ export class OrderTracker {
   }
 
   /** A cancel was sent: the order stays live until the venue says it is over. */
-  cancelRequested(id: number): void {
+  /** Marks the cancel as sent; returns the order (undefined when not tracked). */
+  cancelRequested(id: number): Readonly<TrackedOrder> | undefined {
     const order = this.#orders.get(id);
     if (order !== undefined) order.cancelRequested = true;
+    return order;
   }
 
   // ---- what the venue answered ----------------------------------------------------------------

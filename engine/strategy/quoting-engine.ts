@@ -13,6 +13,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { GRID_EPS, roundToGrid } from '../../shared/eps.ts';
 import type { Params } from '../../shared/params-schema.ts';
 import type { EngineObserver } from '../telemetry/engine-observer.ts';
+import { QuoteUptime } from '../telemetry/quote-uptime.ts';
 import type { RiskPolicy } from '../trading-loop-contract.ts';
 import type { BookView } from '../venue/book-view.ts';
 import type { EndReason, Fill, RejectReason, Side, Venue, VenueListener } from '../venue/venue.ts';
@@ -92,7 +93,13 @@ export class QuotingEngine implements VenueListener {
   #clock: Pick<Clock, 'now'>;
   #logger: EngineLogger;
   #observer: EngineObserver | null;
+  /** Whether both quotes rested at the last change, and the time they did (read by the observer). */
+  #bothQuoted = false;
+  readonly #uptime = new QuoteUptime();
   #paramsVersion: () => number | null;
+  /** The params of the last decision (a different object is a swap) and their version. */
+  #decidingWith: Readonly<Params> | null = null;
+  #version: number | null = null;
   #orders = new OrderTracker();
   #reconciler = new PositionReconciler();
   #decider: QuoteDecider;
@@ -112,6 +119,10 @@ export class QuotingEngine implements VenueListener {
     this.#clock = options.clock;
     this.#logger = options.logger ?? SILENT;
     this.#observer = options.observer ?? null;
+    this.#observer?.attach({
+      mid: () => this.state.mid,
+      quotedMs: (now) => this.#uptime.totalMs(now),
+    });
     this.#paramsVersion = options.paramsVersion ?? (() => null);
     this.ledger = new FillLedger(options.venue.symbol);
     this.#decider = new QuoteDecider({
@@ -163,8 +174,9 @@ export class QuotingEngine implements VenueListener {
     const midBefore = this.state.mid;
     if (!applyBookUpdate(this.state, params, book)) return;
     this.#lastBookAt = this.#clock.now();
-    // Only a moved mid is news to the observer (half the books or fewer change it).
-    if (this.#observer !== null && this.state.mid !== midBefore) this.#observer.onMid(this.#lastBookAt, this.state.mid);
+    // The observer reads the mid when it needs it: a book is news to it only when a markout falls due.
+    if (this.#observer !== null && this.#lastBookAt >= this.#observer.nextDue)
+      this.#observer.onDue(this.#lastBookAt, midBefore, this.state.mid);
     this.#stale = false;
     this.#decider.releaseHolds();
     this.#decide(params);
@@ -305,6 +317,7 @@ export class QuotingEngine implements VenueListener {
   // ---- decide, then act ---------------------------------------------------------------------
 
   #decide(params: Readonly<Params>): void {
+    if (params !== this.#decidingWith) this.#paramsChanged(params);
     if (this.#stopped) return;
     if (!this.#connected || this.#stale || !this.#positionKnown || !(this.state.mid > 0)) {
       if (this.#stale) this.lastMode = 'stale';
@@ -328,10 +341,23 @@ export class QuotingEngine implements VenueListener {
     if (intents.length > 0) this.#act(intents);
   }
 
-  /** Tells the observer whether both quotes rest now (after any event that can change it). */
+  /** A swap: the version orders are placed under from now on, and the observer told once. */
+  #paramsChanged(params: Readonly<Params>): void {
+    this.#decidingWith = params;
+    this.#version = this.#paramsVersion();
+    this.#observer?.onParams(this.#clock.now());
+  }
+
+  /**
+   * Keeps the time both quotes rest, for the observer to read (checked after any event that can
+   * change it; most such events leave it as it was).
+   */
   #quotingChanged(): void {
     if (this.#observer === null) return;
-    this.#observer.onQuoting(this.restingQuote('buy') !== null && this.restingQuote('sell') !== null, this.#clock.now());
+    const both = this.#orders.bothResting();
+    if (both === this.#bothQuoted) return;
+    this.#bothQuoted = both;
+    this.#uptime.set(both, this.#clock.now());
   }
 
   /** Sends the intents, in order, and records each in the tracker first (answers may come at any time after). */
@@ -342,20 +368,20 @@ export class QuotingEngine implements VenueListener {
         case 'place': {
           const { side, price, size, type, reduceOnly } = intent;
           const now = this.#clock.now();
-          const order = this.#orders.open(side, price, size, type, now, this.#paramsVersion());
+          const order = this.#orders.open(side, price, size, type, now, this.#version);
           this.#observer?.onOrderPlaced(order.paramsVersion, now);
           this.counters.placed++;
           if (type === 'ioc') this.counters.liquidationOrders++;
           this.#venue.place({ id: order.id, side, price, size, type, reduceOnly });
           break;
         }
-        case 'cancel':
-          if (this.#observer !== null)
-            this.#observer.onCancelSent(this.#orders.get(intent.orderId)?.paramsVersion ?? null, this.#clock.now());
-          this.#orders.cancelRequested(intent.orderId);
+        case 'cancel': {
+          const order = this.#orders.cancelRequested(intent.orderId);
+          if (this.#observer !== null) this.#observer.onCancelSent(order?.paramsVersion ?? null, this.#clock.now());
           this.counters.cancelsSent++;
           this.#venue.cancel(intent.orderId);
           break;
+        }
       }
     }
   }

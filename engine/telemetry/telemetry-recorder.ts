@@ -10,18 +10,21 @@
  * mark-to-market count for the version in force when they happen.
  *
  * Only information available at each instant is used: a fill's markout at horizon h is taken when
- * the engine's time has passed fill time + h, against the mid in force at that instant — the queue
- * is drained before a newer mid is taken in, so that mid is exactly the last one seen. Realized
- * spread and spread capture use the mid just before the fill.
+ * the engine's time has passed fill time + h, against the mid in force at that instant — the engine
+ * hands the mids before and after the book that reaches the horizon (`onDue`), and a timer or a
+ * fill takes what fell due since against the mid in force. Realized spread and spread capture use
+ * the mid just before the fill.
  *
  * P&L identity: `spread + inventory + fees + taker = cash + position × mark − opening`, where cash
- * and position are the engine ledger's, `mark` is the last mid seen (a fill's price before any) and
- * `opening` is the value of the position the engine found at start (holding it is not a profit).
- * The engine's own `ledger.pnl(mid)` is therefore `pnl total + opening` whenever `mid` is `mark`.
+ * and position are the engine ledger's, `mark` is the mid in force (the last one the engine had, a
+ * fill's price before any) and `opening` is the value of the position the engine found at start
+ * (holding it is not a profit). The engine's own `ledger.pnl(mid)` is therefore `pnl total +
+ * opening` whenever `mid` is `mark`.
  *
- * Cheap on the hot path: a book costs a version check, one comparison with the earliest markout
- * due and storing the mid; time, quoting and mark-to-market are credited lazily when something
- * changes or is read. Nothing allocates except per fill.
+ * Cheap on the hot path: the recorder is not called per book. It reads the engine's mid and quoted
+ * time when it needs them (`ObservedEngine`); time, quoting and mark-to-market are credited lazily
+ * when something changes or is read; an order of the version in force is counted with one
+ * increment. Nothing allocates except per fill.
  */
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import {
@@ -33,8 +36,8 @@ import {
   type TelemetryDelta,
 } from '../../shared/telemetry.ts';
 import type { Fill } from '../venue/venue.ts';
-import type { EngineObserver, ParamsVersion } from './engine-observer.ts';
-import { MarkoutQueue } from './markout-queue.ts';
+import type { EngineObserver, ObservedEngine, ParamsVersion } from './engine-observer.ts';
+import { MarkoutQueue, type PendingFill } from './markout-queue.ts';
 import {
   CANCELS,
   ELAPSED_MS,
@@ -74,13 +77,17 @@ export interface TelemetryRecorderOptions {
 
 const PNL_SLOTS = [PNL_SPREAD, PNL_INVENTORY, PNL_FEES, PNL_TAKER] as const;
 
+const isPrice = (x: number) => x > 0 && x < Number.POSITIVE_INFINITY;
+
 export class TelemetryRecorder implements EngineObserver {
   readonly #version: () => ParamsVersion;
   readonly #lineage: () => string | null;
   readonly #clock: Pick<Clock, 'now'>;
   readonly #retained: number;
   readonly #onMarkout: TelemetryRecorderOptions['onMarkout'];
-  readonly #queues: MarkoutQueue[];
+  readonly #pending: MarkoutQueue;
+  /** Takes one markout that fell due (made once: no closure per settle). */
+  readonly #take: (fill: PendingFill, h: number, mid: number) => void;
   readonly #stats = new Map<number, VersionStats>();
   /** P&L parts of every version ever seen, evicted ones included (the identity's left side). */
   readonly #pnl = new Float64Array(4);
@@ -95,7 +102,10 @@ export class TelemetryRecorder implements EngineObserver {
   #opening = 0;
   /** Position found before any price was seen: valued at the first price. */
   #openingQty = 0;
-  #bothQuoted = false;
+  /** The engine observed (null until it attaches): its mid and quoted time are read, not pushed. */
+  #engine: ObservedEngine | null = null;
+  /** The engine's quoted time at the last flush. */
+  #quotedSeen = 0;
   /** Engine time up to which time and quoting were credited (#flush). */
   #segmentStart = Number.NaN;
   /** The mark at which the position's mark-to-market was last credited. */
@@ -113,7 +123,16 @@ export class TelemetryRecorder implements EngineObserver {
     this.#retained = Math.min(MAX_VERSIONS_PER_DELTA, Math.max(1, options.retainedVersions ?? DEFAULT_RETAINED_VERSIONS));
     this.#onMarkout = options.onMarkout;
     const capacity = options.markoutCapacity ?? DEFAULT_MARKOUT_CAPACITY;
-    this.#queues = MARKOUT_HORIZONS_S.map((h) => new MarkoutQueue(h * 1000, capacity));
+    this.#pending = new MarkoutQueue(
+      MARKOUT_HORIZONS_S.map((h) => h * 1000),
+      capacity,
+    );
+    this.#take = (p, h, mid) => {
+      const bps = ((p.sign * (mid - p.price)) / p.price) * 1e4;
+      if (!Number.isFinite(bps)) return;
+      p.stats.sample(MARKOUT + 3 * h, bps);
+      this.#onMarkout?.(p.stats.version, MARKOUT_KEYS[h]!, bps);
+    };
     this.#currentVersion = this.#version();
     this.#current = this.#statsFor(this.#currentVersion);
     this.#lastTakenAt = this.#clock.now();
@@ -121,48 +140,55 @@ export class TelemetryRecorder implements EngineObserver {
 
   // ---- what the engine tells ----------------------------------------------------------------
 
-  onMid(now: number, mid: number): void {
-    if (!(mid > 0 && mid < Number.POSITIVE_INFINITY)) return;
-    // #advance written out: this runs once per book, the engine's hottest path.
-    if (!(now <= this.#now)) this.#now = now;
-    // Fills whose horizon ended before this book are marked against the mid in force then.
-    if (now >= this.#nextDue) this.#settle(now, true);
-    const version = this.#version();
-    if (version !== this.#currentVersion) this.#swapTo(version);
-    // The inventory's mark-to-market is credited lazily (#flush): a book only moves the mark.
-    if (Number.isNaN(this.#mark)) this.#firstMark(mid);
-    else this.#mark = mid;
-    if (now >= this.#nextDue) this.#settle(now, false);
+  attach(engine: ObservedEngine): void {
+    this.#engine = engine;
+  }
+
+  get nextDue(): number {
+    return this.#nextDue;
+  }
+
+  onDue(now: number, midBefore: number, midAfter: number): void {
+    if (!(now <= this.#now)) this.#moveTo(now);
+    // Fills whose horizon ended before this book are marked against the mid in force until it.
+    const before = isPrice(midBefore) ? midBefore : this.#mark;
+    if (isPrice(midAfter)) this.#setMark(midAfter);
+    this.#nextDue = this.#pending.takeDue(now, before, this.#mark, this.#take);
+  }
+
+  onParams(now: number): void {
+    this.#advance(now);
   }
 
   onTime(now: number): void {
-    this.#advance(now, false);
+    this.#advance(now);
   }
 
+  // A count needs no time: an order of the version in force is counted there directly (most are);
+  // any other takes the full path, which also notices a swap.
   onOrderPlaced(version: ParamsVersion, now: number): void {
-    this.#advance(now, false);
-    this.#count(version, ORDERS);
+    if (version === this.#currentVersion) this.#countCurrent(ORDERS);
+    else this.#count(version, ORDERS, now);
   }
 
   onCancelSent(version: ParamsVersion, now: number): void {
-    this.#advance(now, false);
-    this.#count(version, CANCELS);
+    if (version === this.#currentVersion) this.#countCurrent(CANCELS);
+    else this.#count(version, CANCELS, now);
   }
 
   onOrderRejected(version: ParamsVersion, now: number): void {
-    this.#advance(now, false);
-    this.#count(version, REJECTS);
+    this.#count(version, REJECTS, now);
   }
 
   onFill(fill: Fill, version: ParamsVersion | undefined, position: number, now: number): void {
     const { price, size, fee } = fill;
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(size) || !Number.isFinite(fee)) return;
-    this.#advance(now, false);
+    this.#advance(now); // reads the mid in force before the fill
     this.#flush(); // the position is about to change
     // An order we no longer know (ended before its late fill): the version in force is the best guess.
     const stats = version === undefined ? this.#current : this.#statsFor(version);
     stats.lastTouched = ++this.#seq;
-    if (Number.isNaN(this.#mark)) this.#firstMark(price);
+    if (Number.isNaN(this.#mark)) this.#setMark(price);
     const ref = this.#mark;
     const sign = fill.side === 'buy' ? 1 : -1;
     const edge = sign * size * (ref - price);
@@ -173,9 +199,8 @@ export class TelemetryRecorder implements EngineObserver {
       this.#addPnl(stats, PNL_SPREAD, edge);
       this.#addPnl(stats, PNL_FEES, -fee);
       stats.sample(REALIZED_SPREAD, ((sign * (ref - price)) / ref) * 1e4);
-      const pending = { time: now, price, sign, stats };
-      for (const queue of this.#queues) queue.push(pending);
-      this.#nextDue = this.#earliestDue();
+      this.#pending.push({ time: now, price, sign, stats });
+      this.#nextDue = this.#pending.nextDue();
     } else {
       t[TAKER_FILLS]! += 1;
       this.#addPnl(stats, PNL_TAKER, edge - fee);
@@ -188,16 +213,10 @@ export class TelemetryRecorder implements EngineObserver {
 
   onPosition(position: number, now: number): void {
     if (!Number.isFinite(position)) return;
-    this.#advance(now, false);
+    this.#advance(now);
     this.#flush();
     this.#jump(position - this.#position);
     this.#adopted = true;
-  }
-
-  onQuoting(bothSides: boolean, now: number): void {
-    this.#advance(now, false);
-    if (bothSides !== this.#bothQuoted) this.#flush();
-    this.#bothQuoted = bothSides;
   }
 
   // ---- what it reports ------------------------------------------------------------------------
@@ -244,11 +263,13 @@ export class TelemetryRecorder implements EngineObserver {
 
   /** The price positions are marked at: the last mid seen (NaN before any price). */
   get mark(): number {
+    this.#readMark();
     return this.#mark;
   }
 
   /** Value of the position found at start, at the first price seen (not P&L). */
   get opening(): number {
+    this.#readMark();
     return this.#opening;
   }
 
@@ -270,9 +291,7 @@ export class TelemetryRecorder implements EngineObserver {
 
   /** Markouts dropped because a horizon's queue was full. */
   get droppedMarkouts(): number {
-    let n = 0;
-    for (const q of this.#queues) n += q.dropped;
-    return n;
+    return this.#pending.dropped;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -281,11 +300,18 @@ export class TelemetryRecorder implements EngineObserver {
    * Moves the recorder's time to `now`, takes the markouts due, and notices a params swap: what
    * accrued so far (#flush) belongs to the version in force until now.
    */
-  #advance(now: number, strict: boolean): void {
-    if (!(now <= this.#now)) this.#now = now; // NaN before the first event
-    if (now >= this.#nextDue) this.#settle(now, strict);
+  #advance(now: number): void {
+    if (!(now <= this.#now)) this.#moveTo(now);
+    this.#readMark();
+    this.#settle(now);
     const version = this.#version();
     if (version !== this.#currentVersion) this.#swapTo(version);
+  }
+
+  /** Time moved on; the first event's time opens the first segment (time in force counts from it). */
+  #moveTo(now: number): void {
+    if (Number.isNaN(this.#now)) this.#segmentStart = now;
+    this.#now = now;
   }
 
   /** A swap was noticed: what accrued so far belongs to the version in force until now. */
@@ -304,39 +330,33 @@ export class TelemetryRecorder implements EngineObserver {
   #flush(): void {
     const now = this.#now;
     const t = this.#current.total;
-    if (now > this.#segmentStart) {
-      const dt = now - this.#segmentStart;
-      t[ELAPSED_MS]! += dt;
-      if (this.#bothQuoted) t[QUOTED_MS]! += dt;
-    }
+    if (now > this.#segmentStart) t[ELAPSED_MS]! += now - this.#segmentStart;
     if (!(now <= this.#segmentStart)) this.#segmentStart = now;
+    const quoted = this.#engine === null || Number.isNaN(now) ? this.#quotedSeen : this.#engine.quotedMs(now);
+    if (quoted > this.#quotedSeen) t[QUOTED_MS]! += quoted - this.#quotedSeen;
+    this.#quotedSeen = quoted;
+    this.#readMark();
     const move = this.#mark - this.#anchor;
     if (move !== 0 && this.#position !== 0 && Number.isFinite(move))
       this.#addPnl(this.#current, PNL_INVENTORY, this.#position * move);
     this.#anchor = this.#mark;
   }
 
-  #settle(now: number, strict: boolean): void {
-    if (now < this.#nextDue) return;
-    const mark = this.#mark;
-    const queues = this.#queues;
-    for (let h = 0; h < queues.length; h++) {
-      const queue = queues[h]!;
-      for (let p = queue.peekDue(now, strict); p !== undefined; p = queue.peekDue(now, strict)) {
-        queue.shift();
-        const bps = ((p.sign * (mark - p.price)) / p.price) * 1e4;
-        if (!Number.isFinite(bps)) continue;
-        p.stats.sample(MARKOUT + 3 * h, bps);
-        this.#onMarkout?.(p.stats.version, MARKOUT_KEYS[h]!, bps);
-      }
-    }
-    this.#nextDue = this.#earliestDue();
+  /** Takes the engine's mid in force as the mark (when it has one: a disconnect keeps the last). */
+  #readMark(): void {
+    const mid = this.#engine === null ? Number.NaN : this.#engine.mid();
+    if (isPrice(mid)) this.#setMark(mid);
   }
 
-  #earliestDue(): number {
-    let due = Number.POSITIVE_INFINITY;
-    for (const queue of this.#queues) due = Math.min(due, queue.nextDue());
-    return due;
+  #setMark(price: number): void {
+    if (Number.isNaN(this.#mark)) this.#firstMark(price);
+    else this.#mark = price;
+  }
+
+  /** Takes the markouts due by `now` against the mark. */
+  #settle(now: number): void {
+    if (now < this.#nextDue) return;
+    this.#nextDue = this.#pending.takeDue(now, this.#mark, this.#mark, this.#take);
   }
 
   /** The first price seen: the position found before it (the opening position) is valued at it. */
@@ -367,8 +387,15 @@ export class TelemetryRecorder implements EngineObserver {
     this.#pnl[slot - PNL_SPREAD]! += amount;
   }
 
-  #count(version: ParamsVersion, slot: number): void {
+  #count(version: ParamsVersion, slot: number, now: number): void {
+    this.#advance(now);
     const stats = this.#statsFor(version);
+    stats.total[slot]! += 1;
+    stats.lastTouched = ++this.#seq;
+  }
+
+  #countCurrent(slot: number): void {
+    const stats = this.#current;
     stats.total[slot]! += 1;
     stats.lastTouched = ++this.#seq;
   }

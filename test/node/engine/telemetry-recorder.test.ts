@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TelemetryRecorder } from '../../../engine/telemetry/telemetry-recorder.ts';
+import { EngineDriver } from '../helpers/engine-driver.ts';
 import { mergeTelemetryDeltas } from '../../../engine/telemetry/merge-telemetry-deltas.ts';
 import { QuotingEngine } from '../../../engine/strategy/quoting-engine.ts';
 import { createBookView, type BookView } from '../../../engine/venue/book-view.ts';
@@ -143,15 +144,16 @@ describe('telemetry recorder: attribution', () => {
 describe('telemetry recorder: markouts', () => {
   it('takes a horizon only once its time has passed, against the mid in force at that instant', () => {
     const recorder = new TelemetryRecorder({ version: () => 1, lineage: () => LINEAGE });
-    recorder.onMid(0, 100);
+    const engine = new EngineDriver(recorder);
+    engine.book(0, 100);
     recorder.onFill(fill(1, 'buy', 1, 99.9), 1, 1, 0);
-    recorder.onMid(500, 101);
+    engine.book(500, 101);
     recorder.onTime(999);
     const early = recorder.takeDelta().versions[0]!;
     expect(early.markout_bps['1s'].n).toBe(0);
     expect(early.realized_spread_bps).toMatchObject({ n: 1 }); // (100 − 99.9) / 100 → 10 bps
     expect(early.realized_spread_bps.sum).toBeCloseTo(10, 9);
-    recorder.onMid(1_500, 103); // the mid at 1 s was 101, not 103
+    engine.book(1_500, 103); // the mid at 1 s was 101, not 103
     const late = recorder.takeDelta().versions[0]!;
     expect(late.markout_bps['1s'].n).toBe(1);
     expect(late.markout_bps['1s'].sum).toBeCloseTo(((101 - 99.9) / 99.9) * 1e4, 9);
@@ -160,9 +162,10 @@ describe('telemetry recorder: markouts', () => {
 
   it('signs markouts so that positive is good for us on both sides', () => {
     const recorder = new TelemetryRecorder({ version: () => 1, lineage: () => LINEAGE });
-    recorder.onMid(0, 100);
+    const engine = new EngineDriver(recorder);
+    engine.book(0, 100);
     recorder.onFill(fill(1, 'sell', 1, 100.1), 1, -1, 0);
-    recorder.onMid(1_000, 99); // sold, then the price fell: good
+    engine.book(1_000, 99); // sold, then the price fell: good
     const v = recorder.takeDelta().versions[0]!;
     expect(v.markout_bps['1s'].sum).toBeGreaterThan(0);
     expect(v.pnl.spread).toBeCloseTo(0.1, 9);
@@ -192,14 +195,15 @@ describe('telemetry recorder: markouts', () => {
           lineage: () => LINEAGE,
           onMarkout: (_v, key, bps) => taken.push({ h: Number.parseInt(key, 10) * 1000, bps, at: now }),
         });
+        const engine = new EngineDriver(recorder);
         const mids: { t: number; mid: number }[] = [{ t: 0, mid: 100 }];
         const fills: { t: number; price: number; sign: number }[] = [];
-        recorder.onMid(0, 100);
+        engine.book(0, 100);
         let position = 0;
         for (const e of events) {
           now += e.dt;
           if (e.kind === 'mid') {
-            recorder.onMid(now, e.mid);
+            engine.book(now, e.mid);
             mids.push({ t: now, mid: e.mid });
           } else if (e.kind === 'fill') {
             const price = mids.at(-1)!.mid + e.off;
@@ -230,7 +234,8 @@ describe('telemetry recorder: markouts', () => {
 describe('mergeTelemetryDeltas', () => {
   it('adds two deltas per version and spans both intervals', () => {
     const recorder = new TelemetryRecorder({ version: () => 4, lineage: () => LINEAGE, clock: { now: () => 0 } });
-    recorder.onMid(0, 100);
+    const engine = new EngineDriver(recorder);
+    engine.book(0, 100);
     recorder.onFill(fill(1, 'buy', 1, 99.9), 4, 1, 0);
     const a = recorder.takeDelta(1_000);
     recorder.onFill(fill(2, 'buy', 2, 99.8), 4, 3, 10);

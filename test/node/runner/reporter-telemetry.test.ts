@@ -6,6 +6,7 @@ import { Reporter } from '../../../runner/sync/reporter.ts';
 import { RunnerReportSchema, type RunnerReport } from '../../../shared/api.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';
+import { EngineDriver } from '../helpers/engine-driver.ts';
 
 let reporter: Reporter | undefined;
 afterEach(async () => {
@@ -49,7 +50,7 @@ function setup(maxTelemetryCarryMs?: number) {
     maxTelemetryCarryMs,
     onTelemetryDropped: () => state.dropped++,
   });
-  recorder.onMid(0, 100);
+  new EngineDriver(recorder).book(0, 100);
   const fillOne = () => recorder.onFill(fill(99.9), 3, ++state.position, 0);
   return { clock, recorder, state, sent, reporter, fillOne };
 }

@@ -15,6 +15,7 @@ import { RunnerReportSchema } from '../../../shared/api.ts';
 import { DEFAULT_PARAMS } from '../../../shared/params-schema.ts';
 import { FAKE_LINEAGE, FakeEdge } from '../helpers/fake-edge.ts';
 import { silentLogger } from '../helpers/runner-fixtures.ts';
+import { EngineDriver } from '../helpers/engine-driver.ts';
 
 const SET = 'hype-perp';
 
@@ -68,7 +69,8 @@ describe('runner telemetry', () => {
     );
     runner = await startRunner(config, { createTradingLoop: factory, logger: silentLogger() });
     const r = recorder!;
-    r.onMid(0, 100);
+    const engine = new EngineDriver(r);
+    engine.book(0, 100);
     r.onOrderPlaced(1, 0);
     r.onFill(
       { fillId: 'a', orderId: 1, symbol: 'SIM', side: 'buy', price: 99.95, size: 0.3, fee: 0, liquidity: 'maker', time: 0 },
@@ -76,7 +78,7 @@ describe('runner telemetry', () => {
       0.3,
       0,
     );
-    r.onMid(1_000, 100.05);
+    engine.book(1_000, 100.05);
 
     // A swap makes the runner report at once; that report carries the fill of v1.
     edge.publish({ ...DEFAULT_PARAMS, base_half_spread_bps: 7 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TelemetryRecorder } from '../../../engine/telemetry/telemetry-recorder.ts';
 import type { Fill } from '../../../engine/venue/venue.ts';
 import { createRunnerMetrics } from '../../../runner/status/runner-metrics.ts';
+import { EngineDriver } from '../helpers/engine-driver.ts';
 
 const LINEAGE = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -27,7 +28,7 @@ function setup(retainedVersions = 6) {
     telemetry: () => recorder,
   });
   holder.metrics = metrics;
-  return { recorder, metrics, setVersion: (v: number | null) => (version = v) };
+  return { recorder, engine: new EngineDriver(recorder), metrics, setVersion: (v: number | null) => (version = v) };
 }
 
 /** The value of the one sample line whose name and labels contain every fragment. */
@@ -39,14 +40,14 @@ function sample(text: string, name: string, ...fragments: string[]): number {
 
 describe('runner /metrics: trading telemetry', () => {
   it('exports fills, orders, P&L parts, uptime and markout histograms per params version, with the runner labels', async () => {
-    const { recorder, metrics, setVersion } = setup();
-    recorder.onMid(0, 100);
+    const { recorder, engine, metrics, setVersion } = setup();
+    engine.book(0, 100);
     recorder.onOrderPlaced(7, 0);
     recorder.onOrderPlaced(7, 0);
-    recorder.onQuoting(true, 0);
+    engine.quoting(true, 0);
     recorder.onFill(fill('buy', 99.9), 7, 1, 100);
     setVersion(8);
-    recorder.onMid(1_000, 100.2); // the v7 fill's 1 s markout: +30 bps
+    engine.book(1_000, 100.2); // the v7 fill's 1 s markout: +30 bps
     recorder.onOrderPlaced(8, 1_000);
     recorder.onCancelSent(7, 1_000);
     recorder.onOrderRejected(8, 1_100);
@@ -75,8 +76,8 @@ describe('runner /metrics: trading telemetry', () => {
   });
 
   it('keeps params_version bounded: the series of versions the recorder no longer keeps are removed', async () => {
-    const { recorder, metrics, setVersion } = setup(3);
-    recorder.onMid(0, 100);
+    const { recorder, engine, metrics, setVersion } = setup(3);
+    engine.book(0, 100);
     for (let v = 1; v <= 20; v++) {
       setVersion(v);
       recorder.onOrderPlaced(v, v * 1_000);
