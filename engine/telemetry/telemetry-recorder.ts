@@ -37,7 +37,7 @@ import {
 } from '../../shared/telemetry.ts';
 import type { Fill } from '../venue/venue.ts';
 import type { EngineObserver, ObservedEngine, ParamsVersion } from './engine-observer.ts';
-import { MarkoutQueue, type PendingFill } from './markout-queue.ts';
+import { MarkoutQueue } from './markout-queue.ts';
 import {
   CANCELS,
   ELAPSED_MS,
@@ -87,7 +87,7 @@ export class TelemetryRecorder implements EngineObserver {
   readonly #onMarkout: TelemetryRecorderOptions['onMarkout'];
   readonly #pending: MarkoutQueue;
   /** Takes one markout that fell due (made once: no closure per settle). */
-  readonly #take: (fill: PendingFill, h: number, mid: number) => void;
+  readonly #take: (stats: VersionStats, h: number, bps: number) => void;
   readonly #stats = new Map<number, VersionStats>();
   /** P&L parts of every version ever seen, evicted ones included (the identity's left side). */
   readonly #pnl = new Float64Array(4);
@@ -127,11 +127,9 @@ export class TelemetryRecorder implements EngineObserver {
       MARKOUT_HORIZONS_S.map((h) => h * 1000),
       capacity,
     );
-    this.#take = (p, h, mid) => {
-      const bps = ((p.sign * (mid - p.price)) / p.price) * 1e4;
-      if (!Number.isFinite(bps)) return;
-      p.stats.sample(MARKOUT + 3 * h, bps);
-      this.#onMarkout?.(p.stats.version, MARKOUT_KEYS[h]!, bps);
+    this.#take = (stats, h, bps) => {
+      stats.sample(MARKOUT + 3 * h, bps);
+      this.#onMarkout?.(stats.version, MARKOUT_KEYS[h]!, bps);
     };
     this.#currentVersion = this.#version();
     this.#current = this.#statsFor(this.#currentVersion);
@@ -199,7 +197,7 @@ export class TelemetryRecorder implements EngineObserver {
       this.#addPnl(stats, PNL_SPREAD, edge);
       this.#addPnl(stats, PNL_FEES, -fee);
       stats.sample(REALIZED_SPREAD, ((sign * (ref - price)) / ref) * 1e4);
-      this.#pending.push({ time: now, price, sign, stats });
+      this.#pending.push(now, price, sign, stats);
       this.#nextDue = this.#pending.nextDue();
     } else {
       t[TAKER_FILLS]! += 1;
