@@ -23,7 +23,8 @@ async function timedSweep(
     const candidates = gridCandidates(DEFAULT_PARAMS, [parseGridAxis('requote_threshold_bps=1')]);
     const sweep = (d: number, s: number[]) =>
       runSweep({ candidates, seeds: s, holdoutSeeds: [], scenario: 'toxic', durationMs: d, objective: 'sharpe', executor });
-    await sweep(60_000, seeds.slice(0, workers));
+    // Warm-up: every thread runs two 10-minute backtests first, so each one's JIT is hot before timing.
+    await sweep(600_000, seeds.slice(0, 2 * workers));
     const started = performance.now();
     // The whole process's CPU (all threads): on a machine shared with other work it tells how much
     // of the cores the sweep actually got, which the wall-time ratio alone hides.
