@@ -118,7 +118,9 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
         });
   const sim = open();
   const start = sim.now;
-  const durationMs = data === undefined ? options.durationMs : (data.events.at(-1)?.t ?? start) - start;
+  // A replay runs to the first timer step at or after its last event, so every event is replayed.
+  const durationMs =
+    data === undefined ? options.durationMs : Math.ceil(((data.events.at(-1)?.t ?? start) - start) / timerMs) * timerMs;
   const steps: number[] = [];
   let liquidationVolume = 0;
   // The engine sees the venue through this: every liquidation IOC is measured against |Q| as sent.

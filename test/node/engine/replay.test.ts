@@ -17,6 +17,16 @@ describe('replay of a recorded feed', () => {
     expect(a.book_events).toBeGreaterThan(100);
   });
 
+  it('replays every event, also those after the last timer step before the end', () => {
+    const header = '{"format":"livetune-recording/1","coin":"HYPE","tick":0.01,"lot":0.01}';
+    const book = (t: number) => `{"t":${t},"k":"book","bids":[[99.99,5]],"asks":[[100.01,5]]}`;
+    // The last book comes 250 ms after the one before: between two 100 ms timer steps.
+    const recording = parseRecording([header, book(1_000), book(1_100), book(1_200), book(1_450)].join('\n'));
+    const report = runBacktest({ params: DEFAULT_PARAMS, scenario: 'calm', seed: 1, durationMs: 0, data: recording });
+    expect(report.book_events).toBe(4);
+    expect(report.duration_ms).toBe(500);
+  });
+
   it('names the line and the field of a bad recording', () => {
     const header = '{"format":"livetune-recording/1","coin":"HYPE","tick":0.01,"lot":0.01}';
     expect(() => parseRecording('')).toThrow(/empty/);
