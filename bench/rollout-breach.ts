@@ -123,7 +123,8 @@ export const rolloutBreachBench: Bench = {
           figure: `breach detected→rollback applied by all canaries p50, ${mode} N=${n}`,
           value: r.after.p50,
           unit: 'ms',
-          target: { op: '<', value: 50 },
+          // "Same as a write" (DESIGN "Targets"): p50 < 50 ms over ws; long-poll is held to its p99.
+          target: mode === 'ws' ? { op: '<', value: 50 } : null,
           note: `p99 ${r.after.p99.toFixed(1)} / max ${r.after.max.toFixed(1)} ms, ${r.after.count} samples${failed}`,
         }),
         makeRow('rollout-breach', {
