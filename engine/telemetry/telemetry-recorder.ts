@@ -181,10 +181,14 @@ export class TelemetryRecorder implements EngineObserver {
   onFill(fill: Fill, version: ParamsVersion | undefined, position: number, now: number): void {
     const { price, size, fee } = fill;
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(size) || !Number.isFinite(fee)) return;
-    this.#advance(now); // reads the mid in force before the fill
-    this.#flush(); // the position is about to change
+    // Not #advance: a swap is told by onParams before the engine decides with the new params, and
+    // this fill comes before that decision; time in force waits for the next flush.
+    if (!(now <= this.#now)) this.#moveTo(now);
+    this.#readMark(); // the mid in force before the fill
+    this.#settle(now);
+    this.#creditMark(); // the position is about to change
     // An order we no longer know (ended before its late fill): the version in force is the best guess.
-    const stats = version === undefined ? this.#current : this.#statsFor(version);
+    const stats = version === this.#currentVersion || version === undefined ? this.#current : this.#statsFor(version);
     stats.lastTouched = ++this.#seq;
     if (Number.isNaN(this.#mark)) this.#setMark(price);
     const ref = this.#mark;
@@ -334,6 +338,11 @@ export class TelemetryRecorder implements EngineObserver {
     if (quoted > this.#quotedSeen) t[QUOTED_MS]! += quoted - this.#quotedSeen;
     this.#quotedSeen = quoted;
     this.#readMark();
+    this.#creditMark();
+  }
+
+  /** Credits the position's mark-to-market since the last credit to the current version. */
+  #creditMark(): void {
     const move = this.#mark - this.#anchor;
     if (move !== 0 && this.#position !== 0 && Number.isFinite(move))
       this.#addPnl(this.#current, PNL_INVENTORY, this.#position * move);
