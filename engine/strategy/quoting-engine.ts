@@ -197,20 +197,20 @@ export class QuotingEngine implements VenueListener {
       this.#observer.onFill(fill, order?.paramsVersion, this.ledger.position, this.#clock.now());
     }
     this.#orders.filled(fill.orderId, fill.size);
-    this.#quotingChanged();
+    if (this.#bothQuoted) this.#quotingChanged(); // only an end of quoting is possible here
     this.#decide(params);
   }
 
   onOrderAccepted(orderId: number): void {
     this.#orders.accepted(orderId);
-    this.#quotingChanged();
+    if (this.#observer !== null && !this.#bothQuoted) this.#quotingChanged(); // only a start is possible
   }
 
   onOrderRejected(orderId: number, reason: RejectReason): void {
     const order = this.#orders.rejected(orderId);
     if (order === undefined) return;
     this.#observer?.onOrderRejected(order.paramsVersion, this.#clock.now());
-    this.#quotingChanged();
+    if (this.#bothQuoted) this.#quotingChanged();
     if (reason === 'post_only_would_cross') {
       // The book moved between our view and the venue's: wait for the next book, do not chase.
       this.counters.postOnlyRejects++;
@@ -223,7 +223,7 @@ export class QuotingEngine implements VenueListener {
   onOrderEnded(orderId: number, reason: EndReason): void {
     const params = this.#params.get();
     if (this.#orders.ended(orderId, reason, this.#clock.now()) === undefined) return;
-    this.#quotingChanged();
+    if (this.#bothQuoted) this.#quotingChanged();
     this.#decide(params);
   }
 
