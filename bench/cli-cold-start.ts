@@ -44,7 +44,7 @@ export const cliColdStartBench: Bench = {
   name: 'cli-cold-start',
   description: 'livetune get: wall time of a new process (bundle, no compile cache, from source) vs node -e 0',
   async run(ctx) {
-    const runs = ctx.quick ? 4 : 10;
+    const runs = ctx.quick ? 4 : 7;
     const edge = await sharedEdge(ctx);
     await ensureSet(edge.url, edge.tokens.write, SET);
     await buildCliBundle();
