@@ -8,12 +8,17 @@ import { startEdge, type EdgeProcess } from '../tools/edge-process.ts';
 import { onCleanup } from '../tools/process-registry.ts';
 import type { BenchContext } from './bench-context.ts';
 
+/** The guardrail evaluation interval of the bench's edge (wrangler.toml's default is 5,000 ms). */
+export const BENCH_ROLLOUT_EVAL_MS = 2_500;
+
 /** The run's shared edge, started on first use and stopped at the end of the run. */
 export function sharedEdge(ctx: BenchContext): Promise<EdgeProcess> {
   return ctx.shared('edge', async () => {
     const t0 = performance.now();
     // `warn`: no request log line per request (a loopback call in local dev only; see StartEdgeOptions).
-    const edge = await startEdge({ logLevel: 'warn' });
+    // Guardrails evaluated every 2.5 s (5 s by default): rollout-breach measures a detection delay
+    // for a given interval, and a shorter one halves its run.
+    const edge = await startEdge({ logLevel: 'warn', vars: { ROLLOUT_EVAL_MS: String(BENCH_ROLLOUT_EVAL_MS) } });
     onCleanup(() => edge.stop());
     ctx.log(`edge: wrangler dev up at ${edge.url} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return edge;

@@ -1,7 +1,7 @@
 /**
  * Guarded rollouts: a guardrail breach → the rollback applied by every canary runner, and how long
- * the breach took to be detected, against a real `wrangler dev` with its default evaluation
- * interval (`ROLLOUT_EVAL_MS`, wrangler.toml).
+ * the breach took to be detected, against a real `wrangler dev` evaluating guardrails every 2.5 s
+ * (`ROLLOUT_EVAL_MS`; 5 s by default).
  *
  * One sample: N canary sync clients (the runner's real sync code, long-poll and WebSocket, naming
  * themselves in region `canary`) hold a rollout's candidate; a report NACKs the candidate (guardrail
@@ -13,14 +13,14 @@
 import { RolloutAnswerSchema, type Rollout } from '../shared/rollout.ts';
 import type { Bench, BenchContext } from './bench-context.ts';
 import { makeRow, type BenchRow } from './bench-row.ts';
-import { sharedEdge } from './edge-instance.ts';
+import { BENCH_ROLLOUT_EVAL_MS, sharedEdge } from './edge-instance.ts';
 import { ensureSet } from './edge-ops.ts';
 import { summarize, type Summary } from './stats.ts';
 import { startSyncClients, type BenchSyncMode } from './sync-clients.ts';
 
 const APPLY_TIMEOUT_MS = 30_000;
-/** The edge's evaluation interval (wrangler.toml `ROLLOUT_EVAL_MS`): detection takes up to one. */
-const EVAL_MS = 5000;
+/** The bench edge's evaluation interval (`ROLLOUT_EVAL_MS`): detection takes up to one. */
+const EVAL_MS = BENCH_ROLLOUT_EVAL_MS;
 
 function headers(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

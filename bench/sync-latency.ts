@@ -42,7 +42,7 @@ async function measureOne(
   mode: BenchSyncMode,
   n: number,
 ): Promise<LatencyResult> {
-  const samples = mode === 'poll' ? (ctx.quick ? 2 : 4) : ctx.quick ? 5 : 20;
+  const samples = mode === 'poll' ? (ctx.quick ? 2 : 3) : ctx.quick ? 5 : 20;
   const set = `bench-lat-${mode}-${n}-${Date.now().toString(36)}`;
   const created = await ensureSet(url, tokens.write, set);
   const clients = startSyncClients({ url, token: tokens.read, set, mode, count: n, idPrefix: set });

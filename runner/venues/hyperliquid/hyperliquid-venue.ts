@@ -433,7 +433,9 @@ export class HyperliquidVenue implements Venue {
     const market = parseHyperliquidMessage(text);
     if (market.kind === 'book' && market.coin === this.symbol) {
       if (!this.#book.update(market.time, market.bids, market.asks)) return;
-      if (this.#szDecimals !== null) this.market.tick = hyperliquidTick(this.#book.mid(), this.#szDecimals);
+      // A one-sided book has no mid: the tick stays what it was (the price rule needs a positive price).
+      const mid = this.#book.mid();
+      if (this.#szDecimals !== null && mid > 0 && Number.isFinite(mid)) this.market.tick = hyperliquidTick(mid, this.#szDecimals);
       this.#listener?.onBook(this.#book.view);
     }
   }

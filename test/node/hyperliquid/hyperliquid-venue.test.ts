@@ -108,6 +108,17 @@ describe('Hyperliquid venue on the mock exchange', () => {
     expect(t.mock.openOrdersOf(MASTER, 'HYPE')).toHaveLength(2);
   });
 
+  it('takes a one-sided book (no mid) without failing, and keeps the tick it had', async () => {
+    const t = await setup();
+    const tick = t.venue.market.tick;
+    const before = t.rec.books();
+    t.mock.setBook('HYPE', [[29.999, 5]], []);
+    t.mock.setBook('HYPE', [[299.99, 5]], [[300.01, 5]]);
+    await until('the two-sided book after it', () => t.rec.books() >= before + 2);
+    expect(t.venue.market.tick).toBe(0.01); // 5 significant figures at 300
+    expect(tick).toBe(0.001);
+  });
+
   it("maps the exchange's refusals: post-only cross, insufficient margin, and a 429 that holds quotes back", async () => {
     const t = await setup();
     t.venue.place({ id: 1, side: 'buy', price: 30.001, size: 1, type: 'post_only', reduceOnly: false });
