@@ -108,15 +108,16 @@ describe('Hyperliquid venue on the mock exchange', () => {
     expect(t.mock.openOrdersOf(MASTER, 'HYPE')).toHaveLength(2);
   });
 
-  it('takes a one-sided book (no mid) without failing, and keeps the tick it had', async () => {
+  it('takes a book with no positive mid without failing, and keeps the tick it had', async () => {
     const t = await setup();
-    const tick = t.venue.market.tick;
     const before = t.rec.books();
-    t.mock.setBook('HYPE', [[29.999, 5]], []);
+    // Both sides at 0: the price rule has no tick for it (it used to throw in the message handler).
+    t.mock.setBook('HYPE', [[0, 5]], [[0, 5]]);
+    await until('the zero book', () => t.rec.books() >= before + 1);
+    expect(t.venue.market.tick).toBe(0.001);
     t.mock.setBook('HYPE', [[299.99, 5]], [[300.01, 5]]);
-    await until('the two-sided book after it', () => t.rec.books() >= before + 2);
+    await until('the next book', () => t.rec.books() >= before + 2);
     expect(t.venue.market.tick).toBe(0.01); // 5 significant figures at 300
-    expect(tick).toBe(0.001);
   });
 
   it("maps the exchange's refusals: post-only cross, insufficient margin, and a 429 that holds quotes back", async () => {
