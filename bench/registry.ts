@@ -47,12 +47,6 @@ export const BENCHES: Bench[] = [
     CPU,
   ),
   lazy(
-    'sweep',
-    'sweep runs/s with 1 and 2 worker threads (same sweep, one run)',
-    async () => (await import('./sweep.ts')).sweepBench,
-    // Not in the idle window: it measures the use of both cores, which ten idle runners share.
-  ),
-  lazy(
     'sync-latency',
     'write/rollback → applied by every runner, N = 1/10/50, longpoll/ws/poll 1 s',
     async () => (await import('./sync-latency.ts')).syncLatencyBench,
@@ -97,5 +91,12 @@ export const BENCHES: Bench[] = [
     'reconnect',
     'spread of reconnection times of N long-polling runners after the edge restarts',
     async () => (await import('./reconnect.ts')).reconnectBench,
+  ),
+  lazy(
+    'sweep',
+    'sweep runs/s with 1 and 2 worker threads (same sweep, one run)',
+    async () => (await import('./sweep.ts')).sweepBench,
+    // Last and alone, not in the idle window: it measures the use of both cores, which the idle
+    // window's ten runners (and, earlier, the edge starting up) would share.
   ),
 ];
