@@ -5,10 +5,10 @@
  * (`--trusted-keys`) applies it; an unsigned write from the same page is refused by the edge (the
  * set requires signatures). Every process started here is killed by pid in afterAll.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionSchema } from '../../shared/api.ts';
 import { ParamsSchema } from '../../shared/params-schema.ts';
@@ -20,21 +20,20 @@ import { verifyVersion } from '../../shared/signing/verify-version.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 import { type RunnerProcess, startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 import { testSigner } from '../helpers/signed-history.ts';
+import { CHROMIUM, closeChromium, type HeadlessChromium, launchChromium, runBrowserTests } from './helpers/headless-chromium.ts';
 import { call, head } from './helpers/edge-http.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 const SET = 'dash-signed';
-const hasChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!hasChromium && !inCi) console.warn(`dashboard signing test skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+if (!runBrowserTests)
+  console.warn(
+    `dashboard signing test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true this is a failure`,
+  );
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 
-describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chromium)', () => {
+describe.skipIf(!runBrowserTests)('signing in the dashboard (headless Chromium)', () => {
   let edge: Edge | undefined;
-  let browserServer: BrowserServer | undefined;
-  let browser: Browser | undefined;
+  let chromiumRun: HeadlessChromium | undefined;
   let page: Page;
   let runner: RunnerProcess;
   let keyFile: string;
@@ -44,7 +43,6 @@ describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chrom
   const uploads: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package`);
     alice = await testSigner('alice');
     keyFile = join(dir, 'alice.livetune-key.json');
     writeFileSync(keyFile, JSON.stringify(alice.file), { mode: 0o600 });
@@ -79,8 +77,8 @@ describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chrom
     });
     await runner.waitForStatus((s) => s.version === 1, { what: 'the signed v1 applied' });
 
-    browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    browser = await chromium.connect(browserServer.wsEndpoint());
+    chromiumRun = await launchChromium();
+    const browser = chromiumRun.browser;
     page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => {
@@ -90,16 +88,7 @@ describe.skipIf(!hasChromium && !inCi)('signing in the dashboard (headless Chrom
   });
 
   afterAll(async () => {
-    const pid = browserServer?.process().pid;
-    await browser?.close().catch(() => undefined);
-    await browserServer?.close().catch(() => undefined);
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    await closeChromium(chromiumRun);
     await stopAllRunners();
     await edge?.kill();
     await stopAllEdges();

@@ -10,29 +10,19 @@
  * The page's validation and hint figures come from shared/ itself; test/node/dashboard checks the
  * dashboard modules that word them without a browser.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, paramsHints } from '../../shared/index.ts';
+import { CHROMIUM, closeChromium, type HeadlessChromium, launchChromium, runBrowserTests } from './helpers/headless-chromium.ts';
 import { call, createSet, fleet, head, patch } from './helpers/edge-http.ts';
 import { syntheticDelta } from '../../tools/synthetic-telemetry.ts';
 import { startEdge, stopAllEdges } from '../../tools/edge-process.ts';
 import { startRunner, stopAllRunners } from '../../tools/runner-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard.png');
 const PERF_SCREENSHOT = join(REPO_ROOT, 'test-results', 'dashboard-perf.png');
@@ -46,28 +36,22 @@ const REGION = 'ap-northeast-1';
 const OTHER_RUNNER_ID = 'dash-frankfurt-1';
 const OTHER_REGION = 'eu-central-1';
 
-const hasChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!hasChromium && !inCi) {
+if (!runBrowserTests)
   console.warn(
     `dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI=true this is a failure`,
   );
-}
 
 type Edge = Awaited<ReturnType<typeof startEdge>>;
 
-describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium', () => {
+describe.skipIf(!runBrowserTests)('operator dashboard in headless Chromium', () => {
   let edge: Edge | undefined;
-  let browserServer: BrowserServer | undefined;
-  let browser: Browser | undefined;
+  let chromiumRun: HeadlessChromium | undefined;
   let page: Page;
   const pageErrors: string[] = [];
   const writes: string[] = [];
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package; the dashboard test must run in CI`);
     const persistDir = mkdtempSync(join(tmpdir(), 'lt-dash-edge-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'lt-dash-runner-'));
     dirs.push(persistDir, cacheDir);
@@ -95,10 +79,8 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
     ]);
     await Promise.all(runners.map((r) => r.waitForStatus((s) => s.version === 1, { what: 'version 1 applied' })));
 
-    // launchServer, not launch: only the server hands out the browser's process, so afterAll can kill it by pid.
-    // Each launch gets a fresh temporary profile (user-data dir) that Playwright deletes on close.
-    browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    browser = await chromium.connect(browserServer.wsEndpoint());
+    chromiumRun = await launchChromium();
+    const browser = chromiumRun.browser;
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -113,16 +95,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
   });
 
   afterAll(async () => {
-    const pid = browserServer?.process().pid;
-    await browser?.close().catch(() => undefined);
-    await browserServer?.close().catch(() => undefined);
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone after close().
-      }
-    }
+    await closeChromium(chromiumRun);
     await stopAllRunners();
     await edge?.kill();
     await stopAllEdges();
@@ -453,7 +426,7 @@ describe.skipIf(!hasChromium && !inCi)('operator dashboard in headless Chromium'
   });
 
   it('gives a read token a read-only page that says why', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await chromiumRun!.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     try {
       const viewer = await context.newPage();
       await viewer.goto(edge!.url);
