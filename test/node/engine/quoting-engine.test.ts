@@ -1,40 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { QuotingEngine } from '../../../engine/strategy/quoting-engine.ts';
-import { createBookView, type BookView } from '../../../engine/venue/book-view.ts';
-import type { Fill, OrderRequest, Venue, VenueListener } from '../../../engine/venue/venue.ts';
+import type { Fill } from '../../../engine/venue/venue.ts';
 import type { RiskPolicy } from '../../../engine/trading-loop-contract.ts';
-
-class FakeVenue implements Venue {
-  readonly symbol = 'SIM';
-  readonly market = { tick: 0.01, lot: 0.01 };
-  placed: OrderRequest[] = [];
-  cancels: number[] = [];
-  positionRequests = 0;
-  setListener(_: VenueListener): void {}
-  place(order: OrderRequest): void {
-    this.placed.push(order);
-  }
-  cancel(id: number): void {
-    this.cancels.push(id);
-  }
-  requestPosition(): void {
-    this.positionRequests++;
-  }
-}
-
-function bookAround(mid: number): BookView {
-  const view = createBookView(10);
-  view.bidCount = 10;
-  view.askCount = 10;
-  for (let k = 0; k < 10; k++) {
-    view.bidPx[k] = Math.round((mid - 0.01 * (k + 1)) * 100) / 100;
-    view.askPx[k] = Math.round((mid + 0.01 * (k + 1)) * 100) / 100;
-    view.bidSz[k] = 1;
-    view.askSz[k] = 1;
-  }
-  return view;
-}
+import { RecordingVenue, bookAround } from '../helpers/engine-fakes.ts';
 
 let fillSeq = 0;
 function fill(orderId: number, side: 'buy' | 'sell', size: number, over: Partial<Fill> = {}): Fill {
@@ -52,14 +21,14 @@ function fill(orderId: number, side: 'buy' | 'sell', size: number, over: Partial
   };
 }
 
-let venue: FakeVenue;
+let venue: RecordingVenue;
 let engine: QuotingEngine;
 let now: number;
 let params: Readonly<Params>;
 let policy: RiskPolicy;
 
 beforeEach(() => {
-  venue = new FakeVenue();
+  venue = new RecordingVenue();
   now = 0;
   params = DEFAULT_PARAMS;
   policy = 'normal';
@@ -79,7 +48,11 @@ function quoting(): [number, number] {
 
 describe('quoting engine', () => {
   it('waits for the venue position, then quotes post-only on both sides at the spec prices', () => {
-    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: { now: () => 0 } });
+    const fresh = new QuotingEngine({
+      venue: new RecordingVenue(),
+      params: { get: () => DEFAULT_PARAMS },
+      clock: { now: () => 0 },
+    });
     fresh.onBook(bookAround(100));
     expect(fresh.liveOrders()).toBe(0);
     engine.onBook(bookAround(100));
@@ -180,7 +153,7 @@ describe('quoting engine', () => {
     policy = 'widen';
     engine.onBook(bookAround(100));
     expect(venue.placed.map((o) => o.price)).toEqual([99.9, 100.1]);
-    const fresh = new FakeVenue();
+    const fresh = new RecordingVenue();
     const reducing = new QuotingEngine({
       venue: fresh,
       params: { get: () => DEFAULT_PARAMS },
@@ -242,7 +215,11 @@ describe('quoting engine', () => {
   });
 
   it('adopts the venue position at once when nothing of ours is live', () => {
-    const fresh = new QuotingEngine({ venue: new FakeVenue(), params: { get: () => DEFAULT_PARAMS }, clock: { now: () => 0 } });
+    const fresh = new QuotingEngine({
+      venue: new RecordingVenue(),
+      params: { get: () => DEFAULT_PARAMS },
+      clock: { now: () => 0 },
+    });
     fresh.onPosition('SIM', 0.7);
     expect(fresh.state.inventory).toBe(0.7);
     fresh.onPosition('SIM', 0.9);

@@ -8,21 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { TelemetryRecorder } from '../../../engine/telemetry/telemetry-recorder.ts';
 import { QuotingEngine } from '../../../engine/strategy/quoting-engine.ts';
 import { createBookView, type BookView } from '../../../engine/venue/book-view.ts';
-import type { OrderRequest, Venue, VenueListener } from '../../../engine/venue/venue.ts';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { TelemetryDeltaSchema } from '../../../shared/telemetry.ts';
-
-class FakeVenue implements Venue {
-  readonly symbol = 'SIM';
-  readonly market = { tick: 0.01, lot: 0.01 };
-  placed: OrderRequest[] = [];
-  setListener(_: VenueListener): void {}
-  place(order: OrderRequest): void {
-    this.placed.push(order);
-  }
-  cancel(): void {}
-  requestPosition(): void {}
-}
+import { RecordingVenue } from '../helpers/engine-fakes.ts';
 
 function book(mid: number): BookView {
   const view = createBookView(5);
@@ -71,7 +59,7 @@ describe('telemetry P&L split', () => {
   it('spread + inventory + fees + taker equals the ledger P&L (less the opening position) after every event', () => {
     fc.assert(
       fc.property(fc.integer({ min: -200, max: 200 }), fc.array(event, { maxLength: 120 }), (q0, events) => {
-        const venue = new FakeVenue();
+        const venue = new RecordingVenue();
         let now = 0;
         let version = 1;
         let params: Readonly<Params> = DEFAULT_PARAMS;

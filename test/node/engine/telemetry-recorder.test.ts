@@ -4,40 +4,12 @@ import { TelemetryRecorder } from '../../../engine/telemetry/telemetry-recorder.
 import { EngineDriver } from '../helpers/engine-driver.ts';
 import { mergeTelemetryDeltas } from '../../../engine/telemetry/merge-telemetry-deltas.ts';
 import { QuotingEngine } from '../../../engine/strategy/quoting-engine.ts';
-import { createBookView, type BookView } from '../../../engine/venue/book-view.ts';
-import type { Fill, OrderRequest, Venue, VenueListener } from '../../../engine/venue/venue.ts';
+import type { Fill } from '../../../engine/venue/venue.ts';
 import { DEFAULT_PARAMS, type Params } from '../../../shared/params-schema.ts';
 import { TelemetryDeltaSchema, type TelemetryDelta } from '../../../shared/telemetry.ts';
+import { RecordingVenue, bookAround } from '../helpers/engine-fakes.ts';
 
 const LINEAGE = 'AAAAAAAAAAAAAAAAAAAAAA';
-
-class FakeVenue implements Venue {
-  readonly symbol = 'SIM';
-  readonly market = { tick: 0.01, lot: 0.01 };
-  placed: OrderRequest[] = [];
-  cancels: number[] = [];
-  setListener(_: VenueListener): void {}
-  place(order: OrderRequest): void {
-    this.placed.push(order);
-  }
-  cancel(id: number): void {
-    this.cancels.push(id);
-  }
-  requestPosition(): void {}
-}
-
-function bookAround(mid: number): BookView {
-  const view = createBookView(10);
-  view.bidCount = 10;
-  view.askCount = 10;
-  for (let k = 0; k < 10; k++) {
-    view.bidPx[k] = Math.round((mid - 0.01 * (k + 1)) * 100) / 100;
-    view.askPx[k] = Math.round((mid + 0.01 * (k + 1)) * 100) / 100;
-    view.bidSz[k] = 1;
-    view.askSz[k] = 1;
-  }
-  return view;
-}
 
 let fillSeq = 0;
 function fill(orderId: number, side: 'buy' | 'sell', size: number, price: number, over: Partial<Fill> = {}): Fill {
@@ -46,7 +18,7 @@ function fill(orderId: number, side: 'buy' | 'sell', size: number, price: number
 
 /** An engine with a recorder, a fake venue, a settable clock and a settable params version. */
 function rig(startVersion = 7) {
-  const venue = new FakeVenue();
+  const venue = new RecordingVenue();
   const s = { now: 0, version: startVersion as number | null, params: DEFAULT_PARAMS as Readonly<Params> };
   const recorder = new TelemetryRecorder({
     version: () => s.version,
