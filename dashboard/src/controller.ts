@@ -201,11 +201,21 @@ export class DashboardController {
   }
 
   /** Promote (the next stage now) or abort (a rollback version for every runner) the rollout in flight. */
-  async decideRollout(id: string, action: 'promote' | 'abort'): Promise<void> {
-    const { set } = this.#store.state;
-    if (!this.#api || !set) return;
+  /** Promotes or aborts the rollout of the open decision dialog, with its reason as the message. */
+  async confirmRolloutDecision(): Promise<void> {
+    const { set, rolloutDecision: decision } = this.#store.state;
+    if (!this.#api || !set || !decision || decision.busy) return;
+    const message = readMessage(decision.reason);
+    if (!message)
+      return this.#store.dispatch({
+        type: 'decision-failed',
+        notice: textNotice('error', ['A reason is required: it is the audit trail.']),
+      });
+    const { id, action } = decision;
+    this.#store.dispatch({ type: 'decision-started' });
     try {
-      const rollout = await this.#api.decideRollout(set, id, action, `${action} from the dashboard`);
+      const rollout = await this.#api.decideRollout(set, id, action, message);
+      this.#store.dispatch({ type: 'decision-closed' });
       this.#store.dispatch({ type: 'rollout-loaded', rollout });
       this.#showBanner(
         textNotice('ok', [
@@ -218,7 +228,10 @@ export class DashboardController {
       );
     } catch (error) {
       const failure = toFailure(error);
-      this.#showBanner(failureNotice(`The edge refused to ${action} rollout ${id}`, failure.info()));
+      this.#store.dispatch({
+        type: 'decision-failed',
+        notice: failureNotice(`The edge refused to ${action} rollout ${id}`, failure.info()),
+      });
       if (failure.status === 401) this.signOut(TOKEN_REJECTED);
     }
   }

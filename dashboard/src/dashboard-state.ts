@@ -65,6 +65,15 @@ export interface RollbackDialog {
   busy: boolean;
 }
 
+/** Promote or abort a rollout behind a confirmation with a required reason (sent as the decision's message). */
+export interface RolloutDecisionDialog {
+  id: string;
+  action: 'promote' | 'abort';
+  reason: string;
+  error: Notice | null;
+  busy: boolean;
+}
+
 /** The kill switch's confirmation: PATCH trading_mode=halted, with its own required reason. */
 export interface KillSwitchDialog {
   reason: string;
@@ -124,6 +133,7 @@ export interface DashboardState {
   diff: DiffView | null;
   rollback: RollbackDialog | null;
   killSwitch: KillSwitchDialog | null;
+  rolloutDecision: RolloutDecisionDialog | null;
   conflict: EditConflict | null;
   banner: { id: number; notice: Notice } | null;
   /** The name of the signing key loaded for this page (the key itself stays in the controller). */
@@ -169,6 +179,11 @@ export type DashboardEvent =
   | { type: 'rollback-started' }
   | { type: 'rollback-failed'; notice: Notice }
   | { type: 'rollback-closed' }
+  | { type: 'decision-opened'; id: string; action: 'promote' | 'abort' }
+  | { type: 'decision-reason'; text: string }
+  | { type: 'decision-started' }
+  | { type: 'decision-failed'; notice: Notice }
+  | { type: 'decision-closed' }
   | { type: 'kill-opened' }
   | { type: 'kill-reason'; text: string }
   | { type: 'kill-started' }
@@ -201,6 +216,7 @@ export function initialDashboardState(session: Session = { kind: 'signed-out', c
     diff: null,
     rollback: null,
     killSwitch: null,
+    rolloutDecision: null,
     conflict: null,
     banner: null,
     signingKey: null,
@@ -383,6 +399,18 @@ export function reduceDashboard(state: DashboardState, event: DashboardEvent): D
         : state;
     case 'rollback-closed':
       return state.rollback ? { ...state, busy: false, rollback: null } : state;
+    case 'decision-opened':
+      return { ...state, rolloutDecision: { id: event.id, action: event.action, reason: '', error: null, busy: false } };
+    case 'decision-reason':
+      return state.rolloutDecision ? { ...state, rolloutDecision: { ...state.rolloutDecision, reason: event.text } } : state;
+    case 'decision-started':
+      return state.rolloutDecision ? { ...state, rolloutDecision: { ...state.rolloutDecision, busy: true, error: null } } : state;
+    case 'decision-failed':
+      return state.rolloutDecision
+        ? { ...state, rolloutDecision: { ...state.rolloutDecision, busy: false, error: event.notice } }
+        : state;
+    case 'decision-closed':
+      return state.rolloutDecision ? { ...state, rolloutDecision: null } : state;
     case 'kill-opened':
       return state.head ? { ...state, killSwitch: { reason: '', error: null, busy: false } } : state;
     case 'kill-reason':

@@ -364,13 +364,25 @@ describe.skipIf(!runBrowserTests)('operator dashboard in headless Chromium', () 
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await card.screenshot({ path: ROLLOUT_SCREENSHOT });
 
-    // Promote from the page: the only stage was the last, so every runner gets the candidate.
+    // Promote from the page, behind a confirmation with a reason: the only stage was the last, so
+    // every runner gets the candidate.
     await page.click('#rollout-promote');
+    await page.locator('#decision-dialog').waitFor();
+    expect(await page.locator('#decision-form').textContent()).toContain('every runner of the set gets it');
+    await page.click('#decision-confirm');
+    await expect.poll(() => page.locator('#decision-errors').textContent()).toContain('reason is required');
+    await page.fill('#decision-message', 'e2e: canary looks fine');
+    await page.click('#decision-confirm');
     await expect.poll(() => card.locator('.badge').first().textContent(), { timeout: 30_000 }).toBe('promoted');
     expect(await page.locator('#rollout-promote').count()).toBe(0);
     expect((await head(edge!.url, edge!.tokens.read, SET))!.version.version).toBe(candidate);
     const table = await fleet(edge!.url, edge!.tokens.read, SET);
     expect(table.runners.filter((r) => r.runner_id === OTHER_RUNNER_ID).map((r) => r.assigned_version)).toEqual([candidate]);
+    const id = (await card.getAttribute('data-rollout'))!;
+    const decided = (await call(edge!.url, `/v1/sets/${SET}/rollouts/${id}`, { token: edge!.tokens.read })).json() as {
+      rollout: { events: { kind: string; detail: Record<string, unknown> }[] };
+    };
+    expect(decided.rollout.events.find((e) => e.kind === 'promoted')?.detail.message).toBe('e2e: canary looks fine');
   });
 
   it('never rebases a pending edit onto a colleague’s version: shows their change, flags overlaps, re-applies on request', async () => {

@@ -53,7 +53,9 @@ export function AppView({ store, controller }: { store: Store; controller: Dashb
           perf={state.rollout.perf}
           error={state.rollout.error}
           writable={canWrite(state)}
+          decision={state.rolloutDecision}
           controller={controller}
+          dispatch={store.dispatch}
         />
         <ParamsCard state={state} controller={controller} dispatch={store.dispatch} />
         <div class="stack">

@@ -8,9 +8,12 @@ import { useMemo } from 'preact/hooks';
 import type { PerfAnswer } from '../../../shared/perf.ts';
 import type { GuardReading, Rollout, RolloutState, StageRunners } from '../../../shared/rollout.ts';
 import type { DashboardController } from '../controller.ts';
+import type { RolloutDecisionDialog as RolloutDecision } from '../dashboard-state.ts';
+import type { Dispatch } from '../store.ts';
 import { formatDuration, formatFigure, formatTime } from '../format.ts';
 import { PERF_CHARTS, ROLLOUT_CHARTS, canaryAndControl, chartColumns, startMinute } from '../perf-series.ts';
 import { Badge, type Tone } from './notice-view.tsx';
+import { RolloutDecisionDialog } from './rollout-decision-dialog.tsx';
 import { PALETTE, UPlotChart } from './uplot-chart.tsx';
 
 const STATE_TONES: Record<RolloutState, Tone> = {
@@ -96,13 +99,17 @@ export function RolloutCard({
   perf,
   error,
   writable,
+  decision,
   controller,
+  dispatch,
 }: {
   rollout: Rollout | null;
   perf: PerfAnswer | null;
   error: string | null;
   writable: boolean;
+  decision: RolloutDecision | null;
   controller: DashboardController;
+  dispatch: Dispatch;
 }) {
   if (rollout === null) return null;
   const active = rollout.state === 'running' || rollout.state === 'paused';
@@ -154,19 +161,29 @@ export function RolloutCard({
       </ul>
       {active && writable ? (
         <div class="actions">
-          <button type="button" id="rollout-promote" onClick={() => void controller.decideRollout(rollout.id, 'promote')}>
+          <button
+            type="button"
+            id="rollout-promote"
+            onClick={() => dispatch({ type: 'decision-opened', id: rollout.id, action: 'promote' })}
+          >
             {rollout.stage + 1 < rollout.stages.length ? 'Promote to the next stage' : 'Promote to every runner'}
           </button>{' '}
           <button
             type="button"
             class="danger"
             id="rollout-abort"
-            onClick={() => void controller.decideRollout(rollout.id, 'abort')}
+            onClick={() => dispatch({ type: 'decision-opened', id: rollout.id, action: 'abort' })}
           >
             Abort (roll back everywhere)
           </button>
         </div>
       ) : null}
+      <RolloutDecisionDialog
+        dialog={decision?.id === rollout.id ? decision : null}
+        lastStage={rollout.stage + 1 >= rollout.stages.length}
+        controller={controller}
+        dispatch={dispatch}
+      />
     </section>
   );
 }

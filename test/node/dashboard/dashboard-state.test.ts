@@ -138,6 +138,19 @@ describe('diff and rollback', () => {
   });
 });
 
+describe('a rollout decision', () => {
+  it('opens for one rollout and action, keeps the reason, shows a refusal, and closes', () => {
+    const opened = run(onSet(), { type: 'decision-opened', id: 'r2', action: 'abort' });
+    expect(opened.rolloutDecision).toEqual({ id: 'r2', action: 'abort', reason: '', error: null, busy: false });
+    const typed = run(opened, { type: 'decision-reason', text: 'canary lost money' }, { type: 'decision-started' });
+    expect(typed.rolloutDecision).toMatchObject({ reason: 'canary lost money', busy: true });
+    const notice = { kind: 'text' as const, tone: 'error' as const, lines: ['refused'] };
+    const refused = run(typed, { type: 'decision-failed', notice });
+    expect(refused.rolloutDecision).toMatchObject({ reason: 'canary lost money', busy: false, error: notice });
+    expect(run(refused, { type: 'decision-closed' }).rolloutDecision).toBeNull();
+  });
+});
+
 describe('banners', () => {
   it('expire only if no newer banner replaced them', () => {
     const ok = { kind: 'text' as const, tone: 'ok' as const, lines: ['applied'] };
