@@ -8,48 +8,27 @@ import type { CompareAnswer, PerfAnswer } from '../../../shared/perf.ts';
 import type { DashboardController } from '../controller.ts';
 import type { PerfView } from '../dashboard-state.ts';
 import { formatFigure } from '../format.ts';
-import { PERF_CHARTS, type PerfChart, chartColumns, versionMarkers } from '../perf-series.ts';
+import { PERF_CHARTS, type PerfChart, versionMarkers } from '../perf-series.ts';
 import { NoticeView } from './notice-view.tsx';
-import { PALETTE, UPlotChart } from './uplot-chart.tsx';
+import { PerfChartGrid } from './perf-chart-grid.tsx';
+import { PALETTE } from './uplot-chart.tsx';
 
 const CHARTS = Object.keys(PERF_CHARTS) as PerfChart[];
 const percent = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
+/** A region's series: the palette in order. */
+const regionLook = (label: string, i: number) => ({ label, color: PALETTE[i % PALETTE.length]! });
+
 function RegionCharts({ answer }: { answer: PerfAnswer }) {
   const markers = useMemo(() => versionMarkers(answer), [answer]);
   const xRange = useMemo(() => [Date.parse(answer.from) / 1000, Date.parse(answer.to) / 1000] as const, [answer]);
-  const charts = useMemo(
-    () =>
-      CHARTS.map((chart) => {
-        const columns = chartColumns(answer, chart);
-        const series = columns.series.map((label, i) => ({ label, color: PALETTE[i % PALETTE.length]! }));
-        return { chart, columns, series };
-      }),
-    [answer],
-  );
   if (answer.groups.length === 0)
     return (
       <p class="muted" id="perf-empty">
         No trading figures in the last two hours: no runner has reported telemetry yet.
       </p>
     );
-  return (
-    <div class="charts">
-      {charts.map(({ chart, columns, series }) => (
-        <UPlotChart
-          key={chart}
-          id={`chart-${chart}`}
-          title={PERF_CHARTS[chart].title}
-          unit={PERF_CHARTS[chart].unit}
-          xs={columns.xs}
-          ys={columns.ys}
-          series={series}
-          markers={markers}
-          xRange={xRange}
-        />
-      ))}
-    </div>
-  );
+  return <PerfChartGrid answer={answer} charts={CHARTS} idPrefix="chart-" markers={markers} xRange={xRange} look={regionLook} />;
 }
 
 function VersionTable({ answer, controller }: { answer: PerfAnswer; controller: DashboardController }) {

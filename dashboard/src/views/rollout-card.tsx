@@ -11,10 +11,11 @@ import type { DashboardController } from '../controller.ts';
 import type { RolloutDecisionDialog as RolloutDecision } from '../dashboard-state.ts';
 import type { Dispatch } from '../store.ts';
 import { formatDuration, formatFigure, formatTime } from '../format.ts';
-import { PERF_CHARTS, ROLLOUT_CHARTS, canaryAndControl, chartColumns, startMinute } from '../perf-series.ts';
+import { ROLLOUT_CHARTS, canaryAndControl, startMinute } from '../perf-series.ts';
 import { Badge, type Tone } from './notice-view.tsx';
 import { RolloutDecisionDialog } from './rollout-decision-dialog.tsx';
-import { PALETTE, UPlotChart } from './uplot-chart.tsx';
+import { PerfChartGrid } from './perf-chart-grid.tsx';
+import { PALETTE } from './uplot-chart.tsx';
 
 const STATE_TONES: Record<RolloutState, Tone> = {
   running: 'info',
@@ -45,52 +46,43 @@ function ReadingRow({ reading: r }: { reading: GuardReading }) {
   );
 }
 
+/** The canary solid red, the control dashed blue, whatever order they came in. */
+const canaryLook = (label: string) => {
+  const canary = label.startsWith('canary');
+  return { label, color: PALETTE[canary ? 1 : 0]!, dashed: !canary };
+};
+
 /** Canary against control since the rollout started, one chart per figure; the rollout's events as markers. */
 function CanaryCharts({ rollout, perf }: { rollout: Rollout; perf: PerfAnswer | null }) {
   // The rollout is a new object at each refresh (every 1.5 s); the charts change with the figures or
   // the events (which only grow: their count says when they changed).
   const { id, version, base, created_at, ended_at, events } = rollout;
   const eventCount = events.length;
-  const charts = useMemo(() => {
+  const view = useMemo(() => {
     if (perf === null) return null;
-    const groups = canaryAndControl(perf, { version, base });
-    const markers = events.slice(0, eventCount).map((e) => ({ x: Date.parse(e.at) / 1000, label: e.kind }));
     const start = startMinute(created_at);
-    const xRange = [start / 1000, Math.max(Date.parse(ended_at ?? perf.to), start + 60_000) / 1000] as const;
-    return ROLLOUT_CHARTS.map((chart) => {
-      const columns = chartColumns(groups, chart);
-      // The canary solid red, the control dashed blue, whatever order they came in.
-      const series = columns.series.map((label) => ({
-        label,
-        color: PALETTE[label.startsWith('canary') ? 1 : 0]!,
-        dashed: !label.startsWith('canary'),
-      }));
-      return { chart, columns, series, markers, xRange };
-    });
+    return {
+      answer: canaryAndControl(perf, { version, base }),
+      markers: events.slice(0, eventCount).map((e) => ({ x: Date.parse(e.at) / 1000, label: e.kind })),
+      xRange: [start / 1000, Math.max(Date.parse(ended_at ?? perf.to), start + 60_000) / 1000] as const,
+    };
   }, [id, version, base, created_at, ended_at, eventCount, perf]);
-  if (charts === null) return null;
-  if (charts[0]!.columns.series.length === 0)
+  if (view === null) return null;
+  if (view.answer.groups.length === 0)
     return (
       <p class="muted small" id="rollout-charts-empty">
         No trading figures for the candidate or the control group yet.
       </p>
     );
   return (
-    <div class="charts" id="rollout-charts">
-      {charts.map(({ chart, columns, series, markers, xRange }) => (
-        <UPlotChart
-          key={chart}
-          id={`rollout-chart-${chart}`}
-          title={`${PERF_CHARTS[chart].title}: canary vs control`}
-          unit={PERF_CHARTS[chart].unit}
-          xs={columns.xs}
-          ys={columns.ys}
-          series={series}
-          markers={markers}
-          xRange={xRange}
-        />
-      ))}
-    </div>
+    <PerfChartGrid
+      {...view}
+      charts={ROLLOUT_CHARTS}
+      idPrefix="rollout-chart-"
+      titleSuffix=": canary vs control"
+      look={canaryLook}
+      gridId="rollout-charts"
+    />
   );
 }
 
