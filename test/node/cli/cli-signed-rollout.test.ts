@@ -1,11 +1,3 @@
-/**
- * `livetune rollout start --key FILE` (or `LIVETUNE_SIGNING_KEY`) signs a rollout as `livetune set`
- * signs a write: the candidate, as the version after the head it read (pinned with If-Match), and
- * the rollback the hub may make on its own, as the version after the candidate. Each is checked here
- * by verifying it as the version the edge would store.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Version } from '../../../shared/api.ts';
@@ -16,29 +8,22 @@ import { rolloutRollbackMessage } from '../../../shared/rollout.ts';
 import { paramsDigest } from '../../../shared/signing/signed-change.ts';
 import { verifyVersion } from '../../../shared/signing/verify-version.ts';
 import type { WriteSignature } from '../../../shared/signing/version-signature.ts';
-import { startFakeEdge, WRITE_TOKEN, type FakeEdge } from './fake-edge.ts';
+import type { FakeEdge } from './fake-edge.ts';
+import { generateKey, type SigningCli, startSigningCli, stopSigningCli } from './signing-cli.ts';
 import { runCli } from './run-cli.ts';
 
+let cli: SigningCli;
 let edge: FakeEdge;
 let dir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  edge = await startFakeEdge();
-  dir = await mkdtemp(join(tmpdir(), 'livetune-signroll-'));
-  env = { LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: WRITE_TOKEN, LIVETUNE_SET: 'hype-perp' };
+  cli = await startSigningCli('livetune-signroll-');
+  ({ edge, dir, env } = cli);
 });
-afterEach(async () => {
-  await edge.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => stopSigningCli(cli));
 
-async function generate(name: string): Promise<{ file: string; public_key: string }> {
-  const file = join(dir, `${name}.json`);
-  const run = await runCli(['keys', 'generate', '--name', name, '--out', file], env);
-  expect(run.code, run.stderr).toBe(0);
-  return { file, public_key: (JSON.parse(run.stdout) as { public_key: string }).public_key };
-}
+const generate = (name: string) => generateKey(cli, name);
 
 /** `version` as the hub would store it with `signature`, whose parent is `parent`. */
 async function stored(version: Version, parent: Version, signature: WriteSignature): Promise<Version> {

@@ -4,8 +4,7 @@
  * signature of exactly the version the edge will make — checked here by verifying it as that
  * version — and a key file others can read is refused before any request.
  */
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Version } from '../../../shared/api.ts';
@@ -14,31 +13,22 @@ import { ParamsSchema } from '../../../shared/params-schema.ts';
 import { paramsDigest } from '../../../shared/signing/signed-change.ts';
 import { verifyVersion } from '../../../shared/signing/verify-version.ts';
 import type { WriteSignature } from '../../../shared/signing/version-signature.ts';
-import { startFakeEdge, WRITE_TOKEN, type FakeEdge } from './fake-edge.ts';
+import type { FakeEdge } from './fake-edge.ts';
+import { generateKey, type SigningCli, startSigningCli, stopSigningCli } from './signing-cli.ts';
 import { runCli } from './run-cli.ts';
 
+let cli: SigningCli;
 let edge: FakeEdge;
 let dir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  edge = await startFakeEdge();
-  dir = await mkdtemp(join(tmpdir(), 'livetune-sign-'));
-  env = { LIVETUNE_URL: edge.url, LIVETUNE_TOKEN: WRITE_TOKEN, LIVETUNE_SET: 'hype-perp' };
+  cli = await startSigningCli('livetune-sign-');
+  ({ edge, dir, env } = cli);
 });
-afterEach(async () => {
-  await edge.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => stopSigningCli(cli));
 
-async function generate(name: string): Promise<{ file: string; public_key: string }> {
-  const file = join(dir, `${name}.json`);
-  const run = await runCli(['keys', 'generate', '--name', name, '--out', file], env);
-  expect(run.code, run.stderr).toBe(0);
-  const printed = JSON.parse(run.stdout) as { name: string; public_key: string };
-  expect(printed.name).toBe(name);
-  return { file, public_key: printed.public_key };
-}
+const generate = (name: string) => generateKey(cli, name);
 
 /** The version the edge would commit from `body` on `head`, with the body's signature stored. */
 async function committed(
